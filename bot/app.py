@@ -1,0 +1,112 @@
+"""The Bolt app factory: one AsyncApp from the settings, listeners registered by kind."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.services.identity import ensure_workspace, link_slack_user, person_by_slack_id
+from bot.settings import Settings
+from storage.db import Database
+from storage.models import Person
+
+log = logging.getLogger("kyc.app")
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Deps:
+    """What every listener needs: settings, the database, a clock, and a way to wake the sender."""
+
+    settings: Settings
+    db: Database
+    clock: Callable[[], datetime] = _utcnow
+    outbox_ready: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def kick(self) -> None:
+        self.outbox_ready.set()
+
+
+def web_client(settings: Settings) -> AsyncWebClient:
+    """The client for interactive calls (views.open, views.publish): reads and idempotent calls,
+    so connection errors may be retried; posts go through the outbox sender's own client."""
+    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+    return AsyncWebClient(
+        token=token,
+        base_url=settings.slack_api_url,
+        timeout=5,
+        retry_handlers=[
+            AsyncConnectionErrorRetryHandler(max_retry_count=1),
+            AsyncRateLimitErrorRetryHandler(max_retry_count=1),
+        ],
+    )
+
+
+def build_app(deps: Deps, *, client: AsyncWebClient | None = None) -> AsyncApp:
+    from handlers import actions, commands, events, options, views
+
+    settings = deps.settings
+    if settings.slack_signing_secret is None or settings.slack_bot_token is None:
+        raise ValueError("SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are needed to run the bot")
+    app = AsyncApp(
+        token=settings.slack_bot_token.get_secret_value(),
+        signing_secret=settings.slack_signing_secret.get_secret_value(),
+        client=client or web_client(settings),
+        # Signatures are always verified (Bolt's default); never switch it off.
+        request_verification_enabled=True,
+    )
+
+    @app.middleware
+    async def resolve_actor(context: Any, body: dict[str, Any], next: Callable[[], Any]) -> Any:
+        context["deps"] = deps
+        context["person"] = await _actor(deps, context)
+        return await next()
+
+    for module in (commands, views, actions, options, events):
+        module.register(app)
+    return app
+
+
+async def _actor(deps: Deps, context: Any) -> Person | None:
+    team_id, user_id = context.get("team_id"), context.get("user_id")
+    if not team_id or not user_id:
+        return None
+    async with deps.db.unit_of_work() as session:
+        await ensure_workspace(session, team_id)
+        person = await person_by_slack_id(session, team_id, user_id)
+        if person is not None and person.slack_tz:
+            return person
+    # First time we see this user (or no profile timezone yet): ask Slack who they are.
+    try:
+        info = await context["client"].users_info(user=user_id)
+        user = info.get("user") or {}
+    except Exception:  # a failed lookup must not break the request; the roster still decides
+        log.warning("users.info failed for %s", user_id, exc_info=True)
+        user = {}
+    profile = user.get("profile") or {}
+    async with deps.db.unit_of_work() as session:
+        return await link_slack_user(
+            session,
+            team_id,
+            user_id,
+            email=profile.get("email"),
+            tz=user.get("tz"),
+            name=profile.get("real_name") or user.get("real_name"),
+        )

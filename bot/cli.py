@@ -1,0 +1,368 @@
+"""The `kyc` command: set-up, rosters, planning, and running the bot."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from bot.regimen.calendar import iso_week_of, parse_iso_week
+from bot.settings import Settings, SettingsError, load_settings
+
+app = typer.Typer(
+    help="KYC — customers with morning coffee, in Slack.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+db_app = typer.Typer(help="Database migrations.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+console = Console()
+err = Console(stderr=True)
+
+WorkspaceOpt = Annotated[
+    str | None, typer.Option("--workspace", "-w", help="Slack team id (default: KYC_WORKSPACE)")
+]
+
+
+def settings_or_exit() -> Settings:
+    try:
+        return load_settings()
+    except SettingsError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from None
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    err.print(f"[red]{message}[/red]")
+    return typer.Exit(code)
+
+
+def parse_at(at: str | None) -> datetime:
+    if at is None:
+        return datetime.now(UTC)
+    try:
+        value = datetime.fromisoformat(at)
+    except ValueError:
+        raise fail(f"--at: bad instant {at!r} (use e.g. 2026-11-23T08:30:00-05:00)", 2) from None
+    if value.tzinfo is None:
+        raise fail("--at: give a UTC offset, e.g. 2026-11-23T08:30:00-05:00", 2)
+    return value
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: str = "head") -> None:
+    """Apply migrations (kyc serve does this on start)."""
+    from storage.migrate import upgrade
+
+    settings = settings_or_exit()
+    upgrade(settings.database_url, revision)
+    console.print(f"Database at [bold]{_safe_url(settings.database_url)}[/bold] is up to date.")
+
+
+@db_app.command("downgrade")
+def db_downgrade(revision: str) -> None:
+    """Revert migrations down to REVISION ('base' removes every table)."""
+    from storage.migrate import downgrade
+
+    settings = settings_or_exit()
+    downgrade(settings.database_url, revision)
+    console.print(f"Database downgraded to {revision}.")
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+@app.command("import")
+def import_roster(
+    kind: Annotated[str, typer.Argument(help="people | teams | customers | contacts")],
+    file: Annotated[Path, typer.Argument(exists=False, dir_okay=False)],
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Load a roster CSV; a file with any bad row writes nothing."""
+    from bot.services.roster_import import KINDS, import_csv
+
+    settings = settings_or_exit()
+    if kind not in KINDS:
+        raise fail(f"unknown kind {kind!r}: use one of {', '.join(KINDS)}", 2)
+    if not file.is_file():
+        raise fail(f"{file}: no such file", 2)
+
+    async def run() -> int:
+        db = await _open_db(settings)
+        try:
+            report = await import_csv(db, workspace or settings.kyc_workspace, kind, file)
+        finally:
+            await db.dispose()
+        if not report.ok:
+            for error in report.errors:
+                err.print(str(error), markup=False, highlight=False)
+            err.print(f"[red]{len(report.errors)} error(s); nothing was imported from {file}.[/]")
+            return 1
+        console.print(
+            f"{kind}: {report.created} created, {report.updated} updated, "
+            f"{report.unchanged} unchanged ({file})"
+        )
+        return 0
+
+    raise typer.Exit(asyncio.run(run()))
+
+
+@app.command("plan")
+def plan(
+    week: Annotated[str | None, typer.Option(help="ISO week, e.g. 2026-W48")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="show without saving")] = False,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Plan each executive's weekly batch and print it."""
+    from bot.services.planning import plan_week
+
+    settings = settings_or_exit()
+    now = datetime.now(UTC)
+    if week is not None:
+        try:
+            parse_iso_week(week)
+        except ValueError as exc:
+            raise fail(f"--week: {exc}", 2) from None
+    iso_week = week or iso_week_of(now.date())
+
+    async def run() -> None:
+        db = await _open_db(settings)
+        try:
+            weeks = await plan_week(
+                db,
+                settings,
+                workspace or settings.kyc_workspace,
+                iso_week,
+                as_of=now,
+                dry_run=dry_run,
+            )
+        finally:
+            await db.dispose()
+        title = f"Weekly batches for {iso_week}" + (" (dry run: nothing saved)" if dry_run else "")
+        table = Table(title=title, show_lines=True)
+        for col in ("Executive", "Progress", "Customers"):
+            table.add_column(col)
+        for w in weeks:
+            if w.skipped:
+                table.add_row(w.executive_name, "—", f"[dim]{w.skipped}[/dim]")
+                continue
+            lines = [
+                f"{e.position}. {e.customer_name}"
+                + ("" if e.status.value == "planned" else f" [dim]({e.status.value})[/dim]")
+                for e in w.active
+            ]
+            table.add_row(w.executive_name, f"{w.done}/{w.quota}", "\n".join(lines))
+        if not weeks:
+            console.print("No executives on the roster yet: run `kyc import people FILE.csv`.")
+            return
+        console.print(table)
+
+    asyncio.run(run())
+
+
+NO_TOKENS = """[bold]No Slack tokens are set[/bold], so KYC can't talk to your workspace yet.
+
+To connect it:
+  1. Go to https://api.slack.com/apps → [bold]Create New App[/bold] → [bold]From a manifest[/bold],
+     pick your workspace and paste the contents of [cyan]manifest.yml[/cyan].
+  2. [bold]Install to Workspace[/bold]; copy the [bold]Bot User OAuth Token[/bold] (xoxb-…)
+     and, under Basic Information, the [bold]Signing Secret[/bold] and an
+     [bold]App-Level Token[/bold] with connections:write (xapp-…, for Socket Mode).
+  3. Put them in [cyan].env[/cyan] (see .env.example): SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET,
+     SLACK_APP_TOKEN, and KYC_WORKSPACE=<your team id>.
+  4. Load your roster: kyc import teams|people|customers FILE.csv (samples in examples/).
+  5. Run [cyan]make run[/cyan] again.
+
+Meanwhile, here is a week of KYC against a local stand-in of Slack ([cyan]kyc demo[/cyan]):
+"""
+
+
+def _logging(verbose: bool = False) -> None:
+    import logging
+
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+
+
+@app.command("serve")
+def serve(
+    port: Annotated[int, typer.Option(help="HTTP port for /slack/events and /healthz")] = 3000,
+    host: Annotated[str, typer.Option(help="interface to listen on")] = "0.0.0.0",
+    no_scheduler: Annotated[
+        bool, typer.Option("--no-scheduler", help="web only: no nudges or sending here")
+    ] = False,
+) -> None:
+    """Run the bot (Socket Mode when SLACK_APP_TOKEN is set, else HTTP on --port)."""
+    from bot.server import serve as run_server
+
+    settings = settings_or_exit()
+    if not settings.has_slack_tokens:
+        console.print(NO_TOKENS)
+        demo(weeks=1)
+        return
+    _logging()
+    asyncio.run(run_server(settings, host=host, port=port, web=True, scheduler=not no_scheduler))
+
+
+@app.command("worker")
+def worker() -> None:
+    """Run only the scheduler and the outbox sender (for deployments that split them)."""
+    from bot.server import serve as run_server
+
+    settings = settings_or_exit()
+    if settings.slack_bot_token is None:
+        raise fail("SLACK_BOT_TOKEN is not set: the worker needs it to send messages.", 2)
+    _logging()
+    asyncio.run(run_server(settings, host="127.0.0.1", port=0, web=False, scheduler=True))
+
+
+run_app = typer.Typer(
+    help="Run a scheduled job once, now or at a given instant.", no_args_is_help=True
+)
+app.add_typer(run_app, name="run")
+
+
+@run_app.command("morning")
+def run_morning_cmd(
+    at: Annotated[
+        str | None, typer.Option(help="the instant, e.g. 2026-11-23T08:30:00-05:00 (default: now)")
+    ] = None,
+    workspace: WorkspaceOpt = None,
+    no_send: Annotated[
+        bool, typer.Option("--no-send", help="queue only; the sender delivers")
+    ] = False,
+) -> None:
+    """Send the morning nudges due at that instant (planning the week first where needed)."""
+    from bot.services.morning import run_morning
+    from scheduler.sender import Sender, sender_client
+
+    settings = settings_or_exit()
+    now = parse_at(at)
+
+    async def run() -> None:
+        db = await _open_db(settings)
+        try:
+            results = await run_morning(db, settings, workspace or settings.kyc_workspace, now=now)
+            sent = 0
+            if not no_send and settings.slack_bot_token is not None:
+                client = sender_client(
+                    settings.slack_bot_token.get_secret_value(), settings.slack_api_url
+                )
+                sent = await Sender(db, client).drain()
+        finally:
+            await db.dispose()
+        table = Table(title=f"Morning at {now.isoformat()}")
+        for col in ("Executive", "Local time", "Outcome"):
+            table.add_column(col)
+        for r in results:
+            table.add_row(r.executive, r.local_time, r.outcome)
+        console.print(table)
+        if settings.slack_bot_token is None and not no_send:
+            console.print("[yellow]SLACK_BOT_TOKEN is not set: nudges are queued, not sent.[/]")
+        else:
+            console.print(f"{sent} message(s) delivered.")
+
+    asyncio.run(run())
+
+
+outbox_app = typer.Typer(help="Messages the bot owes Slack.", invoke_without_command=True)
+app.add_typer(outbox_app, name="outbox")
+
+
+@outbox_app.callback()
+def outbox_list(
+    ctx: typer.Context,
+    failed: Annotated[bool, typer.Option("--failed", help="only parked messages")] = False,
+) -> None:
+    """List queued and parked messages (`kyc outbox --failed`)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from sqlalchemy import select
+
+    from storage.models import OutboxMessage, OutboxStatus
+
+    settings = settings_or_exit()
+
+    async def run() -> None:
+        db = await _open_db(settings)
+        try:
+            async with db.unit_of_work() as session:
+                stmt = select(OutboxMessage).order_by(OutboxMessage.id)
+                if failed:
+                    stmt = stmt.where(OutboxMessage.status == OutboxStatus.FAILED)
+                else:
+                    stmt = stmt.where(OutboxMessage.status != OutboxStatus.SENT)
+                rows = list(await session.scalars(stmt.limit(500)))
+        finally:
+            await db.dispose()
+        if not rows:
+            console.print(
+                "Nothing parked." if failed else "Nothing waiting: every message went out."
+            )
+            return
+        table = Table(title="Parked messages" if failed else "Waiting messages")
+        for col in ("Id", "Key", "Method", "Status", "Attempts", "Error"):
+            table.add_column(col)
+        for m in rows:
+            table.add_row(
+                str(m.id), m.key, m.method, m.status.value, str(m.attempts), m.last_error or ""
+            )
+        console.print(table)
+
+    asyncio.run(run())
+
+
+@outbox_app.command("retry")
+def outbox_retry(workspace: WorkspaceOpt = None) -> None:
+    """Queue parked messages again, after fixing what stopped them (e.g. invite the bot)."""
+    from scheduler.sender import retry_failed
+
+    settings = settings_or_exit()
+
+    async def run() -> int:
+        db = await _open_db(settings)
+        try:
+            return await retry_failed(db, workspace_id=workspace)
+        finally:
+            await db.dispose()
+
+    console.print(f"{asyncio.run(run())} message(s) queued again; the running bot sends them.")
+
+
+@app.command("demo")
+def demo(weeks: Annotated[int, typer.Option(help="weeks to simulate")] = 1) -> None:
+    """A week of KYC against a local Slack stand-in, printed as a transcript (no Slack needed)."""
+    from bot.demo import run_demo
+
+    asyncio.run(run_demo(console, weeks=weeks))
+
+
+async def _open_db(settings: Settings):  # type: ignore[no-untyped-def]
+    from storage.db import Database
+    from storage.migrate import upgrade_async
+
+    await upgrade_async(settings.database_url)
+    return Database(settings.database_url)
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

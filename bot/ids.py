@@ -1,0 +1,73 @@
+"""Every action_id, callback_id and block_id the app sends and listens for, in one place."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Action(StrEnum):
+    # morning nudge / App Home, value = customer id
+    LOG_CALL = "kyc_log_call"
+    VOICEMAIL = "kyc_voicemail"
+    BRIEF = "kyc_brief"
+    SWAP = "kyc_swap"
+    # call modal
+    ADD_ITEM = "kyc_add_item"
+    ADD_KUDOS = "kyc_add_kudos"
+    CUSTOMER_SELECT = "kyc_customer"
+    # action-item thread, value = action item id
+    ITEM_DONE = "kyc_item_done"
+    ITEM_REASSIGN = "kyc_item_reassign"
+    # App Home
+    ADD_CUSTOMER = "kyc_add_customer"
+    OPEN_CALL = "kyc_open_call"
+    # plain inputs (action ids inside input blocks)
+    INPUT = "value"
+
+
+class View(StrEnum):
+    CALL = "kyc_call_modal"
+    REACTIVE = "kyc_reactive_modal"
+    SWAP = "kyc_swap_modal"
+    REASSIGN = "kyc_reassign_modal"
+    ADD_CUSTOMER = "kyc_add_customer_modal"
+    BRIEF = "kyc_brief_modal"
+    EMAIL = "kyc_email_modal"
+
+
+class Block(StrEnum):
+    CUSTOMER = "customer"
+    OUTCOME = "outcome"
+    SENTIMENT = "sentiment"
+    SCORE = "score"
+    SUMMARY = "summary"
+    CRITICISM = "criticism"
+    STRESSED = "stressed_areas"
+    MAKE_GREAT = "make_it_great"
+    DETAILS = "details"
+    FOLLOW_UP_OWNER = "follow_up_owner"
+    FOLLOW_UP_ON = "follow_up_on"
+    SUCCESS_STORY = "success_story"
+    # numbered blocks: f"{Block.ITEM_TEXT}_{n}"
+    ITEM_TEXT = "item_text"
+    ITEM_OWNER = "item_owner"
+    ITEM_TEAM = "item_team"
+    ITEM_DUE = "item_due"
+    KUDOS_TO = "kudos_to"
+    KUDOS_NOTE = "kudos_note"
+    # other modals
+    REASON = "reason"
+    CHANNEL = "channel"
+    NEW_OWNER = "new_owner"
+    NAME = "name"
+    EXTERNAL_ID = "external_id"
+    SINCE = "customer_since"
+    CONTACT_NAME = "contact_name"
+    CONTACT_EMAIL = "contact_email"
+    CONTACT_PHONE = "contact_phone"
+    WEBSITE = "website"
+    OCCURRED_ON = "occurred_on"
+
+
+def numbered(block: Block, n: int) -> str:
+    return f"{block.value}_{n}"

@@ -1,0 +1,285 @@
+"""The pre-call brief, the suggested opener and the voicemail follow-up email.
+
+Everything here is plain text; the Slack layer escapes it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, time
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from bot.regimen.calendar import (
+    MONDAY_TO_FRIDAY,
+    local_instant,
+    local_now,
+    next_workdays,
+    tenure_span,
+    tenure_text,
+    zone,
+)
+from bot.regimen.types import (
+    Brief,
+    Channel,
+    ContactKind,
+    ContactRecord,
+    CustomerProfile,
+    ExecutiveProfile,
+    FollowupEmail,
+    Link,
+    OpenItem,
+)
+
+MAX_REACTIVE = 5
+MAX_DETAILS = 5
+# One slot per business day, varied so the customer sees a morning and an afternoon.
+SLOT_TIMES = (time(10, 0), time(14, 0), time(11, 0))
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
+_HONORIFICS = {"mr", "mrs", "ms", "miss", "mx", "dr", "prof"}
+_REACTIVE_PHRASES = {
+    Channel.COMPLAINT: "you raised a complaint with us",
+    Channel.ESCALATION: "you had to escalate an issue with us",
+    Channel.TICKET: "you opened a ticket with our team",
+}
+
+
+def news_search_url(name: str) -> str:
+    """A Google News search for the customer's name (awards, layoffs, launches)."""
+    return "https://news.google.com/search?" + urlencode({"q": name.strip()})
+
+
+def _url(value: str | None) -> str | None:
+    text = (value or "").strip()
+    if not text:
+        return None
+    return text if _SCHEME.match(text) else "https://" + text.lstrip("/")
+
+
+def _company(executive: ExecutiveProfile) -> str:
+    return executive.company or "our team"
+
+
+def _greeting_name(customer: CustomerProfile) -> str:
+    """'Jane' for 'Jane Roe', 'Dr. Roe' for 'Dr. Jane Roe', else the customer's name."""
+    words = (customer.contact_name or "").split()
+    if not words:
+        return customer.name
+    if words[0].rstrip(".").lower() in _HONORIFICS and len(words) > 1:
+        return f"{words[0]} {words[-1]}"
+    return words[0]
+
+
+def _month(day: date, today: date) -> str:
+    return day.strftime("%B") if day.year == today.year else day.strftime("%B %Y")
+
+
+def _local_day(moment: datetime, tz: ZoneInfo) -> date:
+    aware = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment  # naive means UTC
+    return aware.astimezone(tz).date()
+
+
+def _spoke(call: ContactRecord | None) -> bool:
+    return call is not None and (call.outcome is None or call.outcome.reached_customer)
+
+
+def primary_contact(customer: CustomerProfile) -> str | None:
+    """'Jane Roe (VP Operations) · jane@acme.com · +1 555 0100', only the parts present."""
+    if not (customer.contact_name or customer.contact_email or customer.contact_phone):
+        return None
+    who = customer.contact_name or ""
+    if customer.contact_title:
+        who = f"{who} ({customer.contact_title})" if who else customer.contact_title
+    parts = [who, customer.contact_email or "", customer.contact_phone or ""]
+    return " · ".join(p for p in parts if p)
+
+
+def suggested_opener(
+    customer: CustomerProfile,
+    executive: ExecutiveProfile,
+    today: date,
+    *,
+    last_call: ContactRecord | None = None,
+    reactive: Sequence[ContactRecord] = (),
+) -> str:
+    """Three sentences: who is calling, thanks for the tenure, and a request for ten minutes
+    that recalls the last call and acknowledges a recent complaint (`reactive`, newest first)."""
+    hello = f"Hi {_greeting_name(customer)}, this is {executive.name} from {_company(executive)}."
+    if customer.customer_since is None:
+        thanks = f"Thank you for being a customer of {_company(executive)}."
+    elif tenure_span(customer.customer_since, today) == "less than a month":
+        thanks = f"{customer.name} has only just joined us — thank you for choosing us."
+    else:
+        span = tenure_span(customer.customer_since, today)
+        thanks = f"{customer.name} has been with us for {span} now — thank you for that."
+    ask = "do you have ten minutes for me to hear how things are going?"
+    month = None
+    if last_call is not None:
+        month = _month(_local_day(last_call.occurred_at, zone(executive.timezone)), today)
+    if reactive:
+        phrase = _REACTIVE_PHRASES.get(reactive[0].channel, "you were in touch with our team")
+        when = f"since we last spoke in {month}, " if month and _spoke(last_call) else ""
+        closing = f"I know that {when}{phrase}, and I want to make sure we put it right — {ask}"
+    elif month and _spoke(last_call):
+        closing = f"It has been a while since we last spoke in {month} — {ask}"
+    elif month:
+        closing = f"I tried to reach you in {month} — {ask}"
+    else:
+        closing = ask[0].upper() + ask[1:]
+    return f"{hello} {thanks} {closing}"
+
+
+def _zone_label(moment: datetime) -> str:
+    abbr = moment.tzname() or ""
+    # Zones without a letter abbreviation (Asia/Kathmandu) report '+0545'; spell it out.
+    if abbr[:1] in "+-" and abbr[1:].isdigit():
+        return f"UTC{abbr[0]}{abbr[1:3]}:{abbr[3:5] or '00'}"
+    return abbr
+
+
+def format_slot(moment: datetime) -> str:
+    """'Tuesday 24 November, 10:00 EST' in the moment's own zone."""
+    return f"{moment:%A} {moment.day} {moment:%B}, {moment:%H:%M} {_zone_label(moment)}".strip()
+
+
+def proposed_slots(executive: ExecutiveProfile, now: datetime, count: int) -> tuple[datetime, ...]:
+    """`count` call slots on the executive's next workdays after today (their local date),
+    one a day at 10:00, 14:00, 11:00, ... local time."""
+    if count <= 0:
+        return ()
+    tz: ZoneInfo = zone(executive.timezone)
+    today = local_now(now, tz).date()
+    # An empty or invalid workday set would never yield a day; fall back to Monday-Friday.
+    workdays = tuple(d for d in executive.workdays if 0 <= d <= 6) or MONDAY_TO_FRIDAY
+    days = next_workdays(today, workdays, count)
+    return tuple(
+        local_instant(day, SLOT_TIMES[i % len(SLOT_TIMES)], tz) for i, day in enumerate(days)
+    )
+
+
+def _signature(executive: ExecutiveProfile) -> list[str]:
+    role = ", ".join(p for p in (executive.title, executive.company) if p)
+    return [p for p in (executive.name, role, executive.email, executive.phone) if p]
+
+
+def _echo(last_call: ContactRecord | None, today: date, tz: ZoneInfo) -> str | None:
+    if last_call is None:
+        return None
+    day = _local_day(last_call.occurred_at, tz)
+    if day >= today:  # the call just made is the one this email follows up
+        return None
+    month = _month(day, today)
+    if not _spoke(last_call):
+        return f"I also tried to reach you in {month}."
+    summary = " ".join((last_call.summary or "").split())
+    if not summary:
+        return f"It has been a while since we last spoke, in {month}."
+    if len(summary) > 140:
+        summary = summary[:139].rstrip() + "…"
+    return f"The last time we spoke, in {month}, we talked about: {summary}"
+
+
+def followup_email(
+    *,
+    customer: CustomerProfile,
+    executive: ExecutiveProfile,
+    now: datetime,
+    last_call: ContactRecord | None = None,
+    slot_count: int = 3,
+) -> FollowupEmail:
+    """Call first, then email: the draft sent after a voicemail, with `slot_count` proposed
+    times (see `proposed_slots`) and the executive's contact details."""
+    tz = zone(executive.timezone)
+    today = local_now(now, tz).date()
+    slots = proposed_slots(executive, now, slot_count)
+    first = "I just tried to call you and missed you, so I'm following up by email."
+    echo = _echo(last_call, today, tz)
+    since = customer.customer_since
+    if since is not None and tenure_span(since, today) == "less than a month":
+        thanks = "Thank you for choosing us — we're glad to have you with us."
+    elif since is not None:
+        tenure = tenure_text(since, today).removeprefix("customer ")
+        thanks = f"Thank you for being our customer {tenure} — we don't take that for granted."
+    else:
+        thanks = "Thank you for being our customer — we don't take that for granted."
+    paragraphs = [
+        f"Hi {_greeting_name(customer)},",
+        " ".join(p for p in (first, echo) if p),
+        thanks,
+    ]
+    ask = "I'd love ten minutes to hear how things are going and what we could do better."
+    if slots:
+        listing = "\n".join(f"- {format_slot(s)}" for s in slots)
+        paragraphs.append(f"{ask} Would one of these times work for a short call?\n{listing}")
+        paragraphs.append("If none of them suits you, just reply with a time that does.")
+    else:
+        paragraphs.append(f"{ask} Just reply with a time that suits you.")
+    paragraphs.append("Best regards,\n" + "\n".join(_signature(executive)))
+    return FollowupEmail(
+        to=customer.contact_email or None,
+        subject=f"Following up on my call — {executive.name}, {_company(executive)}",
+        body="\n\n".join(paragraphs),
+        slots=slots,
+    )
+
+
+def _newest_first(contacts: Sequence[ContactRecord]) -> list[ContactRecord]:
+    return sorted(contacts, key=lambda c: c.occurred_at, reverse=True)
+
+
+def _details(contacts: Sequence[ContactRecord]) -> tuple[str, ...]:
+    seen: set[str] = set()
+    out: list[str] = []
+    for contact in _newest_first(contacts):
+        text = " ".join((contact.details_to_remember or "").split())
+        if text and text.casefold() not in seen:
+            seen.add(text.casefold())
+            out.append(text)
+    return tuple(out[:MAX_DETAILS])
+
+
+def build_brief(
+    *,
+    customer: CustomerProfile,
+    contacts: Sequence[ContactRecord],
+    open_items: Sequence[OpenItem],
+    executive: ExecutiveProfile,
+    now: datetime,
+) -> Brief:
+    """Everything to read before the call: tenure, contact, last proactive call, reactive
+    contacts since then (newest first, at most 5), details to remember (deduplicated, at most
+    5), open items by due date (overdue = due before the executive's local today), links."""
+    today = local_now(now, zone(executive.timezone)).date()
+    ordered = _newest_first(contacts)
+    last = next((c for c in ordered if c.kind == ContactKind.PROACTIVE), None)
+    reactive = tuple(
+        c
+        for c in ordered
+        if c.kind == ContactKind.REACTIVE and (last is None or c.occurred_at > last.occurred_at)
+    )[:MAX_REACTIVE]
+    items = tuple(sorted(open_items, key=lambda i: (i.due_on is None, i.due_on or date.min)))
+    links = [
+        Link(label, url)
+        for label, url in (
+            ("Website", _url(customer.website)),
+            ("LinkedIn", _url(customer.linkedin)),
+        )
+        if url
+    ]
+    links.append(Link("News", news_search_url(customer.name)))
+    return Brief(
+        customer=customer,
+        tenure=tenure_text(customer.customer_since, today) if customer.customer_since else None,
+        primary_contact=primary_contact(customer),
+        last_proactive=last,
+        open_items=items,
+        reactive_since=reactive,
+        details_to_remember=_details(contacts),
+        links=tuple(links),
+        opener=suggested_opener(customer, executive, today, last_call=last, reactive=reactive),
+        followup_email=followup_email(
+            customer=customer, executive=executive, now=now, last_call=last
+        ),
+        overdue_items=tuple(i for i in items if i.due_on is not None and i.due_on < today),
+    )

@@ -1,0 +1,140 @@
+"""Time, timezones, ISO weeks and workdays: the one place the regimen reasons about the clock."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+MONDAY_TO_FRIDAY: tuple[int, ...] = (0, 1, 2, 3, 4)
+
+
+def zone(name: str) -> ZoneInfo:
+    """The IANA zone `name`, or a ValueError that says which name was wrong."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f"unknown timezone {name!r} (use an IANA name such as Europe/Paris)"
+        ) from None
+
+
+def parse_workdays(text: str) -> tuple[int, ...]:
+    """'mon-fri', 'mon,tue,thu' or 'sun-thu' -> weekday numbers (Monday is 0), sorted."""
+    days: set[int] = set()
+    for part in text.lower().replace(" ", "").split(","):
+        if not part:
+            continue
+        if "-" in part:
+            first, last = part.split("-", 1)
+            start, end = _day(first), _day(last)
+            i = start
+            while True:
+                days.add(i)
+                if i == end:
+                    break
+                i = (i + 1) % 7
+        else:
+            days.add(_day(part))
+    if not days:
+        raise ValueError("no workdays given (e.g. mon-fri)")
+    return tuple(sorted(days))
+
+
+def _day(token: str) -> int:
+    key = token[:3]
+    if key not in DAY_NAMES:
+        raise ValueError(f"unknown weekday {token!r} (use mon, tue, wed, thu, fri, sat, sun)")
+    return DAY_NAMES.index(key)
+
+
+def format_workdays(days: tuple[int, ...]) -> str:
+    return ",".join(DAY_NAMES[d] for d in days)
+
+
+def parse_iso_week(text: str) -> tuple[int, int]:
+    """'2026-W48' -> (2026, 48)."""
+    try:
+        year_s, week_s = text.upper().split("-W")
+        year, week = int(year_s), int(week_s)
+        date.fromisocalendar(year, week, 1)
+    except ValueError:
+        raise ValueError(f"bad ISO week {text!r} (expected e.g. 2026-W48)") from None
+    return year, week
+
+
+def iso_week_of(day: date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def week_monday(iso_week: str) -> date:
+    year, week = parse_iso_week(iso_week)
+    return date.fromisocalendar(year, week, 1)
+
+
+def week_days(iso_week: str) -> list[date]:
+    monday = week_monday(iso_week)
+    return [monday + timedelta(days=i) for i in range(7)]
+
+
+def workdays_in_week(iso_week: str, workdays: tuple[int, ...]) -> list[date]:
+    return [d for d in week_days(iso_week) if d.weekday() in workdays]
+
+
+def is_paused(day: date, paused_until: date | None) -> bool:
+    """Paused through `paused_until` inclusive ("pause until 2026-12-28" means back on the 29th)."""
+    return paused_until is not None and day <= paused_until
+
+
+def week_fully_paused(iso_week: str, workdays: tuple[int, ...], paused_until: date | None) -> bool:
+    days = workdays_in_week(iso_week, workdays)
+    return bool(days) and all(is_paused(d, paused_until) for d in days)
+
+
+def local_now(now_utc: datetime, tz: ZoneInfo) -> datetime:
+    if now_utc.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
+    return now_utc.astimezone(tz)
+
+
+def local_instant(day: date, at: time, tz: ZoneInfo) -> datetime:
+    """The aware instant of wall time `at` on `day` in `tz` (a time skipped by DST moves on)."""
+    naive = datetime.combine(day, at)
+    aware = naive.replace(tzinfo=tz)
+    # Round-trip through UTC normalises a wall time that does not exist (spring forward).
+    return aware.astimezone(ZoneInfo("UTC")).astimezone(tz)
+
+
+def next_workdays(after: date, workdays: tuple[int, ...], count: int) -> list[date]:
+    """The next `count` workdays strictly after `after`."""
+    out: list[date] = []
+    day = after
+    while len(out) < count:
+        day += timedelta(days=1)
+        if day.weekday() in workdays:
+            out.append(day)
+    return out
+
+
+def add_business_days(start: date, days: int, workdays: tuple[int, ...] = MONDAY_TO_FRIDAY) -> date:
+    return next_workdays(start, workdays, days)[-1] if days > 0 else start
+
+
+def tenure_span(since: date, today: date) -> str:
+    """'6 years', '3 months' or 'less than a month': whole years, else whole months."""
+    months = (today.year - since.year) * 12 + (today.month - since.month)
+    if today.day < since.day:
+        months -= 1
+    months = max(months, 0)
+    years = months // 12
+    if years >= 1:
+        return f"{years} year{'s' if years != 1 else ''}"
+    if months >= 1:
+        return f"{months} month{'s' if months != 1 else ''}"
+    return "less than a month"
+
+
+def tenure_text(since: date, today: date) -> str:
+    """'customer for 6 years, since March 2020' — the phrase an opener builds on."""
+    return f"customer for {tenure_span(since, today)}, since {since.strftime('%B %Y')}"

@@ -1,0 +1,108 @@
+"""The weekly planner: which customers an executive calls this week, in rotation.
+
+Pure functions over `CustomerState` and `BatchSlot`; the same data always gives the same plan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+
+from bot.regimen.types import BatchSlot, BatchStatus, CustomerState, PlanResult, Sentiment
+
+RECENT_DAYS = 14
+
+
+def _utc(moment: datetime) -> datetime:
+    # Some stores hand back naive UTC datetimes; compare everything as aware UTC.
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def is_urgent(state: CustomerState, *, as_of: datetime, recent_days: int = RECENT_DAYS) -> bool:
+    """Pulled to the front: a reactive contact since the last proactive one, or an unhappy
+    last sentiment unless a proactive call happened within `recent_days` of `as_of`."""
+    if state.reactive_since_proactive:
+        return True
+    if state.last_sentiment != Sentiment.UNHAPPY:
+        return False
+    last = state.last_proactive_at
+    return last is None or _utc(as_of) - _utc(last) >= timedelta(days=recent_days)
+
+
+def rank_customers(
+    candidates: Sequence[CustomerState], *, as_of: datetime, recent_days: int = RECENT_DAYS
+) -> list[CustomerState]:
+    """The rotation order: urgent customers first (see `is_urgent`), then never contacted
+    proactively, then longest since the last proactive call; ties by name (casefold), then id.
+    The urgent group uses the same sub-order."""
+    epoch = _utc(as_of)
+
+    def key(state: CustomerState) -> tuple[bool, bool, datetime, str, int]:
+        last = state.last_proactive_at
+        return (
+            not is_urgent(state, as_of=as_of, recent_days=recent_days),
+            last is not None,
+            epoch if last is None else _utc(last),
+            state.name.casefold(),
+            state.customer_id,
+        )
+
+    return sorted(candidates, key=key)
+
+
+def plan_batch(
+    *,
+    candidates: Sequence[CustomerState],
+    quota: int,
+    current: Sequence[BatchSlot],
+    carry_over: Sequence[int],
+    as_of: datetime,
+) -> PlanResult:
+    """Plan or top up a week's batch without reshuffling it.
+
+    - A PLANNED slot whose customer left `candidates` is dropped; any other status stays (history).
+    - Kept slots keep their positions; the gap is `quota` minus kept slots that count toward it.
+    - The gap is filled with PLANNED slots: first `carry_over` (in order, still-listed only), then
+      the rotation of `rank_customers`; never a customer already in `current` (any status,
+      SWAPPED included) and never one twice.
+    - New positions continue after the highest existing position (dropped ones included, so a
+      position is never reused in the same write).
+    """
+    listed = {c.customer_id for c in candidates}
+    keep: list[BatchSlot] = []
+    drop: list[int] = []
+    for slot in sorted(current, key=lambda s: s.position):
+        if slot.status == BatchStatus.PLANNED and slot.customer_id not in listed:
+            drop.append(slot.customer_id)
+        else:
+            keep.append(slot)
+
+    gap = quota - sum(1 for s in keep if s.status.counts_toward_quota)
+    taken = {s.customer_id for s in current}
+    chosen: list[int] = []
+    if gap > 0:
+        ranked = [c.customer_id for c in rank_customers(candidates, as_of=as_of)]
+        for customer_id in [*(c for c in carry_over if c in listed), *ranked]:
+            if len(chosen) >= gap:
+                break
+            if customer_id not in taken:
+                taken.add(customer_id)
+                chosen.append(customer_id)
+
+    start = max((s.position for s in current), default=0) + 1
+    add = tuple(
+        BatchSlot(customer_id=cid, position=start + i, status=BatchStatus.PLANNED)
+        for i, cid in enumerate(chosen)
+    )
+    return PlanResult(keep=tuple(keep), drop=tuple(drop), add=add)
+
+
+def swap_choice(
+    *, candidates: Sequence[CustomerState], current: Sequence[BatchSlot], as_of: datetime
+) -> CustomerState | None:
+    """The next customer in rotation who is not in this week's batch (any status), or None."""
+    in_batch = {s.customer_id for s in current}
+    for state in rank_customers(candidates, as_of=as_of):
+        if state.customer_id not in in_batch:
+            return state
+    return None

@@ -1,0 +1,197 @@
+"""The regimen's vocabulary: plain enums and dataclasses shared by planner, brief and metrics."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    EXECUTIVE = "executive"
+    MEMBER = "member"
+    ADMIN = "admin"
+
+
+class ContactKind(StrEnum):
+    PROACTIVE = "proactive"
+    REACTIVE = "reactive"
+
+
+class Channel(StrEnum):
+    """How a contact happened. Proactive calls are `call`; the rest come from CRMs or `/kyc log`."""
+
+    CALL = "call"
+    EMAIL = "email"
+    MEETING = "meeting"
+    TICKET = "ticket"
+    COMPLAINT = "complaint"
+    ESCALATION = "escalation"
+    ORDER = "order"
+    OTHER = "other"
+
+
+class Outcome(StrEnum):
+    REACHED = "reached"
+    VOICEMAIL = "voicemail"
+    EMAILED = "emailed"
+    MEETING_SCHEDULED = "meeting_scheduled"
+
+    @property
+    def reached_customer(self) -> bool:
+        """Reached or a meeting booked finishes the customer for the week; the rest carry over."""
+        return self in (Outcome.REACHED, Outcome.MEETING_SCHEDULED)
+
+    @property
+    def label(self) -> str:
+        return {
+            Outcome.REACHED: "Reached",
+            Outcome.VOICEMAIL: "Left voicemail",
+            Outcome.EMAILED: "Emailed",
+            Outcome.MEETING_SCHEDULED: "Meeting scheduled",
+        }[self]
+
+
+class Sentiment(StrEnum):
+    UNHAPPY = "unhappy"
+    SATISFIED = "satisfied"
+    PROMOTER = "promoter"
+
+    @property
+    def label(self) -> str:
+        return {"unhappy": "Unhappy", "satisfied": "Satisfied", "promoter": "Promoter"}[self.value]
+
+
+class BatchStatus(StrEnum):
+    PLANNED = "planned"
+    ATTEMPTED = "attempted"
+    DONE = "done"
+    CARRIED_OVER = "carried_over"
+    SWAPPED = "swapped"
+
+    @property
+    def counts_toward_quota(self) -> bool:
+        return self in (BatchStatus.PLANNED, BatchStatus.ATTEMPTED, BatchStatus.DONE)
+
+    @property
+    def is_open(self) -> bool:
+        return self in (BatchStatus.PLANNED, BatchStatus.ATTEMPTED)
+
+
+class ItemStatus(StrEnum):
+    OPEN = "open"
+    DONE = "done"
+
+
+# --- planner -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CustomerState:
+    """What the planner needs to know about one customer of an executive's list."""
+
+    customer_id: int
+    name: str
+    last_proactive_at: datetime | None = None
+    last_sentiment: Sentiment | None = None
+    reactive_since_proactive: bool = False
+
+
+@dataclass(frozen=True)
+class BatchSlot:
+    customer_id: int
+    position: int
+    status: BatchStatus
+
+
+@dataclass(frozen=True)
+class PlanResult:
+    """What planning a week decides: slots to keep, planned slots to drop, new slots to add."""
+
+    keep: tuple[BatchSlot, ...]
+    drop: tuple[int, ...]
+    add: tuple[BatchSlot, ...]
+
+    @property
+    def slots(self) -> tuple[BatchSlot, ...]:
+        return tuple(sorted(self.keep + self.add, key=lambda s: s.position))
+
+
+# --- brief ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CustomerProfile:
+    customer_id: int
+    name: str
+    customer_since: date | None = None
+    tier: str | None = None
+    contact_name: str | None = None
+    contact_title: str | None = None
+    contact_email: str | None = None
+    contact_phone: str | None = None
+    website: str | None = None
+    linkedin: str | None = None
+    notes: str | None = None
+
+
+@dataclass(frozen=True)
+class ContactRecord:
+    occurred_at: datetime
+    kind: ContactKind
+    channel: Channel = Channel.CALL
+    outcome: Outcome | None = None
+    sentiment: Sentiment | None = None
+    score: int | None = None
+    summary: str | None = None
+    criticism: str | None = None
+    details_to_remember: str | None = None
+    executive_name: str | None = None
+
+
+@dataclass(frozen=True)
+class OpenItem:
+    text: str
+    owner_name: str | None = None
+    team_name: str | None = None
+    due_on: date | None = None
+
+
+@dataclass(frozen=True)
+class ExecutiveProfile:
+    name: str
+    timezone: str
+    workdays: tuple[int, ...] = (0, 1, 2, 3, 4)
+    title: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    company: str | None = None
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    url: str
+
+
+@dataclass(frozen=True)
+class FollowupEmail:
+    to: str | None
+    subject: str
+    body: str
+    slots: tuple[datetime, ...]
+
+
+@dataclass(frozen=True)
+class Brief:
+    customer: CustomerProfile
+    tenure: str | None
+    primary_contact: str | None
+    last_proactive: ContactRecord | None
+    open_items: tuple[OpenItem, ...]
+    reactive_since: tuple[ContactRecord, ...]
+    details_to_remember: tuple[str, ...]
+    links: tuple[Link, ...]
+    opener: str
+    followup_email: FollowupEmail
+    overdue_items: tuple[OpenItem, ...] = field(default=())

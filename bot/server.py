@@ -1,0 +1,110 @@
+"""Running the bot: HTTP (`/slack/events`, `/healthz`) or Socket Mode, plus scheduler and sender."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from typing import Any
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.async_app import AsyncApp
+from sqlalchemy import text
+
+from bot.app import Deps, build_app, web_client
+from bot.settings import Settings
+from scheduler.jobs import build_scheduler, sender_loop
+from scheduler.sender import Sender, sender_client
+from storage.db import Database
+from storage.migrate import upgrade_async
+
+log = logging.getLogger("kyc.server")
+
+
+def http_app(app: AsyncApp, deps: Deps) -> web.Application:
+    async def events(request: web.Request) -> web.Response:
+        bolt_response = await app.async_dispatch(await to_bolt_request(request))
+        return await to_aiohttp_response(bolt_response)
+
+    async def healthz(_request: web.Request) -> web.Response:
+        try:
+            async with deps.db.engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+        except Exception as exc:  # report, don't crash: the load balancer needs an answer
+            return web.json_response({"ok": False, "database": str(exc)}, status=503)
+        return web.json_response({"ok": True})
+
+    web_app = web.Application()
+    web_app.router.add_post("/slack/events", events)
+    web_app.router.add_get("/healthz", healthz)
+    return web_app
+
+
+class Runtime:
+    """One process: the Bolt app (unless worker-only), the scheduler and the outbox sender."""
+
+    def __init__(self, settings: Settings, *, web: bool = True, scheduler: bool = True) -> None:
+        self.settings = settings
+        self.web = web
+        self.scheduler_enabled = scheduler
+        self.db = Database(settings.database_url)
+        self.deps = Deps(settings=settings, db=self.db)
+        token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else ""
+        self.sender = Sender(self.db, sender_client(token, settings.slack_api_url))
+        self.client = web_client(settings)
+        self._tasks: list[asyncio.Task[Any]] = []
+        self._runner: web.AppRunner | None = None
+        self._socket: Any = None
+        self._scheduler: Any = None
+
+    async def start(self, *, host: str = "0.0.0.0", port: int = 3000) -> None:
+        await upgrade_async(self.settings.database_url)
+        if self.web:
+            app = build_app(self.deps, client=self.client)
+            if self.settings.slack_app_token:
+                from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+                self._socket = AsyncSocketModeHandler(
+                    app, self.settings.slack_app_token.get_secret_value()
+                )
+                await self._socket.connect_async()
+                log.info("connected to Slack in Socket Mode")
+            # HTTP always serves /healthz; in Socket Mode /slack/events is simply unused.
+            self._runner = web.AppRunner(http_app(app, self.deps))
+            await self._runner.setup()
+            await web.TCPSite(self._runner, host, port).start()
+            log.info("listening on http://%s:%s/slack/events", host, port)
+        if self.scheduler_enabled:
+            self._scheduler = build_scheduler(self.deps, self.client)
+            self._scheduler.start()
+            self._tasks.append(asyncio.create_task(sender_loop(self.deps, self.sender)))
+            self.deps.kick()
+
+    async def stop(self) -> None:
+        """SIGTERM: stop claiming, let in-flight sends finish, close connections."""
+        self.sender.stopping = True
+        self.deps.kick()
+        if self._scheduler is not None:
+            self._scheduler.shutdown(wait=False)
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.TimeoutError, asyncio.CancelledError):
+                await asyncio.wait_for(task, timeout=15)
+        if self._socket is not None:
+            await self._socket.close_async()
+        if self._runner is not None:
+            await self._runner.cleanup()
+        await self.db.dispose()
+
+
+async def serve(settings: Settings, *, host: str, port: int, web: bool, scheduler: bool) -> None:
+    runtime = Runtime(settings, web=web, scheduler=scheduler)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    await runtime.start(host=host, port=port)
+    await stop.wait()
+    log.info("shutting down")
+    await runtime.stop()

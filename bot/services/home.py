@@ -1,0 +1,63 @@
+"""Use case: what someone's App Home shows."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.regimen.types import ItemStatus
+from bot.services import outbox
+from bot.services.calls import card
+from bot.services.executive import proactive_share
+from bot.services.identity import is_admin, is_executive
+from bot.services.week import week_views
+from bot.settings import Settings
+from bot.views.data import HomeData
+from storage.models import ActionItem, Customer, Person
+
+
+async def home_data(
+    session: AsyncSession, settings: Settings, person: Person, *, now: datetime
+) -> HomeData:
+    items = list(
+        await session.execute(
+            select(ActionItem, Customer.name)
+            .join(Customer, Customer.id == ActionItem.customer_id)
+            .where(
+                ActionItem.workspace_id == person.workspace_id,
+                ActionItem.owner_id == person.id,
+                ActionItem.status == ItemStatus.OPEN,
+            )
+            .order_by(ActionItem.due_on, ActionItem.id)
+            .limit(20)
+        )
+    )
+    my_items = tuple(card(item, person) for item, _name in items)
+    data = HomeData(
+        name=person.name,
+        is_executive=is_executive(person),
+        is_admin=is_admin(person),
+        my_items=my_items,
+        paused_until=person.paused_until,
+    )
+    if is_admin(person):
+        parked = await outbox.failed(session, person.workspace_id)
+        data = replace(
+            data,
+            failed_messages=tuple(f"{m.method} {m.key}: {m.last_error}" for m in parked[:20]),
+        )
+    if not data.is_executive:
+        return data
+    (week,) = await week_views(session, settings, person.workspace_id, [person], now)
+    share, total = await proactive_share(session, person, now=now)
+    return replace(
+        data,
+        iso_week=week.iso_week,
+        quota=week.quota,
+        week=tuple((i.customer_id, i.name, i.status.value) for i in week.items),
+        proactive_share=share,
+        contacts_30d=total,
+    )

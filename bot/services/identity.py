@@ -1,0 +1,90 @@
+"""Who is asking: Slack users mapped to roster people, and who may do what."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.regimen.types import Role
+from storage.models import Person, Workspace
+
+
+class NotAllowed(Exception):
+    """The actor may not do this; the message is shown to them as is."""
+
+
+async def ensure_workspace(session: AsyncSession, workspace_id: str) -> None:
+    if await session.get(Workspace, workspace_id) is None:
+        session.add(Workspace(id=workspace_id))
+        await session.flush()
+
+
+async def person_by_slack_id(
+    session: AsyncSession, workspace_id: str, slack_user_id: str
+) -> Person | None:
+    return await session.scalar(
+        select(Person).where(
+            Person.workspace_id == workspace_id, Person.slack_user_id == slack_user_id
+        )
+    )
+
+
+async def link_slack_user(
+    session: AsyncSession,
+    workspace_id: str,
+    slack_user_id: str,
+    *,
+    email: str | None,
+    tz: str | None,
+    name: str | None = None,
+) -> Person | None:
+    """Attach a Slack id (and profile timezone) to the roster row with the same email."""
+    person = await person_by_slack_id(session, workspace_id, slack_user_id)
+    if person is None and email:
+        person = await session.scalar(
+            select(Person).where(
+                Person.workspace_id == workspace_id,
+                func.lower(Person.email) == email.lower(),
+            )
+        )
+        if person is not None and person.slack_user_id is None:
+            person.slack_user_id = slack_user_id
+    if person is not None:
+        if tz:
+            person.slack_tz = tz
+        if name and person.name == person.slack_user_id:
+            person.name = name
+    return person
+
+
+async def colleague(session: AsyncSession, workspace_id: str, slack_user_id: str) -> Person:
+    """The roster person for a Slack user picked in a form; someone new is added as a member."""
+    person = await person_by_slack_id(session, workspace_id, slack_user_id)
+    if person is None:
+        person = Person(
+            workspace_id=workspace_id,
+            slack_user_id=slack_user_id,
+            name=slack_user_id,  # the profile sync fills the real name; messages use mentions
+            role=Role.MEMBER,
+            active=True,
+        )
+        session.add(person)
+        await session.flush()
+    return person
+
+
+def is_admin(person: Person | None) -> bool:
+    return person is not None and person.role == Role.ADMIN
+
+
+def is_executive(person: Person | None) -> bool:
+    return person is not None and person.role == Role.EXECUTIVE and person.active
+
+
+def require_executive(person: Person | None) -> Person:
+    if person is None or not is_executive(person):
+        raise NotAllowed(
+            "Only executives on the KYC roster have a weekly batch. "
+            "Ask your KYC admin to add you with role `executive`."
+        )
+    return person

@@ -1,0 +1,85 @@
+"""Use case: the morning nudges due at an instant (the scheduler and `kyc run morning` share it)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.regimen.calendar import is_paused, local_now
+from bot.services import outbox
+from bot.services.people import Regimen, regimen_of
+from bot.services.week import week_views
+from bot.settings import Settings
+from bot.views.nudge import build_all_done, build_nudge
+from storage import queries
+from storage.db import Database
+from storage.models import Person
+
+
+@dataclass(frozen=True)
+class MorningResult:
+    executive: str
+    local_time: str
+    outcome: str  # "nudge queued", "all done queued", "already sent", or why nothing is due
+
+
+def due_reason(reg: Regimen, now: datetime, settings: Settings) -> str | None:
+    """None when due at `now`: a workday, not paused, between nudge time and cut-off."""
+    local = local_now(now, reg.tz)
+    if local.weekday() not in reg.workdays:
+        return "not a workday"
+    if is_paused(local.date(), reg.paused_until):
+        return f"paused until {reg.paused_until}"
+    if local.time() < reg.nudge_time:
+        return f"before {reg.nudge_time:%H:%M}"
+    cutoff = max(settings.kyc_catchup_until, reg.nudge_time)
+    if local.time() > cutoff:
+        return f"past the {cutoff:%H:%M} catch-up cut-off"
+    return None
+
+
+async def run_morning(
+    db: Database, settings: Settings, workspace_id: str, *, now: datetime
+) -> list[MorningResult]:
+    """Queue every nudge due at `now` that has not gone out today (keyed by local date)."""
+    results: list[MorningResult] = []
+    async with db.unit_of_work() as session:
+        execs = await queries.executives(session, workspace_id)
+        due: list[Person] = []
+        for person in execs:
+            reg = regimen_of(person, settings)
+            local = f"{local_now(now, reg.tz):%a %H:%M} {reg.tz.key}"
+            if not person.slack_user_id:
+                results.append(MorningResult(person.name, local, "no Slack user linked yet"))
+                continue
+            reason = due_reason(reg, now, settings)
+            if reason:
+                results.append(MorningResult(person.name, local, f"not due: {reason}"))
+            else:
+                due.append(person)
+        for week in await week_views(session, settings, workspace_id, due, now):
+            reg = week.regimen
+            local = f"{local_now(now, reg.tz):%a %H:%M} {reg.tz.key}"
+            user = week.slack_user_id or ""
+            if week.skipped:
+                results.append(MorningResult(week.executive_name, local, week.skipped))
+                continue
+            if week.complete:
+                key = f"alldone:{workspace_id}:{week.executive_id}:{week.iso_week}"
+                queued = await outbox.post(session, workspace_id, key, user, build_all_done(week))
+                results.append(
+                    MorningResult(
+                        week.executive_name,
+                        local,
+                        "all done queued" if queued else "batch complete, nothing to send",
+                    )
+                )
+                continue
+            key = f"nudge:{workspace_id}:{week.executive_id}:{week.local_date.isoformat()}"
+            queued = await outbox.post(session, workspace_id, key, user, build_nudge(week))
+            results.append(
+                MorningResult(
+                    week.executive_name, local, "nudge queued" if queued else "already sent today"
+                )
+            )
+    return results

@@ -1,0 +1,99 @@
+"""Messages the bot owes, written in the caller's transaction and delivered by the sender."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import OutboxMessage, OutboxStatus, utcnow
+
+QUIET = {"unfurl_links": False, "unfurl_media": False}
+
+
+async def enqueue(
+    session: AsyncSession,
+    *,
+    workspace_id: str,
+    key: str,
+    method: str,
+    payload: dict[str, Any],
+    parent_key: str | None = None,
+    ref_kind: str | None = None,
+    ref_id: int | None = None,
+    not_before: datetime | None = None,
+) -> bool:
+    """Queue one Slack call under an idempotency key; a key already queued is left alone.
+
+    Returns True when this call queued it."""
+    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    stmt = (
+        insert(OutboxMessage)
+        .values(
+            workspace_id=workspace_id,
+            key=key,
+            method=method,
+            payload=payload,
+            parent_key=parent_key,
+            status=OutboxStatus.PENDING,
+            attempts=0,
+            next_attempt_at=not_before or utcnow(),
+            ref_kind=ref_kind,
+            ref_id=ref_id,
+            created_at=utcnow(),
+        )
+        .on_conflict_do_nothing(index_elements=["key"])
+    )
+    result = await session.execute(stmt)
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def post(
+    session: AsyncSession,
+    workspace_id: str,
+    key: str,
+    channel: str,
+    message: dict[str, Any],
+    *,
+    thread_of: str | None = None,
+    ref_kind: str | None = None,
+    ref_id: int | None = None,
+    not_before: datetime | None = None,
+) -> bool:
+    """Queue a chat.postMessage; `thread_of` is the key of the message to reply under."""
+    return await enqueue(
+        session,
+        workspace_id=workspace_id,
+        key=key,
+        method="chat.postMessage",
+        payload={"channel": channel, **message, **QUIET},
+        parent_key=thread_of,
+        ref_kind=ref_kind,
+        ref_id=ref_id,
+        not_before=not_before,
+    )
+
+
+async def update(
+    session: AsyncSession, workspace_id: str, key: str, of_key: str, message: dict[str, Any]
+) -> bool:
+    """Queue a chat.update of the message sent under `of_key` (it waits until that one is sent)."""
+    return await enqueue(
+        session,
+        workspace_id=workspace_id,
+        key=key,
+        method="chat.update",
+        payload=dict(message),
+        parent_key=of_key,
+    )
+
+
+async def failed(session: AsyncSession, workspace_id: str | None = None) -> list[OutboxMessage]:
+    stmt = select(OutboxMessage).where(OutboxMessage.status == OutboxStatus.FAILED)
+    if workspace_id:
+        stmt = stmt.where(OutboxMessage.workspace_id == workspace_id)
+    return list(await session.scalars(stmt.order_by(OutboxMessage.id)))

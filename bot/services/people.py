@@ -1,0 +1,58 @@
+"""How a roster row plus the settings become an executive's effective regimen settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, time
+from zoneinfo import ZoneInfo
+
+from bot.regimen.calendar import parse_workdays, zone
+from bot.regimen.types import ExecutiveProfile
+from bot.settings import Settings
+from storage.models import Person
+
+
+@dataclass(frozen=True)
+class Regimen:
+    """An executive's effective schedule: roster override, then Slack profile, then defaults."""
+
+    person_id: int
+    name: str
+    tz: ZoneInfo
+    workdays: tuple[int, ...]
+    nudge_time: time
+    quota: int
+    paused_until: date | None
+
+
+def regimen_of(person: Person, settings: Settings) -> Regimen:
+    tz_name = person.timezone or person.slack_tz or settings.kyc_default_timezone
+    try:
+        tz = zone(tz_name)
+    except ValueError:
+        tz = zone(settings.kyc_default_timezone)
+    try:
+        workdays = parse_workdays(person.workdays) if person.workdays else settings.kyc_workdays
+    except ValueError:
+        workdays = settings.kyc_workdays
+    return Regimen(
+        person_id=person.id,
+        name=person.name,
+        tz=tz,
+        workdays=workdays,
+        nudge_time=person.nudge_time or settings.kyc_nudge_time,
+        quota=person.weekly_quota or settings.kyc_weekly_quota,
+        paused_until=person.paused_until,
+    )
+
+
+def executive_profile(person: Person, regimen: Regimen, company: str | None) -> ExecutiveProfile:
+    return ExecutiveProfile(
+        name=person.name,
+        timezone=regimen.tz.key,
+        workdays=regimen.workdays,
+        title=person.title,
+        email=person.email,
+        phone=person.phone,
+        company=company,
+    )

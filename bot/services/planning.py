@@ -1,0 +1,173 @@
+"""Use case: plan the weekly batches (the weekly five) for a workspace's executives."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.regimen.calendar import week_fully_paused
+from bot.regimen.planner import plan_batch
+from bot.regimen.types import BatchStatus, CustomerState
+from bot.services.people import regimen_of
+from bot.settings import Settings
+from storage import queries
+from storage.db import Database
+from storage.models import BatchEntry, Customer, Person
+
+
+@dataclass(frozen=True)
+class PlannedEntry:
+    position: int
+    customer_id: int
+    customer_name: str
+    status: BatchStatus
+    new: bool
+
+
+@dataclass(frozen=True)
+class ExecutiveWeek:
+    executive_id: int
+    executive_name: str
+    iso_week: str
+    quota: int
+    entries: tuple[PlannedEntry, ...] = field(default=())
+    skipped: str | None = None  # why there is no batch ("paused all week", "no customers")
+
+    @property
+    def done(self) -> int:
+        return sum(1 for e in self.entries if e.status == BatchStatus.DONE)
+
+    @property
+    def active(self) -> tuple[PlannedEntry, ...]:
+        return tuple(e for e in self.entries if e.status.counts_toward_quota)
+
+
+async def plan_week(
+    db: Database,
+    settings: Settings,
+    workspace_id: str,
+    iso_week: str,
+    *,
+    as_of: datetime,
+    executive_ids: list[int] | None = None,
+    dry_run: bool = False,
+) -> list[ExecutiveWeek]:
+    """Plan (or top up) each executive's batch for `iso_week`; one transaction for all of them."""
+    async with db.sessions() as session, session.begin():
+        result = await plan_week_in(
+            session, settings, workspace_id, iso_week, as_of=as_of, executive_ids=executive_ids
+        )
+        if dry_run:
+            await session.rollback()
+        return result
+
+
+async def plan_week_in(
+    session: AsyncSession,
+    settings: Settings,
+    workspace_id: str,
+    iso_week: str,
+    *,
+    as_of: datetime,
+    executive_ids: list[int] | None = None,
+) -> list[ExecutiveWeek]:
+    execs = await queries.executives(session, workspace_id)
+    if executive_ids is not None:
+        wanted = set(executive_ids)
+        execs = [e for e in execs if e.id in wanted]
+    ids = [e.id for e in execs]
+    states = await queries.customer_states(session, workspace_id, ids)
+    current = await queries.batch_entries(session, workspace_id, iso_week, ids)
+    previous = await queries.previous_open_entries(session, workspace_id, iso_week, ids)
+    names = {s.customer_id: s.name for lst in states.values() for s in lst}
+    missing = {e.customer_id for lst in current.values() for e in lst} - names.keys()
+    if missing:
+        names.update(await _customer_names(session, missing))
+
+    weeks: list[ExecutiveWeek] = []
+    for person in execs:
+        weeks.append(
+            await _plan_one(
+                session,
+                settings,
+                person,
+                iso_week,
+                as_of,
+                states.get(person.id, []),
+                current.get(person.id, []),
+                previous.get(person.id, []),
+                names,
+            )
+        )
+    await session.flush()
+    return weeks
+
+
+async def _plan_one(
+    session: AsyncSession,
+    settings: Settings,
+    person: Person,
+    iso_week: str,
+    as_of: datetime,
+    candidates: list[CustomerState],
+    current: list[BatchEntry],
+    previous: list[BatchEntry],
+    names: dict[int, str],
+) -> ExecutiveWeek:
+    reg = regimen_of(person, settings)
+
+    def week(entries: tuple[PlannedEntry, ...] = (), skipped: str | None = None) -> ExecutiveWeek:
+        return ExecutiveWeek(person.id, person.name, iso_week, reg.quota, entries, skipped)
+
+    if not current and week_fully_paused(iso_week, reg.workdays, reg.paused_until):
+        return week(skipped="paused all week")
+    if not current and not candidates:
+        return week(skipped="no customers")
+
+    carry = [e.customer_id for e in previous]
+    plan = plan_batch(
+        candidates=candidates,
+        quota=reg.quota,
+        current=queries.slots_of(current),
+        carry_over=carry,
+        as_of=as_of,
+    )
+    dropped = set(plan.drop)
+    for entry in current:
+        if entry.customer_id in dropped:
+            await session.delete(entry)
+    for slot in plan.add:
+        session.add(
+            BatchEntry(
+                workspace_id=person.workspace_id,
+                executive_id=person.id,
+                iso_week=iso_week,
+                customer_id=slot.customer_id,
+                position=slot.position,
+                status=slot.status,
+            )
+        )
+    added = {s.customer_id for s in plan.add}
+    if added:
+        for entry in previous:
+            if entry.customer_id in added:
+                entry.status = BatchStatus.CARRIED_OVER
+    entries = tuple(
+        PlannedEntry(
+            position=s.position,
+            customer_id=s.customer_id,
+            customer_name=names.get(s.customer_id, f"customer {s.customer_id}"),
+            status=s.status,
+            new=s.customer_id in added,
+        )
+        for s in plan.slots
+    )
+    return week(entries)
+
+
+async def _customer_names(session: AsyncSession, ids: set[int]) -> dict[int, str]:
+    rows = await session.execute(select(Customer.id, Customer.name).where(Customer.id.in_(ids)))
+    return {cid: name for cid, name in rows}

@@ -1,0 +1,123 @@
+"""Use case: an executive's week — the batch with a pre-call brief for each customer."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.regimen.brief import build_brief
+from bot.regimen.calendar import iso_week_of, local_now
+from bot.regimen.types import BatchStatus, Brief
+from bot.services.people import Regimen, executive_profile, regimen_of
+from bot.services.planning import plan_week_in
+from bot.settings import Settings
+from storage import queries
+from storage.models import Person
+
+
+@dataclass(frozen=True)
+class WeekItem:
+    position: int
+    customer_id: int
+    status: BatchStatus
+    brief: Brief
+
+    @property
+    def name(self) -> str:
+        return self.brief.customer.name
+
+
+@dataclass(frozen=True)
+class WeekView:
+    executive_id: int
+    executive_name: str
+    slack_user_id: str | None
+    regimen: Regimen
+    iso_week: str
+    local_date: date
+    items: tuple[WeekItem, ...]
+    skipped: str | None = None
+
+    @property
+    def quota(self) -> int:
+        return self.regimen.quota
+
+    @property
+    def done(self) -> int:
+        return sum(1 for i in self.items if i.status == BatchStatus.DONE)
+
+    @property
+    def open_items(self) -> tuple[WeekItem, ...]:
+        return tuple(i for i in self.items if i.status.is_open)
+
+    @property
+    def complete(self) -> bool:
+        return bool(self.items) and not self.open_items
+
+
+async def week_views(
+    session: AsyncSession,
+    settings: Settings,
+    workspace_id: str,
+    people: Sequence[Person],
+    now: datetime,
+) -> list[WeekView]:
+    """Plan where needed and brief every customer of each executive's current week."""
+    by_week: dict[str, list[Person]] = {}
+    local_dates: dict[int, date] = {}
+    regimens: dict[int, Regimen] = {}
+    for person in people:
+        reg = regimen_of(person, settings)
+        regimens[person.id] = reg
+        local_dates[person.id] = local_now(now, reg.tz).date()
+        by_week.setdefault(iso_week_of(local_dates[person.id]), []).append(person)
+
+    views: list[WeekView] = []
+    for iso_week, group in by_week.items():
+        weeks = await plan_week_in(
+            session,
+            settings,
+            workspace_id,
+            iso_week,
+            as_of=now,
+            executive_ids=[p.id for p in group],
+        )
+        ids = [e.customer_id for w in weeks for e in w.active]
+        profiles, contacts, items = await queries.brief_material(session, workspace_id, ids)
+        people_by_id = {p.id: p for p in group}
+        for w in weeks:
+            person = people_by_id[w.executive_id]
+            reg = regimens[person.id]
+            exec_profile = executive_profile(person, reg, settings.kyc_company)
+            entries = tuple(
+                WeekItem(
+                    position=e.position,
+                    customer_id=e.customer_id,
+                    status=e.status,
+                    brief=build_brief(
+                        customer=profiles[e.customer_id],
+                        contacts=contacts.get(e.customer_id, []),
+                        open_items=items.get(e.customer_id, []),
+                        executive=exec_profile,
+                        now=now,
+                    ),
+                )
+                for e in w.active
+                if e.customer_id in profiles
+            )
+            views.append(
+                WeekView(
+                    executive_id=person.id,
+                    executive_name=person.name,
+                    slack_user_id=person.slack_user_id,
+                    regimen=reg,
+                    iso_week=iso_week,
+                    local_date=local_dates[person.id],
+                    items=entries,
+                    skipped=w.skipped,
+                )
+            )
+    return views

@@ -1,0 +1,104 @@
+"""What every listener shares: the actor, telling a user something, opening the call modal."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.app import Deps
+from bot.services.identity import NotAllowed
+from bot.views.call_modal import build_call_modal
+from bot.views.data import CallForm, Option
+from storage.models import Customer, Person, Team
+
+log = logging.getLogger("kyc.handlers")
+
+
+def deps_of(context: Any) -> Deps:
+    deps: Deps = context["deps"]
+    return deps
+
+
+def actor_of(context: Any) -> Person | None:
+    person: Person | None = context.get("person")
+    return person
+
+
+async def attached(session: AsyncSession, person: Person) -> Person:
+    """The actor loaded into this unit of work."""
+    fresh = await session.get(Person, person.id)
+    if fresh is None:
+        raise NotAllowed("You are no longer on the KYC roster.")
+    return fresh
+
+
+async def tell(client: AsyncWebClient, body: dict[str, Any], text: str) -> None:
+    """An ephemeral note where the user clicked, or a DM when there is no channel (App Home)."""
+    user = (body.get("user") or {}).get("id") or body.get("user_id")
+    channel = (body.get("channel") or {}).get("id") or body.get("channel_id")
+    try:
+        if channel and not channel.startswith("D"):
+            await client.chat_postEphemeral(channel=channel, user=user, text=text)
+        else:
+            await client.chat_postMessage(channel=user, text=text)
+    except SlackApiError as exc:
+        log.error("could not tell %s %r: %s", user, text, exc.response.get("error"))
+
+
+def call_meta(customer_id: int | None, items: int, kudos: int) -> str:
+    return json.dumps({"c": customer_id, "i": items, "k": kudos})
+
+
+def read_meta(view: dict[str, Any]) -> dict[str, Any]:
+    try:
+        meta = json.loads(view.get("private_metadata") or "{}")
+        return meta if isinstance(meta, dict) else {}
+    except ValueError:
+        return {}
+
+
+async def call_form(
+    session: AsyncSession,
+    deps: Deps,
+    person: Person,
+    customer: Customer | None,
+    *,
+    items: int = 1,
+    kudos: int = 1,
+) -> CallForm:
+    teams = list(
+        await session.scalars(
+            select(Team).where(Team.workspace_id == person.workspace_id).order_by(Team.name)
+        )
+    )
+    default_team = customer.team_id if customer else person.team_id
+    options = tuple(Option(str(t.id), t.name) for t in teams[:100])
+    return CallForm(
+        customer=Option(str(customer.id), customer.name) if customer else None,
+        item_count=items,
+        kudos_count=kudos,
+        private_metadata=call_meta(customer.id if customer else None, items, kudos),
+        teams=options,
+        default_team=next((o for o in options if o.value == str(default_team)), None),
+    )
+
+
+async def open_call_modal(
+    client: AsyncWebClient,
+    deps: Deps,
+    person: Person,
+    trigger_id: str,
+    customer_id: int | None,
+) -> None:
+    async with deps.db.unit_of_work() as session:
+        customer = await session.get(Customer, customer_id) if customer_id else None
+        if customer is not None and customer.executive_id != person.id:
+            customer = None
+        form = await call_form(session, deps, person, customer)
+    await client.views_open(trigger_id=trigger_id, view=build_call_modal(form))

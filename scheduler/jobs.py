@@ -1,0 +1,110 @@
+"""APScheduler set-up and the jobs it ticks.
+
+The database decides what is due and what went out; APScheduler only ticks, so a missed tick,
+a restart or a second process loses and doubles nothing."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import UTC
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy import or_, select
+
+from bot.app import Deps
+from bot.services.identity import link_slack_user
+from bot.services.items import remind_overdue
+from bot.services.morning import run_morning
+from scheduler.sender import Sender
+from storage.models import Person, Workspace
+
+log = logging.getLogger("kyc.scheduler")
+
+
+async def workspaces(deps: Deps) -> list[str]:
+    async with deps.db.unit_of_work() as session:
+        return list(await session.scalars(select(Workspace.id).order_by(Workspace.id)))
+
+
+async def sync_profiles(deps: Deps, client: AsyncWebClient, workspace_id: str) -> int:
+    """Link roster people given by email to their Slack user, and learn their profile timezone."""
+    async with deps.db.unit_of_work() as session:
+        people = list(
+            await session.scalars(
+                select(Person).where(
+                    Person.workspace_id == workspace_id,
+                    Person.active.is_(True),
+                    or_(Person.slack_user_id.is_(None), Person.slack_tz.is_(None)),
+                )
+            )
+        )
+    linked = 0
+    for person in people:
+        try:
+            if person.slack_user_id:
+                user = (await client.users_info(user=person.slack_user_id))["user"]
+            elif person.email:
+                user = (await client.users_lookupByEmail(email=person.email))["user"]
+            else:
+                continue
+        except SlackApiError as exc:
+            log.warning(
+                "profile of %s not found: %s",
+                person.email or person.name,
+                exc.response.get("error"),
+            )
+            continue
+        async with deps.db.unit_of_work() as session:
+            done = await link_slack_user(
+                session,
+                workspace_id,
+                user["id"],
+                email=person.email or (user.get("profile") or {}).get("email"),
+                tz=user.get("tz"),
+                name=(user.get("profile") or {}).get("real_name"),
+            )
+            linked += done is not None
+    return linked
+
+
+async def morning_tick(deps: Deps, client: AsyncWebClient) -> None:
+    for ws in await workspaces(deps):
+        await sync_profiles(deps, client, ws)
+        results = await run_morning(deps.db, deps.settings, ws, now=deps.now())
+        if any(r.outcome.endswith("queued") for r in results):
+            deps.kick()
+
+
+async def reminders_tick(deps: Deps) -> None:
+    async with deps.db.unit_of_work() as session:
+        if await remind_overdue(session, deps.settings, now=deps.now()):
+            deps.kick()
+
+
+async def sender_loop(deps: Deps, sender: Sender, *, idle_seconds: float = 2.0) -> None:
+    """Deliver as soon as something is queued (kick) or at least every `idle_seconds`."""
+    while not sender.stopping:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(deps.outbox_ready.wait(), timeout=idle_seconds)
+        deps.outbox_ready.clear()
+        try:
+            while not sender.stopping and await sender.run_once():
+                pass
+        except Exception:  # the loop must survive a database hiccup; the next round retries
+            log.exception("sender round failed")
+
+
+def build_scheduler(deps: Deps, client: AsyncWebClient) -> AsyncIOScheduler:
+    # UTC, no misfire grace and coalescing: a late tick simply runs; the database decides.
+    scheduler = AsyncIOScheduler(
+        timezone=UTC,
+        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
+    )
+    scheduler.add_job(morning_tick, IntervalTrigger(minutes=1), args=[deps, client], id="morning")
+    scheduler.add_job(reminders_tick, IntervalTrigger(minutes=15), args=[deps], id="reminders")
+    return scheduler

@@ -1,0 +1,327 @@
+"""The outbox sender: delivers queued Slack calls once each, in order within a thread.
+
+Why not just retry: chat.postMessage has no idempotency key, so a retry after an answer lost on
+the way back would post twice. Every post carries its outbox key as message metadata; after an
+ambiguous failure (timeout, connection error, 5xx) the sender first looks for that key in the
+channel and only posts again when Slack does not have it. 429s are retried by slack-sdk's
+handler (Slack did nothing), everything else by the outbox with backoff; permanent errors are
+parked for an admin to see and re-send.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+from datetime import datetime, timedelta
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
+from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy.orm import aliased
+
+from storage.db import Database
+from storage.models import ActionItem, OutboxMessage, OutboxStatus, utcnow
+
+log = logging.getLogger("kyc.sender")
+
+PERMANENT = {
+    "channel_not_found",
+    "not_in_channel",
+    "is_archived",
+    "user_not_found",
+    "user_disabled",
+    "account_inactive",
+    "cannot_dm_bot",
+    "invalid_blocks",
+    "invalid_arguments",
+    "msg_too_long",
+    "no_text",
+    "message_not_found",
+    "cant_update_message",
+    "thread_not_found",
+    "restricted_action",
+    "invalid_auth",
+    "not_authed",
+    "missing_scope",
+}
+MAX_ATTEMPTS = 12
+METADATA_EVENT = "kyc_outbox"
+
+
+def sender_client(token: str, base_url: str) -> AsyncWebClient:
+    """A client that retries only what Slack did not act on (429); the outbox handles the rest."""
+    return AsyncWebClient(
+        token=token,
+        base_url=base_url,
+        timeout=10,
+        retry_handlers=[AsyncRateLimitErrorRetryHandler(max_retry_count=5)],
+    )
+
+
+def backoff(attempts: int) -> timedelta:
+    return timedelta(seconds=min(2 ** max(attempts - 1, 0), 300))
+
+
+class Sender:
+    def __init__(
+        self,
+        db: Database,
+        client: AsyncWebClient,
+        *,
+        worker_id: str | None = None,
+        batch_size: int = 50,
+        claim_seconds: int = 120,
+        concurrency: int = 8,
+    ) -> None:
+        self.db = db
+        self.client = client
+        self.worker_id = worker_id or f"{socket.gethostname()}:{os.getpid()}"
+        self.batch_size = batch_size
+        self.claim_seconds = claim_seconds
+        self.concurrency = concurrency
+        self.stopping = False
+
+    async def drain(self, *, now: datetime | None = None, max_rounds: int = 1000) -> int:
+        """Deliver until nothing is ready (used by `kyc run`, the demo and the tests)."""
+        total = 0
+        for _ in range(max_rounds):
+            sent = await self.run_once(now=now)
+            total += sent
+            if sent == 0:
+                break
+        return total
+
+    async def run_once(self, *, now: datetime | None = None) -> int:
+        """Claim a batch of ready messages and try each; returns how many were finished."""
+        claimed = await self._claim(now or utcnow())
+        if not claimed:
+            return 0
+        # Threads in order: messages that share a parent go one after another in id order.
+        lanes: dict[str, list[int]] = {}
+        for msg_id, lane in claimed:
+            lanes.setdefault(lane, []).append(msg_id)
+        sem = asyncio.Semaphore(self.concurrency)
+        finished = 0
+
+        async def run_lane(ids: list[int]) -> None:
+            nonlocal finished
+            async with sem:
+                for msg_id in ids:
+                    ok = await self._deliver(msg_id)
+                    if ok:
+                        finished += 1
+                    else:
+                        await self._release_rest(ids[ids.index(msg_id) + 1 :])
+                        return
+
+        await asyncio.gather(*(run_lane(ids) for ids in lanes.values()))
+        return finished
+
+    async def _claim(self, now: datetime) -> list[tuple[int, str]]:
+        parent = aliased(OutboxMessage)
+        sibling = aliased(OutboxMessage)
+        ready = and_(
+            OutboxMessage.status == OutboxStatus.PENDING,
+            OutboxMessage.next_attempt_at <= now,
+            or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
+            or_(
+                OutboxMessage.parent_key.is_(None),
+                exists().where(
+                    parent.key == OutboxMessage.parent_key, parent.status == OutboxStatus.SENT
+                ),
+            ),
+            # An earlier reply in the same thread that waits for a retry, or is in flight
+            # elsewhere, holds the later ones back; ready ones are claimed together, in order.
+            ~exists().where(
+                sibling.parent_key == OutboxMessage.parent_key,
+                sibling.id < OutboxMessage.id,
+                sibling.status == OutboxStatus.PENDING,
+                or_(sibling.next_attempt_at > now, sibling.claimed_until >= now),
+            ),
+        )
+        async with self.db.unit_of_work() as session:
+            stmt = (
+                select(OutboxMessage.id, OutboxMessage.parent_key, OutboxMessage.key)
+                .where(ready)
+                .order_by(OutboxMessage.id)
+                .limit(self.batch_size)
+            )
+            if not self.db.is_sqlite:
+                stmt = stmt.with_for_update(skip_locked=True, of=OutboxMessage)
+            rows = list(await session.execute(stmt))
+            if not rows:
+                return []
+            await session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id.in_([r[0] for r in rows]))
+                .values(
+                    claimed_by=self.worker_id,
+                    claimed_until=now + timedelta(seconds=self.claim_seconds),
+                )
+            )
+        return [(r[0], r[1] or r[2]) for r in rows]
+
+    async def _release_rest(self, ids: list[int]) -> None:
+        if ids:
+            async with self.db.unit_of_work() as session:
+                await session.execute(
+                    update(OutboxMessage)
+                    .where(OutboxMessage.id.in_(ids), OutboxMessage.claimed_by == self.worker_id)
+                    .values(claimed_by=None, claimed_until=None)
+                )
+
+    async def _deliver(self, msg_id: int) -> bool:
+        async with self.db.unit_of_work() as session:
+            msg = await session.get(OutboxMessage, msg_id)
+            if msg is None or msg.status != OutboxStatus.PENDING:
+                return True
+            parent = None
+            if msg.parent_key:
+                parent = await session.scalar(
+                    select(OutboxMessage).where(OutboxMessage.key == msg.parent_key)
+                )
+            payload = self._payload(msg, parent)
+            ambiguous_before = (msg.last_error or "").startswith("ambiguous")
+        try:
+            data = None
+            if ambiguous_before and msg.method == "chat.postMessage":
+                data = await self._find_posted(msg.key, payload)
+            if data is None:
+                data = await self._call(msg.method, payload)
+        except SlackApiError as exc:
+            error = str(exc.response.get("error", "unknown_error"))
+            status = exc.response.status_code
+            if error == "not_in_channel" and await self._join(payload.get("channel", "")):
+                return await self._retry_later(msg_id, "not_in_channel (joined, retrying)", 0)
+            if error in PERMANENT:
+                return await self._park(msg_id, error)
+            prefix = "ambiguous" if status >= 500 else "retry"
+            return await self._retry_later(msg_id, f"{prefix}: {error} (HTTP {status})")
+        except (TimeoutError, OSError, Exception) as exc:  # connection errors: did Slack act?
+            return await self._retry_later(msg_id, f"ambiguous: {type(exc).__name__}: {exc}")
+        await self._mark_sent(msg_id, data)
+        return True
+
+    @staticmethod
+    def _payload(msg: OutboxMessage, parent: OutboxMessage | None) -> dict[str, Any]:
+        payload = dict(msg.payload)
+        if parent is not None:
+            payload["channel"] = parent.result_channel
+            if msg.method == "chat.update":
+                payload["ts"] = parent.result_ts
+            else:
+                payload["thread_ts"] = parent.payload.get("thread_ts") or parent.result_ts
+        if msg.method == "chat.postMessage":
+            payload["metadata"] = {"event_type": METADATA_EVENT, "event_payload": {"key": msg.key}}
+        return payload
+
+    async def _call(self, method: str, payload: dict[str, Any]) -> dict[str, Any]:
+        response = await self.client.api_call(method, json=payload)
+        return dict(response.data) if isinstance(response.data, dict) else {}
+
+    async def _find_posted(self, key: str, payload: dict[str, Any]) -> dict[str, Any] | None:
+        """After an ambiguous failure: is the message already there? (no double post)"""
+        channel = payload.get("channel", "")
+        if channel.startswith(("U", "W")):
+            opened = await self.client.conversations_open(users=channel)
+            channel = opened["channel"]["id"]
+        if payload.get("thread_ts"):
+            resp = await self.client.conversations_replies(
+                channel=channel, ts=payload["thread_ts"], include_all_metadata=True, limit=200
+            )
+        else:
+            resp = await self.client.conversations_history(
+                channel=channel, include_all_metadata=True, limit=100
+            )
+        for message in resp.get("messages", []):
+            meta = message.get("metadata") or {}
+            if (
+                meta.get("event_type") == METADATA_EVENT
+                and meta.get("event_payload", {}).get("key") == key
+            ):
+                return {"ok": True, "channel": channel, "ts": message["ts"]}
+        return None
+
+    async def _join(self, channel: str) -> bool:
+        if not channel.startswith("C"):
+            return False
+        try:
+            await self.client.conversations_join(channel=channel)
+            return True
+        except SlackApiError:
+            return False
+
+    async def _mark_sent(self, msg_id: int, data: dict[str, Any]) -> None:
+        async with self.db.unit_of_work() as session:
+            msg = await session.get(OutboxMessage, msg_id)
+            if msg is None:
+                return
+            msg.status = OutboxStatus.SENT
+            msg.sent_at = utcnow()
+            msg.attempts += 1
+            msg.claimed_by = None
+            msg.claimed_until = None
+            msg.result_channel = data.get("channel") or msg.payload.get("channel")
+            msg.result_ts = data.get("ts") or msg.payload.get("ts")
+            if msg.ref_kind == "item" and msg.ref_id:
+                item = await session.get(ActionItem, msg.ref_id)
+                if item is not None:
+                    item.channel_id = msg.result_channel
+                    item.message_ts = msg.result_ts
+
+    async def _retry_later(
+        self, msg_id: int, error: str, delay_attempts: int | None = None
+    ) -> bool:
+        async with self.db.unit_of_work() as session:
+            msg = await session.get(OutboxMessage, msg_id)
+            if msg is None:
+                return False
+            msg.attempts += 1
+            msg.last_error = error
+            msg.claimed_by = None
+            msg.claimed_until = None
+            if msg.attempts >= MAX_ATTEMPTS:
+                msg.status = OutboxStatus.FAILED
+                log.error("outbox %s parked after %s attempts: %s", msg.key, msg.attempts, error)
+            else:
+                wait = backoff(msg.attempts if delay_attempts is None else delay_attempts)
+                msg.next_attempt_at = utcnow() + wait
+                log.warning("outbox %s will retry in %ss: %s", msg.key, wait.seconds, error)
+        return False
+
+    async def _park(self, msg_id: int, error: str) -> bool:
+        async with self.db.unit_of_work() as session:
+            msg = await session.get(OutboxMessage, msg_id)
+            if msg is None:
+                return False
+            msg.attempts += 1
+            msg.status = OutboxStatus.FAILED
+            msg.last_error = error
+            msg.claimed_by = None
+            msg.claimed_until = None
+            log.error("outbox %s parked: %s", msg.key, error)
+        return False
+
+
+async def retry_failed(db: Database, *, workspace_id: str | None = None) -> int:
+    """Put parked messages back in the queue (after the admin fixed the cause)."""
+    async with db.unit_of_work() as session:
+        stmt = (
+            update(OutboxMessage)
+            .where(OutboxMessage.status == OutboxStatus.FAILED)
+            .values(
+                status=OutboxStatus.PENDING,
+                attempts=0,
+                next_attempt_at=utcnow(),
+                claimed_by=None,
+                claimed_until=None,
+            )
+        )
+        if workspace_id:
+            stmt = stmt.where(OutboxMessage.workspace_id == workspace_id)
+        result = await session.execute(stmt)
+        return int(result.rowcount)  # type: ignore[attr-defined]

@@ -1,0 +1,245 @@
+"""Read queries the services share. Set-based: one query per executive set, never per customer."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from bot.regimen.types import (
+    BatchSlot,
+    ContactKind,
+    ContactRecord,
+    CustomerProfile,
+    CustomerState,
+    ItemStatus,
+    OpenItem,
+    Role,
+)
+from storage.models import ActionItem, BatchEntry, Contact, Customer, Person, Team
+
+
+async def executives(session: AsyncSession, workspace_id: str) -> list[Person]:
+    rows = await session.scalars(
+        select(Person)
+        .where(
+            Person.workspace_id == workspace_id,
+            Person.active.is_(True),
+            Person.role.in_([Role.EXECUTIVE]),
+        )
+        .order_by(Person.name, Person.id)
+    )
+    return list(rows)
+
+
+async def customer_states(
+    session: AsyncSession, workspace_id: str, executive_ids: Sequence[int]
+) -> dict[int, list[CustomerState]]:
+    """Each executive's active customers with what the planner ranks them by."""
+    if not executive_ids:
+        return {}
+    pro = (
+        select(Contact.customer_id, func.max(Contact.occurred_at).label("last_pro"))
+        .where(Contact.workspace_id == workspace_id, Contact.kind == ContactKind.PROACTIVE)
+        .group_by(Contact.customer_id)
+        .subquery()
+    )
+    rea = (
+        select(Contact.customer_id, func.max(Contact.occurred_at).label("last_rea"))
+        .where(Contact.workspace_id == workspace_id, Contact.kind == ContactKind.REACTIVE)
+        .group_by(Contact.customer_id)
+        .subquery()
+    )
+    ranked = (
+        select(
+            Contact.customer_id,
+            Contact.sentiment,
+            func.row_number()
+            .over(
+                partition_by=Contact.customer_id,
+                order_by=(Contact.occurred_at.desc(), Contact.id.desc()),
+            )
+            .label("rn"),
+        )
+        .where(Contact.workspace_id == workspace_id, Contact.sentiment.is_not(None))
+        .subquery()
+    )
+    senti = select(ranked.c.customer_id, ranked.c.sentiment).where(ranked.c.rn == 1).subquery()
+    stmt = (
+        select(
+            Customer.executive_id,
+            Customer.id,
+            Customer.name,
+            pro.c.last_pro,
+            rea.c.last_rea,
+            senti.c.sentiment,
+        )
+        .outerjoin(pro, pro.c.customer_id == Customer.id)
+        .outerjoin(rea, rea.c.customer_id == Customer.id)
+        .outerjoin(senti, senti.c.customer_id == Customer.id)
+        .where(
+            Customer.workspace_id == workspace_id,
+            Customer.active.is_(True),
+            Customer.executive_id.in_(executive_ids),
+        )
+    )
+    out: dict[int, list[CustomerState]] = defaultdict(list)
+    for exec_id, cid, name, last_pro, last_rea, sentiment in await session.execute(stmt):
+        reactive_since = last_rea is not None and (last_pro is None or last_rea > last_pro)
+        out[exec_id].append(
+            CustomerState(
+                customer_id=cid,
+                name=name,
+                last_proactive_at=last_pro,
+                last_sentiment=sentiment,
+                reactive_since_proactive=reactive_since,
+            )
+        )
+    return dict(out)
+
+
+async def batch_entries(
+    session: AsyncSession, workspace_id: str, iso_week: str, executive_ids: Sequence[int]
+) -> dict[int, list[BatchEntry]]:
+    rows = await session.scalars(
+        select(BatchEntry)
+        .where(
+            BatchEntry.workspace_id == workspace_id,
+            BatchEntry.iso_week == iso_week,
+            BatchEntry.executive_id.in_(executive_ids),
+        )
+        .order_by(BatchEntry.executive_id, BatchEntry.position)
+    )
+    out: dict[int, list[BatchEntry]] = defaultdict(list)
+    for row in rows:
+        out[row.executive_id].append(row)
+    return dict(out)
+
+
+async def previous_open_entries(
+    session: AsyncSession, workspace_id: str, iso_week: str, executive_ids: Sequence[int]
+) -> dict[int, list[BatchEntry]]:
+    """Open entries of each executive's latest planned week before `iso_week` (the carry-over)."""
+    latest = (
+        select(BatchEntry.executive_id, func.max(BatchEntry.iso_week).label("wk"))
+        .where(
+            BatchEntry.workspace_id == workspace_id,
+            BatchEntry.iso_week < iso_week,
+            BatchEntry.executive_id.in_(executive_ids),
+        )
+        .group_by(BatchEntry.executive_id)
+        .subquery()
+    )
+    rows = await session.scalars(
+        select(BatchEntry)
+        .join(
+            latest,
+            and_(
+                latest.c.executive_id == BatchEntry.executive_id,
+                latest.c.wk == BatchEntry.iso_week,
+            ),
+        )
+        .where(BatchEntry.workspace_id == workspace_id)
+        .order_by(BatchEntry.executive_id, BatchEntry.position)
+    )
+    out: dict[int, list[BatchEntry]] = defaultdict(list)
+    for row in rows:
+        if row.status.is_open:
+            out[row.executive_id].append(row)
+    return dict(out)
+
+
+def slots_of(entries: Sequence[BatchEntry]) -> list[BatchSlot]:
+    return [BatchSlot(e.customer_id, e.position, e.status) for e in entries]
+
+
+def profile_of(c: Customer) -> CustomerProfile:
+    return CustomerProfile(
+        customer_id=c.id,
+        name=c.name,
+        customer_since=c.customer_since,
+        tier=c.tier,
+        contact_name=c.contact_name,
+        contact_title=c.contact_title,
+        contact_email=c.contact_email,
+        contact_phone=c.contact_phone,
+        website=c.website,
+        linkedin=c.linkedin,
+        notes=c.notes,
+    )
+
+
+async def brief_material(
+    session: AsyncSession,
+    workspace_id: str,
+    customer_ids: Sequence[int],
+    *,
+    contacts_each: int = 25,
+) -> tuple[dict[int, CustomerProfile], dict[int, list[ContactRecord]], dict[int, list[OpenItem]]]:
+    """Profiles, recent contacts (newest first) and open action items for a set of customers."""
+    ids = list(dict.fromkeys(customer_ids))
+    if not ids:
+        return {}, {}, {}
+    customers = await session.scalars(
+        select(Customer).where(Customer.workspace_id == workspace_id, Customer.id.in_(ids))
+    )
+    profiles = {c.id: profile_of(c) for c in customers}
+
+    ranked = (
+        select(
+            Contact,
+            func.row_number()
+            .over(
+                partition_by=Contact.customer_id,
+                order_by=(Contact.occurred_at.desc(), Contact.id.desc()),
+            )
+            .label("rn"),
+        )
+        .where(Contact.workspace_id == workspace_id, Contact.customer_id.in_(ids))
+        .subquery()
+    )
+    recent = aliased(Contact, ranked)
+    exec_alias = aliased(Person)
+    rows = await session.execute(
+        select(recent, exec_alias.name)
+        .outerjoin(exec_alias, exec_alias.id == recent.executive_id)
+        .where(ranked.c.rn <= contacts_each)
+        .order_by(recent.customer_id, recent.occurred_at.desc())
+    )
+    contacts: dict[int, list[ContactRecord]] = defaultdict(list)
+    for c, exec_name in rows:
+        contacts[c.customer_id].append(
+            ContactRecord(
+                occurred_at=c.occurred_at,
+                kind=c.kind,
+                channel=c.channel,
+                outcome=c.outcome,
+                sentiment=c.sentiment,
+                score=c.score,
+                summary=c.summary,
+                criticism=c.criticism,
+                details_to_remember=c.details_to_remember,
+                executive_name=exec_name,
+            )
+        )
+    owner = aliased(Person)
+    item_rows = await session.execute(
+        select(ActionItem, owner.name, Team.name)
+        .outerjoin(owner, owner.id == ActionItem.owner_id)
+        .outerjoin(Team, Team.id == ActionItem.team_id)
+        .where(
+            ActionItem.workspace_id == workspace_id,
+            ActionItem.customer_id.in_(ids),
+            ActionItem.status == ItemStatus.OPEN,
+        )
+        .order_by(ActionItem.due_on, ActionItem.id)
+    )
+    items: dict[int, list[OpenItem]] = defaultdict(list)
+    for item, owner_name, team_name in item_rows:
+        items[item.customer_id].append(
+            OpenItem(text=item.text, owner_name=owner_name, team_name=team_name, due_on=item.due_on)
+        )
+    return profiles, dict(contacts), dict(items)
