@@ -66,7 +66,6 @@ def build_app(deps: Deps, *, client: AsyncWebClient | None = None) -> AsyncApp:
     if settings.slack_signing_secret is None or settings.slack_bot_token is None:
         raise ValueError("SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are needed to run the bot")
     app = AsyncApp(
-        token=settings.slack_bot_token.get_secret_value(),
         signing_secret=settings.slack_signing_secret.get_secret_value(),
         client=client or web_client(settings),
         # Signatures are always verified (Bolt's default); never switch it off.

@@ -45,9 +45,11 @@ def http_app(app: AsyncApp, deps: Deps) -> web.Application:
 class Runtime:
     """One process: the Bolt app (unless worker-only), the scheduler and the outbox sender."""
 
-    def __init__(self, settings: Settings, *, web: bool = True, scheduler: bool = True) -> None:
+    def __init__(
+        self, settings: Settings, *, serve_web: bool = True, scheduler: bool = True
+    ) -> None:
         self.settings = settings
-        self.web = web
+        self.web = serve_web
         self.scheduler_enabled = scheduler
         self.db = Database(settings.database_url)
         self.deps = Deps(settings=settings, db=self.db)
@@ -99,7 +101,7 @@ class Runtime:
 
 
 async def serve(settings: Settings, *, host: str, port: int, web: bool, scheduler: bool) -> None:
-    runtime = Runtime(settings, web=web, scheduler=scheduler)
+    runtime = Runtime(settings, serve_web=web, scheduler=scheduler)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):

@@ -40,8 +40,8 @@ async def attached(session: AsyncSession, person: Person) -> Person:
 
 async def tell(client: AsyncWebClient, body: dict[str, Any], text: str) -> None:
     """An ephemeral note where the user clicked, or a DM when there is no channel (App Home)."""
-    user = (body.get("user") or {}).get("id") or body.get("user_id")
-    channel = (body.get("channel") or {}).get("id") or body.get("channel_id")
+    user = str((body.get("user") or {}).get("id") or body.get("user_id") or "")
+    channel = str((body.get("channel") or {}).get("id") or body.get("channel_id") or "")
     try:
         if channel and not channel.startswith("D"):
             await client.chat_postEphemeral(channel=channel, user=user, text=text)

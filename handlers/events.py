@@ -8,8 +8,8 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.services.home import home_data
-from bot.views.commands import build_not_enrolled_home
 from bot.views.home import build_home
+from bot.views.notices import build_not_enrolled_home
 from handlers.common import actor_of, attached, deps_of
 
 

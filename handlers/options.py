@@ -9,7 +9,7 @@ from slack_bolt.async_app import AsyncApp
 from bot.ids import Action
 from bot.services import executive as exec_service
 from bot.services.identity import is_executive
-from bot.views.call_modal import build_customer_options
+from bot.views.notices import build_customer_options
 from handlers.common import actor_of, deps_of
 
 

@@ -14,15 +14,15 @@ from bot.services import calls, items, outbox
 from bot.services import executive as exec_service
 from bot.services.identity import NotAllowed, is_executive
 from bot.services.people import regimen_of
-from bot.views.call_modal import parse_call_submission
+from bot.views.call_form import parse_call_submission
 from bot.views.commands import (
-    build_notice_modal,
     build_simple,
     parse_add_customer,
     parse_reactive,
     parse_reassign,
     parse_swap,
 )
+from bot.views.notices import build_notice_modal
 from handlers.common import actor_of, attached, deps_of, read_meta
 
 

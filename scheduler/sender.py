@@ -14,6 +14,7 @@ import asyncio
 import logging
 import os
 import socket
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -23,6 +24,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.orm import aliased
 
+from bot.services.outbox import READY
 from storage.db import Database
 from storage.models import ActionItem, OutboxMessage, OutboxStatus, utcnow
 
@@ -76,6 +78,7 @@ class Sender:
         batch_size: int = 50,
         claim_seconds: int = 120,
         concurrency: int = 8,
+        clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.db = db
         self.client = client
@@ -84,6 +87,7 @@ class Sender:
         self.claim_seconds = claim_seconds
         self.concurrency = concurrency
         self.stopping = False
+        self.clock = clock
 
     async def drain(self, *, now: datetime | None = None, max_rounds: int = 1000) -> int:
         """Deliver until nothing is ready (used by `kyc run`, the demo and the tests)."""
@@ -97,7 +101,7 @@ class Sender:
 
     async def run_once(self, *, now: datetime | None = None) -> int:
         """Claim a batch of ready messages and try each; returns how many were finished."""
-        claimed = await self._claim(now or utcnow())
+        claimed = await self._claim(now or self.clock())
         if not claimed:
             return 0
         # Threads in order: messages that share a parent go one after another in id order.
@@ -237,7 +241,8 @@ class Sender:
             resp = await self.client.conversations_history(
                 channel=channel, include_all_metadata=True, limit=100
             )
-        for message in resp.get("messages", []):
+        messages: list[dict[str, Any]] = resp.get("messages") or []
+        for message in messages:
             meta = message.get("metadata") or {}
             if (
                 meta.get("event_type") == METADATA_EVENT
@@ -261,7 +266,7 @@ class Sender:
             if msg is None:
                 return
             msg.status = OutboxStatus.SENT
-            msg.sent_at = utcnow()
+            msg.sent_at = self.clock()
             msg.attempts += 1
             msg.claimed_by = None
             msg.claimed_until = None
@@ -289,7 +294,7 @@ class Sender:
                 log.error("outbox %s parked after %s attempts: %s", msg.key, msg.attempts, error)
             else:
                 wait = backoff(msg.attempts if delay_attempts is None else delay_attempts)
-                msg.next_attempt_at = utcnow() + wait
+                msg.next_attempt_at = self.clock() + wait
                 log.warning("outbox %s will retry in %ss: %s", msg.key, wait.seconds, error)
         return False
 
@@ -316,7 +321,7 @@ async def retry_failed(db: Database, *, workspace_id: str | None = None) -> int:
             .values(
                 status=OutboxStatus.PENDING,
                 attempts=0,
-                next_attempt_at=utcnow(),
+                next_attempt_at=READY,
                 claimed_by=None,
                 claimed_until=None,
             )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from pathlib import Path
 
 from alembic import command
@@ -18,16 +19,17 @@ def alembic_config(url: str) -> Config:
     return cfg
 
 
-def _in_thread(fn, *args):  # type: ignore[no-untyped-def]
+def _in_thread(fn: Callable[..., None], *args: object) -> None:
     # env.py runs its own event loop; from inside a running loop it must go to a thread.
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        return fn(*args)
+        fn(*args)
+        return
     import concurrent.futures
 
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        return pool.submit(fn, *args).result()
+        pool.submit(fn, *args).result()
 
 
 def upgrade(url: str, revision: str = "head") -> None:

@@ -9,13 +9,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+import bot.views.items as item_views
 from bot.regimen.calendar import iso_week_of, local_instant, local_now
 from bot.regimen.types import BatchStatus, Channel, ContactKind, ItemStatus, Outcome, Sentiment
 from bot.services import outbox
 from bot.services.identity import NotAllowed, colleague
 from bot.services.people import regimen_of
 from bot.settings import Settings
-from bot.views import items as item_views
 from bot.views.data import CallSubmission, CallThread, ItemCard, KudosCard
 from bot.views.data import Person as Shown
 from storage.models import ActionItem, BatchEntry, Contact, Customer, Kudos, Person, Team

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+import bot.views.items as item_views
 from bot.regimen.calendar import MONDAY_TO_FRIDAY, local_now, next_workdays
 from bot.regimen.types import ItemStatus
 from bot.services import outbox
@@ -15,7 +16,6 @@ from bot.services.calls import card, item_reply_key
 from bot.services.identity import NotAllowed, colleague, is_admin
 from bot.services.people import regimen_of
 from bot.settings import Settings
-from bot.views import items as item_views
 from bot.views.data import CloseLoop
 from bot.views.data import Person as Shown
 from storage.models import ActionItem, Contact, Customer, Person

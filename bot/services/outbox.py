@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -13,6 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import OutboxMessage, OutboxStatus, utcnow
 
 QUIET = {"unfurl_links": False, "unfurl_media": False}
+# "Ready at once", whatever the sender's clock says (tests and the demo run on a controlled clock).
+READY = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 async def enqueue(
@@ -30,7 +32,7 @@ async def enqueue(
     """Queue one Slack call under an idempotency key; a key already queued is left alone.
 
     Returns True when this call queued it."""
-    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     stmt = (
         insert(OutboxMessage)
         .values(
@@ -41,7 +43,7 @@ async def enqueue(
             parent_key=parent_key,
             status=OutboxStatus.PENDING,
             attempts=0,
-            next_attempt_at=not_before or utcnow(),
+            next_attempt_at=not_before or READY,
             ref_kind=ref_kind,
             ref_id=ref_id,
             created_at=utcnow(),

@@ -8,7 +8,7 @@ from bot.views.limits import truncate
 
 
 def escape(text: str | None) -> str:
-    """User text shown as text: `&`, `<`, `>` escaped so no mention, link or `<!channel>` gets in."""
+    """User text shown as text: `&`, `<`, `>` escaped, so no mention, link or `<!channel>`."""
     if not text:
         return ""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,0 +1,240 @@
+"""`kyc demo`: a week of KYC against the local Slack stand-in, printed as a transcript."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.panel import Panel
+from sqlalchemy import select
+
+from bot.ids import Action, Block, View, numbered
+from bot.regimen.calendar import local_instant, week_monday
+from bot.services.morning import run_morning
+from bot.services.roster_import import KINDS, import_csv
+from bot.standin.harness import Clock, LocalSlack
+from storage.migrate import upgrade_async
+from storage.models import ActionItem, Person, Team
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+TEAM = "T0NORTHWIND"
+
+
+def plain(text: str, names: dict[str, str]) -> str:
+    """mrkdwn as a person reads it: mentions as @Name, links as their label, entities decoded."""
+    text = re.sub(r"<@(\w+)>", lambda m: "@" + names.get(m.group(1), m.group(1)), text)
+    text = re.sub(r"<#(\w+)(\|[^>]*)?>", lambda m: "#" + names.get(m.group(1), m.group(1)), text)
+    text = re.sub(r"<!date\^\d+\^[^|]*\|([^>]*)>", r"\1", text)
+    text = re.sub(r"<([^|>]+)\|([^>]+)>", r"\2", text)
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def render_blocks(blocks: list[dict[str, Any]], names: dict[str, str]) -> str:
+    lines: list[str] = []
+    for block in blocks:
+        kind = block.get("type")
+        if kind in ("header", "section") and block.get("text"):
+            lines.append(plain(block["text"]["text"], names))
+        for field in block.get("fields") or []:
+            lines.append(plain(field["text"], names))
+        if kind == "context":
+            lines.append(" ".join(plain(e.get("text", ""), names) for e in block["elements"]))
+        if kind == "actions":
+            lines.append(
+                "  ".join(f"[{e['text']['text']}]" for e in block["elements"] if "text" in e)
+            )
+        if kind == "divider":
+            lines.append("─" * 40)
+        if kind == "input":
+            lines.append(f"▸ {block['label']['text']}")
+    return "\n".join(line for line in lines if line.strip())
+
+
+def show(console: Console, title: str, body: str, style: str = "cyan") -> None:
+    console.print(Panel(body, title=title, title_align="left", border_style=style))
+
+
+async def run_demo(console: Console, *, weeks: int = 1) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite+aiosqlite:///{Path(tmp) / 'demo.db'}"
+        await upgrade_async(url)
+        clock = Clock()
+        async with LocalSlack(url, team_id=TEAM, clock=clock, kyc_company="Northwind Cloud") as env:
+            await _roster(env)
+            names = await _names(env)
+            async with env.db.unit_of_work() as s:
+                execs = list(await s.scalars(select(Person).where(Person.role == "executive")))
+            dana = execs[0]
+            tz = env.settings.kyc_default_timezone if not dana.timezone else dana.timezone
+            from bot.regimen.calendar import iso_week_of, zone
+
+            today = datetime.now(UTC).date()
+            monday = week_monday(iso_week_of(today))
+            for week in range(weeks):
+                start = monday + timedelta(weeks=week)
+                await _week(console, env, clock, dana, zone(tz), start, names)
+
+
+async def _roster(env: LocalSlack) -> None:
+    for kind in KINDS:
+        report = await import_csv(env.db, TEAM, kind, EXAMPLES / f"{kind}.csv")
+        if not report.ok:
+            raise RuntimeError("; ".join(map(str, report.errors)))
+    async with env.db.unit_of_work() as s:
+        for p in await s.scalars(select(Person)):
+            if p.slack_user_id:
+                env.slack.add_user(
+                    p.slack_user_id, name=p.name, email=p.email, tz=p.timezone or "America/New_York"
+                )
+        for t in await s.scalars(select(Team)):
+            if t.channel_id:
+                env.slack.add_channel(t.channel_id, (t.channel_name or t.name).lstrip("#"))
+
+
+async def _names(env: LocalSlack) -> dict[str, str]:
+    async with env.db.unit_of_work() as s:
+        names = {
+            p.slack_user_id: p.name for p in await s.scalars(select(Person)) if p.slack_user_id
+        }
+        for t in await s.scalars(select(Team)):
+            if t.channel_id:
+                names[t.channel_id] = (t.channel_name or t.name).lstrip("#")
+    return names
+
+
+def _new_messages(env: LocalSlack, seen: int) -> list[dict[str, Any]]:
+    return env.slack.messages()[seen:]
+
+
+def _print_messages(
+    console: Console, env: LocalSlack, msgs: list[dict[str, Any]], names: dict[str, str]
+) -> None:
+    for m in msgs:
+        where = m.get("channel", "")
+        label = (
+            ("DM to @" + names.get(m.get("user_id") or "", where))
+            if where.startswith("D")
+            else ("#" + names.get(where, where))
+        )
+        if m.get("thread_ts"):
+            label += " (thread reply)"
+        body = render_blocks(m.get("blocks") or [], names) or plain(m.get("text") or "", names)
+        show(console, label, body, "green" if where.startswith("D") else "magenta")
+
+
+async def _week(
+    console: Console,
+    env: LocalSlack,
+    clock: Clock,
+    dana: Person,
+    tz: Any,
+    monday: Any,
+    names: dict[str, str],
+) -> None:
+    console.rule(f"[bold]Monday {monday:%d %B %Y}, {dana.name}'s morning[/bold]")
+    clock.set(local_instant(monday, time(8, 31), tz).astimezone(UTC))
+    seen = len(env.slack.messages())
+    await run_morning(env.db, env.settings, TEAM, now=clock())
+    await env.deliver()
+    _print_messages(console, env, _new_messages(env, seen), names)
+
+    console.rule("[bold]After a call: /kyc done[/bold]")
+    async with env.db.unit_of_work() as s:
+        from storage.models import BatchEntry, Customer
+
+        entry = await s.scalar(
+            select(BatchEntry)
+            .where(BatchEntry.executive_id == dana.id)
+            .order_by(BatchEntry.position)
+        )
+        assert entry is not None
+        customer = await s.get(Customer, entry.customer_id)
+        assert customer is not None
+        mates = list(await s.scalars(select(Person).where(Person.role == "member").limit(2)))
+    clock.set(clock() + timedelta(hours=1))
+    first_word = customer.name.split()[0].lower()
+    await env.requests.slash_command(dana.slack_user_id or "", f"done {first_word}")
+    opened = env.slack.calls_to("views.open")[-1].params["view"]
+    console.print(
+        f"/kyc done {first_word} → the call modal opens with [bold]{customer.name}[/bold] "
+        f"preselected ({len(opened['blocks'])} blocks)."
+    )
+    values = _call_values(customer.id, mates)
+    seen = len(env.slack.messages())
+    await env.requests.view_submission(
+        dana.slack_user_id or "",
+        {
+            "id": "V_DEMO_1",
+            "callback_id": View.CALL.value,
+            "private_metadata": opened.get("private_metadata", ""),
+            "state": {"values": values},
+            "hash": "h1",
+        },
+    )
+    await env.deliver()
+    _print_messages(console, env, _new_messages(env, seen), names)
+
+    console.rule("[bold]The team acts: Done on each item[/bold]")
+    async with env.db.unit_of_work() as s:
+        items = list(await s.scalars(select(ActionItem).order_by(ActionItem.id)))
+    seen = len(env.slack.messages())
+    for item in items:
+        owner = next(m for m in mates if m.id == item.owner_id)
+        await env.requests.block_actions(
+            owner.slack_user_id or "",
+            [
+                {
+                    "action_id": Action.ITEM_DONE.value,
+                    "value": str(item.id),
+                    "type": "button",
+                    "block_id": "item",
+                }
+            ],
+            channel_id=item.channel_id,
+        )
+    await env.deliver()
+    _print_messages(console, env, _new_messages(env, seen), names)
+    console.print(
+        "[dim]The executive's App Home shows the week, open items and the proactive share.[/]"
+    )
+
+
+def _call_values(customer_id: int, mates: list[Person]) -> dict[str, Any]:
+    def text(value: str) -> dict[str, Any]:
+        return {Action.INPUT.value: {"type": "plain_text_input", "value": value}}
+
+    def choice(value: str) -> dict[str, Any]:
+        return {Action.INPUT.value: {"type": "static_select", "selected_option": {"value": value}}}
+
+    def user(uid: str | None) -> dict[str, Any]:
+        return {Action.INPUT.value: {"type": "users_select", "selected_user": uid}}
+
+    due = (datetime.now(UTC) + timedelta(days=7)).date().isoformat()
+    values: dict[str, Any] = {
+        Block.CUSTOMER.value: {
+            Action.CUSTOMER_SELECT.value: {
+                "type": "external_select",
+                "selected_option": {"value": str(customer_id)},
+            }
+        },
+        Block.OUTCOME.value: choice("reached"),
+        Block.SENTIMENT.value: choice("satisfied"),
+        Block.SUMMARY.value: text("Happy with the rollout; the reporting export is slow for them."),
+        Block.CRITICISM.value: text("Export of monthly reports takes minutes."),
+        Block.DETAILS.value: text("Daughter starts university in January."),
+    }
+    for n, (mate, what) in enumerate(
+        [(mates[0], "Look into the slow monthly export"), (mates[1], "Send the Q1 roadmap")], 1
+    ):
+        values[numbered(Block.ITEM_TEXT, n)] = text(what)
+        values[numbered(Block.ITEM_OWNER, n)] = user(mate.slack_user_id)
+        values[numbered(Block.ITEM_DUE, n)] = {
+            Action.INPUT.value: {"type": "datepicker", "selected_date": due}
+        }
+    values[numbered(Block.KUDOS_TO, 1)] = user(mates[0].slack_user_id)
+    values[numbered(Block.KUDOS_NOTE, 1)] = text("The customer praised the onboarding you ran.")
+    return values

@@ -1,0 +1,112 @@
+"""The real app wired to the Slack stand-in on loopback: used by `kyc demo` and the scenario tests.
+
+Everything is real but Slack: Bolt verifies signatures on real HTTP requests, the database is a
+real one, the sender delivers through slack-sdk to the stand-in, which answers like Slack."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+from typing import Any
+
+from aiohttp import web
+
+from bot.app import Deps, build_app
+from bot.server import http_app
+from bot.settings import Settings, load_settings
+from bot.standin.server import SlackStandin
+from bot.standin.signed import Answer, SlackSender
+from scheduler.sender import Sender, sender_client
+from storage.db import Database
+
+BOT_TOKEN = "xoxb-test"
+SIGNING_SECRET = "kyc-test-signing-secret"
+
+
+class Clock:
+    """A controlled clock: the app reads it, the test or demo sets it."""
+
+    def __init__(self, now: datetime | None = None) -> None:
+        self.now = now or datetime.now(UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def set(self, now: datetime) -> None:
+        if now.tzinfo is None:
+            raise ValueError("the clock needs an aware datetime")
+        self.now = now
+
+
+class SettlingSender(SlackSender):
+    """Sends like Slack, then waits for the work the app started after its ack (Bolt runs a
+    listener's remaining code after the HTTP answer), so a test sees its effects."""
+
+    async def post_raw(
+        self, body: str, content_type: str, headers: dict[str, str] | None = None
+    ) -> Answer:
+        before = asyncio.all_tasks()
+        answer = await super().post_raw(body, content_type, headers)
+        started = asyncio.all_tasks() - before - {asyncio.current_task()}
+        if started:
+            await asyncio.wait(started, timeout=10)
+        return answer
+
+
+class LocalSlack:
+    """Stand-in + app server + sender, started and stopped together."""
+
+    def __init__(
+        self,
+        database_url: str,
+        *,
+        team_id: str = "T_TEST",
+        clock: Clock | None = None,
+        **settings: Any,
+    ) -> None:
+        self.database_url = database_url
+        self.team_id = team_id
+        self.clock = clock or Clock()
+        self.extra_settings = settings
+        self.slack = SlackStandin(tokens={BOT_TOKEN})
+        self._runner: web.AppRunner | None = None
+
+    async def __aenter__(self) -> LocalSlack:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
+    async def start(self) -> None:
+        base_url = await self.slack.start()
+        self.settings: Settings = load_settings(
+            _env_file=None,
+            database_url=self.database_url,
+            slack_bot_token=BOT_TOKEN,
+            slack_signing_secret=SIGNING_SECRET,
+            slack_api_url=base_url,
+            kyc_workspace=self.team_id,
+            **self.extra_settings,
+        )
+        self.db = Database(self.database_url)
+        self.deps = Deps(settings=self.settings, db=self.db, clock=self.clock)
+        self.app = build_app(self.deps)
+        self._runner = web.AppRunner(http_app(self.app, self.deps))
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.app_url = f"http://127.0.0.1:{port}/slack/events"
+        self.sender = Sender(self.db, sender_client(BOT_TOKEN, base_url), clock=self.clock)
+        self.requests = SettlingSender(self.app_url, SIGNING_SECRET, team_id=self.team_id)
+
+    async def deliver(self) -> int:
+        """Send everything the outbox holds that is due now (as the sender loop would)."""
+        return await self.sender.drain()
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+        await self.db.dispose()
+        await self.slack.stop()

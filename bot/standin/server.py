@@ -1,0 +1,238 @@
+"""A strict stand-in for Slack's Web API on loopback, for the tests and `kyc demo`.
+
+It records every call and answers like Slack: unknown methods, missing required arguments,
+over-limit Block Kit, unknown channels and users are errors, with Slack's error codes."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+from urllib.parse import parse_qsl
+
+from aiohttp import web
+
+from bot.standin.state import Channel, FaultPlan, RecordedCall, State, User
+
+Handler = Callable[["SlackStandin", dict[str, Any]], Awaitable[dict[str, Any]]]
+METHODS: dict[str, tuple[tuple[str, ...], Handler]] = {}
+JSON_FIELDS = ("blocks", "view", "attachments", "metadata")
+
+
+class SlackError(Exception):
+    def __init__(self, error: str, *messages: str) -> None:
+        super().__init__(error)
+        self.error = error
+        self.messages = list(messages)
+
+
+def method(name: str, *required: str) -> Callable[[Handler], Handler]:
+    def register(fn: Handler) -> Handler:
+        METHODS[name] = (required, fn)
+        return fn
+
+    return register
+
+
+class SlackStandin:
+    def __init__(self, tokens: set[str] | None = None, *, latency: float = 0.0) -> None:
+        self.tokens = tokens or {"xoxb-test"}
+        self.state = State()
+        self.latency = latency
+        self.faults: FaultPlan | None = None
+        self._forced: dict[str, list[str]] = {}
+        self._runner: web.AppRunner | None = None
+        self.base_url = ""
+
+    # --- set-up -----------------------------------------------------------------------------
+    def add_user(
+        self,
+        user_id: str,
+        *,
+        name: str,
+        email: str | None = None,
+        tz: str = "America/New_York",
+        deleted: bool = False,
+        is_bot: bool = False,
+        title: str | None = None,
+    ) -> None:
+        self.state.users[user_id] = User(user_id, name, email, tz, deleted, is_bot, title)
+
+    def add_channel(
+        self,
+        channel_id: str,
+        name: str,
+        *,
+        is_private: bool = False,
+        is_member: bool = True,
+        is_archived: bool = False,
+    ) -> None:
+        self.state.channels[channel_id] = Channel(
+            channel_id, name, is_private=is_private, is_member=is_member, is_archived=is_archived
+        )
+
+    def expire_trigger(self, trigger_id: str) -> None:
+        self.state.expired_triggers.add(trigger_id)
+
+    def fail_next(self, method_name: str, error: str, times: int = 1) -> None:
+        self._forced.setdefault(method_name, []).extend([error] * times)
+
+    # --- what happened ----------------------------------------------------------------------
+    @property
+    def calls(self) -> list[RecordedCall]:
+        return self.state.calls
+
+    def calls_to(self, method_name: str) -> list[RecordedCall]:
+        return [c for c in self.state.calls if c.method == method_name]
+
+    def messages(self, channel: str | None = None) -> list[dict[str, Any]]:
+        if channel is not None:
+            return list(self.state.messages.get(channel, []))
+        every = [m for msgs in self.state.messages.values() for m in msgs]
+        return sorted(every, key=lambda m: m["seq"])
+
+    def reset(self) -> None:
+        self.state.calls.clear()
+        self.state.messages.clear()
+
+    # --- server -----------------------------------------------------------------------------
+    async def start(self, port: int = 0) -> str:
+        app = web.Application()
+        app.router.add_route("*", "/api/{method}", self._handle)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", port)
+        await site.start()
+        real_port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.base_url = f"http://127.0.0.1:{real_port}/api/"
+        return self.base_url
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    async def __aenter__(self) -> SlackStandin:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
+    async def _params(self, request: web.Request) -> dict[str, Any]:
+        params: dict[str, Any] = dict(request.query)
+        body = await request.read()
+        if body:
+            ctype = request.headers.get("Content-Type", "")
+            if "json" in ctype:
+                params.update(json.loads(body))
+            else:
+                params.update(dict(parse_qsl(body.decode(), keep_blank_values=True)))
+        for key in JSON_FIELDS:
+            if isinstance(params.get(key), str) and params[key].strip()[:1] in ("[", "{"):
+                try:
+                    params[key] = json.loads(params[key])
+                except ValueError:
+                    raise SlackError("invalid_arguments", f"[ERROR] {key}: invalid JSON") from None
+        return params
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        name = request.match_info["method"]
+        try:
+            params = await self._params(request)
+        except SlackError as exc:
+            return self._answer(name, {}, {"ok": False, "error": exc.error})
+        if self.latency:
+            await asyncio.sleep(self.latency)
+        if name not in METHODS:
+            return self._answer(name, params, {"ok": False, "error": "unknown_method"}, status=404)
+        token = request.headers.get("Authorization", "").removeprefix(
+            "Bearer "
+        ).strip() or params.pop("token", "")
+        if not token:
+            return self._answer(name, params, {"ok": False, "error": "not_authed"})
+        if token not in self.tokens:
+            return self._answer(name, params, {"ok": False, "error": "invalid_auth"})
+        fault = self._fault(name)
+        if fault in ("ratelimited", "server_error", "timeout"):
+            return await self._fail(name, params, fault)
+        required, handler = METHODS[name]
+        missing = [p for p in required if params.get(p) in (None, "")]
+        if missing:
+            body = {
+                "ok": False,
+                "error": "invalid_arguments",
+                "response_metadata": {
+                    "messages": [f"[ERROR] missing required field: {m}" for m in missing]
+                },
+            }
+            return self._answer(name, params, body)
+        forced = self._forced.get(name)
+        if forced:
+            error = forced.pop(0)
+            if error == "ratelimited":  # as Slack does it: HTTP 429 with Retry-After
+                self._record(name, params, {"ok": False, "error": error})
+                return web.json_response(
+                    {"ok": False, "error": error}, status=429, headers={"Retry-After": "0"}
+                )
+            return self._answer(name, params, {"ok": False, "error": error})
+        try:
+            result = {"ok": True, **await handler(self, params)}
+        except SlackError as exc:
+            result = {"ok": False, "error": exc.error}
+            if exc.messages:
+                result["response_metadata"] = {"messages": exc.messages}
+        if fault == "lost":  # it happened, but the answer never reaches the client
+            self._record(name, params, result)
+            faults = self.faults
+            assert faults is not None
+            return await self._fail(
+                name, params, faults.rng.choice(["server_error", "timeout"]), record=False
+            )
+        return self._answer(name, params, result)
+
+    def _fault(self, name: str) -> str | None:
+        plan = self.faults
+        if plan is None or not plan.applies(name):
+            return None
+        roll = plan.rng.random()
+        if roll < plan.rate:
+            return plan.rng.choice(["ratelimited", "server_error", "timeout"])
+        if roll < plan.rate + plan.lost_reply_rate:
+            return "lost"
+        return None
+
+    async def _fail(
+        self, name: str, params: dict[str, Any], kind: str, *, record: bool = True
+    ) -> web.Response:
+        if record:
+            self._record(name, params, {"ok": False, "error": kind})
+        if kind == "ratelimited":
+            assert self.faults is not None
+            return web.json_response(
+                {"ok": False, "error": "ratelimited"},
+                status=429,
+                headers={"Retry-After": str(self.faults.retry_after)},
+            )
+        if kind == "timeout":
+            assert self.faults is not None
+            await asyncio.sleep(self.faults.timeout_delay)
+        return web.json_response({"ok": False, "error": "internal_error"}, status=500)
+
+    def _record(self, name: str, params: dict[str, Any], result: dict[str, Any]) -> None:
+        self.state.calls.append(
+            RecordedCall(
+                name, params, bool(result.get("ok")), result.get("error"), time.time(), result
+            )
+        )
+
+    def _answer(
+        self, name: str, params: dict[str, Any], result: dict[str, Any], status: int = 200
+    ) -> web.Response:
+        self._record(name, params, result)
+        return web.json_response(result, status=status)
+
+
+# Importing the handlers fills METHODS.
+from bot.standin import methods as _methods  # noqa: E402,F401

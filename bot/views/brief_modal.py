@@ -1,0 +1,79 @@
+"""The full pre-call brief, and the voicemail follow-up email ready to copy, as modals."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.ids import View
+from bot.regimen.types import Brief, FollowupEmail
+from bot.views.blocks import context, divider, header, modal, section
+from bot.views.nudge import last_call_line
+from bot.views.text import clip, day, escape
+
+
+def _link(url: str, label: str) -> str:
+    safe_url = url.replace("<", "%3C").replace(">", "%3E").replace("|", "%7C")[:2000]
+    return f"<{safe_url}|{escape(label)}>"
+
+
+def build_brief_modal(brief: Brief) -> dict[str, Any]:
+    c = brief.customer
+    blocks = [header(clip(c.name, 140))]
+    facts = [escape(brief.tenure) if brief.tenure else "Customer since: not recorded"]
+    if c.tier:
+        facts.append(f"Tier: {escape(c.tier)}")
+    blocks.append(context(" · ".join(facts)))
+    if brief.primary_contact:
+        blocks.append(section(f"*Primary contact*\n{clip(brief.primary_contact, 500)}"))
+    last = brief.last_proactive
+    text = last_call_line(brief)
+    if last and last.summary:
+        text += f"\n>{clip(last.summary, 1200)}"
+    blocks.append(section(f"*Last proactive call*\n{text}"))
+    if brief.reactive_since:
+        lines = [
+            f"• {day(r.occurred_at.date())} {r.channel.value}"
+            + (f" ({r.sentiment.label})" if r.sentiment else "")
+            + (f": {clip(r.summary, 200)}" if r.summary else "")
+            for r in brief.reactive_since
+        ]
+        blocks.append(section("*Since then (reactive)*\n" + "\n".join(lines)))
+    if brief.open_items:
+        overdue = set(brief.overdue_items)
+        lines = [
+            f"• {clip(i.text, 200)}"
+            + (f" — {escape(i.owner_name)}" if i.owner_name else "")
+            + (f", due {day(i.due_on)}" if i.due_on else "")
+            + (" ⚠️ overdue" if i in overdue else "")
+            for i in brief.open_items[:10]
+        ]
+        blocks.append(section("*Open action items*\n" + "\n".join(lines)))
+    if brief.details_to_remember:
+        blocks.append(
+            section(
+                "*Details to remember*\n"
+                + "\n".join(f"• {clip(d, 300)}" for d in brief.details_to_remember)
+            )
+        )
+    if c.notes:
+        blocks.append(section(f"*Notes*\n{clip(c.notes, 1000)}"))
+    if brief.links:
+        blocks.append(context(" · ".join(_link(link.url, link.label) for link in brief.links)))
+    blocks += [divider(), section(f"*Suggested opener*\n_{clip(brief.opener, 1500)}_")]
+    return modal("Pre-call brief", blocks, callback_id=View.BRIEF)
+
+
+def build_email_modal(email: FollowupEmail, customer_name: str) -> dict[str, Any]:
+    blocks = [
+        section(
+            f"📞 Voicemail logged for *{escape(customer_name)}* ✓\n"
+            "80% of calls end in voicemail — follow up by email with a few times that suit you."
+        ),
+        section(
+            f"*To:* {escape(email.to) if email.to else '_no email on file_'}\n"
+            f"*Subject:* {clip(email.subject, 300)}"
+        ),
+        section("```" + clip(email.body, 2800) + "```"),
+        context("Copy the text into your email; the slots are in your own working hours."),
+    ]
+    return modal("Follow-up email", blocks, callback_id=View.EMAIL, close="Done")

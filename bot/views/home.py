@@ -1,0 +1,90 @@
+"""The App Home tab."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.ids import Action
+from bot.views.blocks import actions, button, context, divider, header, section
+from bot.views.data import HomeData
+from bot.views.limits import ensure_view
+from bot.views.text import clip, day, escape
+
+STATUS = {"planned": "⏳", "attempted": "📞", "done": "✅"}
+
+
+def _share(data: HomeData) -> str:
+    if data.proactive_share is None:
+        return (
+            "*No customer contact in the last 30 days* — the worst answer to the question. "
+            "Let's fix that ☕"
+        )
+    pct = round(data.proactive_share * 100)
+    return (
+        f"*{pct}%* of your {data.contacts_30d} customer contacts in the last 30 days "
+        "were proactive — calls you started."
+    )
+
+
+def build_home(data: HomeData) -> dict[str, Any]:
+    blocks: list[dict[str, Any]] = [header(f"☕ Good to see you, {clip(data.name, 100)}")]
+    if data.is_executive:
+        blocks.append(section(_share(data)))
+        if data.paused_until:
+            blocks.append(
+                context(
+                    f"🌴 Paused until {day(data.paused_until)} — `/kyc resume` to come back early."
+                )
+            )
+        done = sum(1 for _, _, s in data.week if s == "done")
+        blocks += [divider(), header(f"This week ({data.iso_week}): {done}/{data.quota} done")]
+        for customer_id, name, status in data.week[:25]:
+            line = f"{STATUS.get(status, '•')} *{escape(name)}*"
+            if status in ("planned", "attempted"):
+                blocks.append(
+                    section(line, accessory=button("Log call", Action.LOG_CALL, str(customer_id)))
+                )
+            else:
+                blocks.append(section(line))
+        if not data.week:
+            blocks.append(section("No batch this week."))
+        blocks.append(
+            actions(
+                button("Log a call", Action.OPEN_CALL, style="primary"),
+                button("Add customer", Action.ADD_CUSTOMER),
+                block_id="home_actions",
+            )
+        )
+    else:
+        blocks.append(
+            section(
+                "KYC gives your executives five customers a week to call. When a call needs "
+                "something done, it lands in your team's channel — and here."
+            )
+        )
+    blocks += [divider(), header("My action items")]
+    for item in data.my_items[:20]:
+        due = f"due {day(item.due_on)}" if item.due_on else "no due date"
+        blocks.append(
+            section(
+                f"📌 {clip(item.text, 500)} · {due}",
+                accessory=button("Done", Action.ITEM_DONE, str(item.item_id)),
+            )
+        )
+    if not data.my_items:
+        blocks.append(context("Nothing open — nice."))
+    if data.is_admin:
+        blocks += [divider(), header("Messages that could not be delivered")]
+        for line in data.failed_messages[:15]:
+            blocks.append(section(f"⚠️ {clip(line, 500)}"))
+        if not data.failed_messages:
+            blocks.append(context("Everything went out."))
+        else:
+            blocks.append(
+                context(
+                    "Fix the cause (e.g. invite @KYC to the channel), then run `kyc outbox retry`."
+                )
+            )
+    view = {"type": "home", "blocks": blocks}
+    ensure_view(view)
+    return view

@@ -1,0 +1,121 @@
+"""The morning nudge DM, the all-done note and the `/kyc week` list."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.ids import Action
+from bot.regimen.types import BatchStatus, Brief
+from bot.services.week import WeekItem, WeekView
+from bot.views.blocks import actions, button, context, divider, header, message, section
+from bot.views.text import clip, day, escape, plural
+
+DETAILED = 10  # customers shown in full; the rest are listed in one line
+STATUS_EMOJI = {
+    BatchStatus.PLANNED: "⏳",
+    BatchStatus.ATTEMPTED: "📞",
+    BatchStatus.DONE: "✅",
+    BatchStatus.CARRIED_OVER: "↪️",
+    BatchStatus.SWAPPED: "🔄",
+}
+
+
+def progress(week: WeekView) -> str:
+    return f"*{week.done}/{week.quota} done* this week ({week.iso_week})"
+
+
+def last_call_line(brief: Brief) -> str:
+    last = brief.last_proactive
+    if last is None:
+        return "Never called proactively — a first call."
+    parts = [f"Last call {day(last.occurred_at.date())}"]
+    if last.outcome:
+        parts.append(last.outcome.label)
+    if last.sentiment:
+        parts.append(
+            last.sentiment.label + (f" ({last.score}/10)" if last.score is not None else "")
+        )
+    return " · ".join(parts)
+
+
+def condensed(item: WeekItem) -> str:
+    b = item.brief
+    lines = [f"*{escape(b.customer.name)}*" + (f" · {escape(b.tenure)}" if b.tenure else "")]
+    if item.status == BatchStatus.ATTEMPTED:
+        lines.append("📞 Tried already this week — worth another go.")
+    lines.append(last_call_line(b))
+    if b.reactive_since:
+        kinds = ", ".join(sorted({r.channel.value for r in b.reactive_since}))
+        lines.append(f"⚠️ {plural(len(b.reactive_since), 'reactive contact')} since ({kinds})")
+    if b.open_items:
+        first = b.open_items[0]
+        due = f" (due {day(first.due_on)})" if first.due_on else ""
+        lines.append(
+            f"📌 {plural(len(b.open_items), 'open action item')}: {clip(first.text, 120)}{due}"
+        )
+    if b.details_to_remember:
+        lines.append(f"💡 {clip(b.details_to_remember[0], 200)}")
+    lines.append(f"_{clip(b.opener, 600)}_")
+    return "\n".join(lines)
+
+
+def customer_buttons(customer_id: int) -> dict[str, Any]:
+    value = str(customer_id)
+    return actions(
+        button("Log call", Action.LOG_CALL, value, style="primary"),
+        button("Left voicemail", Action.VOICEMAIL, value),
+        button("Brief", Action.BRIEF, value),
+        button("Swap", Action.SWAP, value),
+        block_id=f"cust_{customer_id}",
+    )
+
+
+def build_nudge(week: WeekView) -> dict[str, Any]:
+    open_items = week.open_items
+    blocks = [
+        header("☕ Your customers this week"),
+        context(progress(week), f"{plural(len(open_items), 'call')} to go — one with your coffee?"),
+        divider(),
+    ]
+    for item in open_items[:DETAILED]:
+        blocks.append(section(condensed(item), block_id=f"brief_{item.customer_id}"))
+        blocks.append(customer_buttons(item.customer_id))
+    rest = open_items[DETAILED:]
+    if rest:
+        names = ", ".join(escape(i.name) for i in rest[:30])
+        more = f" and {len(rest) - 30} more" if len(rest) > 30 else ""
+        blocks.append(section(f"Also this week: {names}{more} — `/kyc week` lists them all."))
+    done = [i for i in week.items if i.status == BatchStatus.DONE]
+    if done:
+        blocks.append(context("✅ Done: " + ", ".join(escape(i.name) for i in done[:30])))
+    blocks.append(
+        context("`/kyc done` after a call · `/kyc pause until YYYY-MM-DD` for a vacation")
+    )
+    names_text = ", ".join(i.name for i in open_items[:5])
+    return message(f"☕ {week.done}/{week.quota} done this week. Today: {names_text}", blocks)
+
+
+def build_all_done(week: WeekView) -> dict[str, Any]:
+    text = (
+        f"🎉 All {week.quota} customers done this week. That is what staying close looks like "
+        "— see you next week ☕"
+    )
+    return message(text, [section(text), context(progress(week))])
+
+
+def build_week_list(week: WeekView) -> dict[str, Any]:
+    blocks = [header(f"Your week {week.iso_week}"), context(progress(week))]
+    shown = week.items[:40]
+    for item in shown:
+        status = item.status.value.replace("_", " ")
+        line = f"{STATUS_EMOJI.get(item.status, '•')} *{escape(item.name)}* — {status}"
+        if item.status.is_open and len(blocks) < 48:
+            blocks.append(
+                section(line, accessory=button("Log call", Action.LOG_CALL, str(item.customer_id)))
+            )
+        elif len(blocks) < 49:
+            blocks.append(section(line))
+    if not week.items:
+        reason = week.skipped or "no customers on your list yet"
+        blocks.append(section(f"No batch this week: {escape(reason)}."))
+    return message(f"Your week: {week.done}/{week.quota} done", blocks)

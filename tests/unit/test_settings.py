@@ -1,0 +1,58 @@
+"""Settings: defaults, environment overrides, and one clear line when something is wrong."""
+
+from __future__ import annotations
+
+from datetime import time
+
+import pytest
+
+from bot.settings import SettingsError, load_settings, to_async_url
+
+
+def test_defaults_are_the_regimen_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("DATABASE_URL", "KYC_WEEKLY_QUOTA", "KYC_NUDGE_TIME", "KYC_WORKDAYS"):
+        monkeypatch.delenv(name, raising=False)
+    s = load_settings(_env_file=None)
+    assert s.kyc_weekly_quota == 5
+    assert s.kyc_nudge_time == time(8, 30)
+    assert s.kyc_workdays == (0, 1, 2, 3, 4)
+    assert s.async_database_url == "sqlite+aiosqlite:///./kyc.db"
+    assert not s.has_slack_tokens
+
+
+def test_environment_overrides(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KYC_WORKDAYS", "sun-thu")
+    monkeypatch.setenv("KYC_NUDGE_TIME", "07:45")
+    monkeypatch.setenv("SLACK_API_URL", "http://127.0.0.1:9999/api")
+    s = load_settings(_env_file=None)
+    assert s.kyc_workdays == (0, 1, 2, 3, 6)
+    assert s.kyc_nudge_time == time(7, 45)
+    assert s.slack_api_url == "http://127.0.0.1:9999/api/"
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "named"),
+    [
+        ("KYC_WEEKLY_QUOTA", "many", "KYC_WEEKLY_QUOTA"),
+        ("KYC_WEEKLY_QUOTA", "0", "KYC_WEEKLY_QUOTA"),
+        ("KYC_NUDGE_TIME", "25:00", "KYC_NUDGE_TIME"),
+        ("KYC_WORKDAYS", "funday", "KYC_WORKDAYS"),
+        ("KYC_DEFAULT_TIMEZONE", "Mars/Base", "KYC_DEFAULT_TIMEZONE"),
+        ("SLACK_API_URL", "slack.com/api", "SLACK_API_URL"),
+    ],
+)
+def test_a_malformed_setting_is_one_line_naming_it(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str, named: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError) as err:
+        load_settings(_env_file=None)
+    message = str(err.value)
+    assert "\n" not in message
+    assert named in message
+
+
+def test_pasted_database_urls_get_the_async_driver() -> None:
+    assert to_async_url("postgres://u@h/db") == "postgresql+asyncpg://u@h/db"
+    assert to_async_url("postgresql://u@h/db") == "postgresql+asyncpg://u@h/db"
+    assert to_async_url("sqlite:///./x.db") == "sqlite+aiosqlite:///./x.db"
