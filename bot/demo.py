@@ -198,9 +198,11 @@ async def _week(
         )
     await env.deliver()
     _print_messages(console, env, _new_messages(env, seen), names)
-    console.print(
-        "[dim]The executive's App Home shows the week, open items and the proactive share.[/]"
-    )
+
+    console.rule("[bold]Dana opens KYC's App Home[/bold]")
+    await env.requests.event({"type": "app_home_opened", "user": dana.slack_user_id, "tab": "home"})
+    home = env.slack.calls_to("views.publish")[-1].params["view"]
+    show(console, "App Home", render_blocks(home["blocks"], names), "yellow")
 
 
 def _call_values(customer_id: int, mates: list[Person]) -> dict[str, Any]:
@@ -235,6 +237,6 @@ def _call_values(customer_id: int, mates: list[Person]) -> dict[str, Any]:
         values[numbered(Block.ITEM_DUE, n)] = {
             Action.INPUT.value: {"type": "datepicker", "selected_date": due}
         }
-    values[numbered(Block.KUDOS_TO, 1)] = user(mates[0].slack_user_id)
+    values[numbered(Block.KUDOS_TO, 1)] = user(mates[1].slack_user_id)
     values[numbered(Block.KUDOS_NOTE, 1)] = text("The customer praised the onboarding you ran.")
     return values

@@ -1,0 +1,261 @@
+"""Use case: `kyc import KIND FILE.csv` — idempotent roster upserts, all or nothing per file.
+
+Columns (header names, any order and case; `*` required):
+  teams.csv      name*, channel_id, channel_name
+  people.csv     email or slack_user_id*, name*, title, phone, role (executive|member|admin),
+                 team, manager (email or Slack id), timezone, workdays, nudge_time (HH:MM),
+                 weekly_quota (1-40), paused_until (YYYY-MM-DD)
+  customers.csv  external_id*, name*, customer_since, tier, team, executive (email or Slack id),
+                 contact_name, contact_title, contact_email, contact_phone, website, linkedin,
+                 notes, active (true/false)
+  contacts.csv   external_ref*, customer* (external_id), occurred_at* (date or datetime, UTC),
+                 channel (ticket|complaint|escalation|order|email|meeting|call|other),
+                 kind (reactive|proactive), executive, outcome, sentiment, score (0-10), summary
+Keys: teams by name, people by email (else Slack id), customers by external_id, contacts by
+external_ref. An empty cell clears an optional field; a column absent from the file is left alone.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.regimen.types import Channel, ContactKind, Outcome, Role, Sentiment
+from bot.services import csv_rows as cell
+from bot.services.identity import ensure_workspace
+from storage.db import Database
+from storage.models import Contact, Customer, Person, Team
+
+KINDS = ("teams", "people", "customers", "contacts")
+
+
+@dataclass(frozen=True)
+class RowError:
+    file: str
+    line: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.column}: {self.message}"
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    kind: str
+    file: str
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: tuple[RowError, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+Parser = Callable[[str], Any]
+ROLES = [r.value for r in Role]
+CHANNELS = [c.value for c in Channel]
+SPEC: dict[str, dict[str, tuple[bool, Parser]]] = {
+    "teams": {
+        "name": (True, cell.text),
+        "channel_id": (False, cell.channel_id),
+        "channel_name": (False, cell.text),
+    },
+    "people": {
+        "email": (False, cell.email),
+        "slack_user_id": (False, cell.slack_id),
+        "name": (True, cell.text),
+        "title": (False, cell.text),
+        "phone": (False, cell.text),
+        "role": (False, lambda v: Role(cell.choice(v, ROLES, "role"))),
+        "team": (False, cell.text),
+        "manager": (False, cell.text),
+        "timezone": (False, cell.timezone),
+        "workdays": (False, cell.workdays),
+        "nudge_time": (False, cell.clock),
+        "weekly_quota": (False, lambda v: cell.integer(v, 1, 40, "weekly_quota")),
+        "paused_until": (False, cell.day),
+    },
+    "customers": {
+        "external_id": (True, lambda v: cell.text(v, 100)),
+        "name": (True, cell.text),
+        "customer_since": (False, cell.day),
+        "tier": (False, lambda v: cell.text(v, 50)),
+        "team": (False, cell.text),
+        "executive": (False, cell.text),
+        "contact_name": (False, cell.text),
+        "contact_title": (False, cell.text),
+        "contact_email": (False, cell.email),
+        "contact_phone": (False, lambda v: cell.text(v, 64)),
+        "website": (False, lambda v: cell.text(v, 500)),
+        "linkedin": (False, lambda v: cell.text(v, 500)),
+        "notes": (False, lambda v: cell.text(v, 5000)),
+        "active": (False, cell.boolean),
+    },
+    "contacts": {
+        "external_ref": (True, lambda v: cell.text(v, 100)),
+        "customer": (True, cell.text),
+        "occurred_at": (True, cell.instant),
+        "channel": (False, lambda v: Channel(cell.choice(v, CHANNELS, "channel"))),
+        "kind": (False, lambda v: ContactKind(cell.choice(v, ["reactive", "proactive"], "kind"))),
+        "executive": (False, cell.text),
+        "outcome": (
+            False,
+            lambda v: Outcome(cell.choice(v, [o.value for o in Outcome], "outcome")),
+        ),
+        "sentiment": (
+            False,
+            lambda v: Sentiment(cell.choice(v, [s.value for s in Sentiment], "sentiment")),
+        ),
+        "score": (False, lambda v: cell.integer(v, 0, 10, "score")),
+        "summary": (False, lambda v: cell.text(v, 5000)),
+    },
+}
+
+
+@dataclass
+class Row:
+    line: int
+    values: dict[str, Any]
+    refs: dict[str, Any] = field(default_factory=dict)
+
+
+class Rows:
+    """A parsed file: rows of typed values (absent columns absent), and every error found."""
+
+    def __init__(self, path: Path, kind: str) -> None:
+        self.file, self.kind = str(path), kind
+        self.rows: list[Row] = []
+        self.errors: list[RowError] = []
+        self.columns: list[str] = []
+
+    def error(self, line: int, column: str, message: str) -> None:
+        self.errors.append(RowError(self.file, line, column, message))
+
+    def read(self, path: Path) -> None:
+        spec = SPEC[self.kind]
+        try:
+            handle = path.open(encoding="utf-8-sig", newline="")
+        except OSError as exc:
+            self.error(0, "file", f"cannot read: {exc.strerror}")
+            return
+        with handle:
+            reader = csv.reader(handle)
+            try:
+                header = next(reader)
+            except StopIteration:
+                self.error(1, "header", "the file is empty")
+                return
+            except (csv.Error, UnicodeDecodeError) as exc:
+                self.error(1, "header", f"not a readable CSV file ({exc})")
+                return
+            self.columns = [h.strip().lower() for h in header]
+            for col in self.columns:
+                if col not in spec:
+                    self.error(1, col or "(empty)", f"unknown column (expected: {', '.join(spec)})")
+            for col, (required, _) in spec.items():
+                if required and col not in self.columns:
+                    self.error(1, col, "required column is missing")
+            if self.kind == "people" and not {"email", "slack_user_id"} & set(self.columns):
+                self.error(1, "email", "people need an email or slack_user_id column")
+            if self.errors:
+                return
+            previous = reader.line_num
+            try:
+                for raw in reader:
+                    # A record starts on the line after the previous one ended (quoted cells
+                    # may span lines), which is the line an editor shows.
+                    line, previous = previous + 1, reader.line_num
+                    if not any(v.strip() for v in raw):
+                        continue
+                    self._row(line, raw, spec)
+            except (csv.Error, UnicodeDecodeError) as exc:
+                self.error(reader.line_num, "row", f"not readable ({exc})")
+
+    def _row(self, line: int, raw: list[str], spec: dict[str, tuple[bool, Parser]]) -> None:
+        if len(raw) > len(self.columns):
+            self.error(line, "row", f"{len(raw)} cells but {len(self.columns)} columns")
+            return
+        values: dict[str, Any] = {}
+        for col, rawvalue in zip(
+            self.columns, raw + [""] * (len(self.columns) - len(raw)), strict=True
+        ):
+            value = rawvalue.strip()
+            required, parse = spec[col]
+            if not value:
+                if required:
+                    self.error(line, col, f"missing {col.replace('_', ' ')}")
+                values[col] = None
+                continue
+            try:
+                values[col] = parse(value)
+            except (cell.CellError, ValueError) as exc:
+                self.error(line, col, str(exc))
+        self.rows.append(Row(line, values))
+
+
+async def import_csv(db: Database, workspace_id: str, kind: str, path: Path) -> ImportReport:
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind {kind!r}")
+    rows = Rows(path, kind)
+    rows.read(path)
+    if rows.errors:
+        return ImportReport(kind, str(path), errors=tuple(rows.errors))
+    async with db.sessions() as session, session.begin():
+        await ensure_workspace(session, workspace_id)
+        from bot.services import roster_write
+
+        counts = await roster_write.apply(session, workspace_id, rows)
+        if rows.errors:
+            await session.rollback()  # nothing of a file with a bad row is written
+            return ImportReport(
+                kind, str(path), errors=tuple(sorted(rows.errors, key=lambda e: e.line))
+            )
+    return ImportReport(kind, str(path), *counts)
+
+
+async def lookup_people(session: AsyncSession, workspace_id: str) -> dict[str, Person]:
+    """Everyone by lower-case email and by Slack id."""
+    index: dict[str, Person] = {}
+    for p in await session.scalars(select(Person).where(Person.workspace_id == workspace_id)):
+        if p.email:
+            index[p.email.lower()] = p
+        if p.slack_user_id:
+            index[p.slack_user_id] = p
+    return index
+
+
+async def lookup_teams(session: AsyncSession, workspace_id: str) -> dict[str, Team]:
+    return {
+        t.name.lower(): t
+        for t in await session.scalars(select(Team).where(Team.workspace_id == workspace_id))
+    }
+
+
+async def lookup_customers(session: AsyncSession, workspace_id: str) -> dict[str, Customer]:
+    return {
+        c.external_id: c
+        for c in await session.scalars(
+            select(Customer).where(Customer.workspace_id == workspace_id)
+        )
+    }
+
+
+async def lookup_contacts(session: AsyncSession, workspace_id: str) -> dict[str, Contact]:
+    return {
+        c.external_ref: c
+        for c in await session.scalars(
+            select(Contact).where(
+                Contact.workspace_id == workspace_id, Contact.external_ref.is_not(None)
+            )
+        )
+        if c.external_ref
+    }

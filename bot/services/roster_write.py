@@ -1,0 +1,315 @@
+"""Checking a parsed roster file against the database, then upserting it (roster_import's half
+that touches storage). Problems are added to `rows.errors`; the caller rolls back if any."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.regimen.types import Channel, ContactKind, Role
+from storage.models import Base, Contact, Customer, Person, Team
+
+if TYPE_CHECKING:
+    from bot.services.roster_import import Row, Rows
+
+Counts = tuple[int, int, int]
+
+
+def _set(obj: Base, values: dict[str, Any], mapping: dict[str, str]) -> bool:
+    """Copy the present columns onto the row; True when anything changed."""
+    changed = False
+    for column, attr in mapping.items():
+        if column in values and getattr(obj, attr) != values[column]:
+            setattr(obj, attr, values[column])
+            changed = True
+    return changed
+
+
+def _duplicates(rows: Rows, column: str, normalise: Any = str) -> None:
+    seen: dict[Any, int] = {}
+    for row in rows.rows:
+        value = row.values.get(column)
+        if value is None:
+            continue
+        key = normalise(value)
+        if key in seen:
+            rows.error(
+                row.line,
+                column,
+                f"duplicate {column.replace('_', ' ')} '{value}' (also on line {seen[key]})",
+            )
+        else:
+            seen[key] = row.line
+
+
+async def apply(session: AsyncSession, ws: str, rows: Rows) -> Counts:
+    from bot.services import roster_import as ri
+
+    if rows.kind == "teams":
+        _duplicates(rows, "name", str.lower)
+        return await _teams(session, ws, rows, await ri.lookup_teams(session, ws))
+    if rows.kind == "people":
+        _duplicates(rows, "email", str.lower)
+        _duplicates(rows, "slack_user_id")
+        return await _people(session, ws, rows)
+    if rows.kind == "customers":
+        _duplicates(rows, "external_id")
+        return await _customers(session, ws, rows)
+    _duplicates(rows, "external_ref")
+    return await _contacts(session, ws, rows)
+
+
+async def _upsert(
+    session: AsyncSession,
+    found: Base | None,
+    new: Any,
+    values: dict[str, Any],
+    mapping: dict[str, str],
+    counts: list[int],
+) -> Any:
+    if found is None:
+        obj = new()
+        _set(obj, values, mapping)
+        session.add(obj)
+        counts[0] += 1
+        return obj
+    counts[1 if _set(found, values, mapping) else 2] += 1
+    return found
+
+
+async def _teams(session: AsyncSession, ws: str, rows: Rows, teams: dict[str, Team]) -> Counts:
+    counts = [0, 0, 0]
+    mapping = {"name": "name", "channel_id": "channel_id", "channel_name": "channel_name"}
+    for row in rows.rows:
+        name = row.values["name"]
+        if name is None:
+            continue
+        await _upsert(
+            session,
+            teams.get(name.lower()),
+            lambda: Team(workspace_id=ws),
+            row.values,
+            mapping,
+            counts,
+        )
+    return counts[0], counts[1], counts[2]
+
+
+async def _people(session: AsyncSession, ws: str, rows: Rows) -> Counts:
+    from bot.services import roster_import as ri
+
+    people = await ri.lookup_people(session, ws)
+    teams = await ri.lookup_teams(session, ws)
+    in_file: dict[str, Row] = {}
+    for row in rows.rows:
+        v = row.values
+        if not v.get("email") and not v.get("slack_user_id"):
+            rows.error(row.line, "email", "give an email or a slack_user_id")
+        by_email = people.get(v.get("email") or "")
+        by_slack = people.get(v.get("slack_user_id") or "")
+        if by_email and by_slack and by_email.id != by_slack.id:
+            rows.error(
+                row.line,
+                "slack_user_id",
+                f"'{v['slack_user_id']}' belongs to {by_slack.name}, not {by_email.name}",
+            )
+        row.refs["existing"] = by_email or by_slack
+        if v.get("team") and v["team"].lower() not in teams:
+            rows.error(row.line, "team", f"unknown team '{v['team']}' (import teams first)")
+        for key in (v.get("email"), v.get("slack_user_id")):
+            if key:
+                in_file[key] = row
+    for row in rows.rows:  # managers may be defined anywhere in the file, or already stored
+        ref = row.values.get("manager")
+        if (
+            ref
+            and (ref.lower() if "@" in ref else ref) not in in_file
+            and (ref.lower() if "@" in ref else ref) not in people
+        ):
+            rows.error(row.line, "manager", f"unknown manager '{ref}' (not in this file or people)")
+        elif ref and in_file.get(ref.lower() if "@" in ref else ref) is row:
+            rows.error(row.line, "manager", "someone cannot be their own manager")
+    if rows.errors:
+        return 0, 0, 0
+
+    counts = [0, 0, 0]
+    mapping = {
+        c: c
+        for c in (
+            "email",
+            "slack_user_id",
+            "name",
+            "title",
+            "phone",
+            "role",
+            "timezone",
+            "workdays",
+            "nudge_time",
+            "weekly_quota",
+            "paused_until",
+        )
+    }
+    saved: dict[int, Person] = {}
+    for row in rows.rows:
+        v = dict(row.values)
+        if "role" in v and v["role"] is None:
+            v["role"] = Role.MEMBER
+        if "team" in v:
+            team = teams.get((v["team"] or "").lower())
+            v["team_id"] = team.id if team else None
+        person = await _upsert(
+            session,
+            row.refs.get("existing"),
+            lambda: Person(workspace_id=ws, role=Role.MEMBER, active=True),
+            v,
+            {**mapping, "team_id": "team_id"},
+            counts,
+        )
+        saved[row.line] = person
+    await session.flush()
+    for row in rows.rows:
+        ref = row.values.get("manager")
+        person = saved[row.line]
+        if "manager" not in row.values:
+            continue
+        manager = None
+        if ref:
+            key = ref.lower() if "@" in ref else ref
+            manager = saved[in_file[key].line] if key in in_file else people[key]
+        new_id = manager.id if manager else None
+        if person.manager_id != new_id:
+            person.manager_id = new_id
+    _check_cycles(rows, saved)
+    return counts[0], counts[1], counts[2]
+
+
+def _check_cycles(rows: Rows, saved: dict[int, Person]) -> None:
+    by_id = {p.id: p for p in saved.values()}
+    for line, person in saved.items():
+        seen, current = {person.id}, person
+        while current.manager_id is not None and current.manager_id in by_id:
+            current = by_id[current.manager_id]
+            if current.id in seen:
+                rows.error(line, "manager", "managers form a loop")
+                break
+            seen.add(current.id)
+
+
+async def _customers(session: AsyncSession, ws: str, rows: Rows) -> Counts:
+    from bot.services import roster_import as ri
+
+    people = await ri.lookup_people(session, ws)
+    teams = await ri.lookup_teams(session, ws)
+    existing = await ri.lookup_customers(session, ws)
+    for row in rows.rows:
+        v = row.values
+        ref = v.get("executive")
+        if ref:
+            person = people.get(ref.lower() if "@" in ref else ref)
+            if person is None:
+                rows.error(
+                    row.line,
+                    "executive",
+                    f"unknown executive '{ref}' (not in people; import people first)",
+                )
+            elif person.role not in (Role.EXECUTIVE, Role.ADMIN):
+                rows.error(
+                    row.line,
+                    "executive",
+                    f"'{ref}' is not an executive (role is {person.role.value})",
+                )
+            row.refs["executive"] = person
+        if v.get("team") and v["team"].lower() not in teams:
+            rows.error(row.line, "team", f"unknown team '{v['team']}' (import teams first)")
+    if rows.errors:
+        return 0, 0, 0
+    counts = [0, 0, 0]
+    mapping = {
+        c: c
+        for c in (
+            "external_id",
+            "name",
+            "customer_since",
+            "tier",
+            "contact_name",
+            "contact_title",
+            "contact_email",
+            "contact_phone",
+            "website",
+            "linkedin",
+            "notes",
+            "active",
+        )
+    }
+    for row in rows.rows:
+        v = dict(row.values)
+        if "active" in v and v["active"] is None:
+            v["active"] = True
+        if "executive" in v:
+            v["executive_id"] = row.refs["executive"].id if row.refs.get("executive") else None
+        if "team" in v:
+            v["team_id"] = teams[v["team"].lower()].id if v["team"] else None
+        await _upsert(
+            session,
+            existing.get(v["external_id"]),
+            lambda: Customer(workspace_id=ws, active=True),
+            v,
+            {**mapping, "executive_id": "executive_id", "team_id": "team_id"},
+            counts,
+        )
+    return counts[0], counts[1], counts[2]
+
+
+async def _contacts(session: AsyncSession, ws: str, rows: Rows) -> Counts:
+    from bot.services import roster_import as ri
+
+    people = await ri.lookup_people(session, ws)
+    customers = await ri.lookup_customers(session, ws)
+    existing = await ri.lookup_contacts(session, ws)
+    for row in rows.rows:
+        v = row.values
+        if v.get("customer") and v["customer"] not in customers:
+            rows.error(
+                row.line, "customer", f"unknown customer '{v['customer']}' (import customers first)"
+            )
+        ref = v.get("executive")
+        if ref and (ref.lower() if "@" in ref else ref) not in people:
+            rows.error(row.line, "executive", f"unknown executive '{ref}' (not in people)")
+    if rows.errors:
+        return 0, 0, 0
+    counts = [0, 0, 0]
+    mapping = {
+        c: c
+        for c in (
+            "external_ref",
+            "occurred_at",
+            "channel",
+            "kind",
+            "outcome",
+            "sentiment",
+            "score",
+            "summary",
+        )
+    }
+    for row in rows.rows:
+        v = dict(row.values)
+        customer = customers[v["customer"]]
+        v["customer_id"] = customer.id
+        if v.get("channel") is None:
+            v["channel"] = Channel.TICKET
+        if v.get("kind") is None:
+            v["kind"] = ContactKind.REACTIVE
+        ref = v.get("executive")
+        v["executive_id"] = (
+            people[ref.lower() if "@" in ref else ref].id if ref else customer.executive_id
+        )
+        await _upsert(
+            session,
+            existing.get(v["external_ref"]),
+            lambda: Contact(workspace_id=ws, source="import"),
+            v,
+            {**mapping, "customer_id": "customer_id", "executive_id": "executive_id"},
+            counts,
+        )
+    return counts[0], counts[1], counts[2]
