@@ -13,6 +13,7 @@ from bot.views.limits import (
     ensure_view,
     truncate,
 )
+from bot.views.text import escape
 
 Block = dict[str, Any]
 
@@ -63,8 +64,10 @@ def actions(*elements: Block, block_id: str | None = None) -> Block:
 
 
 def message(text: str, blocks: list[Block]) -> dict[str, Any]:
-    """A message payload, checked against Slack's limits before anything sends it."""
-    text = truncate(text, 3000)
+    """A message payload, checked against Slack's limits before anything sends it.
+
+    `text` is the notification fallback, written from raw data: it is escaped here, once."""
+    text = truncate(escape(text), 3000)
     ensure_message(text, blocks)
     return {"text": text, "blocks": blocks}
 
