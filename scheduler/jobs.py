@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from datetime import UTC
+from datetime import UTC, datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
@@ -105,6 +105,20 @@ def build_scheduler(deps: Deps, client: AsyncWebClient) -> AsyncIOScheduler:
         timezone=UTC,
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
     )
-    scheduler.add_job(morning_tick, IntervalTrigger(minutes=1), args=[deps, client], id="morning")
-    scheduler.add_job(reminders_tick, IntervalTrigger(minutes=15), args=[deps], id="reminders")
+    # First ticks at start-up: a nudge due while the bot was down goes out now (catch-up).
+    start = datetime.now(UTC)
+    scheduler.add_job(
+        morning_tick,
+        IntervalTrigger(minutes=1),
+        args=[deps, client],
+        id="morning",
+        next_run_time=start,
+    )
+    scheduler.add_job(
+        reminders_tick,
+        IntervalTrigger(minutes=15),
+        args=[deps],
+        id="reminders",
+        next_run_time=start,
+    )
     return scheduler

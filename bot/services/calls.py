@@ -327,7 +327,7 @@ async def _summary(
         item_count=len(items),
         kudos_count=len(kudos),
         done_this_week=sum(1 for s in statuses if s == BatchStatus.DONE),
-        quota=reg.quota,
+        quota=min(reg.quota, sum(1 for s in statuses if s.counts_toward_quota)) or reg.quota,
     )
 
 

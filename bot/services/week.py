@@ -43,6 +43,9 @@ class WeekView:
 
     @property
     def quota(self) -> int:
+        """The week's target: the quota, or fewer when the list has fewer customers."""
+        if 0 < len(self.items) < self.regimen.quota:
+            return len(self.items)
         return self.regimen.quota
 
     @property
