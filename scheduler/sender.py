@@ -195,17 +195,15 @@ class Sender:
             if ambiguous_before and msg.method == "chat.postMessage":
                 data = await self._find_posted(msg.key, payload)
             if data is None:
-                data = await self._call(msg.method, payload)
+                data = await self._call_joining(msg.method, payload)
         except SlackApiError as exc:
             error = str(exc.response.get("error", "unknown_error"))
             status = exc.response.status_code
-            if error == "not_in_channel" and await self._join(payload.get("channel", "")):
-                return await self._retry_later(msg_id, "not_in_channel (joined, retrying)", 0)
             if error in PERMANENT:
                 return await self._park(msg_id, error)
             prefix = "ambiguous" if status >= 500 else "retry"
             return await self._retry_later(msg_id, f"{prefix}: {error} (HTTP {status})")
-        except (TimeoutError, OSError, Exception) as exc:  # connection errors: did Slack act?
+        except Exception as exc:  # timeouts and connection errors: did Slack act? check next time
             return await self._retry_later(msg_id, f"ambiguous: {type(exc).__name__}: {exc}")
         await self._mark_sent(msg_id, data)
         return True
@@ -222,6 +220,17 @@ class Sender:
         if msg.method == "chat.postMessage":
             payload["metadata"] = {"event_type": METADATA_EVENT, "event_payload": {"key": msg.key}}
         return payload
+
+    async def _call_joining(self, method: str, payload: dict[str, Any]) -> dict[str, Any]:
+        """A public channel the bot is not in yet is joined, then the call is made again."""
+        try:
+            return await self._call(method, payload)
+        except SlackApiError as exc:
+            if exc.response.get("error") != "not_in_channel":
+                raise
+            if not await self._join(payload.get("channel", "")):
+                raise
+            return await self._call(method, payload)
 
     async def _call(self, method: str, payload: dict[str, Any]) -> dict[str, Any]:
         response = await self.client.api_call(method, json=payload)
@@ -293,7 +302,7 @@ class Sender:
                 msg.status = OutboxStatus.FAILED
                 log.error("outbox %s parked after %s attempts: %s", msg.key, msg.attempts, error)
             else:
-                wait = backoff(msg.attempts if delay_attempts is None else delay_attempts)
+                wait = backoff(msg.attempts)
                 msg.next_attempt_at = self.clock() + wait
                 log.warning("outbox %s will retry in %ss: %s", msg.key, wait.seconds, error)
         return False

@@ -52,3 +52,65 @@ async def test_each_executive_is_due_at_their_own_local_time(world: World) -> No
     assert outcomes["Dana Whitfield"] == "not due: not a workday"
     await env.deliver()
     assert [m["channel"] for m in env.slack.messages()] == ["D0RAJ"]
+
+
+async def test_a_finished_week_gets_one_all_done_note_instead_of_a_nudge(world: World) -> None:
+    from sqlalchemy import select
+
+    from bot.regimen.types import BatchStatus
+    from storage.models import BatchEntry
+
+    env = world.env
+    await run_morning(env.db, env.settings, env.team_id, now=env.clock())
+    await env.deliver()
+    async with env.db.unit_of_work() as s:
+        for entry in await s.scalars(select(BatchEntry)):
+            if entry.executive_id == world.dana.id:
+                entry.status = BatchStatus.DONE
+    for day in (24, 25):  # Tuesday, Wednesday
+        await run_morning(env.db, env.settings, env.team_id, now=utc(2026, 11, day, 13, 45))
+        await env.deliver()
+    texts = [m["text"] for m in env.slack.messages("D0DANA")]
+    assert len(texts) == 2 and texts[1].startswith("🎉 All 5 customers done this week")
+
+
+async def test_a_channel_the_bot_is_not_in_is_joined_and_a_missing_one_is_parked(
+    world: World,
+) -> None:
+    from sqlalchemy import select
+
+    from bot.services import outbox
+    from scheduler.sender import retry_failed
+    from storage.models import OutboxMessage, OutboxStatus
+
+    env = world.env
+    async with env.db.unit_of_work() as s:
+        await outbox.post(s, env.team_id, "t:join", "C0SUP", {"text": "hello support"})
+        await outbox.post(s, env.team_id, "t:gone", "C0GONE", {"text": "hello?"})
+    await env.deliver()
+    assert [m["text"] for m in env.slack.messages("C0SUP")] == ["hello support"]
+    async with env.db.unit_of_work() as s:
+        gone = await s.scalar(select(OutboxMessage).where(OutboxMessage.key == "t:gone"))
+    assert gone is not None and gone.status == OutboxStatus.FAILED
+    assert gone.last_error == "channel_not_found"
+
+    env.slack.add_channel("C0GONE", "restored")  # the admin fixes it, then re-sends
+    assert await retry_failed(env.db) == 1
+    await env.deliver()
+    assert [m["text"] for m in env.slack.messages("C0GONE")] == ["hello?"]
+
+
+async def test_admins_see_undelivered_messages_on_app_home(world: World) -> None:
+    from bot.regimen.types import Role
+    from bot.services import outbox
+    from tests import factories as f
+
+    env = world.env
+    async with env.db.unit_of_work() as s:
+        await f.person(s, "Chris Admin", slack_user_id="U0ADM", role=Role.ADMIN)
+        await outbox.post(s, env.team_id, "t:gone", "C0GONE", {"text": "hello?"})
+    env.slack.add_user("U0ADM", name="Chris Admin")
+    await env.deliver()
+    await env.requests.event({"type": "app_home_opened", "user": "U0ADM", "tab": "home"})
+    shown = json.dumps(env.slack.calls_to("views.publish")[-1].params["view"])
+    assert "could not be delivered" in shown and "channel_not_found" in shown
