@@ -36,6 +36,9 @@ class Deps:
     db: Database
     clock: Callable[[], datetime] = _utcnow
     outbox_ready: asyncio.Event = field(default_factory=asyncio.Event)
+    # Scheduled jobs of one process take turns (fewer lock waits on SQLite); across processes
+    # the database's own locks and unique keys keep them apart.
+    jobs_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     def now(self) -> datetime:
         return self.clock()

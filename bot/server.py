@@ -54,7 +54,12 @@ class Runtime:
         self.db = Database(settings.database_url)
         self.deps = Deps(settings=settings, db=self.db)
         token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else ""
-        self.sender = Sender(self.db, sender_client(token, settings.slack_api_url))
+        self.sender = Sender(
+            self.db,
+            sender_client(token, settings.slack_api_url),
+            claim_seconds=settings.kyc_claim_seconds,
+            concurrency=settings.kyc_sender_concurrency,
+        )
         self.client = web_client(settings)
         self._tasks: list[asyncio.Task[Any]] = []
         self._runner: web.AppRunner | None = None

@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     kyc_stories_channel: str | None = None
     kyc_workspace: str = Field(default="T_DEFAULT", description="Slack team id used by the CLI")
     kyc_company: str | None = None  # signs openers and follow-up emails
+    kyc_claim_seconds: int = Field(default=120, ge=1)  # a dead worker's claim is taken over after
+    kyc_sender_concurrency: int = Field(default=8, ge=1, le=64)
 
     @field_validator("kyc_workdays", mode="before")
     @classmethod

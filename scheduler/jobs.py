@@ -20,6 +20,7 @@ from bot.app import Deps
 from bot.services.identity import link_slack_user
 from bot.services.items import remind_overdue
 from bot.services.morning import run_morning
+from bot.services.planning import plan_ahead
 from scheduler.sender import Sender
 from storage.models import Person, Workspace
 
@@ -73,6 +74,11 @@ async def sync_profiles(deps: Deps, client: AsyncWebClient, workspace_id: str) -
 
 
 async def morning_tick(deps: Deps, client: AsyncWebClient) -> None:
+    async with deps.jobs_lock:
+        await _morning(deps, client)
+
+
+async def _morning(deps: Deps, client: AsyncWebClient) -> None:
     for ws in await workspaces(deps):
         await sync_profiles(deps, client, ws)
         results = await run_morning(deps.db, deps.settings, ws, now=deps.now())
@@ -80,8 +86,14 @@ async def morning_tick(deps: Deps, client: AsyncWebClient) -> None:
             deps.kick()
 
 
+async def planning_tick(deps: Deps) -> None:
+    async with deps.jobs_lock:
+        for ws in await workspaces(deps):
+            await plan_ahead(deps.db, deps.settings, ws, now=deps.now())
+
+
 async def reminders_tick(deps: Deps) -> None:
-    async with deps.db.unit_of_work() as session:
+    async with deps.jobs_lock, deps.db.unit_of_work() as session:
         if await remind_overdue(session, deps.settings, now=deps.now()):
             deps.kick()
 
@@ -119,6 +131,13 @@ def build_scheduler(deps: Deps, client: AsyncWebClient) -> AsyncIOScheduler:
         IntervalTrigger(minutes=15),
         args=[deps],
         id="reminders",
+        next_run_time=start,
+    )
+    scheduler.add_job(
+        planning_tick,
+        IntervalTrigger(minutes=30),
+        args=[deps],
+        id="planning",
         next_run_time=start,
     )
     return scheduler

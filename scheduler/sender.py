@@ -54,18 +54,19 @@ MAX_ATTEMPTS = 12
 METADATA_EVENT = "kyc_outbox"
 
 
-def sender_client(token: str, base_url: str) -> AsyncWebClient:
+def sender_client(token: str, base_url: str, *, timeout: float = 10) -> AsyncWebClient:
     """A client that retries only what Slack did not act on (429); the outbox handles the rest."""
     return AsyncWebClient(
         token=token,
         base_url=base_url,
-        timeout=10,
+        timeout=timeout,  # type: ignore[arg-type]  # aiohttp takes fractions of a second
         retry_handlers=[AsyncRateLimitErrorRetryHandler(max_retry_count=5)],
     )
 
 
-def backoff(attempts: int) -> timedelta:
-    return timedelta(seconds=min(2 ** max(attempts - 1, 0), 300))
+def backoff(attempts: int, base: float = 1.0) -> timedelta:
+    """1 s, 2 s, 4 s, … up to 5 minutes (times `base`, which tests shrink)."""
+    return timedelta(seconds=min(base * 2 ** max(attempts - 1, 0), 300))
 
 
 class Sender:
@@ -79,6 +80,7 @@ class Sender:
         claim_seconds: int = 120,
         concurrency: int = 8,
         clock: Callable[[], datetime] = utcnow,
+        retry_base: float = 1.0,
     ) -> None:
         self.db = db
         self.client = client
@@ -88,6 +90,7 @@ class Sender:
         self.concurrency = concurrency
         self.stopping = False
         self.clock = clock
+        self.retry_base = retry_base
 
     async def drain(self, *, now: datetime | None = None, max_rounds: int = 1000) -> int:
         """Deliver until nothing is ready (used by `kyc run`, the demo and the tests)."""
@@ -138,18 +141,23 @@ class Sender:
                     parent.key == OutboxMessage.parent_key, parent.status == OutboxStatus.SENT
                 ),
             ),
-            # An earlier reply in the same thread that waits for a retry, or is in flight
-            # elsewhere, holds the later ones back; ready ones are claimed together, in order.
+            # Replies in a thread go one at a time, in order: an earlier one still pending holds
+            # the later back. Strict on purpose: with several workers, a looser rule lets one
+            # claim reply 2 while another's claim of reply 1 is not committed yet.
             ~exists().where(
                 sibling.parent_key == OutboxMessage.parent_key,
                 sibling.id < OutboxMessage.id,
                 sibling.status == OutboxStatus.PENDING,
-                or_(sibling.next_attempt_at > now, sibling.claimed_until >= now),
             ),
         )
         async with self.db.unit_of_work() as session:
             stmt = (
-                select(OutboxMessage.id, OutboxMessage.parent_key, OutboxMessage.key)
+                select(
+                    OutboxMessage.id,
+                    OutboxMessage.parent_key,
+                    OutboxMessage.key,
+                    OutboxMessage.claimed_by,
+                )
                 .where(ready)
                 .order_by(OutboxMessage.id)
                 .limit(self.batch_size)
@@ -167,6 +175,15 @@ class Sender:
                     claimed_until=now + timedelta(seconds=self.claim_seconds),
                 )
             )
+            # A claim left by a process that died may have posted before it could say so:
+            # the new owner checks Slack before posting again.
+            stale = [r[0] for r in rows if r[3] is not None]
+            if stale:
+                await session.execute(
+                    update(OutboxMessage)
+                    .where(OutboxMessage.id.in_(stale))
+                    .values(last_error="ambiguous: claim taken over from a stopped worker")
+                )
         return [(r[0], r[1] or r[2]) for r in rows]
 
     async def _release_rest(self, ids: list[int]) -> None:
@@ -302,9 +319,11 @@ class Sender:
                 msg.status = OutboxStatus.FAILED
                 log.error("outbox %s parked after %s attempts: %s", msg.key, msg.attempts, error)
             else:
-                wait = backoff(msg.attempts)
+                wait = backoff(msg.attempts, self.retry_base)
                 msg.next_attempt_at = self.clock() + wait
-                log.warning("outbox %s will retry in %ss: %s", msg.key, wait.seconds, error)
+                log.warning(
+                    "outbox %s will retry in %.1fs: %s", msg.key, wait.total_seconds(), error
+                )
         return False
 
     async def _park(self, msg_id: int, error: str) -> bool:

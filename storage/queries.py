@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import zlib
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import and_, func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -20,6 +24,27 @@ from bot.regimen.types import (
     Role,
 )
 from storage.models import ActionItem, BatchEntry, Contact, Customer, Person, Team
+
+
+async def insert_ignoring_duplicates(
+    session: AsyncSession, model: type, values: dict[str, Any], keys: list[str]
+) -> bool:
+    """INSERT … ON CONFLICT DO NOTHING on either engine; True when the row was inserted."""
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    stmt = insert(model).values(**values).on_conflict_do_nothing(index_elements=keys)
+    result = await session.execute(stmt)
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def try_workspace_lock(session: AsyncSession, workspace_id: str, job: str) -> bool:
+    """One process at a time per workspace and job, until this transaction ends (PostgreSQL).
+
+    SQLite is single-process and serialises writers anyway."""
+    if session.get_bind().dialect.name != "postgresql":
+        return True
+    key = zlib.crc32(f"{job}:{workspace_id}".encode())
+    return bool(await session.scalar(select(func.pg_try_advisory_xact_lock(key))))
 
 
 async def executives(session: AsyncSession, workspace_id: str) -> list[Person]:

@@ -44,6 +44,8 @@ async def run_morning(
     """Queue every nudge due at `now` that has not gone out today (keyed by local date)."""
     results: list[MorningResult] = []
     async with db.unit_of_work() as session:
+        if not await queries.try_workspace_lock(session, workspace_id, "morning"):
+            return [MorningResult("—", "—", "another process is running this morning")]
         execs = await queries.executives(session, workspace_id)
         due: list[Person] = []
         for person in execs:

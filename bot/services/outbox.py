@@ -6,11 +6,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import OutboxMessage, OutboxStatus, utcnow
+from storage.queries import insert_ignoring_duplicates
 
 QUIET = {"unfurl_links": False, "unfurl_media": False}
 # "Ready at once", whatever the sender's clock says (tests and the demo run on a controlled clock).
@@ -32,26 +31,24 @@ async def enqueue(
     """Queue one Slack call under an idempotency key; a key already queued is left alone.
 
     Returns True when this call queued it."""
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    stmt = (
-        insert(OutboxMessage)
-        .values(
-            workspace_id=workspace_id,
-            key=key,
-            method=method,
-            payload=payload,
-            parent_key=parent_key,
-            status=OutboxStatus.PENDING,
-            attempts=0,
-            next_attempt_at=not_before or READY,
-            ref_kind=ref_kind,
-            ref_id=ref_id,
-            created_at=utcnow(),
-        )
-        .on_conflict_do_nothing(index_elements=["key"])
+    return await insert_ignoring_duplicates(
+        session,
+        OutboxMessage,
+        {
+            "workspace_id": workspace_id,
+            "key": key,
+            "method": method,
+            "payload": payload,
+            "parent_key": parent_key,
+            "status": OutboxStatus.PENDING,
+            "attempts": 0,
+            "next_attempt_at": not_before or READY,
+            "ref_kind": ref_kind,
+            "ref_id": ref_id,
+            "created_at": utcnow(),
+        },
+        ["key"],
     )
-    result = await session.execute(stmt)
-    return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 async def post(

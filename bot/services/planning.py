@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.regimen.calendar import week_fully_paused
+from bot.regimen.calendar import iso_week_of, local_now, week_fully_paused
 from bot.regimen.planner import plan_batch
 from bot.regimen.types import BatchStatus, CustomerState
 from bot.services.people import regimen_of
 from bot.settings import Settings
 from storage import queries
 from storage.db import Database
-from storage.models import BatchEntry, Customer, Person
+from storage.models import BatchEntry, Customer, Person, utcnow
+from storage.queries import insert_ignoring_duplicates
 
 
 @dataclass(frozen=True)
@@ -140,15 +141,22 @@ async def _plan_one(
         if entry.customer_id in dropped:
             await session.delete(entry)
     for slot in plan.add:
-        session.add(
-            BatchEntry(
-                workspace_id=person.workspace_id,
-                executive_id=person.id,
-                iso_week=iso_week,
-                customer_id=slot.customer_id,
-                position=slot.position,
-                status=slot.status,
-            )
+        # Another process planning the same week at the same moment computes the same batch
+        # (planning is deterministic); its rows win and ours are skipped, not an error.
+        await insert_ignoring_duplicates(
+            session,
+            BatchEntry,
+            {
+                "workspace_id": person.workspace_id,
+                "executive_id": person.id,
+                "iso_week": iso_week,
+                "customer_id": slot.customer_id,
+                "position": slot.position,
+                "status": slot.status,
+                "created_at": utcnow(),
+                "updated_at": utcnow(),
+            },
+            ["workspace_id", "executive_id", "iso_week", "customer_id"],
         )
     added = {s.customer_id for s in plan.add}
     if added:
@@ -171,3 +179,25 @@ async def _plan_one(
 async def _customer_names(session: AsyncSession, ids: set[int]) -> dict[int, str]:
     rows = await session.execute(select(Customer.id, Customer.name).where(Customer.id.in_(ids)))
     return {cid: name for cid, name in rows}
+
+
+async def plan_ahead(
+    db: Database, settings: Settings, workspace_id: str, *, now: datetime, hours: int = 12
+) -> int:
+    """Plan each executive's week a few hours before it starts in their own timezone, so the
+    batch is ready (and visible on App Home) before the first morning. Returns entries added."""
+    async with db.unit_of_work() as session:
+        if not await queries.try_workspace_lock(session, workspace_id, "plan"):
+            return 0
+        execs = await queries.executives(session, workspace_id)
+        by_week: dict[str, list[int]] = {}
+        for person in execs:
+            local = local_now(now + timedelta(hours=hours), regimen_of(person, settings).tz)
+            by_week.setdefault(iso_week_of(local.date()), []).append(person.id)
+        added = 0
+        for iso_week, ids in by_week.items():
+            weeks = await plan_week_in(
+                session, settings, workspace_id, iso_week, as_of=now, executive_ids=ids
+            )
+            added += sum(1 for w in weeks for e in w.entries if e.new)
+        return added

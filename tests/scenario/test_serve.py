@@ -90,7 +90,11 @@ async def test_a_new_install_reaches_a_first_morning_dm(tmp_path: Path) -> None:
             async def nudged() -> bool:
                 return any(m["channel"] == "D0DANA" for m in slack.messages())
 
-            await wait_for(nudged)
+            try:
+                await wait_for(nudged)
+            except AssertionError:
+                proc.send_signal(signal.SIGTERM)
+                raise AssertionError(proc.communicate(timeout=30)[0].decode()) from None
             (dm,) = slack.messages("D0DANA")
             assert "0/2 done" in dm["text"]
 
