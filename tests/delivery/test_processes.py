@@ -1,0 +1,178 @@
+"""Real `kyc worker` processes: killed mid fan-out, or three at once on PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from bot.regimen.types import Outcome, Role
+from bot.services.calls import log_call
+from bot.settings import load_settings
+from bot.standin.harness import BOT_TOKEN
+from bot.standin.server import SlackStandin
+from bot.views.data import CallSubmission, ItemInput
+from storage.db import Database
+from storage.models import ActionItem, OutboxMessage, OutboxStatus
+from tests import factories as f
+
+EXECS = 200
+
+
+async def _roster(url: str, slack: SlackStandin, *, calls: int = 0) -> None:
+    db = Database(url)
+    now = datetime.now(UTC)
+    nudge_at = (now - timedelta(minutes=2)).time().replace(second=0, microsecond=0)
+    settings = load_settings(_env_file=None, database_url=url)
+    async with db.unit_of_work() as s:
+        team = await f.team(s, "CS", channel_id="C0CS")
+        mate = await f.person(s, "Mo", slack_user_id="U0MATE", team_id=team.id)
+        slack.add_user("U0MATE", name="Mo")
+        for i in range(EXECS):
+            ex = await f.executive(
+                s,
+                f"Exec {i:03d}",
+                slack_user_id=f"U{i:07d}X",
+                timezone="UTC",
+                workdays="mon,tue,wed,thu,fri,sat,sun",
+                nudge_time=nudge_at,
+                role=Role.EXECUTIVE,
+            )
+            slack.add_user(ex.slack_user_id or "", name=ex.name, tz="UTC")
+            customers = [await f.customer(s, ex, f"C{i}-{j}", team_id=team.id) for j in range(3)]
+            if i < calls:
+                sub = CallSubmission(
+                    customer_id=customers[0].id,
+                    outcome=Outcome.REACHED,
+                    sentiment=None,
+                    score=None,
+                    summary="Fine",
+                    criticism=None,
+                    stressed_areas=None,
+                    make_it_great=None,
+                    details_to_remember=None,
+                    items=tuple(
+                        ItemInput(f"Item {i}.{n}", mate.slack_user_id, None, None) for n in range(2)
+                    ),
+                )
+                await log_call(s, settings, ex, sub, request_key=f"req-{i}", now=now)
+    slack.add_channel("C0CS", "cs")
+    await db.dispose()
+
+
+def _worker(
+    url: str, slack: SlackStandin, cwd: Path, claim_seconds: int = 2
+) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_API_URL": slack.base_url,
+        "KYC_WORKSPACE": f.WS,
+        "KYC_CATCHUP_UNTIL": "23:59",
+        "KYC_CLAIM_SECONDS": str(claim_seconds),
+    }
+    for name in ("SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET"):
+        env.pop(name, None)
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "worker"],
+        env=env,
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+
+
+async def _until(predicate, timeout: float = 90.0) -> None:  # type: ignore[no-untyped-def]
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not predicate():
+        assert loop.time() < deadline, "timed out"
+        await asyncio.sleep(0.05)
+
+
+def _nudges_per_exec(slack: SlackStandin) -> Counter[str]:
+    return Counter(
+        m["channel"]
+        for m in slack.messages()
+        if m["channel"].startswith("D") and "done this week" in (m["text"] or "")
+    )
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> str:
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+    out = proc.communicate(timeout=60)[0].decode()
+    return out
+
+
+async def test_a_worker_killed_mid_morning_then_restarted_sends_each_nudge_once(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'kyc.db'}"
+    from storage.migrate import upgrade_async
+
+    await upgrade_async(url)
+    async with SlackStandin(tokens={BOT_TOKEN}, latency=0.03) as slack:
+        await _roster(url, slack)
+        first = _worker(url, slack, tmp_path)
+        await _until(lambda: len(_nudges_per_exec(slack)) >= 30)
+        first.send_signal(signal.SIGKILL)
+        first.wait(timeout=10)
+        sent_before = len(_nudges_per_exec(slack))
+        assert sent_before < EXECS, "the worker finished before it could be killed"
+
+        second = _worker(url, slack, tmp_path)
+        try:
+            await _until(lambda: len(_nudges_per_exec(slack)) >= EXECS)
+            await asyncio.sleep(3)  # past the claim timeout: anything doubled would show now
+        finally:
+            output = _stop(second)
+        assert second.returncode == 0, output
+        per_exec = _nudges_per_exec(slack)
+        assert len(per_exec) == EXECS
+        assert set(per_exec.values()) == {1}
+
+
+async def test_three_workers_on_postgresql_send_each_message_once(
+    db_url: str, tmp_path: Path
+) -> None:
+    if not db_url.startswith("postgresql"):
+        pytest.skip("several processes share the work on PostgreSQL; SQLite is single-process")
+    async with SlackStandin(tokens={BOT_TOKEN}, latency=0.01) as slack:
+        await _roster(db_url, slack, calls=50)
+        workers = [_worker(db_url, slack, tmp_path) for _ in range(3)]
+        db = Database(db_url)
+        try:
+
+            async def all_sent() -> bool:
+                async with db.unit_of_work() as s:
+                    rows = list(await s.scalars(select(OutboxMessage.status)))
+                return bool(rows) and set(rows) == {OutboxStatus.SENT} and len(rows) >= EXECS
+
+            loop = asyncio.get_running_loop()
+            deadline = loop.time() + 120
+            while not await all_sent():
+                assert loop.time() < deadline, "timed out"
+                await asyncio.sleep(0.2)
+            async with db.unit_of_work() as s:
+                claimed_by = set(await s.scalars(select(OutboxMessage.claimed_by)))
+                items = list(await s.scalars(select(ActionItem)))
+        finally:
+            outputs = [_stop(w) for w in workers]
+            await db.dispose()
+        assert all(w.returncode == 0 for w in workers), outputs
+        per_exec = _nudges_per_exec(slack)
+        assert len(per_exec) == EXECS and set(per_exec.values()) == {1}
+        replies = Counter(m["text"] for m in slack.messages("C0CS") if m.get("thread_ts"))
+        assert len(items) == 100
+        assert all(replies[f"Action item: {i.text}"] == 1 for i in items)
+        assert claimed_by == {None}
