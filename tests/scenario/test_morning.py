@@ -114,3 +114,25 @@ async def test_admins_see_undelivered_messages_on_app_home(world: World) -> None
     await env.requests.event({"type": "app_home_opened", "user": "U0ADM", "tab": "home"})
     shown = json.dumps(env.slack.calls_to("views.publish")[-1].params["view"])
     assert "could not be delivered" in shown and "channel_not_found" in shown
+
+
+async def test_an_executive_who_moves_timezone_mid_week_gets_one_nudge_per_local_day(
+    world: World,
+) -> None:
+    from storage.models import Person
+
+    env = world.env
+    tuesday_ny = utc(2026, 11, 24, 13, 31)  # 08:31 in New York
+    await run_morning(env.db, env.settings, env.team_id, now=tuesday_ny)
+    async with env.db.unit_of_work() as s:
+        dana = await s.get(Person, world.dana.id)
+        assert dana is not None
+        dana.timezone = "Pacific/Honolulu"  # flies west: Tuesday 08:31 again, five hours later
+    await run_morning(env.db, env.settings, env.team_id, now=utc(2026, 11, 24, 18, 31))
+    async with env.db.unit_of_work() as s:
+        dana = await s.get(Person, world.dana.id)
+        assert dana is not None
+        dana.timezone = "Asia/Tokyo"  # then to Tokyo: Wednesday morning there
+    await run_morning(env.db, env.settings, env.team_id, now=utc(2026, 11, 24, 23, 31))
+    await env.deliver()
+    assert len(env.slack.messages("D0DANA")) == 2  # Tuesday once, Wednesday once
