@@ -98,11 +98,13 @@ class Runtime:
         for task in self._tasks:
             with contextlib.suppress(asyncio.TimeoutError, asyncio.CancelledError):
                 await asyncio.wait_for(task, timeout=15)
+        log.info("sender stopped")
         if self._socket is not None:
             await self._socket.close_async()
         if self._runner is not None:
             await self._runner.cleanup()
         await self.db.dispose()
+        log.info("stopped")
 
 
 async def serve(settings: Settings, *, host: str, port: int, web: bool, scheduler: bool) -> None:

@@ -14,7 +14,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 
 from bot.app import Deps
 from bot.services.identity import link_slack_user
@@ -32,34 +32,39 @@ async def workspaces(deps: Deps) -> list[str]:
         return list(await session.scalars(select(Workspace.id).order_by(Workspace.id)))
 
 
-async def sync_profiles(deps: Deps, client: AsyncWebClient, workspace_id: str) -> int:
-    """Link roster people given by email to their Slack user, and learn their profile timezone."""
+async def sync_profiles(
+    deps: Deps, client: AsyncWebClient, workspace_id: str, *, concurrency: int = 5
+) -> int:
+    """Link roster people given by email to their Slack user, and learn the profile timezone
+    of those whose roster row sets none (the nudge time depends on it)."""
     async with deps.db.unit_of_work() as session:
         people = list(
             await session.scalars(
                 select(Person).where(
                     Person.workspace_id == workspace_id,
                     Person.active.is_(True),
-                    or_(Person.slack_user_id.is_(None), Person.slack_tz.is_(None)),
+                    or_(
+                        Person.slack_user_id.is_(None),
+                        and_(Person.slack_tz.is_(None), Person.timezone.is_(None)),
+                    ),
                 )
             )
         )
-    linked = 0
-    for person in people:
-        try:
-            if person.slack_user_id:
-                user = (await client.users_info(user=person.slack_user_id))["user"]
-            elif person.email:
-                user = (await client.users_lookupByEmail(email=person.email))["user"]
-            else:
-                continue
-        except SlackApiError as exc:
-            log.warning(
-                "profile of %s not found: %s",
-                person.email or person.name,
-                exc.response.get("error"),
-            )
-            continue
+    gate = asyncio.Semaphore(concurrency)
+
+    async def one(person: Person) -> bool:
+        async with gate:
+            try:
+                if person.slack_user_id:
+                    user = (await client.users_info(user=person.slack_user_id))["user"]
+                elif person.email:
+                    user = (await client.users_lookupByEmail(email=person.email))["user"]
+                else:
+                    return False
+            except SlackApiError as exc:
+                error = exc.response.get("error")
+                log.warning("no Slack profile for %s: %s", person.email or person.name, error)
+                return False
         async with deps.db.unit_of_work() as session:
             done = await link_slack_user(
                 session,
@@ -69,8 +74,9 @@ async def sync_profiles(deps: Deps, client: AsyncWebClient, workspace_id: str) -
                 tz=user.get("tz"),
                 name=(user.get("profile") or {}).get("real_name"),
             )
-            linked += done is not None
-    return linked
+            return done is not None
+
+    return sum(await asyncio.gather(*(one(p) for p in people)))
 
 
 async def morning_tick(deps: Deps, client: AsyncWebClient) -> None:

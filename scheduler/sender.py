@@ -118,6 +118,9 @@ class Sender:
             nonlocal finished
             async with sem:
                 for msg_id in ids:
+                    if self.stopping:  # SIGTERM: finish what is in flight, hand back the rest
+                        await self._release_rest(ids[ids.index(msg_id) :])
+                        return
                     ok = await self._deliver(msg_id)
                     if ok:
                         finished += 1

@@ -107,11 +107,12 @@ def _nudges_per_exec(slack: SlackStandin) -> Counter[str]:
     )
 
 
-def _stop(proc: subprocess.Popen[bytes]) -> str:
+async def _stop(proc: subprocess.Popen[bytes]) -> str:
+    """SIGTERM, then wait without blocking the loop the Slack stand-in answers on."""
     if proc.poll() is None:
         proc.send_signal(signal.SIGTERM)
-    out = proc.communicate(timeout=60)[0].decode()
-    return out
+    out = await asyncio.to_thread(proc.communicate, timeout=60)
+    return out[0].decode()
 
 
 async def test_a_worker_killed_mid_morning_then_restarted_sends_each_nudge_once(
@@ -135,7 +136,7 @@ async def test_a_worker_killed_mid_morning_then_restarted_sends_each_nudge_once(
             await _until(lambda: len(_nudges_per_exec(slack)) >= EXECS)
             await asyncio.sleep(3)  # past the claim timeout: anything doubled would show now
         finally:
-            output = _stop(second)
+            output = await _stop(second)
         assert second.returncode == 0, output
         per_exec = _nudges_per_exec(slack)
         assert len(per_exec) == EXECS
@@ -167,7 +168,7 @@ async def test_three_workers_on_postgresql_send_each_message_once(
                 claimed_by = set(await s.scalars(select(OutboxMessage.claimed_by)))
                 items = list(await s.scalars(select(ActionItem)))
         finally:
-            outputs = [_stop(w) for w in workers]
+            outputs = [await _stop(w) for w in workers]
             await db.dispose()
         assert all(w.returncode == 0 for w in workers), outputs
         per_exec = _nudges_per_exec(slack)
@@ -176,3 +177,32 @@ async def test_three_workers_on_postgresql_send_each_message_once(
         assert len(items) == 100
         assert all(replies[f"Action item: {i.text}"] == 1 for i in items)
         assert claimed_by == {None}
+
+
+async def test_sigterm_stops_a_worker_cleanly_and_leaves_nothing_claimed(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'kyc.db'}"
+    from storage.migrate import upgrade_async
+
+    await upgrade_async(url)
+    async with SlackStandin(tokens={BOT_TOKEN}, latency=0.03) as slack:
+        await _roster(url, slack)
+        worker = _worker(url, slack, tmp_path, claim_seconds=600)
+        await _until(lambda: len(_nudges_per_exec(slack)) >= 20)
+        output = await _stop(worker)
+        assert worker.returncode == 0, output
+        assert "Traceback" not in output
+        db = Database(url)
+        async with db.unit_of_work() as s:
+            held = list(
+                await s.scalars(
+                    select(OutboxMessage.key).where(OutboxMessage.claimed_by.is_not(None))
+                )
+            )
+        await db.dispose()
+        assert held == []  # a long claim timeout, yet the next worker can start at once
+        second = _worker(url, slack, tmp_path, claim_seconds=600)
+        try:
+            await _until(lambda: len(_nudges_per_exec(slack)) >= EXECS)
+        finally:
+            await _stop(second)
+        assert set(_nudges_per_exec(slack).values()) == {1}

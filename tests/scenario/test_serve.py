@@ -94,7 +94,8 @@ async def test_a_new_install_reaches_a_first_morning_dm(tmp_path: Path) -> None:
                 await wait_for(nudged)
             except AssertionError:
                 proc.send_signal(signal.SIGTERM)
-                raise AssertionError(proc.communicate(timeout=30)[0].decode()) from None
+                out = await asyncio.to_thread(proc.communicate, timeout=30)
+                raise AssertionError(out[0].decode()) from None
             (dm,) = slack.messages("D0DANA")
             assert "0/2 done" in dm["text"]
 
@@ -105,7 +106,7 @@ async def test_a_new_install_reaches_a_first_morning_dm(tmp_path: Path) -> None:
             assert answer.status == 200 and "Acme" in answer.text
         finally:
             proc.send_signal(signal.SIGTERM)
-            output = proc.communicate(timeout=30)[0].decode()
+            output = (await asyncio.to_thread(proc.communicate, timeout=30))[0].decode()
         assert proc.returncode == 0, output
         assert "Traceback" not in output
         assert len(slack.messages("D0DANA")) == 1  # the next ticks did not send it again
