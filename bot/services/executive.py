@@ -6,17 +6,17 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.regimen.calendar import iso_week_of, local_now
 from bot.regimen.planner import swap_choice
-from bot.regimen.types import BatchStatus, ContactKind, Outcome
+from bot.regimen.types import BatchStatus
 from bot.services.identity import NotAllowed
 from bot.services.people import regimen_of
 from bot.settings import Settings
 from storage import queries
-from storage.models import BatchEntry, Contact, Customer, Person
+from storage.models import BatchEntry, Customer, Person
 
 
 @dataclass(frozen=True)
@@ -165,29 +165,3 @@ async def add_customer(
     session.add(customer)
     await session.flush()
     return customer
-
-
-async def proactive_share(
-    session: AsyncSession, person: Person, *, now: datetime, days: int = 30
-) -> tuple[float | None, int]:
-    """(proactive ÷ all customer contacts over `days`, all): the seed's question.
-
-    A voicemail is an attempt, not a conversation, so it counts on neither side."""
-    since = now - timedelta(days=days)
-    rows = await session.execute(
-        select(Contact.kind, func.count())
-        .join(Customer, Customer.id == Contact.customer_id)
-        .where(
-            Contact.workspace_id == person.workspace_id,
-            Contact.occurred_at >= since,
-            Contact.occurred_at <= now,
-            (Contact.executive_id == person.id) | (Customer.executive_id == person.id),
-            or_(Contact.outcome.is_(None), Contact.outcome != Outcome.VOICEMAIL),
-        )
-        .group_by(Contact.kind)
-    )
-    counts = {kind: n for kind, n in rows}
-    total = sum(counts.values())
-    if total == 0:
-        return None, 0
-    return counts.get(ContactKind.PROACTIVE, 0) / total, total

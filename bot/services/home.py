@@ -11,8 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.regimen.types import ItemStatus
 from bot.services import outbox
 from bot.services.calls import card
-from bot.services.executive import proactive_share
 from bot.services.identity import is_admin, is_executive
+from bot.services.stats import figures
 from bot.services.week import week_views
 from bot.settings import Settings
 from bot.views.data import HomeData
@@ -52,12 +52,11 @@ async def home_data(
     if not data.is_executive:
         return data
     (week,) = await week_views(session, settings, person.workspace_id, [person], now)
-    share, total = await proactive_share(session, person, now=now)
+    (numbers,) = await figures(session, settings, person.workspace_id, [person], now=now)
     return replace(
         data,
+        figures=numbers,
         iso_week=week.iso_week,
         quota=week.quota,
         week=tuple((i.customer_id, i.name, i.status.value) for i in week.items),
-        proactive_share=share,
-        contacts_30d=total,
     )

@@ -18,6 +18,7 @@ from bot.views.text import clip, escape
 HELP = """*KYC — customers with morning coffee* ☕
 • `/kyc done [customer]` — log a call (the customer is preselected when you name it)
 • `/kyc week` — this week's customers and where you are
+• `/kyc stats` — your numbers (admins and managers: `/kyc stats @someone`)
 • `/kyc log` — a reactive contact: a complaint, ticket or escalation
 • `/kyc pause until 2026-12-28` / `/kyc resume` — vacations
 • `/kyc help` — this list

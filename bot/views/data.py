@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from bot.regimen.metrics import ExecutiveFigures
 from bot.regimen.types import Outcome, Sentiment
 
 
@@ -115,8 +116,7 @@ class HomeData:
     quota: int = 0
     week: tuple[tuple[int, str, str], ...] = ()  # (customer id, name, status value)
     my_items: tuple[ItemCard, ...] = ()
-    proactive_share: float | None = None  # 0..1 over 30 days, None when no contact at all
-    contacts_30d: int = 0
     paused_until: date | None = None
     failed_messages: tuple[str, ...] = ()  # admins: parked outbox messages
+    figures: ExecutiveFigures | None = None
     extra: dict[str, str] = field(default_factory=dict)

@@ -8,28 +8,17 @@ from bot.ids import Action
 from bot.views.blocks import actions, button, context, divider, header, section
 from bot.views.data import HomeData
 from bot.views.limits import ensure_view
+from bot.views.stats import figure_blocks
 from bot.views.text import clip, day, escape
 
 STATUS = {"planned": "⏳", "attempted": "📞", "done": "✅"}
 
 
-def _share(data: HomeData) -> str:
-    if data.proactive_share is None:
-        return (
-            "*No customer contact in the last 30 days* — the worst answer to the question. "
-            "Let's fix that ☕"
-        )
-    pct = round(data.proactive_share * 100)
-    return (
-        f"*{pct}%* of your {data.contacts_30d} customer contacts in the last 30 days "
-        "were proactive — calls you started."
-    )
-
-
 def build_home(data: HomeData) -> dict[str, Any]:
     blocks: list[dict[str, Any]] = [header(f"☕ Good to see you, {clip(data.name, 100)}")]
     if data.is_executive:
-        blocks.append(section(_share(data)))
+        if data.figures is not None:
+            blocks += figure_blocks(data.figures)
         if data.paused_until:
             blocks.append(
                 context(

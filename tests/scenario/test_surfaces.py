@@ -188,7 +188,7 @@ async def test_app_home_shows_the_week_and_the_proactive_share(world: World) -> 
     await world.env.requests.event({"type": "app_home_opened", "user": "U0DANA", "tab": "home"})
     (published,) = world.env.slack.calls_to("views.publish")
     shown = json.dumps(published.params["view"])
-    assert "No customer contact in the last 30 days" in shown
+    assert "No customer contact in 30 days" in shown
     assert "This week (2026-W48): 0/5 done" in shown
     assert published.params["user_id"] == "U0DANA"
 

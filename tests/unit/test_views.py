@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.regimen.brief import build_brief
+from bot.regimen.metrics import ExecutiveFigures
 from bot.regimen.types import (
     BatchStatus,
     ContactKind,
@@ -165,14 +166,21 @@ def test_home_for_an_admin_with_everything_stays_within_100_blocks() -> None:
         quota=40,
         week=tuple((i, EVIL, "planned") for i in range(40)),
         my_items=tuple(ItemCard(i, HUGE, mo, None) for i in range(30)),
-        proactive_share=0.62,
-        contacts_30d=13,
         failed_messages=tuple([HUGE] * 30),
+        figures=ExecutiveFigures(
+            1,
+            EVIL,
+            proactive_30d=8,
+            reactive_30d=5,
+            customers=20,
+            covered_90d=7,
+            longest_without=EVIL,
+        ),
     )
     view = build_home(data)
     assert len(view["blocks"]) <= MAX_VIEW_BLOCKS
     assert validate_view(view) == []
-    assert "62%" in dumped(view)
+    assert "62% proactive" in dumped(view)  # 8 of 13
 
 
 def test_help_and_small_modals_are_valid() -> None:

@@ -1,0 +1,71 @@
+"""Use case: the figures for executives (`/kyc stats`, App Home, `kyc report`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.regimen.calendar import iso_week_of, local_now
+from bot.regimen.metrics import ExecutiveFigures, SentimentMix, median, nps_from_counts, streak
+from bot.regimen.types import ContactKind, Sentiment
+from bot.services.people import regimen_of
+from bot.settings import Settings
+from storage import stats
+from storage.models import Person
+
+
+async def figures(
+    session: AsyncSession, settings: Settings, ws: str, people: Sequence[Person], *, now: datetime
+) -> list[ExecutiveFigures]:
+    """Every figure for each executive, in a fixed number of grouped queries."""
+    ids = [p.id for p in people]
+    if not ids:
+        return []
+    d30, d90 = now - timedelta(days=30), now - timedelta(days=90)
+    today = now.date()
+    contacts = await stats.contact_counts(session, ws, ids, d30, now)
+    batches = await stats.weekly_batches(session, ws, ids, stats.weeks_back(today, 27))
+    cover = await stats.coverage(session, ws, ids, d90)
+    moods = await stats.sentiments(session, ws, ids, d90)
+    open_items = await stats.items(session, ws, ids, today, d90)
+    kudos = await stats.kudos(session, ws, ids, d90)
+    out = []
+    for person in people:
+        reg = regimen_of(person, settings)
+        local_today = local_now(now, reg.tz).date()
+        week = iso_week_of(local_today)
+        weeks = batches.get(person.id, [])
+        this = next(((d, t) for w, d, t in weeks if w == week), (0, 0))
+        customers, covered, longest, longest_at = cover.get(person.id, (0, 0, None, None))
+        mix, scores = moods.get(person.id, ({}, (0, 0, 0)))
+        n_open, n_overdue, closing = open_items.get(person.id, (0, 0, []))
+        given, received = kudos.get(person.id, (0, 0))
+        out.append(
+            ExecutiveFigures(
+                executive_id=person.id,
+                name=person.name,
+                proactive_30d=contacts.get(person.id, {}).get(ContactKind.PROACTIVE, 0),
+                reactive_30d=contacts.get(person.id, {}).get(ContactKind.REACTIVE, 0),
+                done_this_week=this[0],
+                target_this_week=this[1],
+                streak_weeks=streak(weeks, week),
+                customers=customers,
+                covered_90d=covered,
+                longest_without=longest,
+                longest_without_since=longest_at.date() if longest_at else None,
+                sentiment=SentimentMix(
+                    mix.get(Sentiment.UNHAPPY, 0),
+                    mix.get(Sentiment.SATISFIED, 0),
+                    mix.get(Sentiment.PROMOTER, 0),
+                ),
+                nps=nps_from_counts(*scores),
+                items_open=n_open,
+                items_overdue=n_overdue,
+                median_days_to_close=median(closing),
+                kudos_given=given,
+                kudos_received=received,
+            )
+        )
+    return out

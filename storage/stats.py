@@ -1,0 +1,215 @@
+"""The regimen's figures as SQL aggregates: grouped by executive, never a row per contact."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.regimen.types import BatchStatus, ContactKind, ItemStatus, Outcome, Sentiment
+from storage.models import ActionItem, BatchEntry, Contact, Customer, Kudos
+
+COUNTED = [BatchStatus.PLANNED, BatchStatus.ATTEMPTED, BatchStatus.DONE]
+REACHED = [Outcome.REACHED, Outcome.MEETING_SCHEDULED]
+
+
+async def contact_counts(
+    session: AsyncSession, ws: str, ids: Sequence[int], since: datetime, until: datetime
+) -> dict[int, dict[ContactKind, int]]:
+    """Customer contacts per executive and kind; a voicemail is an attempt, not a contact."""
+    rows = await session.execute(
+        select(Contact.executive_id, Contact.kind, func.count())
+        .where(
+            Contact.workspace_id == ws,
+            Contact.executive_id.in_(ids),
+            Contact.occurred_at >= since,
+            Contact.occurred_at <= until,
+            or_(Contact.outcome.is_(None), Contact.outcome != Outcome.VOICEMAIL),
+        )
+        .group_by(Contact.executive_id, Contact.kind)
+    )
+    out: dict[int, dict[ContactKind, int]] = defaultdict(dict)
+    for exec_id, kind, n in rows:
+        if exec_id is not None:
+            out[exec_id][kind] = n
+    return out
+
+
+async def weekly_batches(
+    session: AsyncSession, ws: str, ids: Sequence[int], since_week: str
+) -> dict[int, list[tuple[str, int, int]]]:
+    """(iso_week, done, target) per executive and week."""
+    rows = await session.execute(
+        select(
+            BatchEntry.executive_id,
+            BatchEntry.iso_week,
+            func.sum(case((BatchEntry.status == BatchStatus.DONE, 1), else_=0)),
+            func.sum(case((BatchEntry.status.in_(COUNTED), 1), else_=0)),
+        )
+        .where(
+            BatchEntry.workspace_id == ws,
+            BatchEntry.executive_id.in_(ids),
+            BatchEntry.iso_week >= since_week,
+        )
+        .group_by(BatchEntry.executive_id, BatchEntry.iso_week)
+    )
+    out: dict[int, list[tuple[str, int, int]]] = defaultdict(list)
+    for exec_id, week, done, target in rows:
+        out[exec_id].append((week, int(done or 0), int(target or 0)))
+    return out
+
+
+async def coverage(
+    session: AsyncSession, ws: str, ids: Sequence[int], since: datetime
+) -> dict[int, tuple[int, int, str | None, datetime | None]]:
+    """(customers, reached proactively since `since`, longest without, its last call)."""
+    last = (
+        select(Contact.customer_id, func.max(Contact.occurred_at).label("last_pro"))
+        .where(
+            Contact.workspace_id == ws,
+            Contact.kind == ContactKind.PROACTIVE,
+            Contact.outcome.in_(REACHED),
+        )
+        .group_by(Contact.customer_id)
+        .subquery()
+    )
+    base = (
+        select(
+            Customer.executive_id.label("exec_id"),
+            Customer.name.label("name"),
+            last.c.last_pro,
+            func.row_number()
+            .over(
+                partition_by=Customer.executive_id,
+                # never called first, then the oldest call, then by name: a stable answer
+                order_by=(last.c.last_pro.is_not(None), last.c.last_pro, Customer.name),
+            )
+            .label("rn"),
+        )
+        .outerjoin(last, last.c.customer_id == Customer.id)
+        .where(
+            Customer.workspace_id == ws,
+            Customer.executive_id.in_(ids),
+            Customer.active.is_(True),
+        )
+        .subquery()
+    )
+    totals = await session.execute(
+        select(
+            base.c.exec_id,
+            func.count(),
+            func.sum(case((base.c.last_pro >= since, 1), else_=0)),
+            func.max(case((base.c.rn == 1, base.c.name))),
+        ).group_by(base.c.exec_id)
+    )
+    oldest = dict(
+        (e, lp)
+        for e, lp in await session.execute(
+            select(base.c.exec_id, base.c.last_pro).where(base.c.rn == 1)
+        )
+    )
+    return {e: (int(n), int(covered or 0), name, oldest.get(e)) for e, n, covered, name in totals}
+
+
+async def sentiments(
+    session: AsyncSession, ws: str, ids: Sequence[int], since: datetime
+) -> dict[int, tuple[dict[Sentiment, int], tuple[int, int, int]]]:
+    """Sentiment counts and (promoters, passives, detractors) of 0–10 scores, per executive."""
+    rows = await session.execute(
+        select(
+            Contact.executive_id,
+            func.sum(case((Contact.sentiment == Sentiment.UNHAPPY, 1), else_=0)),
+            func.sum(case((Contact.sentiment == Sentiment.SATISFIED, 1), else_=0)),
+            func.sum(case((Contact.sentiment == Sentiment.PROMOTER, 1), else_=0)),
+            func.sum(case((Contact.score >= 9, 1), else_=0)),
+            func.sum(case((and_(Contact.score >= 7, Contact.score <= 8), 1), else_=0)),
+            func.sum(case((Contact.score <= 6, 1), else_=0)),
+        )
+        .where(
+            Contact.workspace_id == ws,
+            Contact.executive_id.in_(ids),
+            Contact.occurred_at >= since,
+        )
+        .group_by(Contact.executive_id)
+    )
+    return {
+        e: (
+            {
+                Sentiment.UNHAPPY: int(u or 0),
+                Sentiment.SATISFIED: int(s or 0),
+                Sentiment.PROMOTER: int(p or 0),
+            },
+            (int(pr or 0), int(pa or 0), int(de or 0)),
+        )
+        for e, u, s, p, pr, pa, de in rows
+    }
+
+
+async def items(
+    session: AsyncSession, ws: str, ids: Sequence[int], today: date, since: datetime
+) -> dict[int, tuple[int, int, list[float]]]:
+    """(open, overdue, days-to-close of items closed since `since`) for items from each
+    executive's calls. Only closure times are fetched, and only of the recent closed items."""
+    counts = await session.execute(
+        select(
+            Contact.executive_id,
+            func.count(),
+            func.sum(case((ActionItem.due_on < today, 1), else_=0)),
+        )
+        .join(Contact, Contact.id == ActionItem.contact_id)
+        .where(
+            ActionItem.workspace_id == ws,
+            Contact.executive_id.in_(ids),
+            ActionItem.status == ItemStatus.OPEN,
+        )
+        .group_by(Contact.executive_id)
+    )
+    out: dict[int, tuple[int, int, list[float]]] = {
+        e: (int(n), int(overdue or 0), []) for e, n, overdue in counts
+    }
+    closed = await session.execute(
+        select(Contact.executive_id, ActionItem.created_at, ActionItem.done_at)
+        .join(Contact, Contact.id == ActionItem.contact_id)
+        .where(
+            ActionItem.workspace_id == ws,
+            Contact.executive_id.in_(ids),
+            ActionItem.status == ItemStatus.DONE,
+            ActionItem.done_at >= since,
+        )
+    )
+    for exec_id, created, done in closed:
+        if exec_id is None or done is None:
+            continue
+        entry = out.setdefault(exec_id, (0, 0, []))
+        entry[2].append((done - created).total_seconds() / 86400)
+    return out
+
+
+async def kudos(
+    session: AsyncSession, ws: str, ids: Sequence[int], since: datetime
+) -> dict[int, tuple[int, int]]:
+    given = dict(
+        (e, n)
+        for e, n in await session.execute(
+            select(Kudos.from_id, func.count())
+            .where(Kudos.workspace_id == ws, Kudos.from_id.in_(ids), Kudos.created_at >= since)
+            .group_by(Kudos.from_id)
+        )
+    )
+    received = dict(
+        (e, n)
+        for e, n in await session.execute(
+            select(Kudos.to_id, func.count())
+            .where(Kudos.workspace_id == ws, Kudos.to_id.in_(ids), Kudos.created_at >= since)
+            .group_by(Kudos.to_id)
+        )
+    )
+    return {e: (int(given.get(e, 0)), int(received.get(e, 0))) for e in ids}
+
+
+def weeks_back(today: date, weeks: int) -> str:
+    year, week, _ = (today - timedelta(weeks=weeks)).isocalendar()
+    return f"{year}-W{week:02d}"
