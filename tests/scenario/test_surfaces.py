@@ -230,3 +230,20 @@ async def test_a_request_with_a_bad_signature_is_refused(world: World) -> None:
     )
     assert answer.status == 401
     assert world.env.slack.calls == []
+
+
+async def test_stats_are_mine_and_only_admins_or_managers_see_someone_elses(world: World) -> None:
+    env = world.env
+    mine = (await env.requests.slash_command("U0DANA", "stats")).json()
+    assert mine["text"].startswith("Your numbers")
+    assert "No customer contact in 30 days" in json.dumps(mine["blocks"])
+    refused = (await env.requests.slash_command("U0RAJ", "stats <@U0DANA|dana>")).json()
+    assert "Only admins and their manager" in refused["text"]
+    async with env.db.unit_of_work() as s:
+        dana = await s.get(Person, world.dana.id)
+        assert dana is not None
+        dana.manager_id = world.raj.id  # Raj manages Dana now
+    allowed = (await env.requests.slash_command("U0RAJ", "stats <@U0DANA|dana>")).json()
+    assert allowed["text"].startswith("Dana Whitfield's numbers")
+    member = (await env.requests.slash_command("U0MO", "stats")).json()
+    assert "only executives" in member["text"]
