@@ -341,6 +341,77 @@ def outbox_retry(workspace: WorkspaceOpt = None) -> None:
     console.print(f"{asyncio.run(run())} message(s) queued again; the running bot sends them.")
 
 
+@app.command("report")
+def report(
+    team: Annotated[str | None, typer.Option(help="only this team's executives")] = None,
+    html_file: Annotated[
+        Path | None, typer.Option("--html", help="also write a self-contained HTML page")
+    ] = None,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """The leadership figures in the terminal (and as an HTML page with the trend chart)."""
+    from bot.regimen.metrics import percent
+    from bot.services.report import build_report
+
+    settings = settings_or_exit()
+
+    async def run() -> None:
+        db = await _open_db(settings)
+        try:
+            data = await build_report(
+                db, settings, workspace or settings.kyc_workspace, now=datetime.now(UTC), team=team
+            )
+        except ValueError as exc:
+            raise fail(str(exc), 2) from None
+        finally:
+            await db.dispose()
+        console.print(
+            f"[bold]{percent(data.proactive_share)} proactive[/bold] — {data.proactive} "
+            f"proactive and {data.reactive} reactive customer contacts in 30 days ({data.iso_week})"
+        )
+        if data.silent:
+            console.print(f"[red]No customer contact in 30 days:[/red] {', '.join(data.silent)}")
+        table = Table(title="Executives")
+        for col in (
+            "Executive",
+            "Proactive 30d",
+            "Week",
+            "Streak",
+            "Coverage 90d",
+            "Longest without a call",
+            "NPS",
+            "Open",
+            "Overdue",
+            "Kudos",
+        ):
+            table.add_column(col)
+        for f in data.executives:
+            table.add_row(
+                f.name,
+                percent(f.proactive_share),
+                f"{f.done_this_week}/{f.target_this_week}",
+                str(f.streak_weeks),
+                percent(f.coverage),
+                f.longest_without or "—",
+                "—" if f.nps is None else f"{f.nps:+d}",
+                str(f.items_open),
+                str(f.items_overdue),
+                str(f.kudos_given),
+            )
+        console.print(table)
+        terms = ", ".join(f"{t} ({n})" for t, n in data.criticism_terms) or "nothing recurring"
+        console.print(f"What customers criticised this week: {terms}")
+        if html_file is not None:
+            from bot.views.charts import trend_png
+            from bot.views.digest import build_html
+
+            png = trend_png(data.trend, "Customer contacts, last 12 weeks", data.completion)
+            html_file.write_text(build_html(data, png), encoding="utf-8")
+            console.print(f"Wrote {html_file}")
+
+    asyncio.run(run())
+
+
 @app.command("demo")
 def demo(weeks: Annotated[int, typer.Option(help="weeks to simulate")] = 1) -> None:
     """A week of KYC against a local Slack stand-in, printed as a transcript (no Slack needed)."""

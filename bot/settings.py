@@ -38,10 +38,13 @@ class Settings(BaseSettings):
     kyc_stories_channel: str | None = None
     kyc_workspace: str = Field(default="T_DEFAULT", description="Slack team id used by the CLI")
     kyc_company: str | None = None  # signs openers and follow-up emails
+    kyc_digest_channel: str | None = None  # weekly leadership digest; off when unset
+    kyc_digest_day: Annotated[tuple[int, ...], NoDecode] = (0,)  # Monday
+    kyc_digest_time: time = time(9, 0)  # in KYC_DEFAULT_TIMEZONE
     kyc_claim_seconds: int = Field(default=120, ge=1)  # a dead worker's claim is taken over after
     kyc_sender_concurrency: int = Field(default=8, ge=1, le=64)
 
-    @field_validator("kyc_workdays", mode="before")
+    @field_validator("kyc_workdays", "kyc_digest_day", mode="before")
     @classmethod
     def _workdays(cls, value: object) -> object:
         if isinstance(value, str):

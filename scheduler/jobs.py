@@ -17,6 +17,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import and_, or_, select
 
 from bot.app import Deps
+from bot.services.digest import digest_due, queue_digest
 from bot.services.identity import link_slack_user
 from bot.services.items import remind_overdue
 from bot.services.morning import run_morning
@@ -92,6 +93,15 @@ async def _morning(deps: Deps, client: AsyncWebClient) -> None:
             deps.kick()
 
 
+async def digest_tick(deps: Deps) -> None:
+    if not digest_due(deps.settings, deps.now()):
+        return
+    async with deps.jobs_lock:
+        for ws in await workspaces(deps):
+            if await queue_digest(deps.db, deps.settings, ws, now=deps.now()):
+                deps.kick()
+
+
 async def planning_tick(deps: Deps) -> None:
     async with deps.jobs_lock:
         for ws in await workspaces(deps):
@@ -144,6 +154,13 @@ def build_scheduler(deps: Deps, client: AsyncWebClient) -> AsyncIOScheduler:
         IntervalTrigger(minutes=30),
         args=[deps],
         id="planning",
+        next_run_time=start,
+    )
+    scheduler.add_job(
+        digest_tick,
+        IntervalTrigger(minutes=15),
+        args=[deps],
+        id="digest",
         next_run_time=start,
     )
     return scheduler

@@ -253,6 +253,18 @@ class Sender:
             return await self._call(method, payload)
 
     async def _call(self, method: str, payload: dict[str, Any]) -> dict[str, Any]:
+        if method == "files.upload_v2":  # slack-sdk's three-step upload, as one outbox entry
+            import base64
+
+            upload = await self.client.files_upload_v2(
+                channel=payload["channel"],
+                thread_ts=payload.get("thread_ts"),
+                content=base64.b64decode(payload["content_b64"]),
+                filename=payload["filename"],
+                title=payload.get("title"),
+            )
+            files = upload.get("files") or [{}]
+            return {"channel": payload["channel"], "ts": None, "file": files[0].get("id")}
         response = await self.client.api_call(method, json=payload)
         return dict(response.data) if isinstance(response.data, dict) else {}
 

@@ -213,3 +213,42 @@ async def kudos(
 def weeks_back(today: date, weeks: int) -> str:
     year, week, _ = (today - timedelta(weeks=weeks)).isocalendar()
     return f"{year}-W{week:02d}"
+
+
+async def daily_contacts(
+    session: AsyncSession, ws: str, ids: Sequence[int] | None, since: datetime
+) -> list[tuple[int | None, date, ContactKind, int]]:
+    """Contacts per executive, UTC day and kind: at most a row per day, not per contact."""
+    day = func.date(Contact.occurred_at).label("day")
+    stmt = (
+        select(Contact.executive_id, day, Contact.kind, func.count())
+        .where(
+            Contact.workspace_id == ws,
+            Contact.occurred_at >= since,
+            or_(Contact.outcome.is_(None), Contact.outcome != Outcome.VOICEMAIL),
+        )
+        .group_by(Contact.executive_id, day, Contact.kind)
+    )
+    if ids is not None:
+        stmt = stmt.where(Contact.executive_id.in_(ids))
+    out = []
+    for exec_id, d, kind, n in await session.execute(stmt):
+        out.append((exec_id, d if isinstance(d, date) else date.fromisoformat(str(d)), kind, n))
+    return out
+
+
+async def recent_texts(
+    session: AsyncSession, ws: str, since: datetime, limit: int = 5000
+) -> list[tuple[str | None, str | None]]:
+    """(criticism, stressed areas) of recent calls, for the digest's recurring terms."""
+    rows = await session.execute(
+        select(Contact.criticism, Contact.stressed_areas)
+        .where(
+            Contact.workspace_id == ws,
+            Contact.occurred_at >= since,
+            or_(Contact.criticism.is_not(None), Contact.stressed_areas.is_not(None)),
+        )
+        .order_by(Contact.occurred_at.desc())
+        .limit(limit)
+    )
+    return [(c, a) for c, a in rows]

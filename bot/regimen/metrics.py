@@ -110,3 +110,47 @@ def median(values: Sequence[float]) -> float | None:
 
 def percent(value: float | None) -> str:
     return "—" if value is None else f"{round(value * 100)}%"
+
+
+@dataclass(frozen=True)
+class WeekPoint:
+    iso_week: str
+    proactive: int
+    reactive: int
+
+
+def weekly_trend(days: Sequence[tuple[date, str, int]], weeks: Sequence[str]) -> list[WeekPoint]:
+    """(day, kind, count) rows folded into ISO weeks, oldest first, zeros where nothing happened."""
+    totals = {w: [0, 0] for w in weeks}
+    for day, kind, count in days:
+        year, week, _ = day.isocalendar()
+        key = f"{year}-W{week:02d}"
+        if key in totals:
+            totals[key][0 if kind == "proactive" else 1] += count
+    return [WeekPoint(w, p, r) for w, (p, r) in totals.items()]
+
+
+_STOP = (
+    "a an the and or but of to in on for with at by from is are was were be been it its this "
+    "that they them their we our you your he she his her i me my not no too very so as if "
+    "into about than then there here just also more most some any all can could would should "
+    "will do does did have has had get got make made us"
+)
+STOPWORDS = frozenset(_STOP.split(" "))
+
+
+def recurring_terms(texts: Sequence[str | None], top: int = 8) -> list[tuple[str, int]]:
+    """The words customers keep coming back to, most mentioned first (ties alphabetical)."""
+    counts: dict[str, int] = {}
+    for text in texts:
+        if not text:
+            continue
+        seen: set[str] = set()
+        for raw in text.lower().replace("/", " ").split():
+            word = raw.strip(".,;:!?\"'()[]{}-–—…")
+            if len(word) < 3 or word in STOPWORDS or word.isdigit() or word in seen:
+                continue
+            seen.add(word)  # a word counts once per call
+            counts[word] = counts.get(word, 0) + 1
+    ranked = sorted(((w, n) for w, n in counts.items() if n > 1), key=lambda x: (-x[1], x[0]))
+    return ranked[:top]

@@ -309,4 +309,28 @@ async def upload_url(s: SlackStandin, p: dict[str, Any]) -> dict[str, Any]:
 @method("files.completeUploadExternal", "files")
 async def complete_upload(s: SlackStandin, p: dict[str, Any]) -> dict[str, Any]:
     files = p["files"] if isinstance(p["files"], list) else []
-    return {"files": [{"id": f.get("id"), "title": f.get("title")} for f in files]}
+    for f in files:
+        if f.get("id") not in s.state.uploads:
+            raise SlackError("invalid_arguments", f"[ERROR] file {f.get('id')} was not uploaded")
+    shared = [
+        {"id": f["id"], "title": f.get("title"), "size": len(s.state.uploads[f["id"]])}
+        for f in files
+    ]
+    if p.get("channel_id"):
+        channel = _channel_for_post(s, str(p["channel_id"]))
+        s.state.messages.setdefault(channel.id, []).append(
+            {
+                "seq": next(_seq),
+                "channel": channel.id,
+                "ts": s.state.next_ts(),
+                "thread_ts": p.get("thread_ts"),
+                "text": "",
+                "blocks": [],
+                "files": shared,
+                "metadata": None,
+                "user": BOT_USER,
+                "user_id": channel.user,
+                "unfurl_links": None,
+            }
+        )
+    return {"files": shared}

@@ -18,7 +18,7 @@ from bot.standin.state import Channel, FaultPlan, RecordedCall, State, User
 
 Handler = Callable[["SlackStandin", dict[str, Any]], Awaitable[dict[str, Any]]]
 METHODS: dict[str, tuple[tuple[str, ...], Handler]] = {}
-JSON_FIELDS = ("blocks", "view", "attachments", "metadata")
+JSON_FIELDS = ("blocks", "view", "attachments", "metadata", "files")
 
 
 class SlackError(Exception):
@@ -100,6 +100,7 @@ class SlackStandin:
     # --- server -----------------------------------------------------------------------------
     async def start(self, port: int = 0) -> str:
         app = web.Application()
+        app.router.add_post("/api/upload/{file_id}", self._upload)
         app.router.add_route("*", "/api/{method}", self._handle)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
@@ -119,6 +120,12 @@ class SlackStandin:
 
     async def __aexit__(self, *exc: object) -> None:
         await self.stop()
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        """The upload URL files.getUploadURLExternal hands out: it takes the bytes."""
+        data = await request.read()
+        self.state.uploads[request.match_info["file_id"]] = data
+        return web.Response(text=f"OK - {len(data)}")
 
     async def _params(self, request: web.Request) -> dict[str, Any]:
         params: dict[str, Any] = dict(request.query)

@@ -84,6 +84,7 @@ class State:
         self.messages: dict[str, list[dict[str, Any]]] = {}
         self.views: dict[str, dict[str, Any]] = {}
         self.expired_triggers: set[str] = set()
+        self.uploads: dict[str, bytes] = {}
         self.calls: list[RecordedCall] = []
         self._ts = itertools.count(1)
         self._view_ids = itertools.count(1)

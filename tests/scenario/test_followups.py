@@ -129,3 +129,22 @@ async def test_a_success_story_candidate_is_posted_and_brought_up_again_later(
         "sounded like a success story" in json.dumps(m["blocks"])
         for m in env.slack.messages("D0DANA")
     )
+
+
+async def test_the_weekly_digest_goes_to_the_leadership_channel_with_its_chart(
+    world: World,
+) -> None:
+    from bot.services.digest import digest_due, queue_digest
+
+    env = world.env
+    env.slack.add_channel("C0LEAD", "leadership")
+    env.settings.kyc_digest_channel = "C0LEAD"
+    await _log(world, items=[("Fix the export", "U0MO", None)])
+    assert digest_due(env.settings, utc(2026, 11, 23, 9, 5))  # Monday 09:05 UTC
+    assert not digest_due(env.settings, utc(2026, 11, 24, 9, 5))
+    assert await queue_digest(env.db, env.settings, env.team_id, now=env.clock())
+    assert not await queue_digest(env.db, env.settings, env.team_id, now=env.clock())  # once
+    await env.deliver()
+    digest, chart = env.slack.messages("C0LEAD")
+    assert "Dana Whitfield" in json.dumps(digest["blocks"])
+    assert chart["files"][0]["size"] > 5000 and chart["thread_ts"] == digest["ts"]

@@ -1,0 +1,128 @@
+"""Use case: the leadership report — every executive's figures, the trend, what customers said."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from bot.regimen.calendar import iso_week_of
+from bot.regimen.metrics import (
+    ExecutiveFigures,
+    WeekPoint,
+    recurring_terms,
+    share,
+    weekly_trend,
+)
+from bot.services.stats import figures
+from bot.settings import Settings
+from storage import queries, stats
+from storage.db import Database
+from storage.models import Contact, Customer, Kudos, Person, Team
+
+
+@dataclass(frozen=True)
+class Report:
+    iso_week: str
+    executives: tuple[ExecutiveFigures, ...]
+    trend: tuple[WeekPoint, ...]
+    completion: tuple[float | None, ...]  # per trend week, done ÷ target over all executives
+    criticism_terms: tuple[tuple[str, int], ...]
+    stressed_terms: tuple[tuple[str, int], ...]
+    stories: tuple[tuple[str, str], ...]  # (customer, executive) new success-story candidates
+    kudos_given: int
+    team: str | None = None
+
+    @property
+    def proactive(self) -> int:
+        return sum(f.proactive_30d for f in self.executives)
+
+    @property
+    def reactive(self) -> int:
+        return sum(f.reactive_30d for f in self.executives)
+
+    @property
+    def proactive_share(self) -> float | None:
+        return share(self.proactive, self.proactive + self.reactive)
+
+    @property
+    def silent(self) -> tuple[str, ...]:
+        """Executives with no customer contact at all in 30 days."""
+        return tuple(f.name for f in self.executives if f.no_contact)
+
+
+def trend_weeks(now: datetime, count: int = 12) -> list[str]:
+    return [iso_week_of((now - timedelta(weeks=n)).date()) for n in range(count - 1, -1, -1)]
+
+
+async def build_report(
+    db: Database, settings: Settings, ws: str, *, now: datetime, team: str | None = None
+) -> Report:
+    weeks = trend_weeks(now)
+    async with db.unit_of_work() as session:
+        execs = await queries.executives(session, ws)
+        if team:
+            team_row = await session.scalar(
+                select(Team).where(Team.workspace_id == ws, Team.name.ilike(team))
+            )
+            if team_row is None:
+                raise ValueError(f"unknown team {team!r}")
+            execs = [p for p in execs if p.team_id == team_row.id]
+        ids = [p.id for p in execs]
+        figs = await figures(session, settings, ws, execs, now=now)
+        days = await stats.daily_contacts(session, ws, ids, now - timedelta(weeks=12))
+        batches = await stats.weekly_batches(session, ws, ids, weeks[0])
+        texts = await stats.recent_texts(session, ws, now - timedelta(days=7))
+        stories = await _stories(session, ws, ids, now - timedelta(days=7))
+        kudos_given = await _kudos_count(session, ws, ids, now - timedelta(days=7))
+    done = {w: 0 for w in weeks}
+    target = {w: 0 for w in weeks}
+    for rows in batches.values():
+        for w, d, t in rows:
+            if w in done:
+                done[w] += d
+                target[w] += t
+    return Report(
+        iso_week=iso_week_of(now.date()),
+        executives=tuple(figs),
+        trend=tuple(weekly_trend([(d, k.value, n) for _e, d, k, n in days], weeks)),
+        completion=tuple(share(done[w], target[w]) for w in weeks),
+        criticism_terms=tuple(recurring_terms([c for c, _a in texts])),
+        stressed_terms=tuple(recurring_terms([a for _c, a in texts])),
+        stories=stories,
+        kudos_given=kudos_given,
+        team=team,
+    )
+
+
+async def _stories(session, ws: str, ids: Sequence[int], since: datetime):  # type: ignore[no-untyped-def]
+    rows = await session.execute(
+        select(Customer.name, Person.name)
+        .select_from(Contact)
+        .join(Customer, Customer.id == Contact.customer_id)
+        .join(Person, Person.id == Contact.executive_id)
+        .where(
+            Contact.workspace_id == ws,
+            Contact.success_story.is_(True),
+            Contact.occurred_at >= since,
+            Contact.executive_id.in_(ids),
+        )
+        .order_by(Contact.occurred_at.desc())
+        .limit(20)
+    )
+    return tuple((c, e) for c, e in rows)
+
+
+async def _kudos_count(session, ws: str, ids: Sequence[int], since: datetime) -> int:  # type: ignore[no-untyped-def]
+    from sqlalchemy import func
+
+    return int(
+        await session.scalar(
+            select(func.count())
+            .select_from(Kudos)
+            .where(Kudos.workspace_id == ws, Kudos.from_id.in_(ids), Kudos.created_at >= since)
+        )
+        or 0
+    )

@@ -1,0 +1,107 @@
+"""The weekly leadership digest (Slack) and the report as a self-contained HTML page."""
+
+from __future__ import annotations
+
+import base64
+import html
+from typing import Any
+
+from bot.regimen.metrics import ExecutiveFigures, percent
+from bot.services.report import Report
+from bot.views.blocks import context, divider, header, message, section
+from bot.views.text import escape
+
+PER_MESSAGE = 40  # executives per digest message; more go in thread replies
+
+
+def exec_line(f: ExecutiveFigures) -> str:
+    share = "⚠️ no customer contact" if f.no_contact else f"{percent(f.proactive_share)} proactive"
+    streak = f" · 🔥{f.streak_weeks}" if f.streak_weeks else ""
+    return (
+        f"*{escape(f.name)}* — {share} · week {f.done_this_week}/{f.target_this_week}{streak}"
+        f" · coverage {percent(f.coverage)} · {f.items_overdue} overdue"
+    )
+
+
+def _terms(terms: tuple[tuple[str, int], ...]) -> str:
+    return ", ".join(f"{escape(t)} ({n})" for t, n in terms) or "nothing recurring"
+
+
+def build_digest_messages(report: Report) -> list[dict[str, Any]]:
+    """The first message carries the summary; executives beyond 40 follow in thread replies,
+    so any number of executives fits Slack's 50 blocks a message."""
+    scope = f" — {escape(report.team)}" if report.team else ""
+    summary = [
+        header(f"☕ Customers with morning coffee — {report.iso_week}{scope}"),
+        section(
+            f"*{percent(report.proactive_share)}* of {report.proactive + report.reactive} "
+            f"customer contacts in the last 30 days were proactive."
+        ),
+    ]
+    if report.silent:
+        names = ", ".join(escape(n) for n in report.silent[:20])
+        more = f" and {len(report.silent) - 20} more" if len(report.silent) > 20 else ""
+        summary.append(section(f"⚠️ *No customer contact in 30 days:* {names}{more}"))
+    summary += [
+        section(
+            f"*What customers criticised:* {_terms(report.criticism_terms)}\n"
+            f"*What they stressed:* {_terms(report.stressed_terms)}"
+        ),
+    ]
+    if report.stories:
+        stories = ", ".join(f"{escape(c)} ({escape(e)})" for c, e in report.stories[:10])
+        summary.append(section(f"🌟 *New success-story candidates:* {stories}"))
+    summary += [context(f"🎉 {report.kudos_given} kudos given this week"), divider()]
+    execs = list(report.executives)
+    first, rest = execs[: PER_MESSAGE - len(summary)], execs[PER_MESSAGE - len(summary) :]
+    messages = [
+        message(
+            f"KYC weekly digest {report.iso_week}", summary + [section(exec_line(f)) for f in first]
+        )
+    ]
+    for start in range(0, len(rest), PER_MESSAGE):
+        chunk = rest[start : start + PER_MESSAGE]
+        messages.append(
+            message(
+                f"KYC weekly digest {report.iso_week} (continued)",
+                [section(exec_line(f)) for f in chunk],
+            )
+        )
+    return messages
+
+
+def build_html(report: Report, chart_png: bytes) -> str:
+    """A self-contained page (the chart inline), for people who would rather look than read."""
+    e = html.escape
+    rows = "\n".join(
+        f"<tr><td>{e(f.name)}</td><td>{percent(f.proactive_share)}</td>"
+        f"<td>{f.done_this_week}/{f.target_this_week}</td><td>{f.streak_weeks}</td>"
+        f"<td>{percent(f.coverage)}</td><td>{e(f.longest_without or '—')}</td>"
+        f"<td>{f.sentiment.unhappy}/{f.sentiment.satisfied}/{f.sentiment.promoter}</td>"
+        f"<td>{'—' if f.nps is None else f'{f.nps:+d}'}</td><td>{f.items_open}</td>"
+        f"<td>{f.items_overdue}</td><td>{f.kudos_given}</td></tr>"
+        for f in report.executives
+    )
+    terms = ", ".join(f"{e(t)} ({n})" for t, n in report.criticism_terms) or "—"
+    stressed = ", ".join(f"{e(t)} ({n})" for t, n in report.stressed_terms) or "—"
+    image = base64.b64encode(chart_png).decode()
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>KYC report {e(report.iso_week)}</title>
+<style>body{{font-family:system-ui,sans-serif;margin:2rem;color:#222}}
+table{{border-collapse:collapse}}td,th{{padding:.3rem .6rem;border-bottom:1px solid #ddd;text-align:left}}
+.big{{font-size:2rem;font-weight:600}}</style></head><body>
+<h1>Customers with morning coffee — {e(report.iso_week)}{" — " + e(report.team) if report.team else ""}</h1>
+<p class="big">{percent(report.proactive_share)} proactive</p>
+<p>{report.proactive} proactive and {report.reactive} reactive customer contacts in the last 30 days.
+No customer contact in 30 days: {e(", ".join(report.silent)) or "nobody"}.</p>
+<img alt="Proactive and reactive contacts by week, with weekly completion" src="data:image/png;base64,{image}">
+<h2>Executives</h2>
+<table><tr><th>Executive</th><th>Proactive (30 d)</th><th>This week</th><th>Streak</th>
+<th>Coverage (90 d)</th><th>Longest without a call</th><th>😟/🙂/🤩</th><th>NPS</th>
+<th>Open items</th><th>Overdue</th><th>Kudos given</th></tr>
+{rows}
+</table>
+<h2>What customers said this week</h2>
+<p><b>Criticism:</b> {terms}</p><p><b>Stressed areas:</b> {stressed}</p>
+</body></html>
+"""
