@@ -91,12 +91,13 @@ async def log_call(
         logged_by_id=executive.id,
         source="slack",
         request_key=request_key,
+        created_at=now,
     )
     session.add(contact)
     await session.flush()
     await _mark_batch(session, settings, executive, customer.id, contact, now)
-    await _route_items(session, executive, customer, contact, sub)
-    await _route_kudos(session, executive, customer, contact, sub)
+    await _route_items(session, executive, customer, contact, sub, now)
+    await _route_kudos(session, executive, customer, contact, sub, now)
     await _schedule_follow_ups(session, settings, executive, customer, contact, follow_owner, now)
     return await _summary(session, settings, executive, contact, customer, duplicate=False)
 
@@ -132,6 +133,7 @@ async def _route_items(
     customer: Customer,
     contact: Contact,
     sub: CallSubmission,
+    now: datetime,
 ) -> None:
     ws = executive.workspace_id
     by_team: dict[int | None, list[tuple[ActionItem, Person | None]]] = {}
@@ -149,6 +151,7 @@ async def _route_items(
             team_id=team_id,
             due_on=item_in.due_on,
             status=ItemStatus.OPEN,
+            created_at=now,
         )
         session.add(item)
         by_team.setdefault(team_id, []).append((item, owner))
@@ -209,12 +212,18 @@ async def _route_kudos(
     customer: Customer,
     contact: Contact,
     sub: CallSubmission,
+    now: datetime,
 ) -> None:
     ws = executive.workspace_id
     for n, k in enumerate(sub.kudos, start=1):
         mate = await colleague(session, ws, k.to_user_id)
         kudos = Kudos(
-            workspace_id=ws, contact_id=contact.id, from_id=executive.id, to_id=mate.id, note=k.note
+            workspace_id=ws,
+            contact_id=contact.id,
+            from_id=executive.id,
+            to_id=mate.id,
+            note=k.note,
+            created_at=now,
         )
         session.add(kudos)
         kcard = KudosCard(

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.regimen.metrics import weekly_trend
 from bot.regimen.types import ItemStatus
 from bot.services import outbox
 from bot.services.calls import card
 from bot.services.identity import is_admin, is_executive
+from bot.services.report import trend_weeks
 from bot.services.stats import figures
 from bot.services.week import week_views
 from bot.settings import Settings
 from bot.views.data import HomeData
+from storage import stats
 from storage.models import ActionItem, Customer, Person
 
 
@@ -53,9 +56,14 @@ async def home_data(
         return data
     (week,) = await week_views(session, settings, person.workspace_id, [person], now)
     (numbers,) = await figures(session, settings, person.workspace_id, [person], now=now)
+    weeks = trend_weeks(now)
+    days = await stats.daily_contacts(
+        session, person.workspace_id, [person.id], now - timedelta(weeks=12)
+    )
     return replace(
         data,
         figures=numbers,
+        trend=tuple(weekly_trend([(d, k.value, n) for _e, d, k, n in days], weeks)),
         iso_week=week.iso_week,
         quota=week.quota,
         week=tuple((i.customer_id, i.name, i.status.value) for i in week.items),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from bot.regimen.metrics import ExecutiveFigures
+from bot.regimen.metrics import ExecutiveFigures, WeekPoint
 from bot.regimen.types import Outcome, Sentiment
 
 
@@ -119,4 +119,5 @@ class HomeData:
     paused_until: date | None = None
     failed_messages: tuple[str, ...] = ()  # admins: parked outbox messages
     figures: ExecutiveFigures | None = None
+    trend: tuple[WeekPoint, ...] = ()
     extra: dict[str, str] = field(default_factory=dict)

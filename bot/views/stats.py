@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from bot.regimen.metrics import ExecutiveFigures, percent
+from bot.regimen.metrics import ExecutiveFigures, WeekPoint, percent
 from bot.views.blocks import Block, context, header, message, section
 from bot.views.text import day, escape, plural
 
@@ -39,8 +40,32 @@ def figure_lines(f: ExecutiveFigures) -> list[str]:
     return [share, week, cover, mood, items, kudos]
 
 
-def figure_blocks(f: ExecutiveFigures) -> list[Block]:
-    return [section(line) for line in figure_lines(f)]
+BARS = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(values: Sequence[int], top: int) -> str:
+    """Bars on a shared scale, so proactive and reactive lines compare by eye."""
+    if top <= 0:
+        return BARS[0] * len(values)
+    return "".join(BARS[min(len(BARS) - 1, round(v / top * (len(BARS) - 1)))] for v in values)
+
+
+def trend_block(points: Sequence[WeekPoint]) -> Block:
+    top = max([p.proactive for p in points] + [p.reactive for p in points] + [0])
+    return context(
+        f"*Last {len(points)} weeks* · proactive `{sparkline([p.proactive for p in points], top)}`"
+        f" · reactive `{sparkline([p.reactive for p in points], top)}`"
+    )
+
+
+def figure_blocks(
+    f: ExecutiveFigures, trend: Sequence[WeekPoint] = (), *, with_week: bool = True
+) -> list[Block]:
+    lines = figure_lines(f)
+    blocks = [section(line) for i, line in enumerate(lines) if with_week or i != 1]
+    if trend:
+        blocks.insert(1, trend_block(trend))
+    return blocks
 
 
 def build_stats(f: ExecutiveFigures, *, mine: bool) -> dict[str, Any]:
