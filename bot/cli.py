@@ -412,6 +412,54 @@ def report(
     asyncio.run(run())
 
 
+@app.command("export")
+def export(
+    kind: Annotated[str, typer.Argument(help="contacts | action-items | kudos | batches")],
+    fmt: Annotated[str, typer.Option("--format", help="csv or json (JSON Lines)")] = "csv",
+    since: Annotated[str | None, typer.Option(help="from this date on, YYYY-MM-DD")] = None,
+    executive: Annotated[str | None, typer.Option(help="only this executive (email)")] = None,
+    output: Annotated[Path | None, typer.Option(help="file to write (default: stdout)")] = None,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Stream rows for the CRM or the auditors, in constant memory."""
+    from datetime import date as date_type
+
+    from bot.services.export import EXPORTS, export_rows, write_export
+
+    settings = settings_or_exit()
+    if kind not in EXPORTS:
+        raise fail(f"unknown export {kind!r}: use one of {', '.join(EXPORTS)}", 2)
+    if fmt not in ("csv", "json"):
+        raise fail("--format: csv or json", 2)
+    try:
+        since_day = date_type.fromisoformat(since) if since else None
+    except ValueError:
+        raise fail(f"--since: bad date {since!r} (use YYYY-MM-DD)", 2) from None
+
+    async def run() -> int:
+        db = await _open_db(settings)
+        out = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
+        try:
+            rows = export_rows(
+                db,
+                workspace or settings.kyc_workspace,
+                kind,
+                since=since_day,
+                executive_email=executive,
+            )
+            return await write_export(rows, kind, fmt, out)
+        except ValueError as exc:
+            raise fail(str(exc), 2) from None
+        finally:
+            if output:
+                out.close()
+            await db.dispose()
+
+    count = asyncio.run(run())
+    if output:
+        console.print(f"{count} row(s) written to {output}")
+
+
 @app.command("demo")
 def demo(weeks: Annotated[int, typer.Option(help="weeks to simulate")] = 1) -> None:
     """A week of KYC against a local Slack stand-in, printed as a transcript (no Slack needed)."""

@@ -207,18 +207,24 @@ async def import_csv(db: Database, workspace_id: str, kind: str, path: Path) -> 
         raise ValueError(f"unknown kind {kind!r}")
     rows = Rows(path, kind)
     rows.read(path)
-    if rows.errors:
+    if not rows.columns:  # unreadable, empty, or a header we cannot use: nothing to check
         return ImportReport(kind, str(path), errors=tuple(rows.errors))
     async with db.sessions() as session, session.begin():
         await ensure_workspace(session, workspace_id)
         from bot.services import roster_write
 
+        # Cross-references are checked even when some cells were bad: every error at once.
         counts = await roster_write.apply(session, workspace_id, rows)
         if rows.errors:
             await session.rollback()  # nothing of a file with a bad row is written
-            return ImportReport(
-                kind, str(path), errors=tuple(sorted(rows.errors, key=lambda e: e.line))
+            ordered = sorted(
+                rows.errors,
+                key=lambda e: (
+                    e.line,
+                    list(SPEC[kind]).index(e.column) if e.column in SPEC[kind] else 99,
+                ),
             )
+            return ImportReport(kind, str(path), errors=tuple(ordered))
     return ImportReport(kind, str(path), *counts)
 
 
@@ -249,13 +255,21 @@ async def lookup_customers(session: AsyncSession, workspace_id: str) -> dict[str
     }
 
 
-async def lookup_contacts(session: AsyncSession, workspace_id: str) -> dict[str, Contact]:
-    return {
-        c.external_ref: c
-        for c in await session.scalars(
+async def lookup_contacts(
+    session: AsyncSession, workspace_id: str, refs: list[str]
+) -> dict[str, Contact]:
+    """The file's contacts already stored: by external_ref, or by the `kyc-<id>` that
+    `kyc export` gives contacts logged in Slack. Only the file's keys are looked up."""
+    found: dict[str, Contact] = {}
+    ids = [int(r[4:]) for r in refs if r.startswith("kyc-") and r[4:].isdigit()]
+    for start in range(0, max(len(refs), len(ids)), 500):
+        chunk, id_chunk = refs[start : start + 500], ids[start : start + 500]
+        rows = await session.scalars(
             select(Contact).where(
-                Contact.workspace_id == workspace_id, Contact.external_ref.is_not(None)
+                Contact.workspace_id == workspace_id,
+                Contact.external_ref.in_(chunk) | Contact.id.in_(id_chunk),
             )
         )
-        if c.external_ref
-    }
+        for c in rows:
+            found[c.external_ref or f"kyc-{c.id}"] = c
+    return found

@@ -79,10 +79,12 @@ async def _upsert(
 
 
 async def _teams(session: AsyncSession, ws: str, rows: Rows, teams: dict[str, Team]) -> Counts:
+    if rows.errors:
+        return 0, 0, 0
     counts = [0, 0, 0]
     mapping = {"name": "name", "channel_id": "channel_id", "channel_name": "channel_name"}
     for row in rows.rows:
-        name = row.values["name"]
+        name = row.values.get("name")
         if name is None:
             continue
         await _upsert(
@@ -266,7 +268,8 @@ async def _contacts(session: AsyncSession, ws: str, rows: Rows) -> Counts:
 
     people = await ri.lookup_people(session, ws)
     customers = await ri.lookup_customers(session, ws)
-    existing = await ri.lookup_contacts(session, ws)
+    refs = [r.values["external_ref"] for r in rows.rows if r.values.get("external_ref")]
+    existing = await ri.lookup_contacts(session, ws, refs)
     for row in rows.rows:
         v = row.values
         if v.get("customer") and v["customer"] not in customers:
@@ -304,9 +307,12 @@ async def _contacts(session: AsyncSession, ws: str, rows: Rows) -> Counts:
         v["executive_id"] = (
             people[ref.lower() if "@" in ref else ref].id if ref else customer.executive_id
         )
+        found = existing.get(v["external_ref"])
+        if found is not None and found.external_ref is None:
+            del v["external_ref"]  # a Slack-logged call back from an export keeps its identity
         await _upsert(
             session,
-            existing.get(v["external_ref"]),
+            found,
             lambda: Contact(workspace_id=ws, source="import"),
             v,
             {**mapping, "customer_id": "customer_id", "executive_id": "executive_id"},
