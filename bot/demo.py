@@ -13,7 +13,7 @@ from rich.panel import Panel
 from sqlalchemy import select
 
 from bot.ids import Action, Block, View, numbered
-from bot.regimen.calendar import local_instant, week_monday
+from bot.regimen.calendar import iso_week_of, local_instant, week_monday
 from bot.services.morning import run_morning
 from bot.services.roster_import import KINDS, import_csv
 from bot.standin.harness import Clock, LocalSlack
@@ -70,13 +70,107 @@ async def run_demo(console: Console, *, weeks: int = 1) -> None:
                 execs = list(await s.scalars(select(Person).where(Person.role == "executive")))
             dana = execs[0]
             tz = env.settings.kyc_default_timezone if not dana.timezone else dana.timezone
-            from bot.regimen.calendar import iso_week_of, zone
+            from bot.regimen.calendar import zone
 
             today = datetime.now(UTC).date()
             monday = week_monday(iso_week_of(today))
-            for week in range(weeks):
-                start = monday + timedelta(weeks=week)
-                await _week(console, env, clock, dana, zone(tz), start, names)
+            if weeks > 1:
+                console.print(f"[dim]Simulating {weeks - 1} earlier week(s) of calls…[/dim]")
+                for back in range(weeks - 1, 0, -1):
+                    await simulate_week(env, clock, monday - timedelta(weeks=back), seed=back)
+            await _week(console, env, clock, dana, zone(tz), monday, names)
+            if weeks > 1:
+                from bot.services.planning import plan_week
+
+                # the scheduler's planning job has every executive's week ready by now
+                await plan_week(env.db, env.settings, TEAM, iso_week_of(monday), as_of=clock())
+                await _digest(console, env, clock, names)
+
+
+async def simulate_week(env: LocalSlack, clock: Clock, monday: Any, *, seed: int) -> None:
+    """A plausible week for every executive: most of the batch called, some voicemails,
+    some complaints, action items that mostly get done (no transcript)."""
+    import random
+
+    from bot.regimen.types import Outcome, Sentiment
+    from bot.services import items as item_service
+    from bot.services.calls import log_call
+    from bot.services.planning import plan_week
+    from bot.views.data import CallSubmission, ItemInput, KudosInput
+    from storage.models import BatchEntry
+
+    rng = random.Random(seed)
+    clock.set(datetime.combine(monday, time(14, 0), UTC))
+    await plan_week(env.db, env.settings, TEAM, iso_week_of(monday), as_of=clock())
+    async with env.db.unit_of_work() as s:
+        mates = [
+            p.slack_user_id
+            for p in await s.scalars(select(Person).where(Person.role == "member"))
+            if p.slack_user_id
+        ]
+        entries = list(
+            await s.scalars(select(BatchEntry).where(BatchEntry.iso_week == iso_week_of(monday)))
+        )
+    for n, entry in enumerate(entries):
+        if rng.random() < 0.25:
+            continue  # not called this week: it carries over
+        clock.set(datetime.combine(monday + timedelta(days=rng.randint(0, 4)), time(15), UTC))
+        outcome = rng.choice([Outcome.REACHED] * 3 + [Outcome.VOICEMAIL, Outcome.MEETING_SCHEDULED])
+        sentiment = rng.choice(list(Sentiment)) if outcome != Outcome.VOICEMAIL else None
+        sub = CallSubmission(
+            customer_id=entry.customer_id,
+            outcome=outcome,
+            sentiment=sentiment,
+            score=rng.randint(4, 10) if sentiment else None,
+            summary="Good call; reporting export is slow" if sentiment else None,
+            criticism=rng.choice(
+                [None, "export is slow", "pricing unclear", "support response slow"]
+            ),
+            stressed_areas=rng.choice([None, "reporting export", "pricing", "onboarding"]),
+            make_it_great=None,
+            details_to_remember=None,
+            items=(ItemInput("Follow up on the export", rng.choice(mates), None, None),)
+            if sentiment == Sentiment.UNHAPPY
+            else (),
+            kudos=(KudosInput(rng.choice(mates), "Great support"),) if rng.random() < 0.2 else (),
+        )
+        async with env.db.unit_of_work() as s:
+            me = await s.get(Person, entry.executive_id)
+            assert me is not None
+            await log_call(s, env.settings, me, sub, request_key=f"sim-{seed}-{n}", now=clock())
+    clock.set(datetime.combine(monday + timedelta(days=4), time(20), UTC))
+    async with env.db.unit_of_work() as s:
+        from storage.models import ActionItem
+
+        for item in await s.scalars(select(ActionItem).where(ActionItem.status == "open")):
+            if rng.random() < 0.8 and item.owner_id:
+                owner = await s.get(Person, item.owner_id)
+                if owner is not None:
+                    await item_service.mark_done(s, owner, item.id, now=clock())
+    await env.deliver()
+
+
+async def _digest(console: Console, env: LocalSlack, clock: Clock, names: dict[str, str]) -> None:
+    from bot.services.digest import queue_digest
+
+    console.rule("[bold]Monday: the leadership digest[/bold]")
+    env.slack.add_channel("C0LEADERS", "leadership")
+    names["C0LEADERS"] = "leadership"
+    env.settings.kyc_digest_channel = "C0LEADERS"
+    seen = len(env.slack.messages())
+    await queue_digest(env.db, env.settings, TEAM, now=clock())
+    await env.deliver()
+    for m in _new_messages(env, seen):
+        if m.get("files"):
+            f = m["files"][0]
+            show(
+                console,
+                "#leadership (thread reply)",
+                f"📈 {f['title']} ({f['size']:,} bytes PNG)",
+                "magenta",
+            )
+        else:
+            _print_messages(console, env, [m], names)
 
 
 async def _roster(env: LocalSlack) -> None:
@@ -180,7 +274,17 @@ async def _week(
 
     console.rule("[bold]The team acts: Done on each item[/bold]")
     async with env.db.unit_of_work() as s:
-        items = list(await s.scalars(select(ActionItem).order_by(ActionItem.id)))
+        items = list(
+            await s.scalars(
+                select(ActionItem)
+                .where(
+                    ActionItem.customer_id == customer.id,
+                    ActionItem.status == "open",
+                    ActionItem.owner_id.in_([m.id for m in mates]),
+                )
+                .order_by(ActionItem.id)
+            )
+        )
     seen = len(env.slack.messages())
     for item in items:
         owner = next(m for m in mates if m.id == item.owner_id)

@@ -12,7 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.regimen.types import BatchStatus, ContactKind, ItemStatus, Outcome, Sentiment
 from storage.models import ActionItem, BatchEntry, Contact, Customer, Kudos
 
-COUNTED = [BatchStatus.PLANNED, BatchStatus.ATTEMPTED, BatchStatus.DONE]
+# A week's target: everything planned for it except swaps (carried-over customers were planned
+# for that week and not reached, so they count against it).
+COUNTED = [BatchStatus.PLANNED, BatchStatus.ATTEMPTED, BatchStatus.DONE, BatchStatus.CARRIED_OVER]
 REACHED = [Outcome.REACHED, Outcome.MEETING_SCHEDULED]
 
 

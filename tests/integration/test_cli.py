@@ -1,0 +1,80 @@
+"""The `kyc` command as an admin meets it: clear lines, exit codes, no tracebacks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from bot.cli import app
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def _env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)  # no stray .env
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'kyc.db'}")
+    monkeypatch.setenv("KYC_WORKSPACE", "T0NORTHWIND")
+    monkeypatch.setenv("COLUMNS", "200")
+    for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "KYC_WEEKLY_QUOTA"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def kyc(*args: str) -> tuple[int, str]:
+    result = runner.invoke(app, list(args))
+    assert "Traceback" not in result.output
+    return result.exit_code, result.output
+
+
+def test_importing_people_before_teams_names_each_bad_row_and_writes_nothing() -> None:
+    code, out = kyc("import", "people", str(EXAMPLES / "people.csv"))
+    assert code == 1
+    assert f"{EXAMPLES / 'people.csv'}:5: team: unknown team 'Customer Success'" in out
+    assert "nothing was imported" in out
+
+
+def test_import_then_plan_dry_run_shows_every_executives_five() -> None:
+    for kind in ("teams", "people", "customers", "contacts"):
+        code, out = kyc("import", kind, str(EXAMPLES / f"{kind}.csv"))
+        assert code == 0, out
+    code, out = kyc("plan", "--dry-run", "--week", "2026-W48")
+    assert code == 0 and "dry run: nothing saved" in out
+    for name in ("Dana Whitfield", "Marcus Oyelaran", "Helen Fairbairn", "Priya Raman"):
+        assert name in out
+    assert out.count("0/5") == 4 and out.count("5. ") == 4
+    code, out = kyc("run", "morning", "--at", "2026-11-23T08:30:00-05:00", "--no-send")
+    assert code == 0
+    line = next(x for x in out.splitlines() if "Dana Whitfield" in x)
+    assert "nudge queued" in line
+    line = next(x for x in out.splitlines() if "Marcus Oyelaran" in x)
+    assert "not due" in line
+
+
+def test_a_bad_week_or_setting_is_one_clear_line() -> None:
+    code, out = kyc("plan", "--week", "2026-W99")
+    assert code == 2 and "bad ISO week '2026-W99'" in out
+    result = runner.invoke(app, ["plan"], env={"KYC_WEEKLY_QUOTA": "many"})
+    assert result.exit_code == 2 and "KYC_WEEKLY_QUOTA" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_serve_without_tokens_explains_the_set_up_and_runs_the_demo() -> None:
+    code, out = kyc("serve")
+    assert code == 0
+    assert "manifest.yml" in out and "SLACK_BOT_TOKEN" in out
+    assert "Your customers this week" in out and "Action items from" in out
+
+
+def test_the_demo_of_a_quarter_ends_with_the_leadership_digest_and_its_chart() -> None:
+    code, out = kyc("demo", "--weeks", "3")
+    assert code == 0
+    assert "the leadership digest" in out and "bytes PNG" in out
+
+
+def test_outbox_and_db_upgrade_on_an_empty_database() -> None:
+    assert kyc("db", "upgrade")[0] == 0
+    code, out = kyc("outbox")
+    assert code == 0 and "Nothing waiting" in out
