@@ -68,6 +68,7 @@ class Runtime:
 
     async def start(self, *, host: str = "0.0.0.0", port: int = 3000) -> None:
         await upgrade_async(self.settings.database_url)
+        await self._check_workspace()
         if self.web:
             app = build_app(self.deps, client=self.client)
             if self.settings.slack_app_token:
@@ -88,6 +89,25 @@ class Runtime:
             self._scheduler.start()
             self._tasks.append(asyncio.create_task(sender_loop(self.deps, self.sender)))
             self.deps.kick()
+
+    async def _check_workspace(self) -> None:
+        """Say which workspace the token belongs to, and whether the roster was loaded for it."""
+        try:
+            auth = await self.client.auth_test()
+        except Exception as exc:  # the bot still starts; Slack may be briefly unreachable
+            log.error("could not reach Slack (auth.test): %s", exc)
+            return
+        team_id = auth.get("team_id")
+        log.info("connected to Slack workspace %s (%s)", auth.get("team"), team_id)
+        if team_id and team_id != self.settings.kyc_workspace:
+            log.warning(
+                "KYC_WORKSPACE is %s but this bot is installed in %s: set KYC_WORKSPACE=%s "
+                "and load the roster for it (kyc import …), or roster people will be told "
+                "they are not enrolled",
+                self.settings.kyc_workspace,
+                team_id,
+                team_id,
+            )
 
     async def stop(self) -> None:
         """SIGTERM: stop claiming, let in-flight sends finish, close connections."""
