@@ -5,9 +5,10 @@ from __future__ import annotations
 import zlib
 from collections import defaultdict
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -27,13 +28,22 @@ from storage.models import ActionItem, BatchEntry, Contact, Customer, Person, Te
 
 
 async def insert_ignoring_duplicates(
-    session: AsyncSession, model: type, values: dict[str, Any], keys: list[str]
+    session: AsyncSession,
+    model: type,
+    values: dict[str, Any] | list[dict[str, Any]],
+    keys: list[str],
 ) -> bool:
-    """INSERT … ON CONFLICT DO NOTHING on either engine; True when the row was inserted."""
+    """INSERT … ON CONFLICT DO NOTHING on either engine, one row or many in one statement;
+    True when a row was inserted."""
+    if not values:
+        return False
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    stmt = insert(model).values(**values).on_conflict_do_nothing(index_elements=keys)
-    result = await session.execute(stmt)
+    stmt = insert(model).on_conflict_do_nothing(index_elements=keys)
+    if isinstance(values, list):  # executemany: compiled once, sent in batches
+        await session.execute(stmt, values)
+        return True
+    result = await session.execute(stmt.values(values))
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
@@ -63,21 +73,33 @@ async def executives(session: AsyncSession, workspace_id: str) -> list[Person]:
 async def customer_states(
     session: AsyncSession, workspace_id: str, executive_ids: Sequence[int]
 ) -> dict[int, list[CustomerState]]:
-    """Each executive's active customers with what the planner ranks them by."""
+    """Each executive's active customers with what the planner ranks them by.
+
+    Three set-based queries (customers; last proactive and reactive contact per customer in one
+    grouped pass; the latest sentiment), each restricted to these executives' customers."""
     if not executive_ids:
         return {}
-    pro = (
-        select(Contact.customer_id, func.max(Contact.occurred_at).label("last_pro"))
-        .where(Contact.workspace_id == workspace_id, Contact.kind == ContactKind.PROACTIVE)
-        .group_by(Contact.customer_id)
-        .subquery()
+    mine = and_(
+        Customer.workspace_id == workspace_id,
+        Customer.active.is_(True),
+        Customer.executive_id.in_(executive_ids),
     )
-    rea = (
-        select(Contact.customer_id, func.max(Contact.occurred_at).label("last_rea"))
-        .where(Contact.workspace_id == workspace_id, Contact.kind == ContactKind.REACTIVE)
-        .group_by(Contact.customer_id)
-        .subquery()
+    customers = list(
+        await session.execute(select(Customer.executive_id, Customer.id, Customer.name).where(mine))
     )
+    last = {
+        cid: (pro, rea)
+        for cid, pro, rea in await session.execute(
+            select(
+                Contact.customer_id,
+                func.max(case((Contact.kind == ContactKind.PROACTIVE, Contact.occurred_at))),
+                func.max(case((Contact.kind == ContactKind.REACTIVE, Contact.occurred_at))),
+            )
+            .join(Customer, Customer.id == Contact.customer_id)
+            .where(mine, Contact.workspace_id == workspace_id)
+            .group_by(Contact.customer_id)
+        )
+    }
     ranked = (
         select(
             Contact.customer_id,
@@ -89,41 +111,41 @@ async def customer_states(
             )
             .label("rn"),
         )
-        .where(Contact.workspace_id == workspace_id, Contact.sentiment.is_not(None))
+        .join(Customer, Customer.id == Contact.customer_id)
+        .where(mine, Contact.workspace_id == workspace_id, Contact.sentiment.is_not(None))
         .subquery()
     )
-    senti = select(ranked.c.customer_id, ranked.c.sentiment).where(ranked.c.rn == 1).subquery()
-    stmt = (
-        select(
-            Customer.executive_id,
-            Customer.id,
-            Customer.name,
-            pro.c.last_pro,
-            rea.c.last_rea,
-            senti.c.sentiment,
-        )
-        .outerjoin(pro, pro.c.customer_id == Customer.id)
-        .outerjoin(rea, rea.c.customer_id == Customer.id)
-        .outerjoin(senti, senti.c.customer_id == Customer.id)
-        .where(
-            Customer.workspace_id == workspace_id,
-            Customer.active.is_(True),
-            Customer.executive_id.in_(executive_ids),
+    moods = dict(
+        (cid, sentiment)
+        for cid, sentiment in await session.execute(
+            select(ranked.c.customer_id, ranked.c.sentiment).where(ranked.c.rn == 1)
         )
     )
     out: dict[int, list[CustomerState]] = defaultdict(list)
-    for exec_id, cid, name, last_pro, last_rea, sentiment in await session.execute(stmt):
-        reactive_since = last_rea is not None and (last_pro is None or last_rea > last_pro)
+    for exec_id, cid, name in customers:
+        if exec_id is None:
+            continue
+        last_pro, last_rea = (_aware(t) for t in last.get(cid, (None, None)))
         out[exec_id].append(
             CustomerState(
                 customer_id=cid,
                 name=name,
                 last_proactive_at=last_pro,
-                last_sentiment=sentiment,
-                reactive_since_proactive=reactive_since,
+                last_sentiment=moods.get(cid),
+                reactive_since_proactive=last_rea is not None
+                and (last_pro is None or last_rea > last_pro),
             )
         )
     return dict(out)
+
+
+def _aware(value: datetime | str | None) -> datetime | None:
+    """max(CASE …) loses the column type on SQLite (a string comes back): make it a UTC datetime."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 async def batch_entries(

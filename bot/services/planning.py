@@ -89,6 +89,7 @@ async def plan_week_in(
         names.update(await _customer_names(session, missing))
 
     weeks: list[ExecutiveWeek] = []
+    new_rows: list[dict[str, object]] = []
     for person in execs:
         weeks.append(
             await _plan_one(
@@ -101,9 +102,15 @@ async def plan_week_in(
                 current.get(person.id, []),
                 previous.get(person.id, []),
                 names,
+                new_rows,
             )
         )
     await session.flush()
+    # One statement for every new slot. Another process planning the same week at the same
+    # moment computes the same batch (planning is deterministic): its rows win, ours are skipped.
+    await insert_ignoring_duplicates(
+        session, BatchEntry, new_rows, ["workspace_id", "executive_id", "iso_week", "customer_id"]
+    )
     return weeks
 
 
@@ -117,6 +124,7 @@ async def _plan_one(
     current: list[BatchEntry],
     previous: list[BatchEntry],
     names: dict[int, str],
+    new_rows: list[dict[str, object]],
 ) -> ExecutiveWeek:
     reg = regimen_of(person, settings)
 
@@ -141,11 +149,7 @@ async def _plan_one(
         if entry.customer_id in dropped:
             await session.delete(entry)
     for slot in plan.add:
-        # Another process planning the same week at the same moment computes the same batch
-        # (planning is deterministic); its rows win and ours are skipped, not an error.
-        await insert_ignoring_duplicates(
-            session,
-            BatchEntry,
+        new_rows.append(
             {
                 "workspace_id": person.workspace_id,
                 "executive_id": person.id,
@@ -155,8 +159,7 @@ async def _plan_one(
                 "status": slot.status,
                 "created_at": utcnow(),
                 "updated_at": utcnow(),
-            },
-            ["workspace_id", "executive_id", "iso_week", "customer_id"],
+            }
         )
     added = {s.customer_id for s in plan.add}
     if added:

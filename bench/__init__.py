@@ -1,0 +1,1 @@
+"""KYC benchmarks: `make bench` (python -m bench). Figures and a JSON report, not tests."""
