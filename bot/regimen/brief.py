@@ -117,8 +117,10 @@ def suggested_opener(
     month = None
     if last_call is not None:
         month = _month(_local_day(last_call.occurred_at, zone(executive.timezone)), today)
-    if reactive:
-        phrase = _REACTIVE_PHRASES.get(reactive[0].channel, "you were in touch with our team")
+    # Only a problem gets "put it right"; an order or an email is not something to apologise for.
+    problem = next((r for r in reactive if r.channel in _REACTIVE_PHRASES), None)
+    if problem is not None:
+        phrase = _REACTIVE_PHRASES[problem.channel]
         when = f"since we last spoke in {month}, " if month and _spoke(last_call) else ""
         closing = f"I know that {when}{phrase}, and I want to make sure we put it right — {ask}"
     elif month and _spoke(last_call):

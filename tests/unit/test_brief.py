@@ -179,6 +179,14 @@ def test_the_opener_mentions_the_last_call_and_an_open_complaint() -> None:
     assert b.opener.count(". ") + b.opener.count("? ") <= 2  # three sentences at most
 
 
+def test_an_order_or_an_email_is_not_apologised_for() -> None:
+    last = contact(170, outcome=Outcome.REACHED)
+    order = contact(20, ContactKind.REACTIVE, channel=Channel.ORDER)
+    b = brief(contacts=[last, order])
+    assert "put it right" not in b.opener
+    assert "since we last spoke in June" in b.opener
+
+
 def test_the_opener_does_not_claim_a_conversation_after_a_voicemail() -> None:
     b = brief(contacts=[contact(400, outcome=Outcome.VOICEMAIL)])
     assert "tried to reach you in October 2025" in b.opener
