@@ -135,32 +135,14 @@ def build_scheduler(deps: Deps, client: AsyncWebClient) -> AsyncIOScheduler:
     )
     # First ticks at start-up: a nudge due while the bot was down goes out now (catch-up).
     start = datetime.now(UTC)
-    scheduler.add_job(
-        morning_tick,
-        IntervalTrigger(minutes=1),
-        args=[deps, client],
-        id="morning",
-        next_run_time=start,
-    )
-    scheduler.add_job(
-        reminders_tick,
-        IntervalTrigger(minutes=15),
-        args=[deps],
-        id="reminders",
-        next_run_time=start,
-    )
-    scheduler.add_job(
-        planning_tick,
-        IntervalTrigger(minutes=30),
-        args=[deps],
-        id="planning",
-        next_run_time=start,
-    )
-    scheduler.add_job(
-        digest_tick,
-        IntervalTrigger(minutes=15),
-        args=[deps],
-        id="digest",
-        next_run_time=start,
-    )
+    jobs = [
+        (morning_tick, 1, [deps, client]),
+        (reminders_tick, 15, [deps]),
+        (planning_tick, 30, [deps]),
+        (digest_tick, 15, [deps]),
+    ]
+    for job, minutes, args in jobs:
+        scheduler.add_job(
+            job, IntervalTrigger(minutes=minutes), args=args, id=job.__name__, next_run_time=start
+        )
     return scheduler

@@ -16,6 +16,11 @@ if TYPE_CHECKING:
 Counts = tuple[int, int, int]
 
 
+def person_key(ref: str) -> str:
+    """A person reference as the roster lookups key it: emails lower-cased, Slack ids as given."""
+    return ref.lower() if "@" in ref else ref
+
+
 def _set(obj: Base, values: dict[str, Any], mapping: dict[str, str]) -> bool:
     """Copy the present columns onto the row; True when anything changed."""
     changed = False
@@ -124,13 +129,9 @@ async def _people(session: AsyncSession, ws: str, rows: Rows) -> Counts:
                 in_file[key] = row
     for row in rows.rows:  # managers may be defined anywhere in the file, or already stored
         ref = row.values.get("manager")
-        if (
-            ref
-            and (ref.lower() if "@" in ref else ref) not in in_file
-            and (ref.lower() if "@" in ref else ref) not in people
-        ):
+        if ref and person_key(ref) not in in_file and person_key(ref) not in people:
             rows.error(row.line, "manager", f"unknown manager '{ref}' (not in this file or people)")
-        elif ref and in_file.get(ref.lower() if "@" in ref else ref) is row:
+        elif ref and in_file.get(person_key(ref)) is row:
             rows.error(row.line, "manager", "someone cannot be their own manager")
     if rows.errors:
         return 0, 0, 0
@@ -177,7 +178,7 @@ async def _people(session: AsyncSession, ws: str, rows: Rows) -> Counts:
             continue
         manager = None
         if ref:
-            key = ref.lower() if "@" in ref else ref
+            key = person_key(ref)
             manager = saved[in_file[key].line] if key in in_file else people[key]
         new_id = manager.id if manager else None
         if person.manager_id != new_id:
@@ -208,7 +209,7 @@ async def _customers(session: AsyncSession, ws: str, rows: Rows) -> Counts:
         v = row.values
         ref = v.get("executive")
         if ref:
-            person = people.get(ref.lower() if "@" in ref else ref)
+            person = people.get(person_key(ref))
             if person is None:
                 rows.error(
                     row.line,
@@ -277,7 +278,7 @@ async def _contacts(session: AsyncSession, ws: str, rows: Rows) -> Counts:
                 row.line, "customer", f"unknown customer '{v['customer']}' (import customers first)"
             )
         ref = v.get("executive")
-        if ref and (ref.lower() if "@" in ref else ref) not in people:
+        if ref and person_key(ref) not in people:
             rows.error(row.line, "executive", f"unknown executive '{ref}' (not in people)")
     if rows.errors:
         return 0, 0, 0
@@ -304,9 +305,7 @@ async def _contacts(session: AsyncSession, ws: str, rows: Rows) -> Counts:
         if v.get("kind") is None:
             v["kind"] = ContactKind.REACTIVE
         ref = v.get("executive")
-        v["executive_id"] = (
-            people[ref.lower() if "@" in ref else ref].id if ref else customer.executive_id
-        )
+        v["executive_id"] = people[person_key(ref)].id if ref else customer.executive_id
         found = existing.get(v["external_ref"])
         if found is not None and found.external_ref is None:
             del v["external_ref"]  # a Slack-logged call back from an export keeps its identity
