@@ -68,12 +68,14 @@ async def coverage(
     session: AsyncSession, ws: str, ids: Sequence[int], since: datetime
 ) -> dict[int, tuple[int, int, str | None, datetime | None]]:
     """(customers, reached proactively since `since`, longest without, its last call)."""
+    theirs = select(Customer.id).where(Customer.workspace_id == ws, Customer.executive_id.in_(ids))
     last = (
         select(Contact.customer_id, func.max(Contact.occurred_at).label("last_pro"))
         .where(
             Contact.workspace_id == ws,
             Contact.kind == ContactKind.PROACTIVE,
             Contact.outcome.in_(REACHED),
+            Contact.customer_id.in_(theirs),  # only these executives' customers, not the table
         )
         .group_by(Contact.customer_id)
         .subquery()
