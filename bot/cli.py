@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -343,6 +343,9 @@ def outbox_retry(workspace: WorkspaceOpt = None) -> None:
 
 @app.command("report")
 def report(
+    week: Annotated[
+        str | None, typer.Option(help="the week to report on, e.g. 2026-W47 (default: this one)")
+    ] = None,
     team: Annotated[str | None, typer.Option(help="only this team's executives")] = None,
     html_file: Annotated[
         Path | None, typer.Option("--html", help="also write a self-contained HTML page")
@@ -354,12 +357,22 @@ def report(
     from bot.services.report import build_report
 
     settings = settings_or_exit()
+    at = datetime.now(UTC)
+    if week is not None:
+        from bot.regimen.calendar import week_monday
+
+        try:
+            # as it stood at the end of that week (Sunday 23:59 UTC)
+            end = week_monday(week) + timedelta(days=6)
+        except ValueError as exc:
+            raise fail(f"--week: {exc}", 2) from None
+        at = min(at, datetime.combine(end, time(23, 59), UTC))
 
     async def run() -> None:
         db = await _open_db(settings)
         try:
             data = await build_report(
-                db, settings, workspace or settings.kyc_workspace, now=datetime.now(UTC), team=team
+                db, settings, workspace or settings.kyc_workspace, now=at, team=team
             )
         except ValueError as exc:
             raise fail(str(exc), 2) from None

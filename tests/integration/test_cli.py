@@ -78,3 +78,13 @@ def test_outbox_and_db_upgrade_on_an_empty_database() -> None:
     assert kyc("db", "upgrade")[0] == 0
     code, out = kyc("outbox")
     assert code == 0 and "Nothing waiting" in out
+
+
+def test_report_for_a_past_week_and_as_an_html_page(tmp_path: Path) -> None:
+    for kind in ("teams", "people", "customers", "contacts"):
+        assert kyc("import", kind, str(EXAMPLES / f"{kind}.csv"))[0] == 0
+    code, out = kyc("report", "--week", "2026-W46", "--html", str(tmp_path / "r.html"))
+    assert code == 0 and "(2026-W46)" in out and "Dana Whitfield" in out
+    page = (tmp_path / "r.html").read_text()
+    assert "data:image/png;base64," in page and "Priya Raman" in page
+    assert kyc("report", "--team", "Nope")[0] == 2
