@@ -34,7 +34,11 @@ def required_params(method: str) -> set[str] | None:
 
 
 def spec_problems(calls: list[Any]) -> list[str]:
-    """For each recorded call: the method exists in the spec and has the params it requires."""
+    """For each recorded call: the method exists in the spec and has the params it requires.
+
+    Without the spec file (a clone without ../shared) there is nothing to check against."""
+    if load_spec() is None:
+        return []
     problems = []
     for call in calls:
         if call.method in NEWER_THAN_SPEC:
