@@ -14,6 +14,7 @@ from slack_bolt.async_app import AsyncApp
 from sqlalchemy import text
 
 from bot.app import Deps, build_app, web_client
+from bot.services.charts import chart_png
 from bot.settings import Settings
 from scheduler.jobs import build_scheduler, sender_loop
 from scheduler.sender import Sender, sender_client
@@ -36,9 +37,30 @@ def http_app(app: AsyncApp, deps: Deps) -> web.Application:
             return web.json_response({"ok": False, "database": str(exc)}, status=503)
         return web.json_response({"ok": True})
 
+    async def chart(request: web.Request) -> web.Response:
+        m = request.match_info
+        try:
+            png = await chart_png(
+                deps.db,
+                deps.settings,
+                m["ws"],
+                int(m["person"]),
+                m["week"],
+                m["sig"],
+                now=deps.now(),
+            )
+        except ValueError:
+            png = None
+        if png is None:
+            return web.Response(status=404, text="no such chart")
+        return web.Response(
+            body=png, content_type="image/png", headers={"Cache-Control": "private, max-age=3600"}
+        )
+
     web_app = web.Application()
     web_app.router.add_post("/slack/events", events)
     web_app.router.add_get("/healthz", healthz)
+    web_app.router.add_get(r"/charts/{ws}/{person:\d+}/{week}/{sig}.png", chart)
     return web_app
 
 

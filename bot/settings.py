@@ -41,6 +41,7 @@ class Settings(BaseSettings):
     kyc_digest_channel: str | None = None  # weekly leadership digest; off when unset
     kyc_digest_day: Annotated[tuple[int, ...], NoDecode] = (0,)  # Monday
     kyc_digest_time: time = time(9, 0)  # in KYC_DEFAULT_TIMEZONE
+    kyc_public_url: str | None = None  # https://kyc.example.com: App Home shows chart images
     kyc_claim_seconds: int = Field(default=120, ge=1)  # a dead worker's claim is taken over after
     kyc_sender_concurrency: int = Field(default=8, ge=1, le=64)
 

@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.regimen.metrics import weekly_trend
 from bot.regimen.types import ItemStatus
 from bot.services import outbox
 from bot.services.calls import card
+from bot.services.charts import chart_url
 from bot.services.identity import is_admin, is_executive
-from bot.services.report import trend_weeks
+from bot.services.report import trend
 from bot.services.stats import figures
 from bot.services.week import week_views
 from bot.settings import Settings
 from bot.views.data import HomeData
-from storage import stats
 from storage.models import ActionItem, Customer, Person
 
 
@@ -56,14 +55,12 @@ async def home_data(
         return data
     (week,) = await week_views(session, settings, person.workspace_id, [person], now)
     (numbers,) = await figures(session, settings, person.workspace_id, [person], now=now)
-    weeks = trend_weeks(now)
-    days = await stats.daily_contacts(
-        session, person.workspace_id, [person.id], now - timedelta(weeks=12)
-    )
+    points, _completion = await trend(session, person.workspace_id, [person.id], now)
     return replace(
         data,
         figures=numbers,
-        trend=tuple(weekly_trend([(d, k.value, n) for _e, d, k, n in days], weeks)),
+        trend=points,
+        chart_url=chart_url(settings, person, week.iso_week),
         iso_week=week.iso_week,
         quota=week.quota,
         week=tuple((i.customer_id, i.name, i.status.value) for i in week.items),

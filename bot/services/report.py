@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.regimen.calendar import iso_week_of
 from bot.regimen.metrics import (
@@ -57,10 +58,28 @@ def trend_weeks(now: datetime, count: int = 12) -> list[str]:
     return [iso_week_of((now - timedelta(weeks=n)).date()) for n in range(count - 1, -1, -1)]
 
 
+async def trend(
+    session: AsyncSession, ws: str, ids: Sequence[int], now: datetime
+) -> tuple[tuple[WeekPoint, ...], tuple[float | None, ...]]:
+    """Proactive and reactive contacts per week over 12 weeks, and each week's completion
+    (done ÷ batch, summed over the executives): the chart's two series."""
+    weeks = trend_weeks(now)
+    days = await stats.daily_contacts(session, ws, ids, now - timedelta(weeks=12))
+    batches = await stats.weekly_batches(session, ws, ids, weeks[0])
+    done = dict.fromkeys(weeks, 0)
+    target = dict.fromkeys(weeks, 0)
+    for rows in batches.values():
+        for w, d, t in rows:
+            if w in done:
+                done[w] += d
+                target[w] += t
+    points = tuple(weekly_trend([(d, k.value, n) for _e, d, k, n in days], weeks))
+    return points, tuple(share(done[w], target[w]) for w in weeks)
+
+
 async def build_report(
     db: Database, settings: Settings, ws: str, *, now: datetime, team: str | None = None
 ) -> Report:
-    weeks = trend_weeks(now)
     async with db.unit_of_work() as session:
         execs = await queries.executives(session, ws)
         if team:
@@ -72,23 +91,15 @@ async def build_report(
             execs = [p for p in execs if p.team_id == team_row.id]
         ids = [p.id for p in execs]
         figs = await figures(session, settings, ws, execs, now=now)
-        days = await stats.daily_contacts(session, ws, ids, now - timedelta(weeks=12))
-        batches = await stats.weekly_batches(session, ws, ids, weeks[0])
+        points, completion = await trend(session, ws, ids, now)
         texts = await stats.recent_texts(session, ws, now - timedelta(days=7))
         stories = await _stories(session, ws, ids, now - timedelta(days=7))
         kudos_given = await _kudos_count(session, ws, ids, now - timedelta(days=7))
-    done = {w: 0 for w in weeks}
-    target = {w: 0 for w in weeks}
-    for rows in batches.values():
-        for w, d, t in rows:
-            if w in done:
-                done[w] += d
-                target[w] += t
     return Report(
         iso_week=iso_week_of(now.date()),
         executives=tuple(figs),
-        trend=tuple(weekly_trend([(d, k.value, n) for _e, d, k, n in days], weeks)),
-        completion=tuple(share(done[w], target[w]) for w in weeks),
+        trend=points,
+        completion=completion,
         criticism_terms=tuple(recurring_terms([c for c, _a in texts])),
         stressed_terms=tuple(recurring_terms([a for _c, a in texts])),
         stories=stories,

@@ -120,4 +120,5 @@ class HomeData:
     failed_messages: tuple[str, ...] = ()  # admins: parked outbox messages
     figures: ExecutiveFigures | None = None
     trend: tuple[WeekPoint, ...] = ()
+    chart_url: str | None = None  # the 12-week chart, when the bot has a public URL
     extra: dict[str, str] = field(default_factory=dict)

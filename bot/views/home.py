@@ -11,6 +11,7 @@ from bot.views.limits import ensure_view
 from bot.views.stats import figure_blocks
 from bot.views.text import clip, day, escape
 
+CHART_ALT = "Your proactive and reactive customer contacts and weekly completion, last 12 weeks"
 STATUS = {"planned": "⏳", "attempted": "📞", "done": "✅"}
 
 
@@ -19,6 +20,14 @@ def build_home(data: HomeData) -> dict[str, Any]:
     if data.is_executive:
         if data.figures is not None:
             blocks += figure_blocks(data.figures, data.trend, with_week=False)
+        if data.chart_url:
+            blocks.append(
+                {
+                    "type": "image",
+                    "image_url": data.chart_url,
+                    "alt_text": CHART_ALT,
+                }
+            )
         if data.paused_until:
             blocks.append(
                 context(

@@ -247,3 +247,26 @@ async def test_stats_are_mine_and_only_admins_or_managers_see_someone_elses(worl
     assert allowed["text"].startswith("Dana Whitfield's numbers")
     member = (await env.requests.slash_command("U0MO", "stats")).json()
     assert "only executives" in member["text"]
+
+
+async def test_with_a_public_url_app_home_shows_a_signed_chart_the_bot_serves(
+    world: World,
+) -> None:
+    import aiohttp
+
+    env = world.env
+    base = env.app_url.rsplit("/slack/events", 1)[0]
+    env.settings.kyc_public_url = base
+    await _plan(world)
+    await env.requests.event({"type": "app_home_opened", "user": "U0DANA", "tab": "home"})
+    view = env.slack.calls_to("views.publish")[-1].params["view"]
+    (image,) = [b for b in view["blocks"] if b["type"] == "image"]
+    url = image["image_url"]
+    assert url.startswith(f"{base}/charts/T_TEST/{world.dana.id}/2026-W48/")
+    async with aiohttp.ClientSession() as http:
+        async with http.get(url) as resp:
+            assert resp.status == 200 and resp.content_type == "image/png"
+            assert (await resp.read()).startswith(b"\x89PNG")
+        forged = url.replace(f"/{world.dana.id}/", f"/{world.raj.id}/")
+        async with http.get(forged) as resp:
+            assert resp.status == 404  # another executive's chart needs its own signature
