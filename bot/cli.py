@@ -412,6 +412,11 @@ def report(
                 str(f.kudos_given),
             )
         console.print(table)
+        moods = "  ".join(
+            f"{m.month}: 😟{m.mix.unhappy} 🙂{m.mix.satisfied} 🤩{m.mix.promoter}"
+            for m in data.sentiment_by_month
+        )
+        console.print(f"Sentiment by month: {moods}")
         terms = ", ".join(f"{t} ({n})" for t, n in data.criticism_terms) or "nothing recurring"
         console.print(f"What customers criticised this week: {terms}")
         if html_file is not None:

@@ -256,3 +256,25 @@ async def recent_texts(
         .limit(limit)
     )
     return [(c, a) for c, a in rows]
+
+
+async def daily_sentiments(
+    session: AsyncSession, ws: str, ids: Sequence[int], since: datetime
+) -> list[tuple[date, Sentiment, int]]:
+    """Contacts with a sentiment per UTC day and sentiment (a few hundred rows for half a year)."""
+    day = func.date(Contact.occurred_at).label("day")
+    rows = await session.execute(
+        select(day, Contact.sentiment, func.count())
+        .where(
+            Contact.workspace_id == ws,
+            Contact.executive_id.in_(ids),
+            Contact.occurred_at >= since,
+            Contact.sentiment.is_not(None),
+        )
+        .group_by(day, Contact.sentiment)
+    )
+    return [
+        (d if isinstance(d, date) else date.fromisoformat(str(d)), s, int(n))
+        for d, s, n in rows
+        if s is not None
+    ]

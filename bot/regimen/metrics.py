@@ -154,3 +154,31 @@ def recurring_terms(texts: Sequence[str | None], top: int = 8) -> list[tuple[str
             counts[word] = counts.get(word, 0) + 1
     ranked = sorted(((w, n) for w, n in counts.items() if n > 1), key=lambda x: (-x[1], x[0]))
     return ranked[:top]
+
+
+@dataclass(frozen=True)
+class MonthMix:
+    month: str  # "2026-11"
+    mix: SentimentMix
+
+
+def monthly_sentiment(
+    days: Sequence[tuple[date, str, int]], months: Sequence[str]
+) -> list[MonthMix]:
+    """(day, sentiment, count) rows folded into calendar months, oldest first."""
+    totals = {m: [0, 0, 0] for m in months}
+    index = {"unhappy": 0, "satisfied": 1, "promoter": 2}
+    for day, sentiment, count in days:
+        key = f"{day.year}-{day.month:02d}"
+        if key in totals and sentiment in index:
+            totals[key][index[sentiment]] += count
+    return [MonthMix(m, SentimentMix(*t)) for m, t in totals.items()]
+
+
+def last_months(today: date, count: int = 6) -> list[str]:
+    months = []
+    year, month = today.year, today.month
+    for _ in range(count):
+        months.append(f"{year}-{month:02d}")
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return months[::-1]

@@ -12,7 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.regimen.calendar import iso_week_of
 from bot.regimen.metrics import (
     ExecutiveFigures,
+    MonthMix,
     WeekPoint,
+    last_months,
+    monthly_sentiment,
     recurring_terms,
     share,
     weekly_trend,
@@ -35,6 +38,7 @@ class Report:
     stories: tuple[tuple[str, str], ...]  # (customer, executive) new success-story candidates
     kudos_given: int
     team: str | None = None
+    sentiment_by_month: tuple[MonthMix, ...] = ()
 
     @property
     def proactive(self) -> int:
@@ -92,6 +96,8 @@ async def build_report(
         ids = [p.id for p in execs]
         figs = await figures(session, settings, ws, execs, now=now)
         points, completion = await trend(session, ws, ids, now)
+        months = last_months(now.date())
+        moods = await stats.daily_sentiments(session, ws, ids, now - timedelta(days=190))
         texts = await stats.recent_texts(session, ws, now - timedelta(days=7))
         stories = await _stories(session, ws, ids, now - timedelta(days=7))
         kudos_given = await _kudos_count(session, ws, ids, now - timedelta(days=7))
@@ -100,6 +106,7 @@ async def build_report(
         executives=tuple(figs),
         trend=points,
         completion=completion,
+        sentiment_by_month=tuple(monthly_sentiment([(d, m.value, n) for d, m, n in moods], months)),
         criticism_terms=tuple(recurring_terms([c for c, _a in texts])),
         stressed_terms=tuple(recurring_terms([a for _c, a in texts])),
         stories=stories,

@@ -85,6 +85,11 @@ def build_html(report: Report, chart_png: bytes) -> str:
     terms = ", ".join(f"{e(t)} ({n})" for t, n in report.criticism_terms) or "—"
     stressed = ", ".join(f"{e(t)} ({n})" for t, n in report.stressed_terms) or "—"
     image = base64.b64encode(chart_png).decode()
+    months = "\n".join(
+        f"<tr><td>{m.month}</td><td>{m.mix.unhappy}</td><td>{m.mix.satisfied}</td>"
+        f"<td>{m.mix.promoter}</td></tr>"
+        for m in report.sentiment_by_month
+    )
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>KYC report {e(report.iso_week)}</title>
 <style>body{{font-family:system-ui,sans-serif;margin:2rem;color:#222}}
@@ -100,6 +105,10 @@ No customer contact in 30 days: {e(", ".join(report.silent)) or "nobody"}.</p>
 <th>Coverage (90 d)</th><th>Longest without a call</th><th>😟/🙂/🤩</th><th>NPS</th>
 <th>Open items</th><th>Overdue</th><th>Kudos given</th></tr>
 {rows}
+</table>
+<h2>Sentiment by month</h2>
+<table><tr><th>Month</th><th>😟 Unhappy</th><th>🙂 Satisfied</th><th>🤩 Promoter</th></tr>
+{months}
 </table>
 <h2>What customers said this week</h2>
 <p><b>Criticism:</b> {terms}</p><p><b>Stressed areas:</b> {stressed}</p>

@@ -57,3 +57,24 @@ def test_median() -> None:
     assert median([3.0, 1.0, 2.0]) == 2.0
     assert median([4.0, 1.0, 2.0, 3.0]) == 2.5
     assert median([]) is None
+
+
+def test_sentiment_folds_into_calendar_months_across_a_year_end() -> None:
+    from datetime import date
+
+    from bot.regimen.metrics import last_months, monthly_sentiment
+
+    months = last_months(date(2027, 1, 15), 3)
+    assert months == ["2026-11", "2026-12", "2027-01"]
+    rows = [
+        (date(2026, 12, 31), "unhappy", 2),
+        (date(2027, 1, 1), "promoter", 1),
+        (date(2026, 11, 3), "satisfied", 4),
+        (date(2026, 10, 30), "unhappy", 9),
+    ]
+    mixes = monthly_sentiment(rows, months)
+    assert [(m.month, m.mix.unhappy, m.mix.satisfied, m.mix.promoter) for m in mixes] == [
+        ("2026-11", 0, 4, 0),
+        ("2026-12", 2, 0, 0),
+        ("2027-01", 0, 0, 1),
+    ]
