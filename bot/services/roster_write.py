@@ -21,6 +21,13 @@ def person_key(ref: str) -> str:
     return ref.lower() if "@" in ref else ref
 
 
+def direct_columns(kind: str, *references: str) -> dict[str, str]:
+    """The file's columns stored under the same name (references are resolved separately)."""
+    from bot.services.roster_import import SPEC
+
+    return {column: column for column in SPEC[kind] if column not in references}
+
+
 def _set(obj: Base, values: dict[str, Any], mapping: dict[str, str]) -> bool:
     """Copy the present columns onto the row; True when anything changed."""
     changed = False
@@ -87,7 +94,7 @@ async def _teams(session: AsyncSession, ws: str, rows: Rows, teams: dict[str, Te
     if rows.errors:
         return 0, 0, 0
     counts = [0, 0, 0]
-    mapping = {"name": "name", "channel_id": "channel_id", "channel_name": "channel_name"}
+    mapping = direct_columns("teams")
     for row in rows.rows:
         name = row.values.get("name")
         if name is None:
@@ -137,22 +144,7 @@ async def _people(session: AsyncSession, ws: str, rows: Rows) -> Counts:
         return 0, 0, 0
 
     counts = [0, 0, 0]
-    mapping = {
-        c: c
-        for c in (
-            "email",
-            "slack_user_id",
-            "name",
-            "title",
-            "phone",
-            "role",
-            "timezone",
-            "workdays",
-            "nudge_time",
-            "weekly_quota",
-            "paused_until",
-        )
-    }
+    mapping = direct_columns("people", "team", "manager")
     saved: dict[int, Person] = {}
     for row in rows.rows:
         v = dict(row.values)
@@ -228,23 +220,7 @@ async def _customers(session: AsyncSession, ws: str, rows: Rows) -> Counts:
     if rows.errors:
         return 0, 0, 0
     counts = [0, 0, 0]
-    mapping = {
-        c: c
-        for c in (
-            "external_id",
-            "name",
-            "customer_since",
-            "tier",
-            "contact_name",
-            "contact_title",
-            "contact_email",
-            "contact_phone",
-            "website",
-            "linkedin",
-            "notes",
-            "active",
-        )
-    }
+    mapping = direct_columns("customers", "team", "executive")
     for row in rows.rows:
         v = dict(row.values)
         if "active" in v and v["active"] is None:
@@ -283,19 +259,7 @@ async def _contacts(session: AsyncSession, ws: str, rows: Rows) -> Counts:
     if rows.errors:
         return 0, 0, 0
     counts = [0, 0, 0]
-    mapping = {
-        c: c
-        for c in (
-            "external_ref",
-            "occurred_at",
-            "channel",
-            "kind",
-            "outcome",
-            "sentiment",
-            "score",
-            "summary",
-        )
-    }
+    mapping = direct_columns("contacts", "customer", "executive")
     for row in rows.rows:
         v = dict(row.values)
         customer = customers[v["customer"]]
