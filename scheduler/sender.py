@@ -113,6 +113,10 @@ class Sender:
             lanes.setdefault(lane, []).append(msg_id)
         sem = asyncio.Semaphore(self.concurrency)
         finished = 0
+        # What Slack accepted is recorded in one commit per round, not one per message. A crash
+        # before that commit leaves claims that the next owner checks against Slack (metadata)
+        # before posting again, so batching costs no double post.
+        delivered: list[tuple[int, dict[str, Any]]] = []
 
         async def run_lane(ids: list[int]) -> None:
             nonlocal finished
@@ -121,14 +125,17 @@ class Sender:
                     if self.stopping:  # SIGTERM: finish what is in flight, hand back the rest
                         await self._release_rest(ids[ids.index(msg_id) :])
                         return
-                    ok = await self._deliver(msg_id)
+                    ok = await self._deliver(msg_id, delivered)
                     if ok:
                         finished += 1
                     else:
                         await self._release_rest(ids[ids.index(msg_id) + 1 :])
                         return
 
-        await asyncio.gather(*(run_lane(ids) for ids in lanes.values()))
+        try:
+            await asyncio.gather(*(run_lane(ids) for ids in lanes.values()))
+        finally:
+            await self._mark_sent(delivered)
         return finished
 
     async def _claim(self, now: datetime) -> list[tuple[int, str]]:
@@ -198,7 +205,7 @@ class Sender:
                     .values(claimed_by=None, claimed_until=None)
                 )
 
-    async def _deliver(self, msg_id: int) -> bool:
+    async def _deliver(self, msg_id: int, delivered: list[tuple[int, dict[str, Any]]]) -> bool:
         async with self.db.unit_of_work() as session:
             msg = await session.get(OutboxMessage, msg_id)
             if msg is None or msg.status != OutboxStatus.PENDING:
@@ -225,7 +232,7 @@ class Sender:
             return await self._retry_later(msg_id, f"{prefix}: {error} (HTTP {status})")
         except Exception as exc:  # timeouts and connection errors: did Slack act? check next time
             return await self._retry_later(msg_id, f"ambiguous: {type(exc).__name__}: {exc}")
-        await self._mark_sent(msg_id, data)
+        delivered.append((msg_id, data))
         return True
 
     @staticmethod
@@ -301,27 +308,28 @@ class Sender:
         except SlackApiError:
             return False
 
-    async def _mark_sent(self, msg_id: int, data: dict[str, Any]) -> None:
+    async def _mark_sent(self, delivered: list[tuple[int, dict[str, Any]]]) -> None:
+        if not delivered:
+            return
         async with self.db.unit_of_work() as session:
-            msg = await session.get(OutboxMessage, msg_id)
-            if msg is None:
-                return
-            msg.status = OutboxStatus.SENT
-            msg.sent_at = self.clock()
-            msg.attempts += 1
-            msg.claimed_by = None
-            msg.claimed_until = None
-            msg.result_channel = data.get("channel") or msg.payload.get("channel")
-            msg.result_ts = data.get("ts") or msg.payload.get("ts")
-            if msg.ref_kind == "item" and msg.ref_id:
-                item = await session.get(ActionItem, msg.ref_id)
-                if item is not None:
-                    item.channel_id = msg.result_channel
-                    item.message_ts = msg.result_ts
+            for msg_id, data in delivered:
+                msg = await session.get(OutboxMessage, msg_id)
+                if msg is None:
+                    continue
+                msg.status = OutboxStatus.SENT
+                msg.sent_at = self.clock()
+                msg.attempts += 1
+                msg.claimed_by = None
+                msg.claimed_until = None
+                msg.result_channel = data.get("channel") or msg.payload.get("channel")
+                msg.result_ts = data.get("ts") or msg.payload.get("ts")
+                if msg.ref_kind == "item" and msg.ref_id:
+                    item = await session.get(ActionItem, msg.ref_id)
+                    if item is not None:
+                        item.channel_id = msg.result_channel
+                        item.message_ts = msg.result_ts
 
-    async def _retry_later(
-        self, msg_id: int, error: str, delay_attempts: int | None = None
-    ) -> bool:
+    async def _retry_later(self, msg_id: int, error: str) -> bool:
         async with self.db.unit_of_work() as session:
             msg = await session.get(OutboxMessage, msg_id)
             if msg is None:
