@@ -208,6 +208,7 @@ async def bench_morning(db_url: str, sizes: dict[str, Any]) -> dict[str, Any]:
         sender = Sender(db, sender_client(BOT_TOKEN, slack.base_url), concurrency=concurrency)
         cpu1, t1 = time.process_time(), time.perf_counter()
         sent = await sender.drain()
+        await sender.close()
         send_cpu, send_s = time.process_time() - cpu1, time.perf_counter() - t1
     await db.dispose()
     queued = sum(1 for r in results if r.outcome == "nudge queued")

@@ -260,7 +260,11 @@ def run_morning_cmd(
                 client = sender_client(
                     settings.slack_bot_token.get_secret_value(), settings.slack_api_url
                 )
-                sent = await Sender(db, client).drain()
+                sender = Sender(db, client)
+                try:
+                    sent = await sender.drain()
+                finally:
+                    await sender.close()
         finally:
             await db.dispose()
         table = Table(title=f"Morning at {now.isoformat()}")

@@ -145,6 +145,7 @@ class Runtime:
             await self._socket.close_async()
         if self._runner is not None:
             await self._runner.cleanup()
+        await self.sender.close()
         await self.db.dispose()
         log.info("stopped")
 

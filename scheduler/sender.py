@@ -18,6 +18,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
@@ -91,6 +92,21 @@ class Sender:
         self.stopping = False
         self.clock = clock
         self.retry_base = retry_base
+        self._session: aiohttp.ClientSession | None = None
+
+    async def close(self) -> None:
+        """Close the connection pool the sender keeps open to Slack."""
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+            self.client.session = None
+
+    def _pool(self) -> None:
+        # slack-sdk opens a new HTTP session (a new TCP/TLS connection) for every call unless
+        # given one; the sender makes thousands, so it keeps one pool while it runs.
+        if self._session is None and self.client.session is None:
+            self._session = aiohttp.ClientSession()
+            self.client.session = self._session
 
     async def drain(self, *, now: datetime | None = None, max_rounds: int = 1000) -> int:
         """Deliver until nothing is ready (used by `kyc run`, the demo and the tests)."""
@@ -107,6 +123,7 @@ class Sender:
         claimed = await self._claim(now or self.clock())
         if not claimed:
             return 0
+        self._pool()
         # Threads in order: messages that share a parent go one after another in id order.
         lanes: dict[str, list[int]] = {}
         for msg_id, lane in claimed:

@@ -108,5 +108,6 @@ class LocalSlack:
     async def stop(self) -> None:
         if self._runner is not None:
             await self._runner.cleanup()
+        await self.sender.close()
         await self.db.dispose()
         await self.slack.stop()

@@ -67,7 +67,11 @@ async def test_a_faulty_slack_still_gets_every_message_exactly_once_in_thread_or
             concurrency=8,
         )
         for _ in range(200):
-            await sender.drain()
+            try:
+                await sender.drain()
+            except BaseException:
+                await sender.close()
+                raise
             async with env.db.unit_of_work() as s:
                 pending = list(
                     await s.scalars(
@@ -77,6 +81,7 @@ async def test_a_faulty_slack_still_gets_every_message_exactly_once_in_thread_or
             if not pending:
                 break
             clock.set(clock() + timedelta(seconds=30))  # let backed-off retries come due
+        await sender.close()
         assert pending == []
 
         async with env.db.unit_of_work() as s:
