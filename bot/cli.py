@@ -458,9 +458,13 @@ def export(
     except ValueError:
         raise fail(f"--since: bad date {since!r} (use YYYY-MM-DD)", 2) from None
 
+    # A file is written beside the target and renamed when complete: a failed export never
+    # leaves half a file where a good one was.
+    partial = output.with_name(output.name + ".partial") if output else None
+
     async def run() -> int:
         db = await _open_db(settings)
-        out = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
+        out = partial.open("w", encoding="utf-8", newline="") if partial else sys.stdout
         try:
             rows = export_rows(
                 db,
@@ -473,12 +477,18 @@ def export(
         except ValueError as exc:
             raise fail(str(exc), 2) from None
         finally:
-            if output:
+            if partial:
                 out.close()
             await db.dispose()
 
-    count = asyncio.run(run())
-    if output:
+    try:
+        count = asyncio.run(run())
+    except BaseException:
+        if partial:
+            partial.unlink(missing_ok=True)
+        raise
+    if output and partial:
+        partial.replace(output)
         console.print(f"{count} row(s) written to {output}")
 
 

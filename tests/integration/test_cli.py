@@ -89,3 +89,18 @@ def test_report_for_a_past_week_and_as_an_html_page(tmp_path: Path) -> None:
     assert "data:image/png;base64," in page and "Priya Raman" in page
     assert "Sentiment by month" in page and "2026-10" in page
     assert kyc("report", "--team", "Nope")[0] == 2
+
+
+def test_export_writes_the_file_whole_or_not_at_all(tmp_path: Path) -> None:
+    for kind in ("teams", "people", "customers", "contacts"):
+        assert kyc("import", kind, str(EXAMPLES / f"{kind}.csv"))[0] == 0
+    target = tmp_path / "contacts.csv"
+    code, out = kyc("export", "contacts", "--output", str(target))
+    assert code == 0 and "30 row(s) written" in out
+    assert len(target.read_text().splitlines()) == 31
+    code, out = kyc(
+        "export", "contacts", "--executive", "nobody@x.example", "--output", str(target)
+    )
+    assert code == 2 and "nobody@x.example" in out
+    assert len(target.read_text().splitlines()) == 31  # the good file is untouched
+    assert not (tmp_path / "contacts.csv.partial").exists()
