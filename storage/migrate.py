@@ -42,13 +42,3 @@ def downgrade(url: str, revision: str = "base") -> None:
 
 async def upgrade_async(url: str, revision: str = "head") -> None:
     await asyncio.to_thread(command.upgrade, alembic_config(url), revision)
-
-
-async def downgrade_async(url: str, revision: str = "base") -> None:
-    await asyncio.to_thread(command.downgrade, alembic_config(url), revision)
-
-
-def current_head() -> str | None:
-    from alembic.script import ScriptDirectory
-
-    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()

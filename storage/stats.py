@@ -195,23 +195,17 @@ async def items(
 async def kudos(
     session: AsyncSession, ws: str, ids: Sequence[int], since: datetime
 ) -> dict[int, tuple[int, int]]:
-    given = dict(
-        (e, n)
-        for e, n in await session.execute(
-            select(Kudos.from_id, func.count())
-            .where(Kudos.workspace_id == ws, Kudos.from_id.in_(ids), Kudos.created_at >= since)
-            .group_by(Kudos.from_id)
+    """(given, received) per person since `since`."""
+    counts: list[dict[int, int]] = []
+    for side in (Kudos.from_id, Kudos.to_id):
+        rows = await session.execute(
+            select(side, func.count())
+            .where(Kudos.workspace_id == ws, side.in_(ids), Kudos.created_at >= since)
+            .group_by(side)
         )
-    )
-    received = dict(
-        (e, n)
-        for e, n in await session.execute(
-            select(Kudos.to_id, func.count())
-            .where(Kudos.workspace_id == ws, Kudos.to_id.in_(ids), Kudos.created_at >= since)
-            .group_by(Kudos.to_id)
-        )
-    )
-    return {e: (int(given.get(e, 0)), int(received.get(e, 0))) for e in ids}
+        counts.append({person: int(n) for person, n in rows})
+    given, received = counts
+    return {e: (given.get(e, 0), received.get(e, 0)) for e in ids}
 
 
 def weeks_back(today: date, weeks: int) -> str:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import bot.views.items as item_views
-from bot.regimen.calendar import iso_week_of, local_instant, local_now
+from bot.regimen.calendar import local_instant
 from bot.regimen.types import BatchStatus, Channel, ContactKind, ItemStatus, Outcome, Sentiment
 from bot.services import outbox
 from bot.services.identity import NotAllowed, colleague
@@ -111,7 +111,7 @@ async def _mark_batch(
     now: datetime,
 ) -> None:
     reg = regimen_of(executive, settings)
-    week = iso_week_of(local_now(now, reg.tz).date())
+    week = reg.week(now)
     entry = await session.scalar(
         select(BatchEntry).where(
             BatchEntry.workspace_id == executive.workspace_id,
@@ -315,7 +315,7 @@ async def _summary(
     duplicate: bool,
 ) -> LoggedCall:
     reg = regimen_of(executive, settings)
-    week = iso_week_of(local_now(contact.occurred_at, reg.tz).date())
+    week = reg.week(contact.occurred_at)
     statuses = list(
         await session.scalars(
             select(BatchEntry.status).where(

@@ -9,7 +9,6 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.regimen.calendar import iso_week_of, local_now
 from bot.regimen.planner import swap_choice
 from bot.regimen.types import BatchStatus
 from bot.services.identity import NotAllowed
@@ -26,12 +25,6 @@ class CustomerChoice:
     in_batch: bool
 
 
-async def current_week(
-    session: AsyncSession, settings: Settings, person: Person, now: datetime
-) -> str:
-    return iso_week_of(local_now(now, regimen_of(person, settings).tz).date())
-
-
 async def search_customers(
     session: AsyncSession,
     settings: Settings,
@@ -42,7 +35,7 @@ async def search_customers(
     limit: int = 100,
 ) -> list[CustomerChoice]:
     """This week's batch first, then the rest of the executive's customers matching `query`."""
-    week = await current_week(session, settings, person, now)
+    week = regimen_of(person, settings).week(now)
     batch_ids = set(
         await session.scalars(
             select(BatchEntry.customer_id).where(
@@ -95,7 +88,7 @@ async def swap(
     now: datetime,
 ) -> tuple[str, str | None]:
     """Swap a planned customer out of this week's batch for the next one in rotation."""
-    week = await current_week(session, settings, person, now)
+    week = regimen_of(person, settings).week(now)
     entries = (await queries.batch_entries(session, person.workspace_id, week, [person.id])).get(
         person.id, []
     )

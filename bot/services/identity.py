@@ -79,12 +79,3 @@ def is_admin(person: Person | None) -> bool:
 
 def is_executive(person: Person | None) -> bool:
     return person is not None and person.role == Role.EXECUTIVE and person.active
-
-
-def require_executive(person: Person | None) -> Person:
-    if person is None or not is_executive(person):
-        raise NotAllowed(
-            "Only executives on the KYC roster have a weekly batch. "
-            "Ask your KYC admin to add you with role `executive`."
-        )
-    return person

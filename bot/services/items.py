@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import bot.views.items as item_views
-from bot.regimen.calendar import MONDAY_TO_FRIDAY, local_now, next_workdays
+from bot.regimen.calendar import MONDAY_TO_FRIDAY, next_workdays
 from bot.regimen.types import ItemStatus
 from bot.services import outbox
 from bot.services.calls import card, item_reply_key
@@ -167,7 +167,7 @@ async def remind_overdue(session: AsyncSession, settings: Settings, *, now: date
         if owner is None or not owner.slack_user_id or item.due_on is None:
             continue
         reg = regimen_of(owner, settings)
-        today = local_now(now, reg.tz).date()
+        today = reg.today(now)
         if item.due_on >= today or item.last_reminded_on == today:
             continue
         item.last_reminded_on = today

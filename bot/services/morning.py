@@ -23,6 +23,11 @@ class MorningResult:
     outcome: str  # "nudge queued", "all done queued", "already sent", or why nothing is due
 
 
+def clock_label(reg: Regimen, now: datetime) -> str:
+    """'Mon 08:31 America/New_York': the executive's wall clock at `now`, for the CLI table."""
+    return f"{local_now(now, reg.tz):%a %H:%M} {reg.tz.key}"
+
+
 def due_reason(reg: Regimen, now: datetime, settings: Settings) -> str | None:
     """None when due at `now`: a workday, not paused, between nudge time and cut-off."""
     local = local_now(now, reg.tz)
@@ -50,7 +55,7 @@ async def run_morning(
         due: list[Person] = []
         for person in execs:
             reg = regimen_of(person, settings)
-            local = f"{local_now(now, reg.tz):%a %H:%M} {reg.tz.key}"
+            local = clock_label(reg, now)
             if not person.slack_user_id:
                 results.append(MorningResult(person.name, local, "no Slack user linked yet"))
                 continue
@@ -60,8 +65,7 @@ async def run_morning(
             else:
                 due.append(person)
         for week in await week_views(session, settings, workspace_id, due, now):
-            reg = week.regimen
-            local = f"{local_now(now, reg.tz):%a %H:%M} {reg.tz.key}"
+            local = clock_label(week.regimen, now)
             user = week.slack_user_id or ""
             if week.skipped:
                 results.append(MorningResult(week.executive_name, local, week.skipped))

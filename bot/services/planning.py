@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.regimen.calendar import iso_week_of, local_now, week_fully_paused
+from bot.regimen.calendar import week_fully_paused
 from bot.regimen.planner import plan_batch
 from bot.regimen.types import BatchStatus, CustomerState
 from bot.services.people import regimen_of
@@ -195,8 +195,8 @@ async def plan_ahead(
         execs = await queries.executives(session, workspace_id)
         by_week: dict[str, list[int]] = {}
         for person in execs:
-            local = local_now(now + timedelta(hours=hours), regimen_of(person, settings).tz)
-            by_week.setdefault(iso_week_of(local.date()), []).append(person.id)
+            ahead = regimen_of(person, settings).week(now + timedelta(hours=hours))
+            by_week.setdefault(ahead, []).append(person.id)
         added = 0
         for iso_week, ids in by_week.items():
             weeks = await plan_week_in(

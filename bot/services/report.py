@@ -24,7 +24,7 @@ from bot.services.stats import figures
 from bot.settings import Settings
 from storage import queries, stats
 from storage.db import Database
-from storage.models import Contact, Customer, Kudos, Person, Team
+from storage.models import Contact, Customer, Person, Team
 
 
 @dataclass(frozen=True)
@@ -100,7 +100,8 @@ async def build_report(
         moods = await stats.daily_sentiments(session, ws, ids, now - timedelta(days=190))
         texts = await stats.recent_texts(session, ws, now - timedelta(days=7))
         stories = await _stories(session, ws, ids, now - timedelta(days=7))
-        kudos_given = await _kudos_count(session, ws, ids, now - timedelta(days=7))
+        kudos = await stats.kudos(session, ws, ids, now - timedelta(days=7))
+        kudos_given = sum(given for given, _received in kudos.values())
     return Report(
         iso_week=iso_week_of(now.date()),
         executives=tuple(figs),
@@ -131,16 +132,3 @@ async def _stories(session, ws: str, ids: Sequence[int], since: datetime):  # ty
         .limit(20)
     )
     return tuple((c, e) for c, e in rows)
-
-
-async def _kudos_count(session, ws: str, ids: Sequence[int], since: datetime) -> int:  # type: ignore[no-untyped-def]
-    from sqlalchemy import func
-
-    return int(
-        await session.scalar(
-            select(func.count())
-            .select_from(Kudos)
-            .where(Kudos.workspace_id == ws, Kudos.from_id.in_(ids), Kudos.created_at >= since)
-        )
-        or 0
-    )

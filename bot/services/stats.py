@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.regimen.calendar import iso_week_of, local_now
 from bot.regimen.metrics import ExecutiveFigures, SentimentMix, median, nps_from_counts, streak
 from bot.regimen.types import ContactKind, Sentiment
 from bot.services.people import regimen_of
@@ -34,8 +33,7 @@ async def figures(
     out = []
     for person in people:
         reg = regimen_of(person, settings)
-        local_today = local_now(now, reg.tz).date()
-        week = iso_week_of(local_today)
+        week = reg.week(now)
         weeks = batches.get(person.id, [])
         this = next(((d, t) for w, d, t in weeks if w == week), (0, 0))
         customers, covered, longest, longest_at = cover.get(person.id, (0, 0, None, None))

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.regimen.brief import build_brief
-from bot.regimen.calendar import iso_week_of, local_now
+from bot.regimen.calendar import iso_week_of
 from bot.regimen.types import BatchStatus, Brief
 from bot.services.people import Regimen, executive_profile, regimen_of
 from bot.services.planning import plan_week_in
@@ -75,7 +75,7 @@ async def week_views(
     for person in people:
         reg = regimen_of(person, settings)
         regimens[person.id] = reg
-        local_dates[person.id] = local_now(now, reg.tz).date()
+        local_dates[person.id] = reg.today(now)
         by_week.setdefault(iso_week_of(local_dates[person.id]), []).append(person)
 
     views: list[WeekView] = []

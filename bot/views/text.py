@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from bot.views.limits import truncate
 
@@ -26,18 +26,9 @@ def mention(slack_user_id: str | None, fallback: str | None = None) -> str:
     return escape(fallback or "someone")
 
 
-def channel_link(channel_id: str | None, fallback: str | None = None) -> str:
-    return f"<#{channel_id}>" if channel_id else escape(fallback or "their team channel")
-
-
 def day(value: date | None) -> str:
     """'Tue 24 Nov 2026'."""
     return value.strftime("%a %-d %b %Y") if value else "no date"
-
-
-def slack_date(value: datetime, fallback: str) -> str:
-    """A date Slack renders in the reader's own timezone."""
-    return f"<!date^{int(value.timestamp())}^{{date_short_pretty}}|{escape(fallback)}>"
 
 
 def plural(n: int, word: str, plural_word: str | None = None) -> str:
