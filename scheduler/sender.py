@@ -15,14 +15,15 @@ import logging
 import os
 import socket
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy import Table, and_, bindparam, exists, or_, select, update
 from sqlalchemy.orm import aliased
 
 from bot.services.outbox import READY
@@ -55,6 +56,20 @@ MAX_ATTEMPTS = 12
 METADATA_EVENT = "kyc_outbox"
 
 
+@dataclass(frozen=True)
+class Claimed:
+    """A claimed outbox message with what delivering it needs, read in the claim's query."""
+
+    id: int
+    key: str
+    method: str
+    payload: dict[str, Any]  # as sent: thread and channel from the parent filled in
+    lane: str  # messages of one thread share a lane and go one after another
+    ambiguous: bool  # an earlier try may have reached Slack: look before posting again
+    ref_kind: str | None
+    ref_id: int | None
+
+
 def sender_client(token: str, base_url: str, *, timeout: float = 10) -> AsyncWebClient:
     """A client that retries only what Slack did not act on (429); the outbox handles the rest."""
     return AsyncWebClient(
@@ -77,7 +92,7 @@ class Sender:
         client: AsyncWebClient,
         *,
         worker_id: str | None = None,
-        batch_size: int = 50,
+        batch_size: int = 200,
         claim_seconds: int = 120,
         concurrency: int = 8,
         clock: Callable[[], datetime] = utcnow,
@@ -125,28 +140,28 @@ class Sender:
             return 0
         self._pool()
         # Threads in order: messages that share a parent go one after another in id order.
-        lanes: dict[str, list[int]] = {}
-        for msg_id, lane in claimed:
-            lanes.setdefault(lane, []).append(msg_id)
+        lanes: dict[str, list[Claimed]] = {}
+        for msg in claimed:
+            lanes.setdefault(msg.lane, []).append(msg)
         sem = asyncio.Semaphore(self.concurrency)
         finished = 0
         # What Slack accepted is recorded in one commit per round, not one per message. A crash
         # before that commit leaves claims that the next owner checks against Slack (metadata)
         # before posting again, so batching costs no double post.
-        delivered: list[tuple[int, dict[str, Any]]] = []
+        delivered: list[tuple[Claimed, dict[str, Any]]] = []
 
-        async def run_lane(ids: list[int]) -> None:
+        async def run_lane(msgs: list[Claimed]) -> None:
             nonlocal finished
             async with sem:
-                for msg_id in ids:
+                for n, msg in enumerate(msgs):
                     if self.stopping:  # SIGTERM: finish what is in flight, hand back the rest
-                        await self._release_rest(ids[ids.index(msg_id) :])
+                        await self._release_rest([m.id for m in msgs[n:]])
                         return
-                    ok = await self._deliver(msg_id, delivered)
+                    ok = await self._deliver(msg, delivered)
                     if ok:
                         finished += 1
                     else:
-                        await self._release_rest(ids[ids.index(msg_id) + 1 :])
+                        await self._release_rest([m.id for m in msgs[n + 1 :]])
                         return
 
         try:
@@ -155,19 +170,15 @@ class Sender:
             await self._mark_sent(delivered)
         return finished
 
-    async def _claim(self, now: datetime) -> list[tuple[int, str]]:
+    async def _claim(self, now: datetime) -> list[Claimed]:
         parent = aliased(OutboxMessage)
         sibling = aliased(OutboxMessage)
         ready = and_(
             OutboxMessage.status == OutboxStatus.PENDING,
             OutboxMessage.next_attempt_at <= now,
             or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
-            or_(
-                OutboxMessage.parent_key.is_(None),
-                exists().where(
-                    parent.key == OutboxMessage.parent_key, parent.status == OutboxStatus.SENT
-                ),
-            ),
+            # A reply waits until its parent is in Slack (the outer join below finds it).
+            or_(OutboxMessage.parent_key.is_(None), parent.status == OutboxStatus.SENT),
             # Replies in a thread go one at a time, in order: an earlier one still pending holds
             # the later back. Strict on purpose: with several workers, a looser rule lets one
             # claim reply 2 while another's claim of reply 1 is not committed yet.
@@ -181,10 +192,19 @@ class Sender:
             stmt = (
                 select(
                     OutboxMessage.id,
-                    OutboxMessage.parent_key,
                     OutboxMessage.key,
+                    OutboxMessage.method,
+                    OutboxMessage.payload,
+                    OutboxMessage.parent_key,
+                    OutboxMessage.last_error,
                     OutboxMessage.claimed_by,
+                    OutboxMessage.ref_kind,
+                    OutboxMessage.ref_id,
+                    parent.result_channel,
+                    parent.result_ts,
+                    parent.payload,
                 )
+                .outerjoin(parent, parent.key == OutboxMessage.parent_key)
                 .where(ready)
                 .order_by(OutboxMessage.id)
                 .limit(self.batch_size)
@@ -196,7 +216,7 @@ class Sender:
                 return []
             await session.execute(
                 update(OutboxMessage)
-                .where(OutboxMessage.id.in_([r[0] for r in rows]))
+                .where(OutboxMessage.id.in_([r.id for r in rows]))
                 .values(
                     claimed_by=self.worker_id,
                     claimed_until=now + timedelta(seconds=self.claim_seconds),
@@ -204,14 +224,26 @@ class Sender:
             )
             # A claim left by a process that died may have posted before it could say so:
             # the new owner checks Slack before posting again.
-            stale = [r[0] for r in rows if r[3] is not None]
+            stale = [r.id for r in rows if r.claimed_by is not None]
             if stale:
                 await session.execute(
                     update(OutboxMessage)
                     .where(OutboxMessage.id.in_(stale))
                     .values(last_error="ambiguous: claim taken over from a stopped worker")
                 )
-        return [(r[0], r[1] or r[2]) for r in rows]
+        return [
+            Claimed(
+                id=r.id,
+                key=r.key,
+                method=r.method,
+                payload=self._payload(r.key, r.method, r.payload, r[9], r[10], r[11]),
+                lane=r.parent_key or r.key,
+                ambiguous=r.claimed_by is not None or (r.last_error or "").startswith("ambiguous"),
+                ref_kind=r.ref_kind,
+                ref_id=r.ref_id,
+            )
+            for r in rows
+        ]
 
     async def _release_rest(self, ids: list[int]) -> None:
         if ids:
@@ -222,47 +254,43 @@ class Sender:
                     .values(claimed_by=None, claimed_until=None)
                 )
 
-    async def _deliver(self, msg_id: int, delivered: list[tuple[int, dict[str, Any]]]) -> bool:
-        async with self.db.unit_of_work() as session:
-            msg = await session.get(OutboxMessage, msg_id)
-            if msg is None or msg.status != OutboxStatus.PENDING:
-                return True
-            parent = None
-            if msg.parent_key:
-                parent = await session.scalar(
-                    select(OutboxMessage).where(OutboxMessage.key == msg.parent_key)
-                )
-            payload = self._payload(msg, parent)
-            ambiguous_before = (msg.last_error or "").startswith("ambiguous")
+    async def _deliver(self, msg: Claimed, delivered: list[tuple[Claimed, dict[str, Any]]]) -> bool:
         try:
             data = None
-            if ambiguous_before and msg.method == "chat.postMessage":
-                data = await self._find_posted(msg.key, payload)
+            if msg.ambiguous and msg.method == "chat.postMessage":
+                data = await self._find_posted(msg.key, msg.payload)
             if data is None:
-                data = await self._call_joining(msg.method, payload)
+                data = await self._call_joining(msg.method, msg.payload)
         except SlackApiError as exc:
             error = str(exc.response.get("error", "unknown_error"))
             status = exc.response.status_code
             if error in PERMANENT:
-                return await self._park(msg_id, error)
+                return await self._park(msg.id, error)
             prefix = "ambiguous" if status >= 500 else "retry"
-            return await self._retry_later(msg_id, f"{prefix}: {error} (HTTP {status})")
+            return await self._retry_later(msg.id, f"{prefix}: {error} (HTTP {status})")
         except Exception as exc:  # timeouts and connection errors: did Slack act? check next time
-            return await self._retry_later(msg_id, f"ambiguous: {type(exc).__name__}: {exc}")
-        delivered.append((msg_id, data))
+            return await self._retry_later(msg.id, f"ambiguous: {type(exc).__name__}: {exc}")
+        delivered.append((msg, data))
         return True
 
     @staticmethod
-    def _payload(msg: OutboxMessage, parent: OutboxMessage | None) -> dict[str, Any]:
-        payload = dict(msg.payload)
-        if parent is not None:
-            payload["channel"] = parent.result_channel
-            if msg.method == "chat.update":
-                payload["ts"] = parent.result_ts
+    def _payload(
+        key: str,
+        method: str,
+        stored: dict[str, Any],
+        parent_channel: str | None,
+        parent_ts: str | None,
+        parent_payload: dict[str, Any] | None,
+    ) -> dict[str, Any]:
+        payload = dict(stored)
+        if parent_payload is not None:
+            payload["channel"] = parent_channel
+            if method == "chat.update":
+                payload["ts"] = parent_ts
             else:
-                payload["thread_ts"] = parent.payload.get("thread_ts") or parent.result_ts
-        if msg.method == "chat.postMessage":
-            payload["metadata"] = {"event_type": METADATA_EVENT, "event_payload": {"key": msg.key}}
+                payload["thread_ts"] = parent_payload.get("thread_ts") or parent_ts
+        if method == "chat.postMessage":
+            payload["metadata"] = {"event_type": METADATA_EVENT, "event_payload": {"key": key}}
         return payload
 
     async def _call_joining(self, method: str, payload: dict[str, Any]) -> dict[str, Any]:
@@ -325,26 +353,44 @@ class Sender:
         except SlackApiError:
             return False
 
-    async def _mark_sent(self, delivered: list[tuple[int, dict[str, Any]]]) -> None:
+    async def _mark_sent(self, delivered: list[tuple[Claimed, dict[str, Any]]]) -> None:
+        """One executemany per table for the whole round; only rows this worker still holds
+        (a claim another worker took over is theirs to finish)."""
         if not delivered:
             return
+        outbox = cast(Table, OutboxMessage.__table__)
+        sent = []
+        items = []
+        for msg, data in delivered:
+            channel = data.get("channel") or msg.payload.get("channel")
+            ts = data.get("ts") or msg.payload.get("ts")
+            sent.append({"b_id": msg.id, "b_channel": channel, "b_ts": ts})
+            if msg.ref_kind == "item" and msg.ref_id:
+                items.append({"b_id": msg.ref_id, "b_channel": channel, "b_ts": ts})
         async with self.db.unit_of_work() as session:
-            for msg_id, data in delivered:
-                msg = await session.get(OutboxMessage, msg_id)
-                if msg is None:
-                    continue
-                msg.status = OutboxStatus.SENT
-                msg.sent_at = self.clock()
-                msg.attempts += 1
-                msg.claimed_by = None
-                msg.claimed_until = None
-                msg.result_channel = data.get("channel") or msg.payload.get("channel")
-                msg.result_ts = data.get("ts") or msg.payload.get("ts")
-                if msg.ref_kind == "item" and msg.ref_id:
-                    item = await session.get(ActionItem, msg.ref_id)
-                    if item is not None:
-                        item.channel_id = msg.result_channel
-                        item.message_ts = msg.result_ts
+            conn = await session.connection()
+            await conn.execute(
+                update(outbox)
+                .where(outbox.c.id == bindparam("b_id"), outbox.c.claimed_by == self.worker_id)
+                .values(
+                    status=OutboxStatus.SENT,
+                    sent_at=self.clock(),
+                    attempts=outbox.c.attempts + 1,
+                    claimed_by=None,
+                    claimed_until=None,
+                    result_channel=bindparam("b_channel"),
+                    result_ts=bindparam("b_ts"),
+                ),
+                sent,
+            )
+            if items:
+                table = cast(Table, ActionItem.__table__)
+                await conn.execute(
+                    update(table)
+                    .where(table.c.id == bindparam("b_id"))
+                    .values(channel_id=bindparam("b_channel"), message_ts=bindparam("b_ts")),
+                    items,
+                )
 
     async def _retry_later(self, msg_id: int, error: str) -> bool:
         async with self.db.unit_of_work() as session:

@@ -257,6 +257,8 @@ class OutboxMessage(Base):
     __table_args__ = (
         UniqueConstraint("key"),
         Index("ix_outbox_status_due", "status", "next_attempt_at"),
+        # The claim's thread-order check looks up a message's siblings by parent.
+        Index("ix_outbox_parent", "parent_key", "status", "id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id"))
