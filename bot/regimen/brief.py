@@ -280,7 +280,7 @@ def build_brief(
         details_to_remember=_details(contacts),
         links=tuple(links),
         opener=suggested_opener(customer, executive, today, last_call=last, reactive=reactive),
-        followup_email=followup_email(
+        email_draft=lambda: followup_email(
             customer=customer, executive=executive, now=now, last_call=last
         ),
         overdue_items=tuple(i for i in items if i.due_on is not None and i.due_on < today),

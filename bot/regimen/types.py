@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from functools import cached_property
 
 
 class Role(StrEnum):
@@ -193,5 +195,11 @@ class Brief:
     details_to_remember: tuple[str, ...]
     links: tuple[Link, ...]
     opener: str
-    followup_email: FollowupEmail
+    email_draft: Callable[[], FollowupEmail] = field(compare=False, repr=False)
     overdue_items: tuple[OpenItem, ...] = field(default=())
+
+    @cached_property
+    def followup_email(self) -> FollowupEmail:
+        """The email after a voicemail, drafted when first asked for: every morning builds
+        thousands of briefs and only a few calls end in a voicemail."""
+        return self.email_draft()

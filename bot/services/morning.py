@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from bot.regimen.calendar import is_paused, local_now
 from bot.services import outbox
@@ -43,16 +44,30 @@ def due_reason(reg: Regimen, now: datetime, settings: Settings) -> str | None:
     return None
 
 
+def nudge_key(workspace_id: str, person: Person, reg: Regimen, now: datetime) -> str:
+    """One nudge per executive per local day."""
+    return f"nudge:{workspace_id}:{person.id}:{reg.today(now).isoformat()}"
+
+
+def all_done_key(workspace_id: str, person: Person, reg: Regimen, now: datetime) -> str:
+    """One all-done note per executive per week."""
+    return f"alldone:{workspace_id}:{person.id}:{reg.week(now)}"
+
+
 async def run_morning(
     db: Database, settings: Settings, workspace_id: str, *, now: datetime
 ) -> list[MorningResult]:
-    """Queue every nudge due at `now` that has not gone out today (keyed by local date)."""
+    """Queue every nudge due at `now` that has not gone out today (keyed by local date).
+
+    The scheduler calls this every minute until the catch-up cut-off, so whoever already had
+    today's nudge (or this week's all-done note) is passed over before any planning or
+    briefing: a tick after the morning's work costs one query, not ten thousand briefs."""
     results: list[MorningResult] = []
     async with db.unit_of_work() as session:
         if not await queries.try_workspace_lock(session, workspace_id, "morning"):
             return [MorningResult("—", "—", "another process is running this morning")]
         execs = await queries.executives(session, workspace_id)
-        due: list[Person] = []
+        due: list[tuple[Person, Regimen]] = []
         for person in execs:
             reg = regimen_of(person, settings)
             local = clock_label(reg, now)
@@ -63,29 +78,42 @@ async def run_morning(
             if reason:
                 results.append(MorningResult(person.name, local, f"not due: {reason}"))
             else:
-                due.append(person)
-        for week in await week_views(session, settings, workspace_id, due, now):
+                due.append((person, reg))
+        sent = await outbox.queued_keys(
+            session,
+            [k(workspace_id, p, r, now) for p, r in due for k in (nudge_key, all_done_key)],
+        )
+        todo: list[Person] = []
+        for person, reg in due:
+            if nudge_key(workspace_id, person, reg, now) in sent:
+                results.append(
+                    MorningResult(person.name, clock_label(reg, now), "already sent today")
+                )
+            elif all_done_key(workspace_id, person, reg, now) in sent:
+                results.append(
+                    MorningResult(
+                        person.name, clock_label(reg, now), "batch complete, nothing to send"
+                    )
+                )
+            else:
+                todo.append(person)
+        # Everything due is queued in one statement.
+        posts: list[tuple[str, str, dict[str, Any]]] = []
+        by_id = {p.id: p for p in todo}
+        for week in await week_views(session, settings, workspace_id, todo, now):
             local = clock_label(week.regimen, now)
+            person = by_id[week.executive_id]
             user = week.slack_user_id or ""
             if week.skipped:
                 results.append(MorningResult(week.executive_name, local, week.skipped))
-                continue
-            if week.complete:
-                key = f"alldone:{workspace_id}:{week.executive_id}:{week.iso_week}"
-                queued = await outbox.post(session, workspace_id, key, user, build_all_done(week))
-                results.append(
-                    MorningResult(
-                        week.executive_name,
-                        local,
-                        "all done queued" if queued else "batch complete, nothing to send",
-                    )
-                )
-                continue
-            key = f"nudge:{workspace_id}:{week.executive_id}:{week.local_date.isoformat()}"
-            queued = await outbox.post(session, workspace_id, key, user, build_nudge(week))
-            results.append(
-                MorningResult(
-                    week.executive_name, local, "nudge queued" if queued else "already sent today"
-                )
-            )
+            elif week.complete:
+                key = all_done_key(workspace_id, person, week.regimen, now)
+                posts.append((key, user, build_all_done(week)))
+                results.append(MorningResult(week.executive_name, local, "all done queued"))
+            else:
+                key = nudge_key(workspace_id, person, week.regimen, now)
+                posts.append((key, user, build_nudge(week)))
+                results.append(MorningResult(week.executive_name, local, "nudge queued"))
+        # The workspace lock keeps a second process out, so every key here is new.
+        await outbox.post_all(session, workspace_id, posts)
     return results

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -14,6 +15,32 @@ from storage.queries import insert_ignoring_duplicates
 QUIET = {"unfurl_links": False, "unfurl_media": False}
 # "Ready at once", whatever the sender's clock says (tests and the demo run on a controlled clock).
 READY = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _row(
+    *,
+    workspace_id: str,
+    key: str,
+    method: str,
+    payload: dict[str, Any],
+    parent_key: str | None = None,
+    ref_kind: str | None = None,
+    ref_id: int | None = None,
+    not_before: datetime | None = None,
+) -> dict[str, Any]:
+    return {
+        "workspace_id": workspace_id,
+        "key": key,
+        "method": method,
+        "payload": payload,
+        "parent_key": parent_key,
+        "status": OutboxStatus.PENDING,
+        "attempts": 0,
+        "next_attempt_at": not_before or READY,
+        "ref_kind": ref_kind,
+        "ref_id": ref_id,
+        "created_at": utcnow(),
+    }
 
 
 async def enqueue(
@@ -31,24 +58,17 @@ async def enqueue(
     """Queue one Slack call under an idempotency key; a key already queued is left alone.
 
     Returns True when this call queued it."""
-    return await insert_ignoring_duplicates(
-        session,
-        OutboxMessage,
-        {
-            "workspace_id": workspace_id,
-            "key": key,
-            "method": method,
-            "payload": payload,
-            "parent_key": parent_key,
-            "status": OutboxStatus.PENDING,
-            "attempts": 0,
-            "next_attempt_at": not_before or READY,
-            "ref_kind": ref_kind,
-            "ref_id": ref_id,
-            "created_at": utcnow(),
-        },
-        ["key"],
+    row = _row(
+        workspace_id=workspace_id,
+        key=key,
+        method=method,
+        payload=payload,
+        parent_key=parent_key,
+        ref_kind=ref_kind,
+        ref_id=ref_id,
+        not_before=not_before,
     )
+    return await insert_ignoring_duplicates(session, OutboxMessage, row, ["key"])
 
 
 async def post(
@@ -75,6 +95,37 @@ async def post(
         ref_id=ref_id,
         not_before=not_before,
     )
+
+
+async def queued_keys(session: AsyncSession, keys: Sequence[str]) -> set[str]:
+    """Which of `keys` are in the outbox already (sent or not)."""
+    found: set[str] = set()
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        found.update(
+            await session.scalars(select(OutboxMessage.key).where(OutboxMessage.key.in_(chunk)))
+        )
+    return found
+
+
+async def post_all(
+    session: AsyncSession, workspace_id: str, posts: Sequence[tuple[str, str, dict[str, Any]]]
+) -> set[str]:
+    """Queue many top-level chat.postMessage calls, given as (key, channel, message), in one
+    statement; returns the keys this call queued (the others were queued before)."""
+    queued_before = await queued_keys(session, [key for key, _, _ in posts])
+    rows = [
+        _row(
+            workspace_id=workspace_id,
+            key=key,
+            method="chat.postMessage",
+            payload={"channel": channel, **message, **QUIET},
+        )
+        for key, channel, message in posts
+        if key not in queued_before
+    ]
+    await insert_ignoring_duplicates(session, OutboxMessage, rows, ["key"])
+    return {row["key"] for row in rows}
 
 
 async def update(
