@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -37,10 +38,20 @@ def method(name: str, *required: str) -> Callable[[Handler], Handler]:
 
 
 class SlackStandin:
-    def __init__(self, tokens: set[str] | None = None, *, latency: float = 0.0) -> None:
+    def __init__(
+        self,
+        tokens: set[str] | None = None,
+        *,
+        latency: float = 0.0,
+        channel_interval: float = 0.0,
+    ) -> None:
+        """`latency`: seconds before every answer. `channel_interval`: Slack's chat.postMessage
+        limit of one message per second per channel (1.0); a faster post gets a 429."""
         self.tokens = tokens or {"xoxb-test"}
         self.state = State()
         self.latency = latency
+        self.channel_interval = channel_interval
+        self._last_post: dict[str, float] = {}
         self.faults: FaultPlan | None = None
         self._forced: dict[str, list[str]] = {}
         self._runner: web.AppRunner | None = None
@@ -175,6 +186,15 @@ class SlackStandin:
                 },
             }
             return self._answer(name, params, body)
+        if self.channel_interval and name == "chat.postMessage":
+            wait = self._channel_wait(str(params["channel"]))
+            if wait:
+                self._record(name, params, {"ok": False, "error": "ratelimited"})
+                return web.json_response(
+                    {"ok": False, "error": "ratelimited"},
+                    status=429,
+                    headers={"Retry-After": str(math.ceil(wait))},
+                )
         forced = self._forced.get(name)
         if forced:
             error = forced.pop(0)
@@ -199,13 +219,22 @@ class SlackStandin:
             )
         return self._answer(name, params, result)
 
+    def _channel_wait(self, channel: str) -> float:
+        """Seconds until `channel` takes another message; 0 when it takes this one now."""
+        now = time.monotonic()
+        last = self._last_post.get(channel)
+        if last is not None and now - last < self.channel_interval:
+            return self.channel_interval - (now - last)
+        self._last_post[channel] = now
+        return 0.0
+
     def _fault(self, name: str) -> str | None:
         plan = self.faults
         if plan is None or not plan.applies(name):
             return None
         roll = plan.rng.random()
         if roll < plan.rate:
-            return plan.rng.choice(["ratelimited", "server_error", "timeout"])
+            return plan.rng.choice(plan.kinds)
         if roll < plan.rate + plan.lost_reply_rate:
             return "lost"
         return None

@@ -68,6 +68,7 @@ class FaultPlan:
     retry_after: int = 1
     timeout_delay: float = 12.0
     methods: frozenset[str] | None = None  # None: every method
+    kinds: tuple[str, ...] = ("ratelimited", "server_error", "timeout")
     rng: random.Random = field(init=False)
 
     def __post_init__(self) -> None:

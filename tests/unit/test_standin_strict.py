@@ -117,3 +117,16 @@ def test_every_method_the_standin_knows_is_in_slacks_spec_with_its_required_para
         spec_required = required_params(name)
         assert spec_required is not None, f"{name} is not in the spec"
         assert spec_required <= set(required), f"{name}: spec requires {spec_required}"
+
+
+async def test_one_message_per_second_per_channel_when_asked() -> None:
+    async with SlackStandin(channel_interval=1.0) as slack:
+        slack.add_channel("C1", "cs-enterprise")
+        slack.add_channel("C2", "cs-smb")
+        await client(slack).chat_postMessage(channel="C1", text="first")
+        with pytest.raises(SlackApiError) as err:
+            await client(slack).chat_postMessage(channel="C1", text="too soon")
+        assert err.value.response.status_code == 429
+        assert err.value.response.headers["Retry-After"] == "1"
+        await client(slack).chat_postMessage(channel="C2", text="another channel is fine")
+        assert [m["text"] for m in slack.messages()] == ["first", "another channel is fine"]

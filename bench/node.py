@@ -1,0 +1,146 @@
+"""One side of a benchmark in its own process, so the bot's CPU is its own and not shared with the
+load generator or the Slack stand-in (`python -m bench` starts these; they are not for people).
+
+    python -m bench.node kyc-app   DB_URL SLACK_URL   serve KYC's /slack/events until stdin closes
+    python -m bench.node peer-app  -      SLACK_URL   serve the bare Bolt peer the same way
+    python -m bench.node morning   DB_URL SLACK_URL   queue and deliver this morning's nudges
+
+The apps print `PORT <n>` once they listen; `morning` prints one JSON line of figures. With
+`--profile FILE` the process runs under pyinstrument and writes its text report to FILE."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import resource
+import sys
+import time
+from contextlib import AbstractContextManager, nullcontext
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+
+from bench import data
+from bot.standin.harness import BOT_TOKEN, SIGNING_SECRET, Clock
+
+
+def max_rss_mb() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+async def listen(app: web.Application) -> web.AppRunner:
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    print(f"PORT {port}", flush=True)
+    return runner
+
+
+async def until_stdin_closes() -> None:
+    loop = asyncio.get_running_loop()
+    await loop.run_in_executor(None, sys.stdin.read)
+
+
+async def kyc_app(db_url: str, slack_url: str) -> None:
+    from bot.app import Deps, build_app
+    from bot.server import http_app
+    from bot.settings import load_settings
+    from storage.db import Database
+
+    settings = load_settings(
+        _env_file=None,
+        database_url=db_url,
+        slack_bot_token=BOT_TOKEN,
+        slack_signing_secret=SIGNING_SECRET,
+        slack_api_url=slack_url,
+        kyc_workspace=data.WS,
+    )
+    db = Database(db_url)
+    deps = Deps(settings=settings, db=db, clock=Clock(data.monday_morning()))
+    runner = await listen(http_app(build_app(deps), deps))
+    await until_stdin_closes()
+    await runner.cleanup()
+    await db.dispose()
+
+
+async def peer_app(slack_url: str) -> None:
+    from bench.peer import bare_peer
+    from bot.server import http_app
+
+    app, deps = bare_peer(slack_url)
+    runner = await listen(http_app(app, deps))
+    await until_stdin_closes()
+    await runner.cleanup()
+
+
+async def morning(db_url: str, slack_url: str, concurrency: int) -> dict[str, Any]:
+    """Plan, brief and queue every executive's nudge, then deliver them all; the process's CPU."""
+    from bot.services.morning import run_morning
+    from bot.settings import load_settings
+    from scheduler.sender import Sender, sender_client
+    from storage.db import Database
+
+    db = Database(db_url)
+    settings = load_settings(_env_file=None, database_url=db_url, kyc_catchup_until="23:59")
+    cpu0, t0 = time.process_time(), time.perf_counter()
+    results = await run_morning(db, settings, data.WS, now=datetime.now(UTC))
+    queue_cpu, queue_s = time.process_time() - cpu0, time.perf_counter() - t0
+    sender = Sender(db, sender_client(BOT_TOKEN, slack_url), concurrency=concurrency)
+    cpu1, t1 = time.process_time(), time.perf_counter()
+    sent = await sender.drain()
+    await sender.close()
+    send_cpu, send_s = time.process_time() - cpu1, time.perf_counter() - t1
+    await db.dispose()
+    return {
+        "executives": len(results),
+        "queued": sum(1 for r in results if r.outcome == "nudge queued"),
+        "nudges": sent,
+        "queue_s": round(queue_s, 2),
+        "deliver_s": round(send_s, 2),
+        "queue_cpu_ms_per_nudge": round(queue_cpu * 1000 / max(sent, 1), 2),
+        "deliver_cpu_ms_per_nudge": round(send_cpu * 1000 / max(sent, 1), 2),
+        "cpu_ms_per_nudge": round((queue_cpu + send_cpu) * 1000 / max(sent, 1), 2),
+        "max_rss_mb": max_rss_mb(),
+    }
+
+
+def profiled(path: str | None) -> AbstractContextManager[Any]:
+    if not path:
+        return nullcontext()
+    from pyinstrument import Profiler
+
+    target = Path(path)
+
+    class _Writes(Profiler):
+        def __exit__(self, *exc: object) -> None:
+            super().__exit__(*exc)  # type: ignore[arg-type]
+            target.write_text(self.output_text(unicode=True, show_all=False))
+
+    return _Writes(async_mode="disabled")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.node")
+    parser.add_argument("role", choices=["kyc-app", "peer-app", "morning"])
+    parser.add_argument("db_url")
+    parser.add_argument("slack_url")
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--profile")
+    args = parser.parse_args()
+    with profiled(args.profile):
+        if args.role == "kyc-app":
+            asyncio.run(kyc_app(args.db_url, args.slack_url))
+        elif args.role == "peer-app":
+            asyncio.run(peer_app(args.slack_url))
+        else:
+            result = asyncio.run(morning(args.db_url, args.slack_url, args.concurrency))
+            print(json.dumps(result), flush=True)
+
+
+if __name__ == "__main__":
+    main()
