@@ -220,14 +220,15 @@ async def bench_morning(
     stand-in answering in 20 ms with Slack's one message per second per channel."""
     latency_s = 0.02
     db = Database(db_url)
+    async with db.unit_of_work() as s:
+        from storage.models import Person
+
+        users = [uid or "" for uid in await s.scalars(select(Person.slack_user_id))]
+    await db.dispose()
     async with SlackStandin(tokens={BOT_TOKEN}, latency=latency_s, channel_interval=1.0) as slack:
         slack.faults = faults
-        async with db.unit_of_work() as s:
-            from storage.models import Person
-
-            for uid in await s.scalars(select(Person.slack_user_id)):
-                slack.add_user(uid or "", name=uid or "")
-        await db.dispose()
+        for uid in users:
+            slack.add_user(uid, name=uid)
         node = await Node.start(
             "morning", db_url, slack.base_url, f"--concurrency={concurrency}", profile=profile
         )
@@ -236,6 +237,17 @@ async def bench_morning(
         standin_cpu = time.process_time() - cpu0
         posts = [c for c in slack.calls_to("chat.postMessage") if c.ok]
         limited = [c for c in slack.calls if c.error == "ratelimited"]
+    # The floor, measured: the same payloads from a bare aiohttp client at the same concurrency.
+    async with SlackStandin(tokens={BOT_TOKEN}, latency=latency_s, channel_interval=1.0) as slack:
+        for uid in users:
+            slack.add_user(uid, name=uid)
+        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+            json.dump([c.params for c in posts], f)
+        bare = await Node.start(
+            "bare-sender", f.name, slack.base_url, f"--concurrency={concurrency}"
+        )
+        floor = (await bare.result())["seconds"]
+        os.unlink(f.name)
     bound = out["queued"] * latency_s / concurrency
     # Every 429 makes one lane wait Retry-After (1 s here) and costs a round trip again.
     waits = len(limited) * ((faults.retry_after if faults else 1) + latency_s) / concurrency
@@ -249,6 +261,8 @@ async def bench_morning(
             # it would show here, not in the bot's figures.
             "standin_cpu_ms_per_call": round(standin_cpu * 1000 / max(len(slack.calls), 1), 2),
             "deliver_ratio": round(out["deliver_s"] / bound, 2) if bound else None,
+            "bare_sender_s": floor,
+            "deliver_ratio_to_bare_sender": round(out["deliver_s"] / floor, 2) if floor else None,
         }
     )
     if faults:

@@ -4,6 +4,7 @@ load generator or the Slack stand-in (`python -m bench` starts these; they are n
     python -m bench.node kyc-app   DB_URL SLACK_URL   serve KYC's /slack/events until stdin closes
     python -m bench.node peer-app  -      SLACK_URL   serve the bare Bolt peer the same way
     python -m bench.node morning   DB_URL SLACK_URL   queue and deliver this morning's nudges
+    python -m bench.node bare-sender FILE SLACK_URL   post FILE's payloads with bare aiohttp
 
 The apps print `PORT <n>` once they listen; `morning` prints one JSON line of figures. With
 `--profile FILE` the process runs under pyinstrument and writes its text report to FILE."""
@@ -109,6 +110,31 @@ async def morning(db_url: str, slack_url: str, concurrency: int) -> dict[str, An
     }
 
 
+async def bare_sender(payloads_file: str, slack_url: str, concurrency: int) -> dict[str, Any]:
+    """The floor: the same chat.postMessage payloads, posted with plain aiohttp at the same
+    concurrency, no database, no retries: what the stand-in allows."""
+    import aiohttp
+
+    payloads = json.loads(Path(payloads_file).read_text())
+    queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+    for payload in payloads:
+        queue.put_nowait(payload)
+    headers = {"Authorization": f"Bearer {BOT_TOKEN}"}
+    async with aiohttp.ClientSession(headers=headers) as http:
+
+        async def lane() -> None:
+            while not queue.empty():
+                payload = queue.get_nowait()
+                async with http.post(slack_url + "chat.postMessage", json=payload) as resp:
+                    body = await resp.json()
+                    if not body.get("ok"):
+                        raise RuntimeError(f"bare sender: {body}")
+
+        t0 = time.perf_counter()
+        await asyncio.gather(*(lane() for _ in range(concurrency)))
+        return {"posted": len(payloads), "seconds": round(time.perf_counter() - t0, 2)}
+
+
 def profiled(path: str | None) -> AbstractContextManager[Any]:
     if not path:
         return nullcontext()
@@ -126,7 +152,7 @@ def profiled(path: str | None) -> AbstractContextManager[Any]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.node")
-    parser.add_argument("role", choices=["kyc-app", "peer-app", "morning"])
+    parser.add_argument("role", choices=["kyc-app", "peer-app", "morning", "bare-sender"])
     parser.add_argument("db_url")
     parser.add_argument("slack_url")
     parser.add_argument("--concurrency", type=int, default=8)
@@ -137,6 +163,9 @@ def main() -> None:
             asyncio.run(kyc_app(args.db_url, args.slack_url))
         elif args.role == "peer-app":
             asyncio.run(peer_app(args.slack_url))
+        elif args.role == "bare-sender":  # db_url is the file of payloads here
+            result = asyncio.run(bare_sender(args.db_url, args.slack_url, args.concurrency))
+            print(json.dumps(result), flush=True)
         else:
             result = asyncio.run(morning(args.db_url, args.slack_url, args.concurrency))
             print(json.dumps(result), flush=True)

@@ -134,25 +134,32 @@ class Sender:
         return total
 
     async def run_once(self, *, now: datetime | None = None) -> int:
-        """Claim a batch of ready messages and try each; returns how many were finished."""
+        """Claim ready messages and try each; returns how many were finished.
+
+        While a full batch's last lanes are in flight the next batch is claimed, so the pipe to
+        Slack does not run dry between batches; the call returns when nothing more is ready
+        or a batch comes back short."""
         claimed = await self._claim(now or self.clock())
         if not claimed:
             return 0
         self._pool()
-        # Threads in order: messages that share a parent go one after another in id order.
-        lanes: dict[str, list[Claimed]] = {}
-        for msg in claimed:
-            lanes.setdefault(msg.lane, []).append(msg)
         sem = asyncio.Semaphore(self.concurrency)
         finished = 0
-        # What Slack accepted is recorded in one commit per round, not one per message. A crash
+        waiting = 0  # lanes not started yet
+        tasks: set[asyncio.Task[None]] = set()
+        prefetch: asyncio.Task[list[Claimed]] | None = None
+        more = len(claimed) == self.batch_size
+        # What Slack accepted is recorded in one commit per batch, not one per message. A crash
         # before that commit leaves claims that the next owner checks against Slack (metadata)
         # before posting again, so batching costs no double post.
         delivered: list[tuple[Claimed, dict[str, Any]]] = []
 
         async def run_lane(msgs: list[Claimed]) -> None:
-            nonlocal finished
+            nonlocal finished, waiting, prefetch
             async with sem:
+                waiting -= 1
+                if waiting == 0 and more and prefetch is None and not self.stopping:
+                    prefetch = asyncio.create_task(self._claim(now or self.clock()))
                 for n, msg in enumerate(msgs):
                     if self.stopping:  # SIGTERM: finish what is in flight, hand back the rest
                         await self._release_rest([m.id for m in msgs[n:]])
@@ -164,9 +171,41 @@ class Sender:
                         await self._release_rest([m.id for m in msgs[n + 1 :]])
                         return
 
+        def start(batch: list[Claimed]) -> None:
+            nonlocal waiting
+            # Threads in order: messages that share a parent go one after another in id order.
+            lanes: dict[str, list[Claimed]] = {}
+            for msg in batch:
+                lanes.setdefault(msg.lane, []).append(msg)
+            waiting += len(lanes)
+            tasks.update(asyncio.create_task(run_lane(msgs)) for msgs in lanes.values())
+
+        start(claimed)
         try:
-            await asyncio.gather(*(run_lane(ids) for ids in lanes.values()))
+            while tasks or prefetch is not None:
+                pending: set[asyncio.Future[Any]] = set(tasks)
+                if prefetch is not None:
+                    pending.add(prefetch)
+                done, _ = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+                for task in done & tasks:
+                    tasks.discard(task)
+                    task.result()  # a lane's database error ends the round, as before
+                if prefetch is not None and prefetch.done():
+                    batch, prefetch = prefetch.result(), None
+                    more = len(batch) == self.batch_size
+                    if self.stopping:
+                        await self._release_rest([m.id for m in batch])
+                    elif batch:
+                        start(batch)
+                if len(delivered) >= self.batch_size:
+                    done_now = delivered[:]
+                    del delivered[: len(done_now)]
+                    await self._mark_sent(done_now)
         finally:
+            for task in tasks:
+                task.cancel()
+            if prefetch is not None:
+                prefetch.cancel()
             await self._mark_sent(delivered)
         return finished
 
