@@ -39,7 +39,8 @@ async def insert_ignoring_duplicates(
         return False
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    stmt = insert(model).on_conflict_do_nothing(index_elements=keys)
+    # The table, not the mapped class: a plain executemany, without the ORM's bulk machinery.
+    stmt = insert(model.__table__).on_conflict_do_nothing(index_elements=keys)  # type: ignore[attr-defined]
     if isinstance(values, list):  # executemany: compiled once, sent in batches
         await session.execute(stmt, values)
         return True
@@ -203,20 +204,30 @@ def slots_of(entries: Sequence[BatchEntry]) -> list[BatchSlot]:
     return [BatchSlot(e.customer_id, e.position, e.status) for e in entries]
 
 
-def profile_of(c: Customer) -> CustomerProfile:
-    return CustomerProfile(
-        customer_id=c.id,
-        name=c.name,
-        customer_since=c.customer_since,
-        tier=c.tier,
-        contact_name=c.contact_name,
-        contact_title=c.contact_title,
-        contact_email=c.contact_email,
-        contact_phone=c.contact_phone,
-        website=c.website,
-        linkedin=c.linkedin,
-        notes=c.notes,
-    )
+PROFILE_COLUMNS = (
+    Customer.id,
+    Customer.name,
+    Customer.customer_since,
+    Customer.tier,
+    Customer.contact_name,
+    Customer.contact_title,
+    Customer.contact_email,
+    Customer.contact_phone,
+    Customer.website,
+    Customer.linkedin,
+    Customer.notes,
+)
+CONTACT_FIELDS = (
+    "occurred_at",
+    "kind",
+    "channel",
+    "outcome",
+    "sentiment",
+    "score",
+    "summary",
+    "criticism",
+    "details_to_remember",
+)
 
 
 async def brief_material(
@@ -226,18 +237,27 @@ async def brief_material(
     *,
     contacts_each: int = 25,
 ) -> tuple[dict[int, CustomerProfile], dict[int, list[ContactRecord]], dict[int, list[OpenItem]]]:
-    """Profiles, recent contacts (newest first) and open action items for a set of customers."""
+    """Profiles, recent contacts (newest first) and open action items for a set of customers.
+
+    Plain rows, not ORM objects: the morning reads this for every executive at once."""
     ids = list(dict.fromkeys(customer_ids))
     if not ids:
         return {}, {}, {}
-    customers = await session.scalars(
-        select(Customer).where(Customer.workspace_id == workspace_id, Customer.id.in_(ids))
+    customers = await session.execute(
+        select(*PROFILE_COLUMNS).where(Customer.workspace_id == workspace_id, Customer.id.in_(ids))
     )
-    profiles = {c.id: profile_of(c) for c in customers}
+    profiles = {
+        c.id: CustomerProfile(
+            customer_id=c.id, **{k: v for k, v in c._mapping.items() if k != "id"}
+        )
+        for c in customers
+    }
 
     ranked = (
         select(
-            Contact,
+            Contact.customer_id,
+            Contact.executive_id,
+            *(getattr(Contact, f) for f in CONTACT_FIELDS),
             func.row_number()
             .over(
                 partition_by=Contact.customer_id,
@@ -248,28 +268,17 @@ async def brief_material(
         .where(Contact.workspace_id == workspace_id, Contact.customer_id.in_(ids))
         .subquery()
     )
-    recent = aliased(Contact, ranked)
-    exec_alias = aliased(Person)
     rows = await session.execute(
-        select(recent, exec_alias.name)
-        .outerjoin(exec_alias, exec_alias.id == recent.executive_id)
+        select(ranked.c.customer_id, *(ranked.c[f] for f in CONTACT_FIELDS), Person.name)
+        .outerjoin(Person, Person.id == ranked.c.executive_id)
         .where(ranked.c.rn <= contacts_each)
-        .order_by(recent.customer_id, recent.occurred_at.desc())
+        .order_by(ranked.c.customer_id, ranked.c.occurred_at.desc())
     )
     contacts: dict[int, list[ContactRecord]] = defaultdict(list)
-    for c, exec_name in rows:
-        contacts[c.customer_id].append(
+    for customer_id, *fields, exec_name in rows:
+        contacts[customer_id].append(
             ContactRecord(
-                occurred_at=c.occurred_at,
-                kind=c.kind,
-                channel=c.channel,
-                outcome=c.outcome,
-                sentiment=c.sentiment,
-                score=c.score,
-                summary=c.summary,
-                criticism=c.criticism,
-                details_to_remember=c.details_to_remember,
-                executive_name=exec_name,
+                **dict(zip(CONTACT_FIELDS, fields, strict=True)), executive_name=exec_name
             )
         )
     owner = aliased(Person)

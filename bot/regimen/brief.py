@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
-from urllib.parse import urlencode
+from urllib.parse import quote_plus
 from zoneinfo import ZoneInfo
 
 from bot.regimen.calendar import (
@@ -47,7 +47,7 @@ _REACTIVE_PHRASES = {
 
 def news_search_url(name: str) -> str:
     """A Google News search for the customer's name (awards, layoffs, launches)."""
-    return "https://news.google.com/search?" + urlencode({"q": name.strip()})
+    return "https://news.google.com/search?q=" + quote_plus(name.strip())
 
 
 def _url(value: str | None) -> str | None:
