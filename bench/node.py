@@ -49,7 +49,7 @@ async def until_stdin_closes() -> None:
 
 async def kyc_app(db_url: str, slack_url: str) -> None:
     from bot.app import Deps, build_app
-    from bot.server import http_app
+    from bot.server import freeze_startup_heap, http_app
     from bot.settings import load_settings
     from storage.db import Database
 
@@ -64,6 +64,7 @@ async def kyc_app(db_url: str, slack_url: str) -> None:
     db = Database(db_url)
     deps = Deps(settings=settings, db=db, clock=Clock(data.monday_morning()))
     runner = await listen(http_app(build_app(deps), deps))
+    freeze_startup_heap()  # as `kyc serve` does
     await until_stdin_closes()
     await runner.cleanup()
     await db.dispose()
@@ -81,6 +82,7 @@ async def peer_app(slack_url: str) -> None:
 
 async def morning(db_url: str, slack_url: str, concurrency: int) -> dict[str, Any]:
     """Plan, brief and queue every executive's nudge, then deliver them all; the process's CPU."""
+    from bot.server import freeze_startup_heap
     from bot.services.morning import run_morning
     from bot.settings import load_settings
     from scheduler.sender import Sender, sender_client
@@ -88,6 +90,7 @@ async def morning(db_url: str, slack_url: str, concurrency: int) -> dict[str, An
 
     db = Database(db_url)
     settings = load_settings(_env_file=None, database_url=db_url, kyc_catchup_until="23:59")
+    freeze_startup_heap()  # as `kyc worker` does
     cpu0, t0 = time.process_time(), time.perf_counter()
     results = await run_morning(db, settings, data.WS, now=datetime.now(UTC))
     queue_cpu, queue_s = time.process_time() - cpu0, time.perf_counter() - t0

@@ -16,6 +16,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.sdklog import slack_sdk_logger
 from bot.services.identity import ensure_workspace, link_slack_user, person_by_slack_id
 from bot.settings import Settings
 from storage.db import Database
@@ -55,6 +56,7 @@ def web_client(settings: Settings) -> AsyncWebClient:
         token=token,
         base_url=settings.slack_api_url,
         timeout=5,
+        logger=slack_sdk_logger(),
         retry_handlers=[
             AsyncConnectionErrorRetryHandler(max_retry_count=1),
             AsyncRateLimitErrorRetryHandler(max_retry_count=1),

@@ -26,6 +26,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import Table, and_, bindparam, exists, or_, select, update
 from sqlalchemy.orm import aliased
 
+from bot.sdklog import slack_sdk_logger
 from bot.services.outbox import READY
 from storage.db import Database
 from storage.models import ActionItem, OutboxMessage, OutboxStatus, utcnow
@@ -75,6 +76,7 @@ def sender_client(token: str, base_url: str, *, timeout: float = 10) -> AsyncWeb
     return AsyncWebClient(
         token=token,
         base_url=base_url,
+        logger=slack_sdk_logger(),
         timeout=timeout,  # type: ignore[arg-type]  # aiohttp takes fractions of a second
         retry_handlers=[AsyncRateLimitErrorRetryHandler(max_retry_count=5)],
     )
@@ -160,6 +162,7 @@ class Sender:
                 waiting -= 1
                 if waiting == 0 and more and prefetch is None and not self.stopping:
                     prefetch = asyncio.create_task(self._claim(now or self.clock()))
+                    prefetch.add_done_callback(lambda _: wake.set())
                 for n, msg in enumerate(msgs):
                     if self.stopping:  # SIGTERM: finish what is in flight, hand back the rest
                         await self._release_rest([m.id for m in msgs[n:]])
@@ -171,6 +174,13 @@ class Sender:
                         await self._release_rest([m.id for m in msgs[n + 1 :]])
                         return
 
+        wake = asyncio.Event()  # a lane ended or the next claim came back
+        ended: list[asyncio.Task[None]] = []
+
+        def lane_ended(task: asyncio.Task[None]) -> None:
+            ended.append(task)
+            wake.set()
+
         def start(batch: list[Claimed]) -> None:
             nonlocal waiting
             # Threads in order: messages that share a parent go one after another in id order.
@@ -178,16 +188,18 @@ class Sender:
             for msg in batch:
                 lanes.setdefault(msg.lane, []).append(msg)
             waiting += len(lanes)
-            tasks.update(asyncio.create_task(run_lane(msgs)) for msgs in lanes.values())
+            for msgs in lanes.values():
+                task = asyncio.create_task(run_lane(msgs))
+                task.add_done_callback(lane_ended)
+                tasks.add(task)
 
         start(claimed)
         try:
             while tasks or prefetch is not None:
-                pending: set[asyncio.Future[Any]] = set(tasks)
-                if prefetch is not None:
-                    pending.add(prefetch)
-                done, _ = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
-                for task in done & tasks:
+                await wake.wait()
+                wake.clear()
+                while ended:
+                    task = ended.pop()
                     tasks.discard(task)
                     task.result()  # a lane's database error ends the round, as before
                 if prefetch is not None and prefetch.done():
