@@ -66,7 +66,7 @@ async def call_submitted(
         return
     try:
         # Stored (with every message it owes) before Slack hears back: nothing is lost.
-        async with deps.db.unit_of_work() as session:
+        async with deps.db.unit_of_work(writes=True) as session:
             me = await attached(session, person)
             logged = await calls.log_call(
                 session, deps.settings, me, sub, request_key=_request_key(view), now=deps.now()
@@ -105,7 +105,7 @@ async def reactive_submitted(ack: Any, view: dict[str, Any], context: Any) -> No
         else datetime.combine(on, time(12), reg.tz).astimezone(UTC)
     )
     try:
-        async with deps.db.unit_of_work() as session:
+        async with deps.db.unit_of_work(writes=True) as session:
             me = await attached(session, person)
             contact = await calls.log_reactive(
                 session,
@@ -139,7 +139,7 @@ async def swap_submitted(ack: Any, view: dict[str, Any], context: Any) -> None:
         return
     customer_id = int(read_meta(view).get("c") or 0)
     try:
-        async with deps.db.unit_of_work() as session:
+        async with deps.db.unit_of_work(writes=True) as session:
             me = await attached(session, person)
             out, new = await exec_service.swap(
                 session, deps.settings, me, customer_id, reason, now=deps.now()
@@ -165,7 +165,7 @@ async def reassign_submitted(ack: Any, view: dict[str, Any], context: Any) -> No
         return
     item_id = int(read_meta(view).get("item") or 0)
     try:
-        async with deps.db.unit_of_work() as session:
+        async with deps.db.unit_of_work(writes=True) as session:
             await items.reassign(
                 session, await attached(session, person), item_id, new_owner, now=deps.now()
             )
@@ -186,7 +186,7 @@ async def customer_added(ack: Any, view: dict[str, Any], context: Any) -> None:
         await ack(response_action="errors", errors=errors)
         return
     try:
-        async with deps.db.unit_of_work() as session:
+        async with deps.db.unit_of_work(writes=True) as session:
             me = await attached(session, person)
             customer = await exec_service.add_customer(session, me, fields)
             await _confirm(

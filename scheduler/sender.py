@@ -239,7 +239,7 @@ class Sender:
                 sibling.status == OutboxStatus.PENDING,
             ),
         )
-        async with self.db.unit_of_work() as session:
+        async with self.db.unit_of_work(writes=True) as session:
             stmt = (
                 select(
                     OutboxMessage.id,
@@ -298,7 +298,7 @@ class Sender:
 
     async def _release_rest(self, ids: list[int]) -> None:
         if ids:
-            async with self.db.unit_of_work() as session:
+            async with self.db.unit_of_work(writes=True) as session:
                 await session.execute(
                     update(OutboxMessage)
                     .where(OutboxMessage.id.in_(ids), OutboxMessage.claimed_by == self.worker_id)
@@ -418,7 +418,7 @@ class Sender:
             sent.append({"b_id": msg.id, "b_channel": channel, "b_ts": ts})
             if msg.ref_kind == "item" and msg.ref_id:
                 items.append({"b_id": msg.ref_id, "b_channel": channel, "b_ts": ts})
-        async with self.db.unit_of_work() as session:
+        async with self.db.unit_of_work(writes=True) as session:
             conn = await session.connection()
             await conn.execute(
                 update(outbox)
@@ -444,7 +444,7 @@ class Sender:
                 )
 
     async def _retry_later(self, msg_id: int, error: str) -> bool:
-        async with self.db.unit_of_work() as session:
+        async with self.db.unit_of_work(writes=True) as session:
             msg = await session.get(OutboxMessage, msg_id)
             if msg is None:
                 return False
@@ -464,7 +464,7 @@ class Sender:
         return False
 
     async def _park(self, msg_id: int, error: str) -> bool:
-        async with self.db.unit_of_work() as session:
+        async with self.db.unit_of_work(writes=True) as session:
             msg = await session.get(OutboxMessage, msg_id)
             if msg is None:
                 return False

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import (
@@ -14,6 +17,9 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from bot.settings import to_async_url
+
+# Set while this task holds the SQLite write gate: a nested unit of work must not wait on it.
+_holds_gate: ContextVar[bool] = ContextVar("kyc_holds_write_gate", default=False)
 
 
 def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
@@ -48,16 +54,35 @@ class Database:
         self.url = to_async_url(url)
         self.engine = make_engine(self.url, echo=echo)
         self.sessions = make_sessionmaker(self.engine)
+        self._write_gates: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+            weakref.WeakKeyDictionary()
+        )
 
     @property
     def is_sqlite(self) -> bool:
         return self.url.startswith("sqlite")
 
     @asynccontextmanager
-    async def unit_of_work(self) -> AsyncIterator[AsyncSession]:
-        """One transaction: committed when the block ends, rolled back if it raises."""
-        async with self.sessions() as session, session.begin():
-            yield session
+    async def unit_of_work(self, *, writes: bool = False) -> AsyncIterator[AsyncSession]:
+        """One transaction: committed when the block ends, rolled back if it raises.
+
+        `writes`: on SQLite, which takes one writer at a time, transactions that write queue
+        for their turn in this process, first come first served, instead of meeting in
+        SQLite's busy handler, which sleeps in growing steps and makes the slowest of twenty
+        concurrent call submissions wait a second and more."""
+        if not (writes and self.is_sqlite) or _holds_gate.get():
+            async with self.sessions() as session, session.begin():
+                yield session
+            return
+        loop = asyncio.get_running_loop()
+        gate = self._write_gates.setdefault(loop, asyncio.Lock())
+        async with gate:
+            token = _holds_gate.set(True)
+            try:
+                async with self.sessions() as session, session.begin():
+                    yield session
+            finally:
+                _holds_gate.reset(token)
 
     async def dispose(self) -> None:
         await self.engine.dispose()

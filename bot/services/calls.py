@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -96,9 +95,11 @@ async def log_call(
     session.add(contact)
     await session.flush()
     await _mark_batch(session, settings, executive, customer.id, contact, now)
-    await _route_items(session, executive, customer, contact, sub, now)
-    await _route_kudos(session, executive, customer, contact, sub, now)
-    await _schedule_follow_ups(session, settings, executive, customer, contact, follow_owner, now)
+    out = outbox.Outgoing(ws)
+    await _route_items(session, out, executive, customer, contact, sub, now)
+    await _route_kudos(session, out, executive, customer, contact, sub, now)
+    _schedule_follow_ups(out, settings, executive, customer, contact, follow_owner, now)
+    await out.queue(session)
     return await _summary(session, settings, executive, contact, customer, duplicate=False)
 
 
@@ -129,6 +130,7 @@ async def _mark_batch(
 
 async def _route_items(
     session: AsyncSession,
+    out: outbox.Outgoing,
     executive: Person,
     customer: Customer,
     contact: Contact,
@@ -161,9 +163,7 @@ async def _route_items(
         # A team without a channel still gets its thread: in the executive's DM, nothing lost.
         channel = (team.channel_id if team else None) or executive.slack_user_id or ""
         parent_key = f"call:{contact.id}:items:{team_id or 0}"
-        await outbox.post(
-            session,
-            ws,
+        out.post(
             parent_key,
             channel,
             item_views.build_items_parent(
@@ -179,9 +179,7 @@ async def _route_items(
             ),
         )
         for item, owner in items:
-            await outbox.post(
-                session,
-                ws,
+            out.post(
                 item_reply_key(item.id),
                 channel,
                 item_views.build_item_reply(card(item, owner)),
@@ -208,6 +206,7 @@ def card(item: ActionItem, owner: Person | None, done_by: Person | None = None) 
 
 async def _route_kudos(
     session: AsyncSession,
+    out: outbox.Outgoing,
     executive: Person,
     customer: Customer,
     contact: Contact,
@@ -235,30 +234,24 @@ async def _route_kudos(
         base = f"call:{contact.id}:kudos:{n}"
         team = await session.get(Team, mate.team_id) if mate.team_id else None
         if team and team.channel_id:
-            await outbox.post(
-                session, ws, f"{base}:team", team.channel_id, item_views.build_kudos_post(kcard)
-            )
+            out.post(f"{base}:team", team.channel_id, item_views.build_kudos_post(kcard))
         if mate.slack_user_id:
-            await outbox.post(
-                session,
-                ws,
+            out.post(
                 f"{base}:dm",
                 mate.slack_user_id,
                 item_views.build_kudos_dm(kcard, to_manager=False),
             )
         manager = await session.get(Person, mate.manager_id) if mate.manager_id else None
         if manager and manager.slack_user_id:
-            await outbox.post(
-                session,
-                ws,
+            out.post(
                 f"{base}:manager",
                 manager.slack_user_id,
                 item_views.build_kudos_dm(kcard, to_manager=True),
             )
 
 
-async def _schedule_follow_ups(
-    session: AsyncSession,
+def _schedule_follow_ups(
+    out: outbox.Outgoing,
     settings: Settings,
     executive: Person,
     customer: Customer,
@@ -266,43 +259,30 @@ async def _schedule_follow_ups(
     follow_owner: Person | None,
     now: datetime,
 ) -> None:
-    ws = executive.workspace_id
     exec_shown = Shown(executive.name, executive.slack_user_id)
     if contact.success_story:
         if settings.kyc_stories_channel:
-            await outbox.post(
-                session,
-                ws,
+            out.post(
                 f"call:{contact.id}:story",
                 settings.kyc_stories_channel,
                 item_views.build_story_post(customer.name, exec_shown, contact.summary),
             )
         if executive.slack_user_id:
-            await _later(
-                session,
-                ws,
+            out.post(
                 f"call:{contact.id}:story-reminder",
                 executive.slack_user_id,
                 item_views.build_story_reminder(customer.name),
-                now + timedelta(days=settings.kyc_story_reminder_days),
+                not_before=now + timedelta(days=settings.kyc_story_reminder_days),
             )
     if contact.follow_up_on and follow_owner and follow_owner.slack_user_id:
         reg = regimen_of(follow_owner, settings)
         at = local_instant(contact.follow_up_on, min(reg.nudge_time, time(9, 0)), reg.tz)
-        await _later(
-            session,
-            ws,
+        out.post(
             f"call:{contact.id}:follow-up",
             follow_owner.slack_user_id,
             item_views.build_follow_up_reminder(customer.name, contact.summary, exec_shown),
-            max(at, now),
+            not_before=max(at, now),
         )
-
-
-async def _later(
-    session: AsyncSession, ws: str, key: str, channel: str, message: dict[str, Any], at: datetime
-) -> None:
-    await outbox.post(session, ws, key, channel, message, not_before=at)
 
 
 async def _summary(

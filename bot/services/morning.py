@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.regimen.calendar import is_paused, local_now
 from bot.services import outbox
 from bot.services.people import Regimen, regimen_of
@@ -54,6 +56,35 @@ def all_done_key(workspace_id: str, person: Person, reg: Regimen, now: datetime)
     return f"alldone:{workspace_id}:{person.id}:{reg.week(now)}"
 
 
+CHUNK = 250
+
+
+async def _queue_nudges(
+    session: AsyncSession, settings: Settings, workspace_id: str, todo: list[Person], now: datetime
+) -> list[MorningResult]:
+    """Plan, brief and queue the nudge (or all-done note) of each executive in `todo`, with
+    every message in one statement."""
+    results: list[MorningResult] = []
+    posts: list[tuple[str, str, dict[str, Any]]] = []
+    by_id = {p.id: p for p in todo}
+    for week in await week_views(session, settings, workspace_id, todo, now):
+        local = clock_label(week.regimen, now)
+        person = by_id[week.executive_id]
+        user = week.slack_user_id or ""
+        if week.skipped:
+            results.append(MorningResult(week.executive_name, local, week.skipped))
+        elif week.complete:
+            key = all_done_key(workspace_id, person, week.regimen, now)
+            posts.append((key, user, build_all_done(week)))
+            results.append(MorningResult(week.executive_name, local, "all done queued"))
+        else:
+            key = nudge_key(workspace_id, person, week.regimen, now)
+            posts.append((key, user, build_nudge(week)))
+            results.append(MorningResult(week.executive_name, local, "nudge queued"))
+    await outbox.post_all(session, workspace_id, posts)
+    return results
+
+
 async def run_morning(
     db: Database, settings: Settings, workspace_id: str, *, now: datetime
 ) -> list[MorningResult]:
@@ -83,37 +114,23 @@ async def run_morning(
             session,
             [k(workspace_id, p, r, now) for p, r in due for k in (nudge_key, all_done_key)],
         )
-        todo: list[Person] = []
-        for person, reg in due:
-            if nudge_key(workspace_id, person, reg, now) in sent:
-                results.append(
-                    MorningResult(person.name, clock_label(reg, now), "already sent today")
-                )
-            elif all_done_key(workspace_id, person, reg, now) in sent:
-                results.append(
-                    MorningResult(
-                        person.name, clock_label(reg, now), "batch complete, nothing to send"
-                    )
-                )
-            else:
-                todo.append(person)
-        # Everything due is queued in one statement.
-        posts: list[tuple[str, str, dict[str, Any]]] = []
-        by_id = {p.id: p for p in todo}
-        for week in await week_views(session, settings, workspace_id, todo, now):
-            local = clock_label(week.regimen, now)
-            person = by_id[week.executive_id]
-            user = week.slack_user_id or ""
-            if week.skipped:
-                results.append(MorningResult(week.executive_name, local, week.skipped))
-            elif week.complete:
-                key = all_done_key(workspace_id, person, week.regimen, now)
-                posts.append((key, user, build_all_done(week)))
-                results.append(MorningResult(week.executive_name, local, "all done queued"))
-            else:
-                key = nudge_key(workspace_id, person, week.regimen, now)
-                posts.append((key, user, build_nudge(week)))
-                results.append(MorningResult(week.executive_name, local, "nudge queued"))
-        # The workspace lock keeps a second process out, so every key here is new.
-        await outbox.post_all(session, workspace_id, posts)
+    todo: list[Person] = []
+    for person, reg in due:
+        if nudge_key(workspace_id, person, reg, now) in sent:
+            results.append(MorningResult(person.name, clock_label(reg, now), "already sent today"))
+        elif all_done_key(workspace_id, person, reg, now) in sent:
+            results.append(
+                MorningResult(person.name, clock_label(reg, now), "batch complete, nothing to send")
+            )
+        else:
+            todo.append(person)
+    # A few hundred executives per transaction: the writer lock (SQLite's, or the rows
+    # PostgreSQL locks) is never held for long, so call submissions are not kept waiting.
+    for start in range(0, len(todo), CHUNK):
+        chunk = todo[start : start + CHUNK]
+        async with db.unit_of_work(writes=True) as session:
+            if not await queries.try_workspace_lock(session, workspace_id, "morning"):
+                results.append(MorningResult("—", "—", "another process took over this morning"))
+                break
+            results.extend(await _queue_nudges(session, settings, workspace_id, chunk, now))
     return results

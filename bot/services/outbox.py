@@ -97,6 +97,45 @@ async def post(
     )
 
 
+class Outgoing:
+    """The posts one use case owes, gathered as it goes and queued in one statement at the end
+    (in the same transaction): a logged call owes about ten."""
+
+    def __init__(self, workspace_id: str) -> None:
+        self.workspace_id = workspace_id
+        self.rows: list[dict[str, Any]] = []
+
+    def post(
+        self,
+        key: str,
+        channel: str,
+        message: dict[str, Any],
+        *,
+        thread_of: str | None = None,
+        ref_kind: str | None = None,
+        ref_id: int | None = None,
+        not_before: datetime | None = None,
+    ) -> None:
+        """As `post`; `thread_of` may name a message gathered earlier in the same batch."""
+        self.rows.append(
+            _row(
+                workspace_id=self.workspace_id,
+                key=key,
+                method="chat.postMessage",
+                payload={"channel": channel, **message, **QUIET},
+                parent_key=thread_of,
+                ref_kind=ref_kind,
+                ref_id=ref_id,
+                not_before=not_before,
+            )
+        )
+
+    async def queue(self, session: AsyncSession) -> None:
+        """Insert what was gathered; keys queued before are left alone."""
+        await insert_ignoring_duplicates(session, OutboxMessage, self.rows, ["key"])
+        self.rows = []
+
+
 async def queued_keys(session: AsyncSession, keys: Sequence[str]) -> set[str]:
     """Which of `keys` are in the outbox already (sent or not)."""
     found: set[str] = set()
