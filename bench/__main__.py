@@ -26,6 +26,7 @@ from rich.table import Table
 from sqlalchemy import event, select
 
 from bench import data
+from bench.profile import py_spy_prefix, summarise
 from bot.settings import load_settings
 from bot.standin.harness import BOT_TOKEN, SIGNING_SECRET
 from bot.standin.server import SlackStandin
@@ -56,32 +57,39 @@ def summary(ms: list[float]) -> dict[str, float]:
 class Node:
     """A `python -m bench.node` process: the bot (or the peer) on its own CPU."""
 
-    def __init__(self, proc: asyncio.subprocess.Process) -> None:
+    def __init__(self, proc: asyncio.subprocess.Process, profile: Path | None) -> None:
         self.proc = proc
         self.url = ""
+        self.profile = profile
 
     @classmethod
     async def start(cls, *args: str, profile: Path | None = None) -> Node:
-        extra = ["--profile", str(profile)] if profile else []
-        # BENCH_NODE_PREFIX runs the node under another program, e.g. "py-spy record -o f --".
-        prefix = os.environ.get("BENCH_NODE_PREFIX", "").split()
+        """`profile`: run under py-spy and write the summary there when the node ends."""
+        prefix = py_spy_prefix(profile.with_suffix(".raw")) if profile else []
         proc = await asyncio.create_subprocess_exec(
             *prefix,
             sys.executable,
             "-m",
             "bench.node",
             *args,
-            *extra,
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
         )
-        return cls(proc)
+        return cls(proc, profile)
+
+    def _summarise(self) -> None:
+        if self.profile:
+            raw = self.profile.with_suffix(".raw")
+            summarise(raw, self.profile, f"py-spy profile of {self.profile.stem}")
+            raw.unlink()
 
     async def listening(self) -> Node:
         assert self.proc.stdout is not None
-        line = (await self.proc.stdout.readline()).decode()
-        if not line.startswith("PORT "):
-            raise RuntimeError(f"bench node did not start: {line!r}")
+        line = ""
+        while not line.startswith("PORT "):  # a profiler in front may print first
+            line = (await self.proc.stdout.readline()).decode()
+            if not line:
+                raise RuntimeError("bench node did not start")
         self.url = f"http://127.0.0.1:{line.split()[1]}/slack/events"
         return self
 
@@ -89,12 +97,15 @@ class Node:
         out, _ = await self.proc.communicate()
         if self.proc.returncode:
             raise RuntimeError(f"bench node failed with exit code {self.proc.returncode}")
-        return dict(json.loads(out.decode().strip().splitlines()[-1]))
+        self._summarise()
+        lines = [ln for ln in out.decode().splitlines() if ln.startswith("{")]  # not py-spy's
+        return dict(json.loads(lines[-1]))
 
     async def stop(self) -> None:
         assert self.proc.stdin is not None
         self.proc.stdin.close()
         await self.proc.wait()
+        self._summarise()
 
 
 async def latency(
@@ -136,13 +147,17 @@ async def latency(
     return out
 
 
-async def bench_ack(db_url: str, sizes: dict[str, Any]) -> dict[str, Any]:
+async def bench_ack(
+    db_url: str, sizes: dict[str, Any], profile: Path | None = None
+) -> dict[str, Any]:
     """/kyc done → views.open, and a call submission's ack, beside a bare Bolt app."""
     from bench.peer import call_view_values
 
     db = Database(db_url)
     async with SlackStandin(tokens={BOT_TOKEN}, channel_interval=1.0) as slack:
-        ours = await (await Node.start("kyc-app", db_url, slack.base_url)).listening()
+        ours = await (
+            await Node.start("kyc-app", db_url, slack.base_url, profile=profile)
+        ).listening()
         theirs = await (await Node.start("peer-app", "-", slack.base_url)).listening()
         our_url, peer_url = ours.url, theirs.url
         async with db.unit_of_work() as s:
@@ -419,14 +434,16 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
                 contacts_each=sizes["contacts_each"],
             )
             report["data_load_s"] = round(time.perf_counter() - t0, 1)
-            for name, fn in (
-                ("planning", bench_planning),
-                ("figures", bench_figures),
-                ("ack", bench_ack),
-            ):
-                if name in only:
-                    step(name)
-                    results[name] = await fn(url, sizes)
+            if "planning" in only:
+                step("planning")
+                results["planning"] = await bench_planning(url, sizes)
+            if "figures" in only:
+                step("figures")
+                results["figures"] = await bench_figures(url, sizes)
+            if "ack" in only:
+                step("ack")
+                profile = profile_dir / f"kyc-app-{args.engine}.txt" if profile_dir else None
+                results["ack"] = await bench_ack(url, sizes, profile)
 
         async def morning(executives: int, **kw: Any) -> dict[str, Any]:
             url = await roster(
@@ -497,7 +514,10 @@ if __name__ == "__main__":
     parser.add_argument("--engine", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--only", help="comma-separated: " + ",".join(BENCHES))
     parser.add_argument(
-        "--profile", action="store_true", help="profile the morning run (bench/results/profiles/)"
+        "--profile",
+        action="store_true",
+        help="run the bot under py-spy in the ack and morning benchmarks; summaries in "
+        "bench/results/profiles/",
     )
     parsed = parser.parse_args()
     result = asyncio.run(main(parsed))

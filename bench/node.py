@@ -6,8 +6,7 @@ load generator or the Slack stand-in (`python -m bench` starts these; they are n
     python -m bench.node morning   DB_URL SLACK_URL   queue and deliver this morning's nudges
     python -m bench.node bare-sender FILE SLACK_URL   post FILE's payloads with bare aiohttp
 
-The apps print `PORT <n>` once they listen; `morning` prints one JSON line of figures. With
-`--profile FILE` the process runs under pyinstrument and writes its text report to FILE."""
+The apps print `PORT <n>` once they listen; `morning` prints one JSON line of figures."""
 
 from __future__ import annotations
 
@@ -17,7 +16,6 @@ import json
 import resource
 import sys
 import time
-from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -138,40 +136,23 @@ async def bare_sender(payloads_file: str, slack_url: str, concurrency: int) -> d
         return {"posted": len(payloads), "seconds": round(time.perf_counter() - t0, 2)}
 
 
-def profiled(path: str | None) -> AbstractContextManager[Any]:
-    if not path:
-        return nullcontext()
-    from pyinstrument import Profiler
-
-    target = Path(path)
-
-    class _Writes(Profiler):
-        def __exit__(self, *exc: object) -> None:
-            super().__exit__(*exc)  # type: ignore[arg-type]
-            target.write_text(self.output_text(unicode=True, show_all=False))
-
-    return _Writes(async_mode="disabled")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.node")
     parser.add_argument("role", choices=["kyc-app", "peer-app", "morning", "bare-sender"])
     parser.add_argument("db_url")
     parser.add_argument("slack_url")
     parser.add_argument("--concurrency", type=int, default=8)
-    parser.add_argument("--profile")
     args = parser.parse_args()
-    with profiled(args.profile):
-        if args.role == "kyc-app":
-            asyncio.run(kyc_app(args.db_url, args.slack_url))
-        elif args.role == "peer-app":
-            asyncio.run(peer_app(args.slack_url))
-        elif args.role == "bare-sender":  # db_url is the file of payloads here
-            result = asyncio.run(bare_sender(args.db_url, args.slack_url, args.concurrency))
-            print(json.dumps(result), flush=True)
-        else:
-            result = asyncio.run(morning(args.db_url, args.slack_url, args.concurrency))
-            print(json.dumps(result), flush=True)
+    if args.role == "kyc-app":
+        asyncio.run(kyc_app(args.db_url, args.slack_url))
+    elif args.role == "peer-app":
+        asyncio.run(peer_app(args.slack_url))
+    elif args.role == "bare-sender":  # db_url is the file of payloads here
+        result = asyncio.run(bare_sender(args.db_url, args.slack_url, args.concurrency))
+        print(json.dumps(result), flush=True)
+    else:
+        result = asyncio.run(morning(args.db_url, args.slack_url, args.concurrency))
+        print(json.dumps(result), flush=True)
 
 
 if __name__ == "__main__":
