@@ -264,8 +264,10 @@ async def bench_morning(
         floor = (await bare.result())["seconds"]
         os.unlink(f.name)
     bound = out["queued"] * latency_s / concurrency
-    # Every 429 makes one lane wait Retry-After (1 s here) and costs a round trip again.
-    waits = len(limited) * ((faults.retry_after if faults else 1) + latency_s) / concurrency
+    # Every 429 makes one lane wait Retry-After (1 s here) plus the random 0-1 s slack-sdk's
+    # retry handler adds (0.5 s on average), and costs a round trip again.
+    retry_after = faults.retry_after if faults else 1
+    waits = len(limited) * (retry_after + 0.5 + latency_s) / concurrency
     out.update(
         {
             "concurrency": concurrency,
@@ -360,6 +362,8 @@ BENCHES = ("planning", "figures", "ack", "morning", "throttled", "scaling")
 
 async def fresh_db(engine: str, tmp: Path, name: str) -> str:
     if engine == "sqlite":
+        for leftover in tmp.glob(f"{name}.db*"):  # an earlier run of the same size
+            leftover.unlink()
         url = f"sqlite+aiosqlite:///{tmp / (name + '.db')}"
     else:
         import asyncpg

@@ -58,17 +58,18 @@ async def try_workspace_lock(session: AsyncSession, workspace_id: str, job: str)
     return bool(await session.scalar(select(func.pg_try_advisory_xact_lock(key))))
 
 
-async def executives(session: AsyncSession, workspace_id: str) -> list[Person]:
-    rows = await session.scalars(
-        select(Person)
-        .where(
-            Person.workspace_id == workspace_id,
-            Person.active.is_(True),
-            Person.role.in_([Role.EXECUTIVE]),
-        )
-        .order_by(Person.name, Person.id)
+async def executives(
+    session: AsyncSession, workspace_id: str, ids: Sequence[int] | None = None
+) -> list[Person]:
+    """Active executives, by name; only those in `ids` when given."""
+    stmt = select(Person).where(
+        Person.workspace_id == workspace_id,
+        Person.active.is_(True),
+        Person.role.in_([Role.EXECUTIVE]),
     )
-    return list(rows)
+    if ids is not None:
+        stmt = stmt.where(Person.id.in_(list(ids)))
+    return list(await session.scalars(stmt.order_by(Person.name, Person.id)))
 
 
 async def customer_states(

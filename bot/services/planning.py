@@ -75,10 +75,7 @@ async def plan_week_in(
     as_of: datetime,
     executive_ids: list[int] | None = None,
 ) -> list[ExecutiveWeek]:
-    execs = await queries.executives(session, workspace_id)
-    if executive_ids is not None:
-        wanted = set(executive_ids)
-        execs = [e for e in execs if e.id in wanted]
+    execs = await queries.executives(session, workspace_id, executive_ids)
     ids = [e.id for e in execs]
     states = await queries.customer_states(session, workspace_id, ids)
     current = await queries.batch_entries(session, workspace_id, iso_week, ids)
