@@ -204,7 +204,11 @@ class Kudos(Base):
 
 class ActionItem(Base):
     __tablename__ = "action_items"
-    __table_args__ = (Index("ix_action_items_owner_status", "workspace_id", "owner_id", "status"),)
+    __table_args__ = (
+        Index("ix_action_items_owner_status", "workspace_id", "owner_id", "status"),
+        # A brief's open items, customer by customer.
+        Index("ix_action_items_customer_status", "workspace_id", "customer_id", "status"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id"))
     contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id"), index=True)

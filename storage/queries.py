@@ -89,6 +89,9 @@ async def customer_states(
     customers = list(
         await session.execute(select(Customer.executive_id, Customer.id, Customer.name).where(mine))
     )
+    # Contacts by customer through the (workspace, customer) index; a join on customers lets
+    # SQLite walk every contact of the workspace instead.
+    their_customers = select(Customer.id).where(mine)
     last = {
         cid: (pro, rea)
         for cid, pro, rea in await session.execute(
@@ -97,8 +100,7 @@ async def customer_states(
                 func.max(case((Contact.kind == ContactKind.PROACTIVE, Contact.occurred_at))),
                 func.max(case((Contact.kind == ContactKind.REACTIVE, Contact.occurred_at))),
             )
-            .join(Customer, Customer.id == Contact.customer_id)
-            .where(mine, Contact.workspace_id == workspace_id)
+            .where(Contact.workspace_id == workspace_id, Contact.customer_id.in_(their_customers))
             .group_by(Contact.customer_id)
         )
     }
@@ -113,8 +115,11 @@ async def customer_states(
             )
             .label("rn"),
         )
-        .join(Customer, Customer.id == Contact.customer_id)
-        .where(mine, Contact.workspace_id == workspace_id, Contact.sentiment.is_not(None))
+        .where(
+            Contact.workspace_id == workspace_id,
+            Contact.customer_id.in_(their_customers),
+            Contact.sentiment.is_not(None),
+        )
         .subquery()
     )
     moods = dict(
@@ -244,14 +249,18 @@ async def brief_material(
     ids = list(dict.fromkeys(customer_ids))
     if not ids:
         return {}, {}, {}
+    # By primary key; the workspace is checked on the rows (a filter on it in SQL makes SQLite
+    # prefer the workspace index and walk every customer of the workspace).
     customers = await session.execute(
-        select(*PROFILE_COLUMNS).where(Customer.workspace_id == workspace_id, Customer.id.in_(ids))
+        select(Customer.workspace_id, *PROFILE_COLUMNS).where(Customer.id.in_(ids))
     )
     profiles = {
         c.id: CustomerProfile(
-            customer_id=c.id, **{k: v for k, v in c._mapping.items() if k != "id"}
+            customer_id=c.id,
+            **{k: v for k, v in c._mapping.items() if k not in ("id", "workspace_id")},
         )
         for c in customers
+        if c.workspace_id == workspace_id
     }
 
     ranked = (
