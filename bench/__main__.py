@@ -531,5 +531,10 @@ if __name__ == "__main__":
         RESULTS
         / f"{datetime.now(UTC):%Y-%m-%d}-{parsed.engine}{'-full' if parsed.full else ''}.json"
     )
+    if parsed.only and path.exists():  # a partial run updates its entries of the day's file
+        earlier = json.loads(path.read_text())
+        earlier["results"].update(result["results"])
+        earlier.setdefault("dates", {}).update({k: result["date"] for k in result["results"]})
+        result = earlier
     path.write_text(json.dumps(result, indent=2))
     console.print(f"Wrote {path}")

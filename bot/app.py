@@ -93,10 +93,11 @@ async def _actor(deps: Deps, context: Any) -> Person | None:
     if not team_id or not user_id:
         return None
     async with deps.db.unit_of_work() as session:
-        await ensure_workspace(session, team_id)
+        # The usual case, one query: someone known (their workspace exists with them).
         person = await person_by_slack_id(session, team_id, user_id)
         if person is not None and person.slack_tz:
             return person
+        await ensure_workspace(session, team_id)
     # First time we see this user (or no profile timezone yet): ask Slack who they are.
     try:
         info = await context["client"].users_info(user=user_id)

@@ -12,7 +12,7 @@ import bot.views.items as item_views
 from bot.regimen.calendar import local_instant
 from bot.regimen.types import BatchStatus, Channel, ContactKind, ItemStatus, Outcome, Sentiment
 from bot.services import outbox
-from bot.services.identity import NotAllowed, colleague
+from bot.services.identity import NotAllowed, colleagues
 from bot.services.people import regimen_of
 from bot.settings import Settings
 from bot.views.data import CallSubmission, CallThread, ItemCard, KudosCard
@@ -64,11 +64,17 @@ async def log_call(
     if existing is not None:
         return await _summary(session, settings, executive, existing, customer, duplicate=True)
 
-    follow_owner = (
-        await colleague(session, ws, sub.follow_up_owner_user_id)
-        if sub.follow_up_owner_user_id
-        else None
+    # Everyone the form names, in one query (new ones join the roster as members).
+    people = await colleagues(
+        session,
+        ws,
+        [
+            sub.follow_up_owner_user_id,
+            *(i.owner_user_id for i in sub.items),
+            *(k.to_user_id for k in sub.kudos),
+        ],
     )
+    follow_owner = people.get(sub.follow_up_owner_user_id or "")
     contact = Contact(
         workspace_id=ws,
         customer_id=customer.id,
@@ -96,11 +102,19 @@ async def log_call(
     await session.flush()
     await _mark_batch(session, settings, executive, customer.id, contact, now)
     out = outbox.Outgoing(ws)
-    await _route_items(session, out, executive, customer, contact, sub, now)
-    await _route_kudos(session, out, executive, customer, contact, sub, now)
+    await _route_items(session, out, people, executive, customer, contact, sub, now)
+    await _route_kudos(session, out, people, executive, customer, contact, sub, now)
     _schedule_follow_ups(out, settings, executive, customer, contact, follow_owner, now)
     await out.queue(session)
-    return await _summary(session, settings, executive, contact, customer, duplicate=False)
+    return await _summary(
+        session,
+        settings,
+        executive,
+        contact,
+        customer,
+        duplicate=False,
+        counts=(len(sub.items), len(sub.kudos)),
+    )
 
 
 async def _mark_batch(
@@ -131,6 +145,7 @@ async def _mark_batch(
 async def _route_items(
     session: AsyncSession,
     out: outbox.Outgoing,
+    people: dict[str, Person],
     executive: Person,
     customer: Customer,
     contact: Contact,
@@ -140,9 +155,7 @@ async def _route_items(
     ws = executive.workspace_id
     by_team: dict[int | None, list[tuple[ActionItem, Person | None]]] = {}
     for item_in in sub.items:
-        owner = (
-            await colleague(session, ws, item_in.owner_user_id) if item_in.owner_user_id else None
-        )
+        owner = people.get(item_in.owner_user_id or "")
         team_id = item_in.team_id or (owner.team_id if owner else None) or customer.team_id
         item = ActionItem(
             workspace_id=ws,
@@ -207,6 +220,7 @@ def card(item: ActionItem, owner: Person | None, done_by: Person | None = None) 
 async def _route_kudos(
     session: AsyncSession,
     out: outbox.Outgoing,
+    people: dict[str, Person],
     executive: Person,
     customer: Customer,
     contact: Contact,
@@ -215,7 +229,7 @@ async def _route_kudos(
 ) -> None:
     ws = executive.workspace_id
     for n, k in enumerate(sub.kudos, start=1):
-        mate = await colleague(session, ws, k.to_user_id)
+        mate = people[k.to_user_id]
         kudos = Kudos(
             workspace_id=ws,
             contact_id=contact.id,
@@ -293,7 +307,9 @@ async def _summary(
     customer: Customer,
     *,
     duplicate: bool,
+    counts: tuple[int, int] | None = None,
 ) -> LoggedCall:
+    """`counts`: the call's action items and kudos when known; read back otherwise."""
     reg = regimen_of(executive, settings)
     week = reg.week(contact.occurred_at)
     statuses = list(
@@ -305,16 +321,18 @@ async def _summary(
             )
         )
     )
-    items = list(
-        await session.scalars(select(ActionItem.id).where(ActionItem.contact_id == contact.id))
-    )
-    kudos = list(await session.scalars(select(Kudos.id).where(Kudos.contact_id == contact.id)))
+    if counts is None:
+        items = await session.scalars(
+            select(ActionItem.id).where(ActionItem.contact_id == contact.id)
+        )
+        kudos = await session.scalars(select(Kudos.id).where(Kudos.contact_id == contact.id))
+        counts = (len(list(items)), len(list(kudos)))
     return LoggedCall(
         contact_id=contact.id,
         customer_name=customer.name,
         duplicate=duplicate,
-        item_count=len(items),
-        kudos_count=len(kudos),
+        item_count=counts[0],
+        kudos_count=counts[1],
         done_this_week=sum(1 for s in statuses if s == BatchStatus.DONE),
         quota=min(reg.quota, sum(1 for s in statuses if s.counts_toward_quota)) or reg.quota,
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -59,18 +61,35 @@ async def link_slack_user(
 
 async def colleague(session: AsyncSession, workspace_id: str, slack_user_id: str) -> Person:
     """The roster person for a Slack user picked in a form; someone new is added as a member."""
-    person = await person_by_slack_id(session, workspace_id, slack_user_id)
-    if person is None:
-        person = Person(
+    return (await colleagues(session, workspace_id, [slack_user_id]))[slack_user_id]
+
+
+async def colleagues(
+    session: AsyncSession, workspace_id: str, slack_user_ids: Iterable[str | None]
+) -> dict[str, Person]:
+    """`colleague` for every Slack user picked in one form, in one query."""
+    wanted = {u for u in slack_user_ids if u}
+    if not wanted:
+        return {}
+    found = {
+        p.slack_user_id or "": p
+        for p in await session.scalars(
+            select(Person).where(
+                Person.workspace_id == workspace_id, Person.slack_user_id.in_(sorted(wanted))
+            )
+        )
+    }
+    for user_id in sorted(wanted - found.keys()):
+        found[user_id] = Person(
             workspace_id=workspace_id,
-            slack_user_id=slack_user_id,
-            name=slack_user_id,  # the profile sync fills the real name; messages use mentions
+            slack_user_id=user_id,
+            name=user_id,  # the profile sync fills the real name; messages use mentions
             role=Role.MEMBER,
             active=True,
         )
-        session.add(person)
-        await session.flush()
-    return person
+        session.add(found[user_id])
+    await session.flush()
+    return found
 
 
 def is_admin(person: Person | None) -> bool:
