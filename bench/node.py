@@ -27,6 +27,13 @@ from bot.standin.harness import BOT_TOKEN, SIGNING_SECRET, Clock
 
 
 def max_rss_mb() -> float:
+    """This process's peak resident memory. Linux keeps ru_maxrss across exec, so a node would
+    report the bench's own peak; the kernel's VmHWM is this program's alone."""
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
