@@ -86,7 +86,9 @@ async def peer_app(slack_url: str) -> None:
 
 
 async def morning(db_url: str, slack_url: str, concurrency: int) -> dict[str, Any]:
-    """Plan, brief and queue every executive's nudge, then deliver them all; the process's CPU."""
+    """Plan, brief and queue every executive's nudge and deliver them all, the sender starting on
+    each chunk as soon as it is committed; the time until the last one is in Slack, and the
+    process's CPU."""
     from bot.server import freeze_startup_heap
     from bot.services.morning import run_morning
     from bot.settings import load_settings
@@ -96,24 +98,37 @@ async def morning(db_url: str, slack_url: str, concurrency: int) -> dict[str, An
     db = Database(db_url)
     settings = load_settings(_env_file=None, database_url=db_url, kyc_catchup_until="23:59")
     freeze_startup_heap()  # as `kyc worker` does
-    cpu0, t0 = time.process_time(), time.perf_counter()
-    results = await run_morning(db, settings, data.WS, now=datetime.now(UTC))
-    queue_cpu, queue_s = time.process_time() - cpu0, time.perf_counter() - t0
+    # As `kyc worker` does it: the sender delivers each chunk while the next is being queued.
     sender = Sender(db, sender_client(BOT_TOKEN, slack_url), concurrency=concurrency)
-    cpu1, t1 = time.process_time(), time.perf_counter()
-    sent = await sender.drain()
+    chunk_ready = asyncio.Event()
+    cpu0, t0 = time.process_time(), time.perf_counter()
+    queueing = asyncio.create_task(
+        run_morning(db, settings, data.WS, now=datetime.now(UTC), on_queued=chunk_ready.set)
+    )
+    queued_at = 0.0
+
+    def queue_done(_: object) -> None:
+        nonlocal queued_at
+        queued_at = time.perf_counter() - t0
+        chunk_ready.set()
+
+    queueing.add_done_callback(queue_done)
+    sent = 0
+    while not (queueing.done() and not chunk_ready.is_set()):
+        await chunk_ready.wait()
+        chunk_ready.clear()
+        sent += await sender.drain()
+    results = queueing.result()
     await sender.close()
-    send_cpu, send_s = time.process_time() - cpu1, time.perf_counter() - t1
+    total_s, cpu = time.perf_counter() - t0, time.process_time() - cpu0
     await db.dispose()
     return {
         "executives": len(results),
         "queued": sum(1 for r in results if r.outcome == "nudge queued"),
         "nudges": sent,
-        "queue_s": round(queue_s, 2),
-        "deliver_s": round(send_s, 2),
-        "queue_cpu_ms_per_nudge": round(queue_cpu * 1000 / max(sent, 1), 2),
-        "deliver_cpu_ms_per_nudge": round(send_cpu * 1000 / max(sent, 1), 2),
-        "cpu_ms_per_nudge": round((queue_cpu + send_cpu) * 1000 / max(sent, 1), 2),
+        "queue_s": round(queued_at, 2),
+        "all_delivered_s": round(total_s, 2),  # from the start to the last nudge in Slack
+        "cpu_ms_per_nudge": round(cpu * 1000 / max(sent, 1), 2),
         "max_rss_mb": max_rss_mb(),
     }
 

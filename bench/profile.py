@@ -15,6 +15,7 @@ IDLE = (
     "_find_and_load",
     "until_stdin_closes",
     "aiosqlite/core.py:59",
+    "concurrent/futures/thread.py",  # the node's stdin reader
 )
 # Frames every sample passes through; left out of the inclusive list.
 PLUMBING = ("<frozen runpy>", "asyncio/", "threading.py", "bench/node.py")

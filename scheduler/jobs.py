@@ -88,9 +88,8 @@ async def morning_tick(deps: Deps, client: AsyncWebClient) -> None:
 async def _morning(deps: Deps, client: AsyncWebClient) -> None:
     for ws in await workspaces(deps):
         await sync_profiles(deps, client, ws)
-        results = await run_morning(deps.db, deps.settings, ws, now=deps.now())
-        if any(r.outcome.endswith("queued") for r in results):
-            deps.kick()
+        # The sender starts on each chunk of nudges as soon as it is committed.
+        await run_morning(deps.db, deps.settings, ws, now=deps.now(), on_queued=deps.kick)
 
 
 async def digest_tick(deps: Deps) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -86,13 +87,20 @@ async def _queue_nudges(
 
 
 async def run_morning(
-    db: Database, settings: Settings, workspace_id: str, *, now: datetime
+    db: Database,
+    settings: Settings,
+    workspace_id: str,
+    *,
+    now: datetime,
+    on_queued: Callable[[], None] | None = None,
 ) -> list[MorningResult]:
     """Queue every nudge due at `now` that has not gone out today (keyed by local date).
 
     The scheduler calls this every minute until the catch-up cut-off, so whoever already had
     today's nudge (or this week's all-done note) is passed over before any planning or
-    briefing: a tick after the morning's work costs one query, not ten thousand briefs."""
+    briefing: a tick after the morning's work costs one query, not ten thousand briefs.
+    `on_queued` is called after each committed chunk, so the sender can start on it while the
+    next is being briefed."""
     results: list[MorningResult] = []
     async with db.unit_of_work() as session:
         if not await queries.try_workspace_lock(session, workspace_id, "morning"):
@@ -133,4 +141,6 @@ async def run_morning(
                 results.append(MorningResult("—", "—", "another process took over this morning"))
                 break
             results.extend(await _queue_nudges(session, settings, workspace_id, chunk, now))
+        if on_queued is not None:
+            on_queued()
     return results

@@ -71,8 +71,7 @@ async def enqueue(
     return await insert_ignoring_duplicates(session, OutboxMessage, row, ["key"])
 
 
-async def post(
-    session: AsyncSession,
+def post_row(
     workspace_id: str,
     key: str,
     channel: str,
@@ -82,10 +81,10 @@ async def post(
     ref_kind: str | None = None,
     ref_id: int | None = None,
     not_before: datetime | None = None,
-) -> bool:
-    """Queue a chat.postMessage; `thread_of` is the key of the message to reply under."""
-    return await enqueue(
-        session,
+) -> dict[str, Any]:
+    """The outbox row of a chat.postMessage; `thread_of` is the key of the message to reply
+    under."""
+    return _row(
         workspace_id=workspace_id,
         key=key,
         method="chat.postMessage",
@@ -97,6 +96,19 @@ async def post(
     )
 
 
+async def post(
+    session: AsyncSession,
+    workspace_id: str,
+    key: str,
+    channel: str,
+    message: dict[str, Any],
+    **where: Any,
+) -> bool:
+    """Queue one chat.postMessage (see `post_row`); True when this call queued it."""
+    row = post_row(workspace_id, key, channel, message, **where)
+    return await insert_ignoring_duplicates(session, OutboxMessage, row, ["key"])
+
+
 class Outgoing:
     """The posts one use case owes, gathered as it goes and queued in one statement at the end
     (in the same transaction): a logged call owes about ten."""
@@ -105,30 +117,9 @@ class Outgoing:
         self.workspace_id = workspace_id
         self.rows: list[dict[str, Any]] = []
 
-    def post(
-        self,
-        key: str,
-        channel: str,
-        message: dict[str, Any],
-        *,
-        thread_of: str | None = None,
-        ref_kind: str | None = None,
-        ref_id: int | None = None,
-        not_before: datetime | None = None,
-    ) -> None:
+    def post(self, key: str, channel: str, message: dict[str, Any], **where: Any) -> None:
         """As `post`; `thread_of` may name a message gathered earlier in the same batch."""
-        self.rows.append(
-            _row(
-                workspace_id=self.workspace_id,
-                key=key,
-                method="chat.postMessage",
-                payload={"channel": channel, **message, **QUIET},
-                parent_key=thread_of,
-                ref_kind=ref_kind,
-                ref_id=ref_id,
-                not_before=not_before,
-            )
-        )
+        self.rows.append(post_row(self.workspace_id, key, channel, message, **where))
 
     async def queue(self, session: AsyncSession) -> None:
         """Insert what was gathered; keys queued before are left alone."""
@@ -154,12 +145,7 @@ async def post_all(
     statement; returns the keys this call queued (the others were queued before)."""
     queued_before = await queued_keys(session, [key for key, _, _ in posts])
     rows = [
-        _row(
-            workspace_id=workspace_id,
-            key=key,
-            method="chat.postMessage",
-            payload={"channel": channel, **message, **QUIET},
-        )
+        post_row(workspace_id, key, channel, message)
         for key, channel, message in posts
         if key not in queued_before
     ]
