@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -71,6 +71,15 @@ async def enqueue(
     return await insert_ignoring_duplicates(session, OutboxMessage, row, ["key"])
 
 
+class Where(TypedDict, total=False):
+    """Where a post goes beyond its channel: under which message, about what, not before when."""
+
+    thread_of: str | None
+    ref_kind: str | None
+    ref_id: int | None
+    not_before: datetime | None
+
+
 def post_row(
     workspace_id: str,
     key: str,
@@ -102,7 +111,7 @@ async def post(
     key: str,
     channel: str,
     message: dict[str, Any],
-    **where: Any,
+    **where: Unpack[Where],
 ) -> bool:
     """Queue one chat.postMessage (see `post_row`); True when this call queued it."""
     row = post_row(workspace_id, key, channel, message, **where)
@@ -117,7 +126,7 @@ class Outgoing:
         self.workspace_id = workspace_id
         self.rows: list[dict[str, Any]] = []
 
-    def post(self, key: str, channel: str, message: dict[str, Any], **where: Any) -> None:
+    def post(self, key: str, channel: str, message: dict[str, Any], **where: Unpack[Where]) -> None:
         """As `post`; `thread_of` may name a message gathered earlier in the same batch."""
         self.rows.append(post_row(self.workspace_id, key, channel, message, **where))
 
