@@ -547,6 +547,8 @@ if __name__ == "__main__":
     if parsed.only and path.exists():  # a partial run updates its entries of the day's file
         earlier = json.loads(path.read_text())
         earlier["results"].update(result["results"])
+        if "data_load_s" in result:  # the roster this run loaded
+            earlier["data_load_s"] = result["data_load_s"]
         earlier.setdefault("dates", {}).update({k: result["date"] for k in result["results"]})
         result = earlier
     path.write_text(json.dumps(result, indent=2))
