@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any, TypedDict, Unpack
+from typing import Any, NotRequired, TypedDict, Unpack
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,58 +17,41 @@ QUIET = {"unfurl_links": False, "unfurl_media": False}
 READY = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def _row(
-    *,
-    workspace_id: str,
-    key: str,
-    method: str,
-    payload: dict[str, Any],
-    parent_key: str | None = None,
-    ref_kind: str | None = None,
-    ref_id: int | None = None,
-    not_before: datetime | None = None,
-) -> dict[str, Any]:
+class Queued(TypedDict):
+    """One Slack call owed: `parent_key` names the message it waits for (a thread's parent, the
+    message a chat.update edits), `ref_kind`/`ref_id` what it is about, `not_before` when."""
+
+    workspace_id: str
+    key: str
+    method: str
+    payload: dict[str, Any]
+    parent_key: NotRequired[str | None]
+    ref_kind: NotRequired[str | None]
+    ref_id: NotRequired[int | None]
+    not_before: NotRequired[datetime | None]
+
+
+def _row(**q: Unpack[Queued]) -> dict[str, Any]:
     return {
-        "workspace_id": workspace_id,
-        "key": key,
-        "method": method,
-        "payload": payload,
-        "parent_key": parent_key,
+        "workspace_id": q["workspace_id"],
+        "key": q["key"],
+        "method": q["method"],
+        "payload": q["payload"],
+        "parent_key": q.get("parent_key"),
         "status": OutboxStatus.PENDING,
         "attempts": 0,
-        "next_attempt_at": not_before or READY,
-        "ref_kind": ref_kind,
-        "ref_id": ref_id,
+        "next_attempt_at": q.get("not_before") or READY,
+        "ref_kind": q.get("ref_kind"),
+        "ref_id": q.get("ref_id"),
         "created_at": utcnow(),
     }
 
 
-async def enqueue(
-    session: AsyncSession,
-    *,
-    workspace_id: str,
-    key: str,
-    method: str,
-    payload: dict[str, Any],
-    parent_key: str | None = None,
-    ref_kind: str | None = None,
-    ref_id: int | None = None,
-    not_before: datetime | None = None,
-) -> bool:
+async def enqueue(session: AsyncSession, **q: Unpack[Queued]) -> bool:
     """Queue one Slack call under an idempotency key; a key already queued is left alone.
 
     Returns True when this call queued it."""
-    row = _row(
-        workspace_id=workspace_id,
-        key=key,
-        method=method,
-        payload=payload,
-        parent_key=parent_key,
-        ref_kind=ref_kind,
-        ref_id=ref_id,
-        not_before=not_before,
-    )
-    return await insert_ignoring_duplicates(session, OutboxMessage, row, ["key"])
+    return await insert_ignoring_duplicates(session, OutboxMessage, _row(**q), ["key"])
 
 
 class Where(TypedDict, total=False):
@@ -81,15 +64,7 @@ class Where(TypedDict, total=False):
 
 
 def post_row(
-    workspace_id: str,
-    key: str,
-    channel: str,
-    message: dict[str, Any],
-    *,
-    thread_of: str | None = None,
-    ref_kind: str | None = None,
-    ref_id: int | None = None,
-    not_before: datetime | None = None,
+    workspace_id: str, key: str, channel: str, message: dict[str, Any], **where: Unpack[Where]
 ) -> dict[str, Any]:
     """The outbox row of a chat.postMessage; `thread_of` is the key of the message to reply
     under."""
@@ -98,10 +73,10 @@ def post_row(
         key=key,
         method="chat.postMessage",
         payload={"channel": channel, **message, **QUIET},
-        parent_key=thread_of,
-        ref_kind=ref_kind,
-        ref_id=ref_id,
-        not_before=not_before,
+        parent_key=where.get("thread_of"),
+        ref_kind=where.get("ref_kind"),
+        ref_id=where.get("ref_id"),
+        not_before=where.get("not_before"),
     )
 
 
