@@ -53,7 +53,8 @@ async def until_stdin_closes() -> None:
 
 
 async def kyc_app(db_url: str, slack_url: str) -> None:
-    from bot.app import Deps, build_app
+    from bot.app import Deps, build_app, web_client
+    from bot.sdklog import share_connections
     from bot.server import freeze_startup_heap, http_app
     from bot.settings import load_settings
     from storage.db import Database
@@ -68,21 +69,29 @@ async def kyc_app(db_url: str, slack_url: str) -> None:
     )
     db = Database(db_url)
     deps = Deps(settings=settings, db=db, clock=Clock(data.monday_morning()))
-    runner = await listen(http_app(build_app(deps), deps))
+    client = web_client(settings)
+    pool = share_connections(client)  # as `kyc serve` does
+    runner = await listen(http_app(build_app(deps, client=client), deps))
     freeze_startup_heap()  # as `kyc serve` does
     await until_stdin_closes()
     await runner.cleanup()
+    if pool is not None:
+        await pool.close()
     await db.dispose()
 
 
 async def peer_app(slack_url: str) -> None:
     from bench.peer import bare_peer
+    from bot.sdklog import share_connections
     from bot.server import http_app
 
     app, deps = bare_peer(slack_url)
+    pool = share_connections(app.client)  # the same pool as the bot: the work is compared
     runner = await listen(http_app(app, deps))
     await until_stdin_closes()
     await runner.cleanup()
+    if pool is not None:
+        await pool.close()
 
 
 async def morning(db_url: str, slack_url: str, concurrency: int) -> dict[str, Any]:

@@ -1,13 +1,19 @@
-"""The logger handed to every slack-sdk client.
+"""How every slack-sdk client is set up: its logger and its connection pool.
 
 slack-sdk formats a DEBUG line holding the whole request (every block of every message) before
 each call whenever its logger's own level is at or below DEBUG, and an unset level (0) counts:
 with Python's default logging that is every call, logged or not. A level set on the logger
-itself stops it; set `kyc.slack_sdk` to DEBUG in the logging configuration to see the lines."""
+itself stops it; set `kyc.slack_sdk` to DEBUG in the logging configuration to see the lines.
+
+Without a session of its own, an AsyncWebClient opens a new HTTP session, so a new TCP and TLS
+connection to Slack, for every call."""
 
 from __future__ import annotations
 
 import logging
+
+import aiohttp
+from slack_sdk.web.async_client import AsyncWebClient
 
 
 def slack_sdk_logger() -> logging.Logger:
@@ -15,3 +21,12 @@ def slack_sdk_logger() -> logging.Logger:
     if log.level == logging.NOTSET:
         log.setLevel(logging.INFO)
     return log
+
+
+def share_connections(client: AsyncWebClient) -> aiohttp.ClientSession | None:
+    """Give `client` one connection pool for its calls (Bolt's per-request clients share the app
+    client's); returns the pool, for the caller to close, or None when the client had one."""
+    if client.session is not None:
+        return None
+    client.session = aiohttp.ClientSession()
+    return client.session

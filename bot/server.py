@@ -9,12 +9,14 @@ import logging
 import signal
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 from sqlalchemy import text
 
 from bot.app import Deps, build_app, web_client
+from bot.sdklog import share_connections
 from bot.services.charts import chart_png
 from bot.settings import Settings
 from scheduler.jobs import build_scheduler, sender_loop
@@ -92,6 +94,7 @@ class Runtime:
             concurrency=settings.kyc_sender_concurrency,
         )
         self.client = web_client(settings)
+        self._pool: aiohttp.ClientSession | None = None
         self._tasks: list[asyncio.Task[Any]] = []
         self._runner: web.AppRunner | None = None
         self._socket: Any = None
@@ -99,6 +102,8 @@ class Runtime:
 
     async def start(self, *, host: str = "0.0.0.0", port: int = 3000) -> None:
         await upgrade_async(self.settings.database_url)
+        # views.open has 3 s of trigger_id: no TCP and TLS handshake with Slack on every call.
+        self._pool = share_connections(self.client)
         await self._check_workspace()
         if self.web:
             app = build_app(self.deps, client=self.client)
@@ -156,6 +161,9 @@ class Runtime:
         if self._runner is not None:
             await self._runner.cleanup()
         await self.sender.close()
+        if self._pool is not None:
+            await self._pool.close()
+            self.client.session = self._pool = None
         await self.db.dispose()
         log.info("stopped")
 

@@ -26,7 +26,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import Table, and_, bindparam, exists, or_, select, update
 from sqlalchemy.orm import aliased
 
-from bot.sdklog import slack_sdk_logger
+from bot.sdklog import share_connections, slack_sdk_logger
 from bot.services.outbox import READY
 from storage.db import Database
 from storage.models import ActionItem, OutboxMessage, OutboxStatus, utcnow
@@ -119,11 +119,9 @@ class Sender:
             self.client.session = None
 
     def _pool(self) -> None:
-        # slack-sdk opens a new HTTP session (a new TCP/TLS connection) for every call unless
-        # given one; the sender makes thousands, so it keeps one pool while it runs.
-        if self._session is None and self.client.session is None:
-            self._session = aiohttp.ClientSession()
-            self.client.session = self._session
+        # The sender makes thousands of calls: one connection pool while it runs.
+        if self._session is None:
+            self._session = share_connections(self.client)
 
     async def drain(self, *, now: datetime | None = None, max_rounds: int = 1000) -> int:
         """Deliver until nothing is ready (used by `kyc run`, the demo and the tests)."""

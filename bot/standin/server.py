@@ -56,6 +56,8 @@ class SlackStandin:
         self._forced: dict[str, list[str]] = {}
         self._runner: web.AppRunner | None = None
         self.base_url = ""
+        # method → the client connections (address, port) it was called over
+        self.connections: dict[str, set[str]] = {}
 
     # --- set-up -----------------------------------------------------------------------------
     def add_user(
@@ -157,6 +159,8 @@ class SlackStandin:
 
     async def _handle(self, request: web.Request) -> web.Response:
         name = request.match_info["method"]
+        peer = request.transport.get_extra_info("peername") if request.transport else None
+        self.connections.setdefault(name, set()).add(str(peer))
         try:
             params = await self._params(request)
         except SlackError as exc:

@@ -104,6 +104,15 @@ async def test_a_new_install_reaches_a_first_morning_dm(tmp_path: Path) -> None:
             )
             answer = await sender.slash_command("U0DANA", "week")
             assert answer.status == 200 and "Acme" in answer.text
+            for _ in range(2):
+                assert (await sender.slash_command("U0DANA", "done")).status == 200
+
+            async def opened_twice() -> bool:
+                return len(slack.calls_to("views.open")) == 2
+
+            await wait_for(opened_twice)
+            # one kept-alive connection, not a TCP (and TLS) handshake with Slack per modal
+            assert len(slack.connections["views.open"]) == 1
         finally:
             proc.send_signal(signal.SIGTERM)
             output = (await asyncio.to_thread(proc.communicate, timeout=30))[0].decode()
