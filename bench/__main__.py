@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import platform
@@ -17,6 +18,7 @@ import sys
 import tempfile
 import time
 import tracemalloc
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -373,22 +375,53 @@ SIZES: dict[str, dict[str, Any]] = {
 BENCHES = ("planning", "figures", "ack", "morning", "throttled", "scaling")
 
 
+# The PostgreSQL databases this process's runs created, dropped when each run ends.
+PG_CREATED: set[str] = set()
+
+
+def pg_base() -> str:
+    return os.environ.get("KYC_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+async def pg_admin(*statements: str) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(pg_base())
+    try:
+        for statement in statements:
+            await conn.execute(statement)
+    finally:
+        await conn.close()
+
+
 async def fresh_db(engine: str, tmp: Path, name: str) -> str:
     if engine == "sqlite":
         for leftover in tmp.glob(f"{name}.db*"):  # an earlier run of the same size
             leftover.unlink()
         url = f"sqlite+aiosqlite:///{tmp / (name + '.db')}"
     else:
-        import asyncpg
-
-        base = os.environ.get("KYC_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
-        conn = await asyncpg.connect(base)
-        await conn.execute(f'DROP DATABASE IF EXISTS "kyc_bench_{name}" WITH (FORCE)')
-        await conn.execute(f'CREATE DATABASE "kyc_bench_{name}"')
-        await conn.close()
-        url = base.rsplit("/", 1)[0] + f"/kyc_bench_{name}"
+        db_name = f"kyc_bench_{name}"
+        await pg_admin(
+            f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)', f'CREATE DATABASE "{db_name}"'
+        )
+        PG_CREATED.add(db_name)
+        url = pg_base().rsplit("/", 1)[0] + f"/{db_name}"
     await upgrade_async(url)
     return url
+
+
+@contextlib.asynccontextmanager
+async def scratch() -> AsyncIterator[Path]:
+    """Where a run's databases live: SQLite files in a temporary folder, and the PostgreSQL
+    databases it creates, dropped when it ends."""
+    try:
+        with tempfile.TemporaryDirectory() as tmp_dir:
+            yield Path(tmp_dir)
+    finally:
+        if PG_CREATED:
+            drops = (f'DROP DATABASE IF EXISTS "{n}" WITH (FORCE)' for n in sorted(PG_CREATED))
+            await pg_admin(*drops)
+            PG_CREATED.clear()
 
 
 async def roster(
@@ -438,8 +471,7 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
     def step(name: str) -> None:
         console.print(f"[dim]{datetime.now():%H:%M:%S} {name}…[/dim]")
 
-    with tempfile.TemporaryDirectory() as tmp_dir:
-        tmp = Path(tmp_dir)
+    async with scratch() as tmp:
         if only & {"ack", "planning", "figures"}:
             t0 = time.perf_counter()
             url = await roster(

@@ -13,6 +13,17 @@ from bench.__main__ import BENCHES, SIZES, main
 SMOKE = SIZES["smoke"]
 
 
+async def bench_databases() -> list[str]:
+    import asyncpg
+
+    conn = await asyncpg.connect(os.environ["KYC_TEST_POSTGRES_URL"])
+    try:
+        rows = await conn.fetch("SELECT datname FROM pg_database WHERE datname LIKE 'kyc_bench_%'")
+    finally:
+        await conn.close()
+    return [r["datname"] for r in rows]
+
+
 @pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
 async def test_every_benchmark_runs_and_delivers_each_nudge_once(engine: str) -> None:
     if engine == "postgresql" and not os.environ.get("KYC_TEST_POSTGRES_URL"):
@@ -33,6 +44,8 @@ async def test_every_benchmark_runs_and_delivers_each_nudge_once(engine: str) ->
     assert morning["delivered_exactly_once"]
     assert morning["max_rss_mb"] > 0 and morning["cpu_ms_per_nudge"] > 0
     assert results["planning"]["executives"] == SMOKE["executives"]
+    if engine == "postgresql":  # the run's databases went with it
+        assert await bench_databases() == []
     if only is None:
         throttled = results["throttled"]
         assert throttled["delivered_exactly_once"]
