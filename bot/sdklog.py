@@ -25,8 +25,11 @@ def slack_sdk_logger() -> logging.Logger:
 
 def share_connections(client: AsyncWebClient) -> aiohttp.ClientSession | None:
     """Give `client` one connection pool for its calls (Bolt's per-request clients share the app
-    client's); returns the pool, for the caller to close, or None when the client had one."""
+    client's); returns the pool, for the caller to close, or None when the client had one.
+
+    slack-sdk applies the client's `timeout` only to the sessions it opens itself: a given
+    session's own timeout is the one that counts (aiohttp's default is 5 minutes)."""
     if client.session is not None:
         return None
-    client.session = aiohttp.ClientSession()
+    client.session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=client.timeout))
     return client.session
