@@ -18,7 +18,9 @@ async def bench_databases() -> list[str]:
 
     conn = await asyncpg.connect(os.environ["KYC_TEST_POSTGRES_URL"])
     try:
-        rows = await conn.fetch("SELECT datname FROM pg_database WHERE datname LIKE 'kyc_bench_%'")
+        rows = await conn.fetch(
+            "SELECT datname FROM pg_database WHERE datname LIKE 'kyc_bench_smoke_%'"
+        )
     finally:
         await conn.close()
     return [r["datname"] for r in rows]
