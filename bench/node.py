@@ -54,7 +54,7 @@ async def until_stdin_closes() -> None:
 
 async def kyc_app(db_url: str, slack_url: str) -> None:
     from bot.app import Deps, build_app, web_client
-    from bot.sdklog import share_connections
+    from bot.sdklog import close_connections, share_connections
     from bot.server import freeze_startup_heap, http_app
     from bot.settings import load_settings
     from storage.db import Database
@@ -75,14 +75,13 @@ async def kyc_app(db_url: str, slack_url: str) -> None:
     freeze_startup_heap()  # as `kyc serve` does
     await until_stdin_closes()
     await runner.cleanup()
-    if pool is not None:
-        await pool.close()
+    await close_connections(client, pool)
     await db.dispose()
 
 
 async def peer_app(slack_url: str) -> None:
     from bench.peer import bare_peer
-    from bot.sdklog import share_connections
+    from bot.sdklog import close_connections, share_connections
     from bot.server import http_app
 
     app, deps = bare_peer(slack_url)
@@ -90,8 +89,7 @@ async def peer_app(slack_url: str) -> None:
     runner = await listen(http_app(app, deps))
     await until_stdin_closes()
     await runner.cleanup()
-    if pool is not None:
-        await pool.close()
+    await close_connections(app.client, pool)
 
 
 async def morning(db_url: str, slack_url: str, concurrency: int) -> dict[str, Any]:

@@ -33,3 +33,10 @@ def share_connections(client: AsyncWebClient) -> aiohttp.ClientSession | None:
         return None
     client.session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=client.timeout))
     return client.session
+
+
+async def close_connections(client: AsyncWebClient, pool: aiohttp.ClientSession | None) -> None:
+    """Close the pool `share_connections` gave `client` (None: it gave none, nothing to do)."""
+    if pool is not None:
+        await pool.close()
+        client.session = None

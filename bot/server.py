@@ -16,7 +16,7 @@ from slack_bolt.async_app import AsyncApp
 from sqlalchemy import text
 
 from bot.app import Deps, build_app, web_client
-from bot.sdklog import share_connections
+from bot.sdklog import close_connections, share_connections
 from bot.services.charts import chart_png
 from bot.settings import Settings
 from scheduler.jobs import build_scheduler, sender_loop
@@ -161,9 +161,8 @@ class Runtime:
         if self._runner is not None:
             await self._runner.cleanup()
         await self.sender.close()
-        if self._pool is not None:
-            await self._pool.close()
-            self.client.session = self._pool = None
+        await close_connections(self.client, self._pool)
+        self._pool = None
         await self.db.dispose()
         log.info("stopped")
 

@@ -26,7 +26,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import Table, and_, bindparam, exists, or_, select, update
 from sqlalchemy.orm import aliased
 
-from bot.sdklog import share_connections, slack_sdk_logger
+from bot.sdklog import close_connections, share_connections, slack_sdk_logger
 from bot.services.outbox import READY
 from storage.db import Database
 from storage.models import ActionItem, OutboxMessage, OutboxStatus, utcnow
@@ -113,10 +113,8 @@ class Sender:
 
     async def close(self) -> None:
         """Close the connection pool the sender keeps open to Slack."""
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
-            self.client.session = None
+        await close_connections(self.client, self._session)
+        self._session = None
 
     def _pool(self) -> None:
         # The sender makes thousands of calls: one connection pool while it runs.
