@@ -126,6 +126,9 @@ async def morning(db_url: str, slack_url: str, concurrency: int) -> dict[str, An
         chunk_ready.clear()
         sent += await sender.drain()
     results = queueing.result()
+    # What Slack asked to wait for (a 429's Retry-After) goes out when it comes due.
+    states = await sender.settle([r.key for r in results if r.key], wait=600)
+    sent = sum(1 for s in states.values() if s.status == "sent")
     await sender.close()
     total_s, cpu = time.perf_counter() - t0, time.process_time() - cpu0
     await db.dispose()

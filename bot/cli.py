@@ -6,10 +6,11 @@ import asyncio
 import sys
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from bot.regimen.calendar import iso_week_of, parse_iso_week
@@ -243,42 +244,77 @@ def run_morning_cmd(
     no_send: Annotated[
         bool, typer.Option("--no-send", help="queue only; the sender delivers")
     ] = False,
+    wait: Annotated[
+        float,
+        typer.Option(help="seconds to wait out Slack's rate limits and retries before returning"),
+    ] = 300,
 ) -> None:
-    """Send the morning nudges due at that instant (planning the week first where needed)."""
+    """Send the morning nudges due at that instant (planning the week first where needed).
+
+    Returns when every nudge it queued is sent or parked, or after --wait seconds; exits 1
+    when any is parked or still waiting."""
     from bot.services.morning import run_morning
-    from scheduler.sender import Sender, sender_client
+    from scheduler.sender import sender_from_settings
 
     settings = settings_or_exit()
     now = parse_at(at)
+    started = datetime.now(UTC)
 
-    async def run() -> None:
+    async def run() -> tuple[list[Any], dict[str, Any]]:
         db = await _open_db(settings)
         try:
             results = await run_morning(db, settings, workspace or settings.kyc_workspace, now=now)
-            sent = 0
-            if not no_send and settings.slack_bot_token is not None:
-                client = sender_client(
-                    settings.slack_bot_token.get_secret_value(), settings.slack_api_url
-                )
-                sender = Sender(db, client)
-                try:
-                    sent = await sender.drain()
-                finally:
-                    await sender.close()
+            keys = [r.key for r in results if r.key]
+            if no_send or settings.slack_bot_token is None:
+                from bot.services import outbox
+
+                async with db.unit_of_work() as session:
+                    return results, await outbox.deliveries(session, keys)
+            sender = sender_from_settings(db, settings)
+            try:
+                return results, await sender.settle(keys, wait=wait)
+            finally:
+                await sender.close()
         finally:
             await db.dispose()
-        table = Table(title=f"Morning at {now.isoformat()}")
-        for col in ("Executive", "Local time", "Outcome"):
-            table.add_column(col)
-        for r in results:
-            table.add_row(r.executive, r.local_time, r.outcome)
-        console.print(table)
-        if settings.slack_bot_token is None and not no_send:
-            console.print("[yellow]SLACK_BOT_TOKEN is not set: nudges are queued, not sent.[/]")
-        else:
-            console.print(f"{sent} message(s) delivered.")
 
-    asyncio.run(run())
+    results, states = asyncio.run(run())
+    table = Table(title=f"Morning at {now.isoformat()}")
+    for col in ("Executive", "Local time", "Outcome"):
+        table.add_column(col)
+    unsettled = 0
+    for r in results:
+        outcome, ok = _delivery_label(r.outcome, states.get(r.key) if r.key else None, started)
+        unsettled += not ok
+        table.add_row(escape(r.executive), r.local_time, escape(outcome))
+    console.print(table)
+    if settings.slack_bot_token is None and not no_send:
+        console.print("[yellow]SLACK_BOT_TOKEN is not set: nudges are queued, not sent.[/]")
+    elif unsettled and not no_send:
+        raise fail(f"{unsettled} message(s) parked or still waiting: see `kyc outbox`.", 1)
+
+
+def _delivery_label(outcome: str, state: Any, started: datetime) -> tuple[str, bool]:
+    """What really happened to a morning's message: sent now, sent earlier, waiting (for
+    what) or parked (why); the bool says whether it is settled well."""
+    from storage.models import OutboxStatus
+
+    if state is None:
+        return outcome, True
+    if state.status == OutboxStatus.SENT:
+        if state.sent_at is not None and state.sent_at >= started:
+            return "sent now", True
+        when = f" ({state.sent_at:%a %H:%M} UTC)" if state.sent_at else ""
+        return f"sent earlier{when}", True
+    if state.status == OutboxStatus.FAILED:
+        return f"parked: {state.last_error or 'unknown error'}", False
+    if state.token_refused:
+        return f"waiting: Slack refused the bot token ({state.token_refused})", False
+    if state.held_by:
+        return "waiting: being sent by another worker", False
+    if state.last_error is None:  # not tried yet (--no-send, or no token)
+        return ("queued earlier, not sent yet" if outcome == "queued earlier" else outcome), False
+    return f"waiting: {state.last_error} (next try {state.next_attempt_at:%H:%M:%S} UTC)", False
 
 
 outbox_app = typer.Typer(help="Messages the bot owes Slack.", invoke_without_command=True)
@@ -295,7 +331,7 @@ def outbox_list(
         return
     from sqlalchemy import select
 
-    from storage.models import OutboxMessage, OutboxStatus
+    from storage.models import OutboxMessage, OutboxStatus, Workspace
 
     settings = settings_or_exit()
 
@@ -309,8 +345,22 @@ def outbox_list(
                 else:
                     stmt = stmt.where(OutboxMessage.status != OutboxStatus.SENT)
                 rows = list(await session.scalars(stmt.limit(500)))
+                blocked = list(
+                    await session.execute(
+                        select(
+                            Workspace.id, Workspace.sending_blocked, Workspace.sending_blocked_at
+                        ).where(Workspace.sending_blocked.is_not(None))
+                    )
+                )
         finally:
             await db.dispose()
+        for ws, why, since in blocked:
+            err.print(
+                f"Workspace {ws}: sending stopped since {since:%Y-%m-%d %H:%M} UTC: Slack "
+                f"refused the bot token ({why}). Configure a working SLACK_BOT_TOKEN and restart "
+                "(or `kyc outbox retry` once it works again); its messages stay queued.",
+                markup=False,
+            )
         if not rows:
             console.print(
                 "Nothing parked." if failed else "Nothing waiting: every message went out."
@@ -321,7 +371,12 @@ def outbox_list(
             table.add_column(col)
         for m in rows:
             table.add_row(
-                str(m.id), m.key, m.method, m.status.value, str(m.attempts), m.last_error or ""
+                str(m.id),
+                escape(m.key),
+                m.method,
+                m.status.value,
+                str(m.attempts),
+                escape(m.last_error or ""),
             )
         console.print(table)
 

@@ -161,12 +161,13 @@ async def _digest(console: Console, env: LocalSlack, clock: Clock, names: dict[s
     await queue_digest(env.db, env.settings, TEAM, now=clock())
     await env.deliver()
     for m in _new_messages(env, seen):
-        if m.get("files"):
-            f = m["files"][0]
+        files = [b["slack_file"]["id"] for b in m.get("blocks") or [] if b.get("slack_file")]
+        if files:  # the chart: uploaded unshared, then shared by a post naming the file
+            size = len(env.slack.state.uploads.get(files[0], b""))
             show(
                 console,
                 "#leadership (thread reply)",
-                f"📈 {f['title']} ({f['size']:,} bytes PNG)",
+                f"📈 {m['text']} ({size:,} bytes PNG)",
                 "magenta",
             )
         else:

@@ -20,7 +20,7 @@ from bot.sdklog import close_connections, share_connections
 from bot.services.charts import chart_png
 from bot.settings import Settings
 from scheduler.jobs import build_scheduler, sender_loop
-from scheduler.sender import Sender, sender_client
+from scheduler.sender import sender_from_settings
 from storage.db import Database
 from storage.migrate import upgrade_async
 
@@ -86,13 +86,7 @@ class Runtime:
         self.scheduler_enabled = scheduler
         self.db = Database(settings.database_url)
         self.deps = Deps(settings=settings, db=self.db)
-        token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else ""
-        self.sender = Sender(
-            self.db,
-            sender_client(token, settings.slack_api_url),
-            claim_seconds=settings.kyc_claim_seconds,
-            concurrency=settings.kyc_sender_concurrency,
-        )
+        self.sender = sender_from_settings(self.db, settings)
         self.client = web_client(settings)
         self._pool: aiohttp.ClientSession | None = None
         self._tasks: list[asyncio.Task[Any]] = []
@@ -121,6 +115,7 @@ class Runtime:
             await web.TCPSite(self._runner, host, port).start()
             log.info("listening on http://%s:%s/slack/events", host, port)
         if self.scheduler_enabled:
+            await self.sender.start()  # takes over what a stopped worker left, at once
             self._scheduler = build_scheduler(self.deps, self.client)
             self._scheduler.start()
             self._tasks.append(asyncio.create_task(sender_loop(self.deps, self.sender)))

@@ -7,7 +7,7 @@ from datetime import time
 from functools import lru_cache
 from typing import Annotated
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.regimen.calendar import parse_workdays
@@ -42,7 +42,12 @@ class Settings(BaseSettings):
     kyc_digest_day: Annotated[tuple[int, ...], NoDecode] = (0,)  # Monday
     kyc_digest_time: time = time(9, 0)  # in KYC_DEFAULT_TIMEZONE
     kyc_public_url: str | None = None  # https://kyc.example.com: App Home shows chart images
-    kyc_claim_seconds: int = Field(default=120, ge=1)  # a dead worker's claim is taken over after
+    # Delivery (README "Reliability"): a worker beats every KYC_HEARTBEAT_SECONDS; one silent
+    # for KYC_WORKER_STALE_SECONDS is taken to be dead and its messages go to another.
+    kyc_heartbeat_seconds: float = Field(default=1.0, gt=0, le=60)
+    kyc_worker_stale_seconds: float = Field(default=10.0, gt=0, le=600)
+    kyc_channel_interval: float = Field(default=1.0, ge=0, le=60)  # posts per channel: 1 a second
+    kyc_slack_timeout: float = Field(default=6.0, gt=0, le=60)  # seconds per Slack call
     kyc_sender_concurrency: int = Field(default=8, ge=1, le=64)
 
     @field_validator("kyc_workdays", "kyc_digest_day", mode="before")
@@ -51,6 +56,18 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return parse_workdays(value)
         return value
+
+    @model_validator(mode="after")
+    def _lease(self) -> Settings:
+        # A post must end inside the lease: several beats may be missed before a worker is
+        # taken for dead, and a call has to fit in what is left.
+        if self.kyc_worker_stale_seconds < 3 * self.kyc_heartbeat_seconds:
+            raise ValueError("KYC_WORKER_STALE_SECONDS must be at least 3 × KYC_HEARTBEAT_SECONDS")
+        if self.kyc_worker_stale_seconds <= self.kyc_slack_timeout + self.kyc_heartbeat_seconds:
+            raise ValueError(
+                "KYC_WORKER_STALE_SECONDS must exceed KYC_SLACK_TIMEOUT + KYC_HEARTBEAT_SECONDS"
+            )
+        return self
 
     @field_validator("slack_api_url")
     @classmethod

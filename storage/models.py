@@ -21,6 +21,7 @@ from sqlalchemy import (
     Time,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -90,6 +91,11 @@ class Workspace(Base):
     id: Mapped[str] = mapped_column(String(32), primary_key=True)  # Slack team id
     name: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Slack refused the token (token_revoked, invalid_auth, …): nothing is sent for this
+    # workspace while the token with this fingerprint is the one configured.
+    sending_blocked: Mapped[str | None] = mapped_column(String(64))
+    sending_blocked_at: Mapped[datetime | None] = mapped_column()
+    blocked_token: Mapped[str | None] = mapped_column(String(64))
 
 
 class Team(Base):
@@ -263,6 +269,8 @@ class OutboxMessage(Base):
         Index("ix_outbox_status_due", "status", "next_attempt_at"),
         # The claim's thread-order check looks up a message's siblings by parent.
         Index("ix_outbox_parent", "parent_key", "status", "id"),
+        Index("ix_outbox_claimed_by", "claimed_by"),
+        Index("ix_outbox_channel", "channel", "status"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id"))
@@ -276,11 +284,27 @@ class OutboxMessage(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The live worker delivering it (see OutboxWorker); NULL when nobody holds it.
     claimed_by: Mapped[str | None] = mapped_column(String(100))
-    claimed_until: Mapped[datetime | None] = mapped_column()
+    # An earlier try may have reached Slack: look for it before posting again.
+    ambiguous: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    first_attempt_at: Mapped[datetime | None] = mapped_column()  # the history check's horizon
+    channel: Mapped[str | None] = mapped_column(String(32))  # for per-channel pacing
     result_channel: Mapped[str | None] = mapped_column(String(32))
     result_ts: Mapped[str | None] = mapped_column(String(32))
     ref_kind: Mapped[str | None] = mapped_column(String(32))  # what to note the ts on
     ref_id: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column()
+
+
+class OutboxWorker(Base):
+    """A process delivering the outbox. It owns the messages it claimed for as long as its
+    heartbeat is fresh; a stale one is pruned and its messages go to the next worker."""
+
+    __tablename__ = "outbox_workers"
+    id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    hostname: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    heartbeat_at: Mapped[datetime] = mapped_column(default=utcnow)

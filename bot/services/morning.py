@@ -24,7 +24,8 @@ from storage.models import Person
 class MorningResult:
     executive: str
     local_time: str
-    outcome: str  # "nudge queued", "all done queued", "already sent", or why nothing is due
+    outcome: str  # "nudge queued", "all done queued", "already queued", or why nothing is due
+    key: str | None = None  # the outbox key of the message this morning owes them, if any
 
 
 def clock_label(reg: Regimen, now: datetime) -> str:
@@ -77,11 +78,11 @@ async def _queue_nudges(
         elif week.complete:
             key = all_done_key(workspace_id, person, week.regimen, now)
             posts.append((key, user, build_all_done(week)))
-            results.append(MorningResult(week.executive_name, local, "all done queued"))
+            results.append(MorningResult(week.executive_name, local, "all done queued", key))
         else:
             key = nudge_key(workspace_id, person, week.regimen, now)
             posts.append((key, user, build_nudge(week)))
-            results.append(MorningResult(week.executive_name, local, "nudge queued"))
+            results.append(MorningResult(week.executive_name, local, "nudge queued", key))
     await outbox.post_all(session, workspace_id, posts)
     return results
 
@@ -124,11 +125,17 @@ async def run_morning(
         )
     todo: list[Person] = []
     for person, reg in due:
-        if nudge_key(workspace_id, person, reg, now) in sent:
-            results.append(MorningResult(person.name, clock_label(reg, now), "already sent today"))
-        elif all_done_key(workspace_id, person, reg, now) in sent:
+        nudge, done = (
+            nudge_key(workspace_id, person, reg, now),
+            all_done_key(workspace_id, person, reg, now),
+        )
+        if nudge in sent:  # queued by an earlier run: sent or not, the outbox says
             results.append(
-                MorningResult(person.name, clock_label(reg, now), "batch complete, nothing to send")
+                MorningResult(person.name, clock_label(reg, now), "queued earlier", nudge)
+            )
+        elif done in sent:
+            results.append(
+                MorningResult(person.name, clock_label(reg, now), "queued earlier", done)
             )
         else:
             todo.append(person)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, NotRequired, TypedDict, Unpack
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import OutboxMessage, OutboxStatus, utcnow
+from storage.models import OutboxMessage, OutboxStatus, Workspace, utcnow
 from storage.queries import insert_ignoring_duplicates
 
 QUIET = {"unfurl_links": False, "unfurl_media": False}
@@ -38,6 +39,7 @@ def _row(**q: Unpack[Queued]) -> dict[str, Any]:
         "method": q["method"],
         "payload": q["payload"],
         "parent_key": q.get("parent_key"),
+        "channel": q["payload"].get("channel"),
         "status": OutboxStatus.PENDING,
         "attempts": 0,
         "next_attempt_at": q.get("not_before") or READY,
@@ -149,6 +151,49 @@ async def update(
         payload=dict(message),
         parent_key=of_key,
     )
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """Where one queued message stands."""
+
+    key: str
+    status: OutboxStatus
+    sent_at: datetime | None
+    next_attempt_at: datetime
+    last_error: str | None
+    held_by: str | None  # the worker delivering it right now
+    token_refused: str | None  # Slack refused its workspace's token: why
+    refused_token: str | None  # … which token (fingerprint)
+
+    def settled(self, token: str | None) -> bool:
+        """Sent or parked, or stuck until an admin acts (`token` is refused)."""
+        if self.status != OutboxStatus.PENDING:
+            return True
+        return self.token_refused is not None and self.refused_token == token
+
+
+async def deliveries(session: AsyncSession, keys: Sequence[str]) -> dict[str, Delivery]:
+    """Where each of `keys` stands (keys never queued are left out)."""
+    found: dict[str, Delivery] = {}
+    for start in range(0, len(keys), 500):
+        rows = await session.execute(
+            select(
+                OutboxMessage.key,
+                OutboxMessage.status,
+                OutboxMessage.sent_at,
+                OutboxMessage.next_attempt_at,
+                OutboxMessage.last_error,
+                OutboxMessage.claimed_by,
+                Workspace.sending_blocked,
+                Workspace.blocked_token,
+            )
+            .join(Workspace, Workspace.id == OutboxMessage.workspace_id)
+            .where(OutboxMessage.key.in_(keys[start : start + 500]))
+        )
+        for r in rows:
+            found[r.key] = Delivery(*r)
+    return found
 
 
 async def failed(session: AsyncSession, workspace_id: str | None = None) -> list[OutboxMessage]:

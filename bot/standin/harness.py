@@ -98,7 +98,10 @@ class LocalSlack:
         await site.start()
         port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
         self.app_url = f"http://127.0.0.1:{port}/slack/events"
-        self.sender = Sender(self.db, sender_client(BOT_TOKEN, base_url), clock=self.clock)
+        # The stand-in takes posts as fast as they come unless a test asks: no pacing here.
+        self.sender = Sender(
+            self.db, sender_client(BOT_TOKEN, base_url), clock=self.clock, channel_interval=0
+        )
         self.requests = SettlingSender(self.app_url, SIGNING_SECRET, team_id=self.team_id)
 
     async def deliver(self) -> int:

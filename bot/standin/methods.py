@@ -67,6 +67,10 @@ async def auth_test(s: SlackStandin, p: dict[str, Any]) -> dict[str, Any]:
 async def post_message(s: SlackStandin, p: dict[str, Any]) -> dict[str, Any]:
     channel = _channel_for_post(s, str(p["channel"]))
     _check_message(p)
+    for block in p.get("blocks") or []:
+        file_id = (block.get("slack_file") or {}).get("id") if isinstance(block, dict) else None
+        if file_id is not None and file_id not in s.state.uploads:
+            raise SlackError("invalid_blocks", f"[ERROR] slack_file {file_id} does not exist")
     thread_ts = p.get("thread_ts")
     if thread_ts and s.state.find_message(channel.id, str(thread_ts)) is None:
         raise SlackError("thread_not_found")
@@ -82,6 +86,7 @@ async def post_message(s: SlackStandin, p: dict[str, Any]) -> dict[str, Any]:
         "user": BOT_USER,
         "user_id": channel.user,
         "unfurl_links": p.get("unfurl_links"),
+        "files": [],
     }
     s.state.messages.setdefault(channel.id, []).append(message)
     return {"channel": channel.id, "ts": ts, "message": {k: message[k] for k in ("text", "ts")}}
@@ -185,23 +190,46 @@ def _public(m: dict[str, Any], with_metadata: bool) -> dict[str, Any]:
     return out
 
 
+def _page(p: dict[str, Any], messages: list[dict[str, Any]], meta: bool) -> dict[str, Any]:
+    """Slack's paging: `oldest`/`latest` bound the ts, `limit` (at most 999 for history,
+    1000 for replies; Slack advises 200) a page, `cursor` where the last page stopped."""
+    oldest, latest = float(p.get("oldest") or 0), float(p.get("latest") or "inf")
+    inside = [m for m in messages if oldest <= float(m["ts"]) <= latest]
+    limit = min(int(p.get("limit") or 100), 999)
+    if limit < 1:
+        raise SlackError("invalid_limit")
+    start = 0
+    if p.get("cursor"):
+        try:
+            start = int(str(p["cursor"]).removeprefix("next_ts:"))
+        except ValueError:
+            raise SlackError("invalid_cursor") from None
+    page = inside[start : start + limit]
+    more = start + limit < len(inside)
+    out: dict[str, Any] = {"messages": [_public(m, meta) for m in page], "has_more": more}
+    if more:
+        out["response_metadata"] = {"next_cursor": f"next_ts:{start + limit}"}
+    return out
+
+
+def _with_metadata(p: dict[str, Any]) -> bool:
+    return str(p.get("include_all_metadata", "")).lower() in ("1", "true")
+
+
 @method("conversations.history", "channel")
 async def conversations_history(s: SlackStandin, p: dict[str, Any]) -> dict[str, Any]:
-    meta = str(p.get("include_all_metadata", "")).lower() in ("1", "true")
     top = [m for m in _readable(s, str(p["channel"])) if not m.get("thread_ts")]
-    limit = int(p.get("limit") or 100)
-    return {"messages": [_public(m, meta) for m in reversed(top)][:limit], "has_more": False}
+    return _page(p, list(reversed(top)), _with_metadata(p))  # newest first, as Slack
 
 
 @method("conversations.replies", "channel", "ts")
 async def conversations_replies(s: SlackStandin, p: dict[str, Any]) -> dict[str, Any]:
-    meta = str(p.get("include_all_metadata", "")).lower() in ("1", "true")
     messages = _readable(s, str(p["channel"]))
     root = next((m for m in messages if m["ts"] == str(p["ts"])), None)
     if root is None:
         raise SlackError("thread_not_found")
     thread = [root] + [m for m in messages if m.get("thread_ts") == root["ts"]]
-    return {"messages": [_public(m, meta) for m in thread], "has_more": False}
+    return _page(p, thread, _with_metadata(p))  # oldest first, as Slack
 
 
 @method("users.info", "user")

@@ -20,6 +20,15 @@ from bot.standin.state import Channel, FaultPlan, RecordedCall, State, User
 Handler = Callable[["SlackStandin", dict[str, Any]], Awaitable[dict[str, Any]]]
 METHODS: dict[str, tuple[tuple[str, ...], Handler]] = {}
 JSON_FIELDS = ("blocks", "view", "attachments", "metadata", "files")
+# The ways an answer that took effect can be lost (FaultPlan.lost_kinds, lose_next).
+LOST_KINDS = (
+    "server_error",
+    "timeout",
+    "reset",
+    "fatal_error",
+    "internal_error",
+    "request_timeout",
+)
 
 
 class SlackError(Exception):
@@ -54,6 +63,8 @@ class SlackStandin:
         self._last_post: dict[str, float] = {}
         self.faults: FaultPlan | None = None
         self._forced: dict[str, list[str]] = {}
+        self._lost: dict[str, list[str]] = {}
+        self.revoked: set[str] = set()
         self._runner: web.AppRunner | None = None
         self.base_url = ""
         # method → the client connections (address, port) it was called over
@@ -91,6 +102,15 @@ class SlackStandin:
 
     def fail_next(self, method_name: str, error: str, times: int = 1) -> None:
         self._forced.setdefault(method_name, []).extend([error] * times)
+
+    def lose_next(self, method_name: str, kind: str, times: int = 1) -> None:
+        """The next call takes effect, but its answer is lost as `kind` (see `_fail`)."""
+        self._lost.setdefault(method_name, []).extend([kind] * times)
+
+    def revoke(self, token: str) -> None:
+        """The workspace's admin revoked the token: every call with it is `token_revoked`."""
+        self.tokens.discard(token)
+        self.revoked.add(token)
 
     # --- what happened ----------------------------------------------------------------------
     @property
@@ -175,7 +195,8 @@ class SlackStandin:
         if not token:
             return self._answer(name, params, {"ok": False, "error": "not_authed"})
         if token not in self.tokens:
-            return self._answer(name, params, {"ok": False, "error": "invalid_auth"})
+            error = "token_revoked" if token in self.revoked else "invalid_auth"
+            return self._answer(name, params, {"ok": False, "error": error})
         fault = self._fault(name)
         if fault in ("ratelimited", "server_error", "timeout"):
             return await self._fail(name, params, fault)
@@ -214,13 +235,15 @@ class SlackStandin:
             result = {"ok": False, "error": exc.error}
             if exc.messages:
                 result["response_metadata"] = {"messages": exc.messages}
-        if fault == "lost":  # it happened, but the answer never reaches the client
+        lost = self._lost.get(name)
+        if lost and result.get("ok"):
+            fault = lost.pop(0)
+        elif fault == "lost":
+            assert self.faults is not None
+            fault = self.faults.rng.choice(self.faults.lost_kinds)
+        if fault in LOST_KINDS:  # it happened, but the answer never reaches the client
             self._record(name, params, result)
-            faults = self.faults
-            assert faults is not None
-            return await self._fail(
-                name, params, faults.rng.choice(["server_error", "timeout"]), record=False
-            )
+            return await self._fail(name, params, fault, record=False, request=request)
         return self._answer(name, params, result)
 
     def _channel_wait(self, channel: str) -> float:
@@ -244,20 +267,31 @@ class SlackStandin:
         return None
 
     async def _fail(
-        self, name: str, params: dict[str, Any], kind: str, *, record: bool = True
+        self,
+        name: str,
+        params: dict[str, Any],
+        kind: str,
+        *,
+        record: bool = True,
+        request: web.Request | None = None,
     ) -> web.Response:
         if record:
             self._record(name, params, {"ok": False, "error": kind})
+        if kind in ("fatal_error", "internal_error", "request_timeout"):
+            # HTTP 200 with an error that, Slack says, may mean the call partly happened.
+            return web.json_response({"ok": False, "error": kind})
+        if kind == "reset" and request is not None and request.transport is not None:
+            request.transport.abort()  # the connection drops before any answer
+            return web.Response(status=500)
         if kind == "ratelimited":
-            assert self.faults is not None
+            wait = self.faults.retry_after if self.faults else 1
             return web.json_response(
                 {"ok": False, "error": "ratelimited"},
                 status=429,
-                headers={"Retry-After": str(self.faults.retry_after)},
+                headers={"Retry-After": str(wait)},
             )
-        if kind == "timeout":
-            assert self.faults is not None
-            await asyncio.sleep(self.faults.timeout_delay)
+        if kind == "timeout":  # longer than any client waits
+            await asyncio.sleep(self.faults.timeout_delay if self.faults else 30.0)
         return web.json_response({"ok": False, "error": "internal_error"}, status=500)
 
     def _record(self, name: str, params: dict[str, Any], result: dict[str, Any]) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import random
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -69,6 +70,9 @@ class FaultPlan:
     timeout_delay: float = 12.0
     methods: frozenset[str] | None = None  # None: every method
     kinds: tuple[str, ...] = ("ratelimited", "server_error", "timeout")
+    # How an answer that took effect is lost: a 500, a timeout, a reset connection, or a 200
+    # whose error says it may have partly happened.
+    lost_kinds: tuple[str, ...] = ("server_error", "timeout")
     rng: random.Random = field(init=False)
 
     def __post_init__(self) -> None:
@@ -87,12 +91,13 @@ class State:
         self.expired_triggers: set[str] = set()
         self.uploads: dict[str, bytes] = {}
         self.calls: list[RecordedCall] = []
-        self._ts = itertools.count(1)
         self._view_ids = itertools.count(1)
-        self.base_ts = 1_764_000_000
+        self._last_us = 0
 
     def next_ts(self) -> str:
-        return f"{self.base_ts + next(self._ts)}.000100"
+        """Slack's message ids: the time of posting, in microseconds, unique and increasing."""
+        self._last_us = max(time.time_ns() // 1000, self._last_us + 1)
+        return f"{self._last_us // 1_000_000}.{self._last_us % 1_000_000:06d}"
 
     def next_view_id(self) -> str:
         return f"V{next(self._view_ids):08d}"

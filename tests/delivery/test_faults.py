@@ -65,6 +65,7 @@ async def test_a_faulty_slack_still_gets_every_message_exactly_once_in_thread_or
             clock=clock,
             retry_base=1.0,
             concurrency=8,
+            channel_interval=0,
         )
         for _ in range(200):
             try:

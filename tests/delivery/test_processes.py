@@ -69,7 +69,7 @@ async def _roster(url: str, slack: SlackStandin, *, calls: int = 0) -> None:
 
 
 def _worker(
-    url: str, slack: SlackStandin, cwd: Path, claim_seconds: int = 2
+    url: str, slack: SlackStandin, cwd: Path, stale_seconds: float = 2.0
 ) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
@@ -78,7 +78,10 @@ def _worker(
         "SLACK_API_URL": slack.base_url,
         "KYC_WORKSPACE": f.WS,
         "KYC_CATCHUP_UNTIL": "23:59",
-        "KYC_CLAIM_SECONDS": str(claim_seconds),
+        "KYC_HEARTBEAT_SECONDS": str(min(stale_seconds / 4, 1.0)),
+        "KYC_WORKER_STALE_SECONDS": str(stale_seconds),
+        "KYC_CHANNEL_INTERVAL": "0",  # this stand-in takes posts as fast as they come
+        "KYC_SLACK_TIMEOUT": str(min(stale_seconds / 3, 6)),
     }
     for name in ("SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET"):
         env.pop(name, None)
@@ -186,7 +189,7 @@ async def test_sigterm_stops_a_worker_cleanly_and_leaves_nothing_claimed(tmp_pat
     await upgrade_async(url)
     async with SlackStandin(tokens={BOT_TOKEN}, latency=0.03) as slack:
         await _roster(url, slack)
-        worker = _worker(url, slack, tmp_path, claim_seconds=600)
+        worker = _worker(url, slack, tmp_path, stale_seconds=600)
         await _until(lambda: len(_nudges_per_exec(slack)) >= 20)
         output = await _stop(worker)
         assert worker.returncode == 0, output
@@ -200,7 +203,7 @@ async def test_sigterm_stops_a_worker_cleanly_and_leaves_nothing_claimed(tmp_pat
             )
         await db.dispose()
         assert held == []  # a long claim timeout, yet the next worker can start at once
-        second = _worker(url, slack, tmp_path, claim_seconds=600)
+        second = _worker(url, slack, tmp_path, stale_seconds=600)
         try:
             await _until(lambda: len(_nudges_per_exec(slack)) >= EXECS)
         finally:

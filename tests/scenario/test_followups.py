@@ -147,4 +147,9 @@ async def test_the_weekly_digest_goes_to_the_leadership_channel_with_its_chart(
     await env.deliver()
     digest, chart = env.slack.messages("C0LEAD")
     assert "Dana Whitfield" in json.dumps(digest["blocks"])
-    assert chart["files"][0]["size"] > 5000 and chart["thread_ts"] == digest["ts"]
+    # The chart was uploaded unshared, then shared by a keyed post naming the file.
+    (image,) = chart["blocks"]
+    assert len(env.slack.state.uploads[image["slack_file"]["id"]]) > 5000
+    assert chart["thread_ts"] == digest["ts"] and chart["metadata"]["event_payload"]["key"]
+    (upload,) = env.slack.calls_to("files.completeUploadExternal")
+    assert "channel_id" not in upload.params

@@ -38,7 +38,7 @@ async def test_running_the_morning_twice_sends_nothing_twice(world: World) -> No
     await run_morning(env.db, env.settings, env.team_id, now=env.clock())
     await env.deliver()
     again = await run_morning(env.db, env.settings, env.team_id, now=env.clock())
-    assert [r.outcome for r in again if r.executive == "Dana Whitfield"] == ["already sent today"]
+    assert [r.outcome for r in again if r.executive == "Dana Whitfield"] == ["queued earlier"]
     await env.deliver()
     assert len(env.slack.messages()) == 1
 
