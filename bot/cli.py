@@ -6,7 +6,7 @@ import asyncio
 import sys
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -14,6 +14,9 @@ from rich.table import Table
 
 from bot.regimen.calendar import iso_week_of, parse_iso_week
 from bot.settings import Settings, SettingsError, load_settings
+
+if TYPE_CHECKING:
+    from storage.db import Database
 
 app = typer.Typer(
     help="KYC — customers with morning coffee, in Slack.",
@@ -27,7 +30,12 @@ console = Console()
 err = Console(stderr=True)
 
 WorkspaceOpt = Annotated[
-    str | None, typer.Option("--workspace", "-w", help="Slack team id (default: KYC_WORKSPACE)")
+    str | None,
+    typer.Option(
+        "--workspace",
+        "-w",
+        help="Slack team id (default: KYC_WORKSPACE, else the bot token's workspace)",
+    ),
 ]
 
 
@@ -42,6 +50,16 @@ def settings_or_exit() -> Settings:
 def fail(message: str, code: int = 1) -> typer.Exit:
     err.print(f"[red]{message}[/red]")
     return typer.Exit(code)
+
+
+async def _workspace(db: Database, settings: Settings, flag: str | None) -> str:
+    """--workspace, KYC_WORKSPACE, the token's team, or the database's only workspace."""
+    from bot.services.workspace_binding import WorkspaceError, resolve_workspace
+
+    try:
+        return await resolve_workspace(db, settings, flag)
+    except WorkspaceError as exc:
+        raise fail(str(exc), 2) from None
 
 
 def parse_at(at: str | None) -> datetime:
@@ -100,7 +118,8 @@ def import_roster(
     async def run() -> int:
         db = await _open_db(settings)
         try:
-            report = await import_csv(db, workspace or settings.kyc_workspace, kind, file)
+            ws = await _workspace(db, settings, workspace)
+            report = await import_csv(db, ws, kind, file)
         finally:
             await db.dispose()
         if not report.ok:
@@ -141,7 +160,7 @@ def plan(
             weeks = await plan_week(
                 db,
                 settings,
-                workspace or settings.kyc_workspace,
+                await _workspace(db, settings, workspace),
                 iso_week,
                 as_of=now,
                 dry_run=dry_run,
@@ -178,8 +197,8 @@ To connect it:
   2. [bold]Install to Workspace[/bold]; copy the [bold]Bot User OAuth Token[/bold] (xoxb-…)
      and, under Basic Information, the [bold]Signing Secret[/bold] and an
      [bold]App-Level Token[/bold] with connections:write (xapp-…, for Socket Mode).
-  3. Put them in [cyan].env[/cyan] (see .env.example): SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET,
-     SLACK_APP_TOKEN, and KYC_WORKSPACE=<your team id>.
+  3. Put them in [cyan].env[/cyan] (see .env.example): SLACK_BOT_TOKEN, and SLACK_APP_TOKEN
+     (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode). The workspace comes from the token.
   4. Load your roster: kyc import teams|people|customers FILE.csv (samples in examples/).
   5. Run [cyan]make run[/cyan] again.
 
@@ -254,7 +273,8 @@ def run_morning_cmd(
     async def run() -> None:
         db = await _open_db(settings)
         try:
-            results = await run_morning(db, settings, workspace or settings.kyc_workspace, now=now)
+            ws = await _workspace(db, settings, workspace)
+            results = await run_morning(db, settings, ws, now=now)
             sent = 0
             if not no_send and settings.slack_bot_token is not None:
                 client = sender_client(
@@ -375,9 +395,8 @@ def report(
     async def run() -> None:
         db = await _open_db(settings)
         try:
-            data = await build_report(
-                db, settings, workspace or settings.kyc_workspace, now=at, team=team
-            )
+            ws = await _workspace(db, settings, workspace)
+            data = await build_report(db, settings, ws, now=at, team=team)
         except ValueError as exc:
             raise fail(str(exc), 2) from None
         finally:
@@ -468,7 +487,7 @@ def export(
         try:
             rows = export_rows(
                 db,
-                workspace or settings.kyc_workspace,
+                await _workspace(db, settings, workspace),
                 kind,
                 since=since_day,
                 executive_email=executive,
@@ -500,7 +519,7 @@ def demo(weeks: Annotated[int, typer.Option(help="weeks to simulate")] = 1) -> N
     asyncio.run(run_demo(console, weeks=weeks))
 
 
-async def _open_db(settings: Settings):  # type: ignore[no-untyped-def]
+async def _open_db(settings: Settings) -> Database:
     from storage.db import Database
     from storage.migrate import upgrade_async
 

@@ -18,6 +18,7 @@ from sqlalchemy import text
 from bot.app import Deps, build_app, web_client
 from bot.sdklog import close_connections, share_connections
 from bot.services.charts import chart_png
+from bot.services.workspace_binding import adopt_roster, token_team
 from bot.settings import Settings
 from scheduler.jobs import build_scheduler, sender_loop
 from scheduler.sender import Sender, sender_client
@@ -128,22 +129,29 @@ class Runtime:
         freeze_startup_heap()
 
     async def _check_workspace(self) -> None:
-        """Say which workspace the token belongs to, and whether the roster was loaded for it."""
+        """Say which workspace the token belongs to; adopt a roster loaded before it was known."""
         try:
-            auth = await self.client.auth_test()
+            team = await token_team(self.client)
         except Exception as exc:  # the bot still starts; Slack may be briefly unreachable
             log.error("could not reach Slack (auth.test): %s", exc)
             return
-        team_id = auth.get("team_id")
-        log.info("connected to Slack workspace %s (%s)", auth.get("team"), team_id)
-        if team_id and team_id != self.settings.kyc_workspace:
+        log.info(
+            "connected to Slack workspace %s (%s)%s",
+            team.name,
+            team.team_id,
+            f" of Enterprise Grid org {team.enterprise_id}" if team.enterprise_id else "",
+        )
+        configured = self.settings.kyc_workspace
+        if configured in (None, team.team_id):
+            await adopt_roster(self.db, team)
+        else:
             log.warning(
-                "KYC_WORKSPACE is %s but this bot is installed in %s: set KYC_WORKSPACE=%s "
-                "and load the roster for it (kyc import …), or roster people will be told "
-                "they are not enrolled",
-                self.settings.kyc_workspace,
-                team_id,
-                team_id,
+                "KYC_WORKSPACE is %s but this bot is installed in %s: unset KYC_WORKSPACE, or "
+                "load the roster for %s (kyc import …), or roster people will be told they are "
+                "not enrolled",
+                configured,
+                team.team_id,
+                team.team_id,
             )
 
     async def stop(self) -> None:

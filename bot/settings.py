@@ -36,7 +36,8 @@ class Settings(BaseSettings):
     kyc_overdue_escalation_days: int = Field(default=3, ge=1)
     kyc_story_reminder_days: int = Field(default=14, ge=1)
     kyc_stories_channel: str | None = None
-    kyc_workspace: str = Field(default="T_DEFAULT", description="Slack team id used by the CLI")
+    # Picks one of several workspaces; by default the bot token's own (auth.test).
+    kyc_workspace: str | None = None
     kyc_company: str | None = None  # signs openers and follow-up emails
     kyc_digest_channel: str | None = None  # weekly leadership digest; off when unset
     kyc_digest_day: Annotated[tuple[int, ...], NoDecode] = (0,)  # Monday
@@ -50,6 +51,14 @@ class Settings(BaseSettings):
     def _workdays(cls, value: object) -> object:
         if isinstance(value, str):
             return parse_workdays(value)
+        return value
+
+    @field_validator("slack_bot_token", "slack_signing_secret", "slack_app_token", mode="before")
+    @classmethod
+    def _unfilled(cls, value: object) -> object:
+        # `SLACK_BOT_TOKEN=` or .env.example's `xoxb-...` left as it was: not set yet.
+        if isinstance(value, str) and (not value.strip() or value.strip().endswith("...")):
+            return None
         return value
 
     @field_validator("slack_api_url")
