@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 import sys
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
@@ -11,9 +12,10 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from bot.regimen.calendar import iso_week_of, parse_iso_week
-from bot.settings import Settings, SettingsError, load_settings
+from bot.settings import Settings, SettingsError, load_settings, safe_url
 
 if TYPE_CHECKING:
     from storage.db import Database
@@ -27,7 +29,7 @@ app = typer.Typer(
 db_app = typer.Typer(help="Database migrations.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 console = Console()
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # an error stays on its line when piped
 
 WorkspaceOpt = Annotated[
     str | None,
@@ -81,7 +83,7 @@ def db_upgrade(revision: str = "head") -> None:
 
     settings = settings_or_exit()
     upgrade(settings.database_url, revision)
-    console.print(f"Database at [bold]{_safe_url(settings.database_url)}[/bold] is up to date.")
+    console.print(f"Database at [bold]{safe_url(settings.database_url)}[/bold] is up to date.")
 
 
 @db_app.command("downgrade")
@@ -92,12 +94,6 @@ def db_downgrade(revision: str) -> None:
     settings = settings_or_exit()
     downgrade(settings.database_url, revision)
     console.print(f"Database downgraded to {revision}.")
-
-
-def _safe_url(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
-    return make_url(url).render_as_string(hide_password=True)
 
 
 @app.command("import")
@@ -225,14 +221,52 @@ def serve(
 ) -> None:
     """Run the bot (Socket Mode when SLACK_APP_TOKEN is set, else HTTP on --port)."""
     from bot.server import serve as run_server
+    from storage.migrate import upgrade
 
     settings = settings_or_exit()
-    if not settings.has_slack_tokens:
+    if not (settings.slack_bot_token or settings.slack_app_token or settings.slack_signing_secret):
         console.print(NO_TOKENS)
         demo(weeks=1)
         return
+    if settings.slack_bot_token is None:
+        raise fail("SLACK_BOT_TOKEN is not set: the bot needs its xoxb- token to talk to Slack.", 2)
+    if settings.slack_app_token is None and settings.slack_signing_secret is None:
+        raise fail(
+            "SLACK_SIGNING_SECRET is not set: HTTP mode needs it to verify requests from Slack "
+            "(or set SLACK_APP_TOKEN for Socket Mode).",
+            2,
+        )
+    # What can be wrong with the set-up fails here, in one line, before the log starts.
+    listening = _listen(host, port)
+    upgrade(settings.database_url)
     _logging()
-    asyncio.run(run_server(settings, host=host, port=port, web=True, scheduler=not no_scheduler))
+    asyncio.run(
+        run_server(
+            settings,
+            host=host,
+            port=port,
+            web=True,
+            scheduler=not no_scheduler,
+            sock=listening,
+        )
+    )
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """The HTTP port, opened before anything else starts: taken or forbidden, we stop at once."""
+    from bot.misconfig import CannotListen
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise CannotListen(host, port, exc) from exc
+    sock.listen(128)
+    sock.setblocking(False)
+    return sock
 
 
 @app.command("worker")
@@ -532,6 +566,22 @@ def main() -> None:
         app()
     except KeyboardInterrupt:
         sys.exit(130)
+    except Exception as exc:
+        from bot.misconfig import explain, secrets_of
+
+        try:
+            settings: Settings | None = load_settings()
+        except SettingsError:
+            settings = None
+        line = explain(
+            exc,
+            database_url=settings.database_url if settings else None,
+            secrets=secrets_of(settings),
+        )
+        if line is None:
+            raise  # not a setting: a bug, and its traceback is what helps
+        err.print(Text(line, style="red"))
+        sys.exit(1)
 
 
 if __name__ == "__main__":
