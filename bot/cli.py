@@ -6,11 +6,13 @@ import asyncio
 import socket
 import sys
 from datetime import UTC, datetime, time, timedelta
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -29,7 +31,34 @@ app = typer.Typer(
 db_app = typer.Typer(help="Database migrations.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 console = Console()
-err = Console(stderr=True, soft_wrap=True)  # an error stays on its line when piped
+# Piped or captured output is read by programs and editors: a `file:line:` message or a
+# table row stays on its line instead of being wrapped at 80 columns.
+console.soft_wrap = not console.is_terminal
+err = Console(stderr=True, soft_wrap=True)
+
+
+class ImportKind(StrEnum):
+    """What `kyc import` loads (bot.services.roster_import.KINDS)."""
+
+    teams = "teams"
+    people = "people"
+    customers = "customers"
+    contacts = "contacts"
+
+
+class ExportKind(StrEnum):
+    """What `kyc export` writes (bot.services.export.EXPORTS)."""
+
+    contacts = "contacts"
+    action_items = "action-items"
+    kudos = "kudos"
+    batches = "batches"
+
+
+class ExportFormat(StrEnum):
+    csv = "csv"
+    json = "json"
+
 
 WorkspaceOpt = Annotated[
     str | None,
@@ -41,6 +70,24 @@ WorkspaceOpt = Annotated[
 ]
 
 
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        console.print(f"kyc {version('kyc')}", highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool | None,
+        typer.Option("--version", callback=_version, is_eager=True, help="print the version"),
+    ] = None,
+) -> None:
+    """KYC — customers with morning coffee, in Slack."""
+
+
 def settings_or_exit() -> Settings:
     try:
         return load_settings()
@@ -50,7 +97,7 @@ def settings_or_exit() -> Settings:
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
-    err.print(f"[red]{message}[/red]")
+    err.print(Text(message, style="red"))  # messages carry user data: never markup
     return typer.Exit(code)
 
 
@@ -83,31 +130,38 @@ def db_upgrade(revision: str = "head") -> None:
 
     settings = settings_or_exit()
     upgrade(settings.database_url, revision)
-    console.print(f"Database at [bold]{safe_url(settings.database_url)}[/bold] is up to date.")
+    url = escape(safe_url(settings.database_url))
+    console.print(f"Database at [bold]{url}[/bold] is up to date.")
 
 
 @db_app.command("downgrade")
-def db_downgrade(revision: str) -> None:
+def db_downgrade(
+    revision: str,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="don't ask before dropping")] = False,
+) -> None:
     """Revert migrations down to REVISION ('base' removes every table)."""
     from storage.migrate import downgrade
 
     settings = settings_or_exit()
+    if revision == "base" and not yes:
+        typer.confirm(
+            f"This drops every table and all data in {safe_url(settings.database_url)}. Go on?",
+            abort=True,
+        )
     downgrade(settings.database_url, revision)
-    console.print(f"Database downgraded to {revision}.")
+    console.print(f"Database downgraded to {escape(revision)}.")
 
 
 @app.command("import")
 def import_roster(
-    kind: Annotated[str, typer.Argument(help="people | teams | customers | contacts")],
+    kind: Annotated[ImportKind, typer.Argument(help="what the file holds")],
     file: Annotated[Path, typer.Argument(exists=False, dir_okay=False)],
     workspace: WorkspaceOpt = None,
 ) -> None:
     """Load a roster CSV; a file with any bad row writes nothing."""
-    from bot.services.roster_import import KINDS, import_csv
+    from bot.services.roster_import import import_csv
 
     settings = settings_or_exit()
-    if kind not in KINDS:
-        raise fail(f"unknown kind {kind!r}: use one of {', '.join(KINDS)}", 2)
     if not file.is_file():
         raise fail(f"{file}: no such file", 2)
 
@@ -115,17 +169,18 @@ def import_roster(
         db = await _open_db(settings)
         try:
             ws = await _workspace(db, settings, workspace)
-            report = await import_csv(db, ws, kind, file)
+            report = await import_csv(db, ws, kind.value, file)
         finally:
             await db.dispose()
         if not report.ok:
             for error in report.errors:
                 err.print(str(error), markup=False, highlight=False)
-            err.print(f"[red]{len(report.errors)} error(s); nothing was imported from {file}.[/]")
+            fail(f"{len(report.errors)} error(s); nothing was imported from {file}.")
             return 1
         console.print(
-            f"{kind}: {report.created} created, {report.updated} updated, "
-            f"{report.unchanged} unchanged ({file})"
+            f"{kind.value}: {report.created} created, {report.updated} updated, "
+            f"{report.unchanged} unchanged ({file})",
+            markup=False,
         )
         return 0
 
@@ -169,14 +224,14 @@ def plan(
             table.add_column(col)
         for w in weeks:
             if w.skipped:
-                table.add_row(w.executive_name, "—", f"[dim]{w.skipped}[/dim]")
+                table.add_row(Text(w.executive_name), "—", Text(w.skipped, style="dim"))
                 continue
             lines = [
-                f"{e.position}. {e.customer_name}"
+                f"{e.position}. {escape(e.customer_name)}"
                 + ("" if e.status.value == "planned" else f" [dim]({e.status.value})[/dim]")
                 for e in w.active
             ]
-            table.add_row(w.executive_name, f"{w.done}/{w.quota}", "\n".join(lines))
+            table.add_row(Text(w.executive_name), f"{w.done}/{w.quota}", "\n".join(lines))
         if not weeks:
             console.print("No executives on the roster yet: run `kyc import people FILE.csv`.")
             return
@@ -440,7 +495,8 @@ def report(
             f"proactive and {data.reactive} reactive customer contacts in 30 days ({data.iso_week})"
         )
         if data.silent:
-            console.print(f"[red]No customer contact in 30 days:[/red] {', '.join(data.silent)}")
+            silent = escape(", ".join(data.silent))
+            console.print(f"[red]No customer contact in 30 days:[/red] {silent}")
         table = Table(title="Executives")
         for col in (
             "Executive",
@@ -457,12 +513,12 @@ def report(
             table.add_column(col)
         for f in data.executives:
             table.add_row(
-                f.name,
+                Text(f.name),
                 percent(f.proactive_share),
                 f"{f.done_this_week}/{f.target_this_week}",
                 str(f.streak_weeks),
                 percent(f.coverage),
-                f.longest_without or "—",
+                Text(f.longest_without or "—"),
                 "—" if f.nps is None else f"{f.nps:+d}",
                 str(f.items_open),
                 str(f.items_overdue),
@@ -473,24 +529,26 @@ def report(
             f"{m.month}: 😟{m.mix.unhappy} 🙂{m.mix.satisfied} 🤩{m.mix.promoter}"
             for m in data.sentiment_by_month
         )
-        console.print(f"Sentiment by month: {moods}")
+        console.print(f"Sentiment by month: {moods}", markup=False)
         terms = ", ".join(f"{t} ({n})" for t, n in data.criticism_terms) or "nothing recurring"
-        console.print(f"What customers criticised this week: {terms}")
+        console.print(f"What customers criticised this week: {terms}", markup=False)
         if html_file is not None:
             from bot.views.charts import trend_png
             from bot.views.digest import build_html
 
             png = trend_png(data.trend, "Customer contacts, last 12 weeks", data.completion)
             html_file.write_text(build_html(data, png), encoding="utf-8")
-            console.print(f"Wrote {html_file}")
+            console.print(f"Wrote {html_file}", markup=False)
 
     asyncio.run(run())
 
 
 @app.command("export")
 def export(
-    kind: Annotated[str, typer.Argument(help="contacts | action-items | kudos | batches")],
-    fmt: Annotated[str, typer.Option("--format", help="csv or json (JSON Lines)")] = "csv",
+    kind: Annotated[ExportKind, typer.Argument(help="what to export")],
+    fmt: Annotated[
+        ExportFormat, typer.Option("--format", help="csv, or json (JSON Lines)")
+    ] = ExportFormat.csv,
     since: Annotated[str | None, typer.Option(help="from this date on, YYYY-MM-DD")] = None,
     executive: Annotated[str | None, typer.Option(help="only this executive (email)")] = None,
     output: Annotated[Path | None, typer.Option(help="file to write (default: stdout)")] = None,
@@ -499,13 +557,9 @@ def export(
     """Stream rows for the CRM or the auditors, in constant memory."""
     from datetime import date as date_type
 
-    from bot.services.export import EXPORTS, export_rows, write_export
+    from bot.services.export import export_rows, write_export
 
     settings = settings_or_exit()
-    if kind not in EXPORTS:
-        raise fail(f"unknown export {kind!r}: use one of {', '.join(EXPORTS)}", 2)
-    if fmt not in ("csv", "json"):
-        raise fail("--format: csv or json", 2)
     try:
         since_day = date_type.fromisoformat(since) if since else None
     except ValueError:
@@ -522,11 +576,11 @@ def export(
             rows = export_rows(
                 db,
                 await _workspace(db, settings, workspace),
-                kind,
+                kind.value,
                 since=since_day,
                 executive_email=executive,
             )
-            return await write_export(rows, kind, fmt, out)
+            return await write_export(rows, kind.value, fmt.value, out)
         except ValueError as exc:
             raise fail(str(exc), 2) from None
         finally:
@@ -542,7 +596,7 @@ def export(
         raise
     if output and partial:
         partial.replace(output)
-        console.print(f"{count} row(s) written to {output}")
+        console.print(f"{count} row(s) written to {output}", markup=False)
 
 
 @app.command("demo")
