@@ -152,6 +152,69 @@ def db_downgrade(
     console.print(f"Database downgraded to {escape(revision)}.")
 
 
+@db_app.command("copy")
+def db_copy(
+    to: Annotated[str, typer.Option("--to", help="the empty target, postgresql://user:pw@host/db")],
+) -> None:
+    """Copy the whole database (DATABASE_URL) into an empty one, e.g. SQLite to PostgreSQL.
+
+    Stop the bot first: rows written during the copy may be missed."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from bot.misconfig import explain, secrets_of
+    from bot.settings import check_database_url, to_async_url
+    from storage.database_copy import CopyRefused, copy_database
+    from storage.migrate import upgrade
+
+    settings = settings_or_exit()
+    try:
+        check_database_url(to)
+    except ValueError as exc:
+        raise fail(f"--to: {exc}", 2) from None
+    if to_async_url(to) == to_async_url(settings.database_url):
+        raise fail("--to: that is DATABASE_URL itself: give another database", 2)
+    upgrade(settings.database_url)  # both sides on the same schema before any row moves
+    try:
+        upgrade(to)
+    except Exception as exc:
+        line = explain(exc, database_url=to, setting="--to", secrets=secrets_of(settings))
+        if line is None:
+            raise
+        raise fail(line) from None
+
+    progress = Progress(
+        TextColumn("{task.description:<14}"), BarColumn(), MofNCompleteColumn(), console=console
+    )
+    task = progress.add_task("copying", start=False)
+
+    def start(counts: dict[str, int]) -> None:  # shown once the target is found empty
+        progress.update(task, total=sum(counts.values()))
+        progress.start_task(task)
+        progress.start()
+
+    def rows(table: str, n: int) -> None:
+        progress.update(task, advance=n, description=table)
+
+    try:
+        copied = asyncio.run(copy_database(settings.database_url, to, on_start=start, on_rows=rows))
+    except CopyRefused as exc:
+        raise fail(str(exc), 2) from None
+    finally:
+        if progress.live.is_started:
+            progress.stop()
+    table = Table(title=f"Copied to {escape(safe_url(to))}")
+    for col in ("Table", "Rows here", "Rows there"):
+        table.add_column(col)
+    for t in copied:
+        table.add_row(t.name, str(t.source_rows), str(t.target_rows))
+    console.print(table)
+    wrong = [t.name for t in copied if t.source_rows != t.target_rows]
+    if wrong:
+        raise fail(f"row counts differ in {', '.join(wrong)}: the copy is not complete")
+    total = sum(t.target_rows for t in copied)
+    console.print(f"{total} rows copied; point DATABASE_URL at the new database.", markup=False)
+
+
 @app.command("import")
 def import_roster(
     kind: Annotated[ImportKind, typer.Argument(help="what the file holds")],
