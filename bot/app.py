@@ -68,10 +68,15 @@ def build_app(deps: Deps, *, client: AsyncWebClient | None = None) -> AsyncApp:
     from handlers import actions, commands, events, options, views
 
     settings = deps.settings
-    if settings.slack_signing_secret is None or settings.slack_bot_token is None:
-        raise ValueError("SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are needed to run the bot")
+    if settings.slack_bot_token is None:
+        raise ValueError("SLACK_BOT_TOKEN is needed to run the bot")
+    if settings.slack_signing_secret is None and settings.slack_app_token is None:
+        raise ValueError("SLACK_SIGNING_SECRET is needed in HTTP mode (no SLACK_APP_TOKEN)")
+    # Socket Mode needs no signing secret (Slack's socket is authenticated by the app token);
+    # without one, the server routes no /slack/events at all (see bot.server.http_app).
+    secret = settings.slack_signing_secret
     app = AsyncApp(
-        signing_secret=settings.slack_signing_secret.get_secret_value(),
+        signing_secret=secret.get_secret_value() if secret else "",
         client=client or web_client(settings),
         # Signatures are always verified (Bolt's default); never switch it off.
         request_verification_enabled=True,

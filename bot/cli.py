@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 import sys
 from datetime import UTC, datetime, time, timedelta
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from bot.regimen.calendar import iso_week_of, parse_iso_week
-from bot.settings import Settings, SettingsError, load_settings
+from bot.settings import Settings, SettingsError, load_settings, safe_url
+
+if TYPE_CHECKING:
+    from storage.db import Database
 
 app = typer.Typer(
     help="KYC — customers with morning coffee, in Slack.",
@@ -25,11 +31,61 @@ app = typer.Typer(
 db_app = typer.Typer(help="Database migrations.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 console = Console()
-err = Console(stderr=True)
+# Piped or captured output is read by programs and editors: a `file:line:` message or a
+# table row stays on its line instead of being wrapped at 80 columns.
+console.soft_wrap = not console.is_terminal
+err = Console(stderr=True, soft_wrap=True)
+
+
+class ImportKind(StrEnum):
+    """What `kyc import` loads (bot.services.roster_import.KINDS)."""
+
+    teams = "teams"
+    people = "people"
+    customers = "customers"
+    contacts = "contacts"
+
+
+class ExportKind(StrEnum):
+    """What `kyc export` writes (bot.services.export.EXPORTS)."""
+
+    contacts = "contacts"
+    action_items = "action-items"
+    kudos = "kudos"
+    batches = "batches"
+
+
+class ExportFormat(StrEnum):
+    csv = "csv"
+    json = "json"
+
 
 WorkspaceOpt = Annotated[
-    str | None, typer.Option("--workspace", "-w", help="Slack team id (default: KYC_WORKSPACE)")
+    str | None,
+    typer.Option(
+        "--workspace",
+        "-w",
+        help="Slack team id (default: KYC_WORKSPACE, else the bot token's workspace)",
+    ),
 ]
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        console.print(f"kyc {version('kyc')}", highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool | None,
+        typer.Option("--version", callback=_version, is_eager=True, help="print the version"),
+    ] = None,
+) -> None:
+    """KYC — customers with morning coffee, in Slack."""
 
 
 def settings_or_exit() -> Settings:
@@ -41,8 +97,18 @@ def settings_or_exit() -> Settings:
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
-    err.print(f"[red]{message}[/red]")
+    err.print(Text(message, style="red"))  # messages carry user data: never markup
     return typer.Exit(code)
+
+
+async def _workspace(db: Database, settings: Settings, flag: str | None) -> str:
+    """--workspace, KYC_WORKSPACE, the token's team, or the database's only workspace."""
+    from bot.services.workspace_binding import WorkspaceError, resolve_workspace
+
+    try:
+        return await resolve_workspace(db, settings, flag)
+    except WorkspaceError as exc:
+        raise fail(str(exc), 2) from None
 
 
 def parse_at(at: str | None) -> datetime:
@@ -64,54 +130,120 @@ def db_upgrade(revision: str = "head") -> None:
 
     settings = settings_or_exit()
     upgrade(settings.database_url, revision)
-    console.print(f"Database at [bold]{_safe_url(settings.database_url)}[/bold] is up to date.")
+    url = escape(safe_url(settings.database_url))
+    console.print(f"Database at [bold]{url}[/bold] is up to date.")
 
 
 @db_app.command("downgrade")
-def db_downgrade(revision: str) -> None:
+def db_downgrade(
+    revision: str,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="don't ask before dropping")] = False,
+) -> None:
     """Revert migrations down to REVISION ('base' removes every table)."""
     from storage.migrate import downgrade
 
     settings = settings_or_exit()
+    if revision == "base" and not yes:
+        typer.confirm(
+            f"This drops every table and all data in {safe_url(settings.database_url)}. Go on?",
+            abort=True,
+        )
     downgrade(settings.database_url, revision)
-    console.print(f"Database downgraded to {revision}.")
+    console.print(f"Database downgraded to {escape(revision)}.")
 
 
-def _safe_url(url: str) -> str:
-    from sqlalchemy.engine import make_url
+@db_app.command("copy")
+def db_copy(
+    to: Annotated[str, typer.Option("--to", help="the empty target, postgresql://user:pw@host/db")],
+) -> None:
+    """Copy the whole database (DATABASE_URL) into an empty one, e.g. SQLite to PostgreSQL.
 
-    return make_url(url).render_as_string(hide_password=True)
+    Stop the bot first: rows written during the copy may be missed."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from bot.misconfig import explain, secrets_of
+    from bot.settings import check_database_url, to_async_url
+    from storage.database_copy import CopyRefused, copy_database
+    from storage.migrate import upgrade
+
+    settings = settings_or_exit()
+    try:
+        check_database_url(to)
+    except ValueError as exc:
+        raise fail(f"--to: {exc}", 2) from None
+    if to_async_url(to) == to_async_url(settings.database_url):
+        raise fail("--to: that is DATABASE_URL itself: give another database", 2)
+    upgrade(settings.database_url)  # both sides on the same schema before any row moves
+    try:
+        upgrade(to)
+    except Exception as exc:
+        line = explain(exc, database_url=to, setting="--to", secrets=secrets_of(settings))
+        if line is None:
+            raise
+        raise fail(line) from None
+
+    progress = Progress(
+        TextColumn("{task.description:<14}"), BarColumn(), MofNCompleteColumn(), console=console
+    )
+    task = progress.add_task("copying", start=False)
+
+    def start(counts: dict[str, int]) -> None:  # shown once the target is found empty
+        progress.update(task, total=sum(counts.values()))
+        progress.start_task(task)
+        progress.start()
+
+    def rows(table: str, n: int) -> None:
+        progress.update(task, advance=n, description=table)
+
+    try:
+        copied = asyncio.run(copy_database(settings.database_url, to, on_start=start, on_rows=rows))
+    except CopyRefused as exc:
+        raise fail(str(exc), 2) from None
+    finally:
+        if progress.live.is_started:
+            progress.stop()
+    table = Table(title=f"Copied to {escape(safe_url(to))}")
+    for col in ("Table", "Rows here", "Rows there"):
+        table.add_column(col)
+    for t in copied:
+        table.add_row(t.name, str(t.source_rows), str(t.target_rows))
+    console.print(table)
+    wrong = [t.name for t in copied if t.source_rows != t.target_rows]
+    if wrong:
+        raise fail(f"row counts differ in {', '.join(wrong)}: the copy is not complete")
+    total = sum(t.target_rows for t in copied)
+    console.print(f"{total} rows copied; point DATABASE_URL at the new database.", markup=False)
 
 
 @app.command("import")
 def import_roster(
-    kind: Annotated[str, typer.Argument(help="people | teams | customers | contacts")],
+    kind: Annotated[ImportKind, typer.Argument(help="what the file holds")],
     file: Annotated[Path, typer.Argument(exists=False, dir_okay=False)],
     workspace: WorkspaceOpt = None,
 ) -> None:
     """Load a roster CSV; a file with any bad row writes nothing."""
-    from bot.services.roster_import import KINDS, import_csv
+    from bot.services.roster_import import import_csv
 
     settings = settings_or_exit()
-    if kind not in KINDS:
-        raise fail(f"unknown kind {kind!r}: use one of {', '.join(KINDS)}", 2)
     if not file.is_file():
         raise fail(f"{file}: no such file", 2)
 
     async def run() -> int:
         db = await _open_db(settings)
         try:
-            report = await import_csv(db, workspace or settings.kyc_workspace, kind, file)
+            ws = await _workspace(db, settings, workspace)
+            report = await import_csv(db, ws, kind.value, file)
         finally:
             await db.dispose()
         if not report.ok:
             for error in report.errors:
                 err.print(str(error), markup=False, highlight=False)
-            err.print(f"[red]{len(report.errors)} error(s); nothing was imported from {file}.[/]")
+            fail(f"{len(report.errors)} error(s); nothing was imported from {file}.")
             return 1
         console.print(
-            f"{kind}: {report.created} created, {report.updated} updated, "
-            f"{report.unchanged} unchanged ({file})"
+            f"{kind.value}: {report.created} created, {report.updated} updated, "
+            f"{report.unchanged} unchanged ({file})",
+            markup=False,
         )
         return 0
 
@@ -142,7 +274,7 @@ def plan(
             weeks = await plan_week(
                 db,
                 settings,
-                workspace or settings.kyc_workspace,
+                await _workspace(db, settings, workspace),
                 iso_week,
                 as_of=now,
                 dry_run=dry_run,
@@ -155,14 +287,14 @@ def plan(
             table.add_column(col)
         for w in weeks:
             if w.skipped:
-                table.add_row(w.executive_name, "—", f"[dim]{w.skipped}[/dim]")
+                table.add_row(Text(w.executive_name), "—", Text(w.skipped, style="dim"))
                 continue
             lines = [
-                f"{e.position}. {e.customer_name}"
+                f"{e.position}. {escape(e.customer_name)}"
                 + ("" if e.status.value == "planned" else f" [dim]({e.status.value})[/dim]")
                 for e in w.active
             ]
-            table.add_row(w.executive_name, f"{w.done}/{w.quota}", "\n".join(lines))
+            table.add_row(Text(w.executive_name), f"{w.done}/{w.quota}", "\n".join(lines))
         if not weeks:
             console.print("No executives on the roster yet: run `kyc import people FILE.csv`.")
             return
@@ -179,8 +311,8 @@ To connect it:
   2. [bold]Install to Workspace[/bold]; copy the [bold]Bot User OAuth Token[/bold] (xoxb-…)
      and, under Basic Information, the [bold]Signing Secret[/bold] and an
      [bold]App-Level Token[/bold] with connections:write (xapp-…, for Socket Mode).
-  3. Put them in [cyan].env[/cyan] (see .env.example): SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET,
-     SLACK_APP_TOKEN, and KYC_WORKSPACE=<your team id>.
+  3. Put them in [cyan].env[/cyan] (see .env.example): SLACK_BOT_TOKEN, and SLACK_APP_TOKEN
+     (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode). The workspace comes from the token.
   4. Load your roster: kyc import teams|people|customers FILE.csv (samples in examples/).
   5. Run [cyan]make run[/cyan] again.
 
@@ -207,14 +339,52 @@ def serve(
 ) -> None:
     """Run the bot (Socket Mode when SLACK_APP_TOKEN is set, else HTTP on --port)."""
     from bot.server import serve as run_server
+    from storage.migrate import upgrade
 
     settings = settings_or_exit()
-    if not settings.has_slack_tokens:
+    if not (settings.slack_bot_token or settings.slack_app_token or settings.slack_signing_secret):
         console.print(NO_TOKENS)
         demo(weeks=1)
         return
+    if settings.slack_bot_token is None:
+        raise fail("SLACK_BOT_TOKEN is not set: the bot needs its xoxb- token to talk to Slack.", 2)
+    if settings.slack_app_token is None and settings.slack_signing_secret is None:
+        raise fail(
+            "SLACK_SIGNING_SECRET is not set: HTTP mode needs it to verify requests from Slack "
+            "(or set SLACK_APP_TOKEN for Socket Mode).",
+            2,
+        )
+    # What can be wrong with the set-up fails here, in one line, before the log starts.
+    listening = _listen(host, port)
+    upgrade(settings.database_url)
     _logging()
-    asyncio.run(run_server(settings, host=host, port=port, web=True, scheduler=not no_scheduler))
+    asyncio.run(
+        run_server(
+            settings,
+            host=host,
+            port=port,
+            web=True,
+            scheduler=not no_scheduler,
+            sock=listening,
+        )
+    )
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """The HTTP port, opened before anything else starts: taken or forbidden, we stop at once."""
+    from bot.misconfig import CannotListen
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise CannotListen(host, port, exc) from exc
+    sock.listen(128)
+    sock.setblocking(False)
+    return sock
 
 
 @app.command("worker")
@@ -263,7 +433,8 @@ def run_morning_cmd(
     async def run() -> tuple[list[Any], dict[str, Any]]:
         db = await _open_db(settings)
         try:
-            results = await run_morning(db, settings, workspace or settings.kyc_workspace, now=now)
+            ws = await _workspace(db, settings, workspace)
+            results = await run_morning(db, settings, ws, now=now)
             keys = [r.key for r in results if r.key]
             if no_send or settings.slack_bot_token is None:
                 from bot.services import outbox
@@ -430,9 +601,8 @@ def report(
     async def run() -> None:
         db = await _open_db(settings)
         try:
-            data = await build_report(
-                db, settings, workspace or settings.kyc_workspace, now=at, team=team
-            )
+            ws = await _workspace(db, settings, workspace)
+            data = await build_report(db, settings, ws, now=at, team=team)
         except ValueError as exc:
             raise fail(str(exc), 2) from None
         finally:
@@ -442,7 +612,8 @@ def report(
             f"proactive and {data.reactive} reactive customer contacts in 30 days ({data.iso_week})"
         )
         if data.silent:
-            console.print(f"[red]No customer contact in 30 days:[/red] {', '.join(data.silent)}")
+            silent = escape(", ".join(data.silent))
+            console.print(f"[red]No customer contact in 30 days:[/red] {silent}")
         table = Table(title="Executives")
         for col in (
             "Executive",
@@ -459,12 +630,12 @@ def report(
             table.add_column(col)
         for f in data.executives:
             table.add_row(
-                f.name,
+                Text(f.name),
                 percent(f.proactive_share),
                 f"{f.done_this_week}/{f.target_this_week}",
                 str(f.streak_weeks),
                 percent(f.coverage),
-                f.longest_without or "—",
+                Text(f.longest_without or "—"),
                 "—" if f.nps is None else f"{f.nps:+d}",
                 str(f.items_open),
                 str(f.items_overdue),
@@ -475,24 +646,26 @@ def report(
             f"{m.month}: 😟{m.mix.unhappy} 🙂{m.mix.satisfied} 🤩{m.mix.promoter}"
             for m in data.sentiment_by_month
         )
-        console.print(f"Sentiment by month: {moods}")
+        console.print(f"Sentiment by month: {moods}", markup=False)
         terms = ", ".join(f"{t} ({n})" for t, n in data.criticism_terms) or "nothing recurring"
-        console.print(f"What customers criticised this week: {terms}")
+        console.print(f"What customers criticised this week: {terms}", markup=False)
         if html_file is not None:
             from bot.views.charts import trend_png
             from bot.views.digest import build_html
 
             png = trend_png(data.trend, "Customer contacts, last 12 weeks", data.completion)
             html_file.write_text(build_html(data, png), encoding="utf-8")
-            console.print(f"Wrote {html_file}")
+            console.print(f"Wrote {html_file}", markup=False)
 
     asyncio.run(run())
 
 
 @app.command("export")
 def export(
-    kind: Annotated[str, typer.Argument(help="contacts | action-items | kudos | batches")],
-    fmt: Annotated[str, typer.Option("--format", help="csv or json (JSON Lines)")] = "csv",
+    kind: Annotated[ExportKind, typer.Argument(help="what to export")],
+    fmt: Annotated[
+        ExportFormat, typer.Option("--format", help="csv, or json (JSON Lines)")
+    ] = ExportFormat.csv,
     since: Annotated[str | None, typer.Option(help="from this date on, YYYY-MM-DD")] = None,
     executive: Annotated[str | None, typer.Option(help="only this executive (email)")] = None,
     output: Annotated[Path | None, typer.Option(help="file to write (default: stdout)")] = None,
@@ -501,13 +674,9 @@ def export(
     """Stream rows for the CRM or the auditors, in constant memory."""
     from datetime import date as date_type
 
-    from bot.services.export import EXPORTS, export_rows, write_export
+    from bot.services.export import export_rows, write_export
 
     settings = settings_or_exit()
-    if kind not in EXPORTS:
-        raise fail(f"unknown export {kind!r}: use one of {', '.join(EXPORTS)}", 2)
-    if fmt not in ("csv", "json"):
-        raise fail("--format: csv or json", 2)
     try:
         since_day = date_type.fromisoformat(since) if since else None
     except ValueError:
@@ -523,12 +692,12 @@ def export(
         try:
             rows = export_rows(
                 db,
-                workspace or settings.kyc_workspace,
-                kind,
+                await _workspace(db, settings, workspace),
+                kind.value,
                 since=since_day,
                 executive_email=executive,
             )
-            return await write_export(rows, kind, fmt, out)
+            return await write_export(rows, kind.value, fmt.value, out)
         except ValueError as exc:
             raise fail(str(exc), 2) from None
         finally:
@@ -544,7 +713,7 @@ def export(
         raise
     if output and partial:
         partial.replace(output)
-        console.print(f"{count} row(s) written to {output}")
+        console.print(f"{count} row(s) written to {output}", markup=False)
 
 
 @app.command("demo")
@@ -555,7 +724,7 @@ def demo(weeks: Annotated[int, typer.Option(help="weeks to simulate")] = 1) -> N
     asyncio.run(run_demo(console, weeks=weeks))
 
 
-async def _open_db(settings: Settings):  # type: ignore[no-untyped-def]
+async def _open_db(settings: Settings) -> Database:
     from storage.db import Database
     from storage.migrate import upgrade_async
 
@@ -568,6 +737,22 @@ def main() -> None:
         app()
     except KeyboardInterrupt:
         sys.exit(130)
+    except Exception as exc:
+        from bot.misconfig import explain, secrets_of
+
+        try:
+            settings: Settings | None = load_settings()
+        except SettingsError:
+            settings = None
+        line = explain(
+            exc,
+            database_url=settings.database_url if settings else None,
+            secrets=secrets_of(settings),
+        )
+        if line is None:
+            raise  # not a setting: a bug, and its traceback is what helps
+        err.print(Text(line, style="red"))
+        sys.exit(1)
 
 
 if __name__ == "__main__":

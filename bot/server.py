@@ -7,6 +7,7 @@ import contextlib
 import gc
 import logging
 import signal
+import socket
 from typing import Any
 
 import aiohttp
@@ -18,6 +19,7 @@ from sqlalchemy import text
 from bot.app import Deps, build_app, web_client
 from bot.sdklog import close_connections, share_connections
 from bot.services.charts import chart_png
+from bot.services.workspace_binding import adopt_roster, token_team
 from bot.settings import Settings
 from scheduler.jobs import build_scheduler, sender_loop
 from scheduler.sender import sender_from_settings
@@ -27,7 +29,16 @@ from storage.migrate import upgrade_async
 log = logging.getLogger("kyc.server")
 
 
-def http_app(app: AsyncApp, deps: Deps) -> web.Application:
+def serves_events(settings: Settings) -> bool:
+    """Whether HTTP takes Slack's requests: not without a signing secret (Socket Mode), as
+    nothing could then tell them from forgeries."""
+    return settings.slack_signing_secret is not None
+
+
+def http_app(app: AsyncApp, deps: Deps, *, slack_events: bool = True) -> web.Application:
+    """`/healthz`, the chart images and, with `slack_events`, Slack's requests on
+    `/slack/events`."""
+
     async def events(request: web.Request) -> web.Response:
         bolt_response = await app.async_dispatch(await to_bolt_request(request))
         return await to_aiohttp_response(bolt_response)
@@ -61,7 +72,8 @@ def http_app(app: AsyncApp, deps: Deps) -> web.Application:
         )
 
     web_app = web.Application()
-    web_app.router.add_post("/slack/events", events)
+    if slack_events:
+        web_app.router.add_post("/slack/events", events)
     web_app.router.add_get("/healthz", healthz)
     web_app.router.add_get(r"/charts/{ws}/{person:\d+}/{week}/{sig}.png", chart)
     return web_app
@@ -94,7 +106,10 @@ class Runtime:
         self._socket: Any = None
         self._scheduler: Any = None
 
-    async def start(self, *, host: str = "0.0.0.0", port: int = 3000) -> None:
+    async def start(
+        self, *, host: str = "0.0.0.0", port: int = 3000, sock: socket.socket | None = None
+    ) -> None:
+        """`sock`: the HTTP port already opened (`kyc serve` opens it first, to fail early)."""
         await upgrade_async(self.settings.database_url)
         # views.open has 3 s of trigger_id: no TCP and TLS handshake with Slack on every call.
         self._pool = share_connections(self.client)
@@ -109,10 +124,16 @@ class Runtime:
                 )
                 await self._socket.connect_async()
                 log.info("connected to Slack in Socket Mode")
-            # HTTP always serves /healthz; in Socket Mode /slack/events is simply unused.
-            self._runner = web.AppRunner(http_app(app, self.deps))
+            # HTTP always serves /healthz; /slack/events only with a signing secret.
+            signed = serves_events(self.settings)
+            self._runner = web.AppRunner(http_app(app, self.deps, slack_events=signed))
             await self._runner.setup()
-            await web.TCPSite(self._runner, host, port).start()
+            site = (
+                web.SockSite(self._runner, sock)
+                if sock is not None
+                else web.TCPSite(self._runner, host, port)
+            )
+            await site.start()
             log.info("listening on http://%s:%s/slack/events", host, port)
         if self.scheduler_enabled:
             await self.sender.start()  # takes over what a stopped worker left, at once
@@ -123,22 +144,29 @@ class Runtime:
         freeze_startup_heap()
 
     async def _check_workspace(self) -> None:
-        """Say which workspace the token belongs to, and whether the roster was loaded for it."""
+        """Say which workspace the token belongs to; adopt a roster loaded before it was known."""
         try:
-            auth = await self.client.auth_test()
+            team = await token_team(self.client)
         except Exception as exc:  # the bot still starts; Slack may be briefly unreachable
             log.error("could not reach Slack (auth.test): %s", exc)
             return
-        team_id = auth.get("team_id")
-        log.info("connected to Slack workspace %s (%s)", auth.get("team"), team_id)
-        if team_id and team_id != self.settings.kyc_workspace:
+        log.info(
+            "connected to Slack workspace %s (%s)%s",
+            team.name,
+            team.team_id,
+            f" of Enterprise Grid org {team.enterprise_id}" if team.enterprise_id else "",
+        )
+        configured = self.settings.kyc_workspace
+        if configured in (None, team.team_id):
+            await adopt_roster(self.db, team)
+        else:
             log.warning(
-                "KYC_WORKSPACE is %s but this bot is installed in %s: set KYC_WORKSPACE=%s "
-                "and load the roster for it (kyc import …), or roster people will be told "
-                "they are not enrolled",
-                self.settings.kyc_workspace,
-                team_id,
-                team_id,
+                "KYC_WORKSPACE is %s but this bot is installed in %s: unset KYC_WORKSPACE, or "
+                "load the roster for %s (kyc import …), or roster people will be told they are "
+                "not enrolled",
+                configured,
+                team.team_id,
+                team.team_id,
             )
 
     async def stop(self) -> None:
@@ -162,13 +190,21 @@ class Runtime:
         log.info("stopped")
 
 
-async def serve(settings: Settings, *, host: str, port: int, web: bool, scheduler: bool) -> None:
+async def serve(
+    settings: Settings,
+    *,
+    host: str,
+    port: int,
+    web: bool,
+    scheduler: bool,
+    sock: socket.socket | None = None,
+) -> None:
     runtime = Runtime(settings, serve_web=web, scheduler=scheduler)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    await runtime.start(host=host, port=port)
+    await runtime.start(host=host, port=port, sock=sock)
     await stop.wait()
     log.info("shutting down")
     await runtime.stop()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import time
 from functools import lru_cache
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -13,6 +13,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from bot.regimen.calendar import parse_workdays
 
 SLACK_API_URL = "https://slack.com/api/"
+SUPPORTED_DATABASES = "sqlite:///path/to/kyc.db or postgresql://user:password@host/db"
 
 
 class SettingsError(Exception):
@@ -36,7 +37,8 @@ class Settings(BaseSettings):
     kyc_overdue_escalation_days: int = Field(default=3, ge=1)
     kyc_story_reminder_days: int = Field(default=14, ge=1)
     kyc_stories_channel: str | None = None
-    kyc_workspace: str = Field(default="T_DEFAULT", description="Slack team id used by the CLI")
+    # Picks one of several workspaces; by default the bot token's own (auth.test).
+    kyc_workspace: str | None = None
     kyc_company: str | None = None  # signs openers and follow-up emails
     kyc_digest_channel: str | None = None  # weekly leadership digest; off when unset
     kyc_digest_day: Annotated[tuple[int, ...], NoDecode] = (0,)  # Monday
@@ -69,6 +71,19 @@ class Settings(BaseSettings):
             )
         return self
 
+    @field_validator("slack_bot_token", "slack_signing_secret", "slack_app_token", mode="before")
+    @classmethod
+    def _unfilled(cls, value: object) -> object:
+        # `SLACK_BOT_TOKEN=` or .env.example's `xoxb-...` left as it was: not set yet.
+        if isinstance(value, str) and (not value.strip() or value.strip().endswith("...")):
+            return None
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        return check_database_url(value)
+
     @field_validator("slack_api_url")
     @classmethod
     def _api_url(cls, value: str) -> str:
@@ -83,6 +98,11 @@ class Settings(BaseSettings):
 
         zone(value)
         return value
+
+    def __repr_args__(self) -> Any:
+        # Tokens are SecretStr; the database password sits inside a plain URL.
+        for name, value in super().__repr_args__():
+            yield name, safe_url(value) if name == "database_url" else value
 
     @property
     def async_database_url(self) -> str:
@@ -104,11 +124,39 @@ def to_async_url(url: str) -> str:
     return url
 
 
+def check_database_url(value: str) -> str:
+    """The URL as given, if KYC can run on it; else ValueError saying what would work."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        url = make_url(to_async_url(value))
+    except ArgumentError:
+        raise ValueError(f"not a database URL: use {SUPPORTED_DATABASES}") from None
+    if url.drivername not in ("sqlite+aiosqlite", "postgresql+asyncpg"):
+        raise ValueError(
+            f"{url.drivername} is not supported: KYC runs on SQLite or PostgreSQL "
+            f"({SUPPORTED_DATABASES})"
+        )
+    return value
+
+
+def safe_url(url: str) -> str:
+    """A database URL fit to print: the password masked."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "(not a URL)"
+
+
 def _one_line(exc: ValidationError) -> str:
     parts = []
     for err in exc.errors():
         name = str(err["loc"][0]).upper() if err["loc"] else "setting"
-        parts.append(f"{name}: {err['msg']}")
+        parts.append(f"{name}: {err['msg'].removeprefix('Value error, ')}")
     return "Invalid setting — " + "; ".join(parts)
 
 

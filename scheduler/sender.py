@@ -383,6 +383,10 @@ class Sender:
         return and_(*conditions)
 
     async def _claim(self, now: datetime) -> list[Claimed]:
+        if self.lease.remaining() < self.lease.stale / 2:
+            # Back from a stall (or the database was away): beat first, so claims are made
+            # only as a registered worker and a lapse shows in the epoch before any post.
+            await self.lease.beat()
         pick = (
             select(OutboxMessage.id)
             .where(self._ready(now))

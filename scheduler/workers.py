@@ -187,19 +187,26 @@ class Lease:
             if r.heartbeat_at < cutoff
             or (r.hostname == self.hostname and r.pid != os.getpid() and _process_gone(r.pid))
         ]
-        if not dead:
-            return []
         async with self.db.unit_of_work(writes=True) as session:
+            if dead:
+                await session.execute(delete(OutboxWorker).where(OutboxWorker.id.in_(dead)))
+            # Claims of workers no longer registered: the ones just pruned, and any whose row
+            # is gone (a database copied or restored while messages were in flight).
             released = await session.execute(
                 update(OutboxMessage)
-                .where(OutboxMessage.claimed_by.in_(dead))
+                .where(
+                    OutboxMessage.claimed_by.is_not(None),
+                    OutboxMessage.claimed_by.not_in(select(OutboxWorker.id)),
+                )
                 .values(claimed_by=None, ambiguous=True)
             )
-            await session.execute(delete(OutboxWorker).where(OutboxWorker.id.in_(dead)))
         count = int(released.rowcount)  # type: ignore[attr-defined]
-        log.warning(
-            "took over %s message(s) from stopped worker(s) %s", count, ", ".join(sorted(dead))
-        )
+        if count or dead:
+            log.warning(
+                "took over %s message(s) from stopped worker(s) %s",
+                count,
+                ", ".join(sorted(dead)) or "no longer registered",
+            )
         return dead
 
     async def still_holds(self, ids: list[int]) -> set[int]:

@@ -104,3 +104,94 @@ def test_export_writes_the_file_whole_or_not_at_all(tmp_path: Path) -> None:
     assert code == 2 and "nobody@x.example" in out
     assert len(target.read_text().splitlines()) == 31  # the good file is untouched
     assert not (tmp_path / "contacts.csv.partial").exists()
+
+
+def test_version_comes_from_the_installed_package() -> None:
+    from importlib.metadata import version
+
+    code, out = kyc("--version")
+    assert code == 0 and out.strip() == f"kyc {version('kyc')}"
+
+
+def test_an_unknown_import_or_export_kind_lists_the_choices(tmp_path: Path) -> None:
+    code, out = kyc("import", "customer", str(EXAMPLES / "customers.csv"))
+    assert code == 2
+    for kind in ("teams", "people", "customers", "contacts"):
+        assert kind in out
+    code, out = kyc("export", "contacts", "--format", "xml")
+    assert code == 2 and "csv" in out and "json" in out
+    code, out = kyc("export", "action-items", "--format", "json")
+    assert code == 0
+
+
+def test_the_commands_offer_every_kind_the_services_know() -> None:
+    from bot.cli import ExportKind, ImportKind
+    from bot.services.export import EXPORTS
+    from bot.services.roster_import import KINDS
+
+    assert {k.value for k in ImportKind} == set(KINDS)
+    assert {k.value for k in ExportKind} == set(EXPORTS)
+
+
+def _tables() -> set[str]:
+    import sqlite3
+
+    with sqlite3.connect("kyc.db") as conn:  # the fixture's DATABASE_URL, in the cwd
+        return {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+
+
+def test_downgrading_to_base_asks_first() -> None:
+    assert kyc("db", "upgrade")[0] == 0
+    result = runner.invoke(app, ["db", "downgrade", "base"], input="n\n")
+    assert result.exit_code == 1 and "drops every table and all data" in result.output
+    assert "people" in _tables()
+    result = runner.invoke(app, ["db", "downgrade", "base"], input="y\n")
+    assert result.exit_code == 0 and "people" not in _tables()
+    assert kyc("db", "upgrade")[0] == 0
+    code, out = kyc("db", "downgrade", "base", "--yes")
+    assert code == 0 and "Database downgraded to base" in out
+    assert "people" not in _tables()
+
+
+def test_names_that_look_like_markup_are_printed_as_they_are(tmp_path: Path) -> None:
+    (tmp_path / "people.csv").write_text(
+        "email,name,role,timezone\n[b]dana@x.example,[b]Dana [/] Whitfield,executive,UTC\n"
+    )
+    (tmp_path / "customers.csv").write_text(
+        "external_id,name,executive\nC1,[/],[b]dana@x.example\nC2,[red]Acme[/red],[b]dana@x.example\n"
+    )
+    for kind in ("people", "customers"):
+        code, out = kyc("import", kind, str(tmp_path / f"{kind}.csv"))
+        assert code == 0, out
+    code, out = kyc("plan", "--dry-run", "--week", "2026-W48")
+    assert code == 0, out
+    assert "[b]Dana [/] Whitfield" in out
+    assert "1. [/]" in out or "2. [/]" in out
+    assert "[red]Acme[/red]" in out
+    code, out = kyc("report")
+    assert code == 0 and "[b]Dana [/] Whitfield" in out
+    code, out = kyc("report", "--team", "[/]")
+    assert code == 2 and "[/]" in out
+
+
+def test_errors_stay_on_one_line_when_piped(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    deep = tmp_path / ("a-rather-long-directory-name-" * 3) / "roster"
+    deep.mkdir(parents=True)
+    people = deep / "people.csv"
+    people.write_text((EXAMPLES / "people.csv").read_text())
+    env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "import", "people", str(people)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1
+    start = f"{people}:5: team: unknown team 'Customer Success'"
+    assert len(start) > 120
+    assert any(line.startswith(start) for line in result.stderr.splitlines()), result.stderr

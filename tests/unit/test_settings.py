@@ -56,3 +56,15 @@ def test_pasted_database_urls_get_the_async_driver() -> None:
     assert to_async_url("postgres://u@h/db") == "postgresql+asyncpg://u@h/db"
     assert to_async_url("postgresql://u@h/db") == "postgresql+asyncpg://u@h/db"
     assert to_async_url("sqlite:///./x.db") == "sqlite+aiosqlite:///./x.db"
+
+
+def test_a_token_left_empty_or_as_in_the_example_is_not_set(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-...")
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "")
+    monkeypatch.setenv("SLACK_APP_TOKEN", "xapp-1-A0KYC-123")
+    s = load_settings(_env_file=None)
+    assert s.slack_bot_token is None and s.slack_signing_secret is None
+    assert s.slack_app_token is not None
+    assert s.slack_app_token.get_secret_value() == "xapp-1-A0KYC-123"

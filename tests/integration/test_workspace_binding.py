@@ -1,0 +1,172 @@
+"""The workspace comes from the bot token; a roster loaded before that is adopted, once."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.regimen.types import BatchStatus, ItemStatus
+from bot.services.workspace_binding import (
+    PLACEHOLDER,
+    TokenTeam,
+    WorkspaceError,
+    adopt_roster,
+    resolve_workspace,
+)
+from bot.settings import Settings, load_settings
+from bot.standin.harness import BOT_TOKEN
+from bot.standin.server import SlackStandin
+from storage.db import Database
+from storage.models import (
+    ActionItem,
+    Base,
+    BatchEntry,
+    Kudos,
+    OutboxMessage,
+    Person,
+    Workspace,
+)
+from tests import factories as f
+
+REAL = TokenTeam(team_id="T_REAL", name="Northwind")
+
+
+async def roster(db: Database, ws: str) -> None:
+    """A row in every table that has a workspace_id."""
+    async with db.unit_of_work() as s:
+        team = await f.team(s, workspace_id=ws)
+        boss = await f.person(s, "Sam Boss", workspace_id=ws, team_id=team.id)
+        ex = await f.executive(s, "Dana Whitfield", workspace_id=ws, manager_id=boss.id)
+        cust = await f.customer(s, ex, "Acme", team_id=team.id)
+        call = await f.contact(s, cust, f.utc(2026, 11, 23), logged_by_id=ex.id)
+        s.add_all(
+            [
+                BatchEntry(
+                    workspace_id=ws,
+                    executive_id=ex.id,
+                    iso_week="2026-W48",
+                    customer_id=cust.id,
+                    position=1,
+                    status=BatchStatus.DONE,
+                    contact_id=call.id,
+                ),
+                ActionItem(
+                    workspace_id=ws,
+                    contact_id=call.id,
+                    customer_id=cust.id,
+                    text="Send the SSO fix",
+                    owner_id=boss.id,
+                    team_id=team.id,
+                    status=ItemStatus.OPEN,
+                ),
+                Kudos(workspace_id=ws, contact_id=call.id, from_id=ex.id, to_id=boss.id, note="!"),
+                OutboxMessage(
+                    workspace_id=ws,
+                    key=f"nudge:{ws}:{ex.id}:2026-11-23",
+                    method="chat.postMessage",
+                    payload={"channel": "U0DANA", "text": "Good morning"},
+                ),
+                OutboxMessage(
+                    workspace_id=ws,
+                    key=f"nudge:{ws}:{ex.id}:2026-11-23:reply",
+                    parent_key=f"nudge:{ws}:{ex.id}:2026-11-23",
+                    method="chat.postMessage",
+                    payload={"channel": "U0DANA", "text": "And one more"},
+                ),
+            ]
+        )
+
+
+async def counts(db: Database, ws: str) -> dict[str, int]:
+    out = {}
+    async with db.unit_of_work() as s:
+        for table in Base.metadata.sorted_tables:
+            if "workspace_id" in table.c:
+                where = table.c.workspace_id == ws
+                out[table.name] = int(
+                    await s.scalar(select(func.count()).select_from(table).where(where)) or 0
+                )
+    return out
+
+
+async def test_a_placeholder_roster_moves_whole_to_the_tokens_team(db: Database) -> None:
+    await roster(db, PLACEHOLDER)
+    before = await counts(db, PLACEHOLDER)
+    assert all(before.values()), before  # the fixture reaches every table
+
+    assert await adopt_roster(db, REAL) == PLACEHOLDER
+
+    assert await counts(db, "T_REAL") == before
+    async with db.unit_of_work() as s:
+        assert [(w.id, w.name) for w in await s.scalars(select(Workspace))] == [
+            ("T_REAL", "Northwind")
+        ]
+        keys = set(await s.execute(select(OutboxMessage.key, OutboxMessage.parent_key)))
+        people = {p.name: p for p in await s.scalars(select(Person))}
+    assert all(k.startswith("nudge:T_REAL:") for k, _ in keys)
+    assert {p for _, p in keys if p} == {k for k, p in keys if p is None}
+    assert people["Dana Whitfield"].manager_id == people["Sam Boss"].id
+    assert await adopt_roster(db, REAL) is None  # once
+
+
+async def test_an_early_request_from_the_team_does_not_block_the_adoption(db: Database) -> None:
+    await roster(db, PLACEHOLDER)
+    async with db.unit_of_work() as s:
+        await f.workspace(s, "T_REAL")  # what the first /kyc from the team leaves behind
+    assert await adopt_roster(db, REAL) == PLACEHOLDER
+    assert (await counts(db, "T_REAL"))["people"] == 2
+
+
+async def test_with_several_workspaces_nothing_is_guessed(db: Database) -> None:
+    await roster(db, PLACEHOLDER)
+    await roster(db, "T_OTHER")
+    assert await adopt_roster(db, REAL) is None
+    assert (await counts(db, PLACEHOLDER))["people"] == 2
+    assert (await counts(db, "T_REAL"))["people"] == 0
+
+
+async def test_a_team_with_its_own_roster_adopts_nothing(db: Database) -> None:
+    await roster(db, PLACEHOLDER)
+    await roster(db, "T_REAL")
+    assert await adopt_roster(db, REAL) is None
+    assert (await counts(db, PLACEHOLDER))["people"] == 2
+
+
+@pytest.fixture
+async def slack() -> AsyncIterator[SlackStandin]:
+    async with SlackStandin(tokens={BOT_TOKEN}) as standin:
+        yield standin
+
+
+def settings(**kw: object) -> Settings:
+    return load_settings(_env_file=None, **kw)
+
+
+async def test_the_workspace_is_the_flag_then_the_setting_then_the_token_then_the_database(
+    db: Database, slack: SlackStandin
+) -> None:
+    tokened = settings(slack_bot_token=BOT_TOKEN, slack_api_url=slack.base_url)
+    assert await resolve_workspace(db, settings(), None) == PLACEHOLDER  # empty, no token
+    await roster(db, PLACEHOLDER)
+    assert await resolve_workspace(db, settings(), None) == PLACEHOLDER
+    assert await resolve_workspace(db, settings(kyc_workspace="T_SET"), "T_FLAG") == "T_FLAG"
+    assert await resolve_workspace(db, settings(kyc_workspace="T_SET"), None) == "T_SET"
+    assert slack.calls_to("auth.test") == []
+    # the stand-in's token belongs to T_TEST: it adopts the placeholder roster
+    assert await resolve_workspace(db, tokened, None) == "T_TEST"
+    assert (await counts(db, "T_TEST"))["people"] == 2
+    await roster(db, "T_OTHER")
+    with pytest.raises(WorkspaceError) as err:
+        await resolve_workspace(db, settings(), None)
+    assert str(err.value) == (
+        "2 workspaces in the database (T_OTHER, T_TEST): pass --workspace or set KYC_WORKSPACE"
+    )
+    assert await resolve_workspace(db, tokened, None) == "T_TEST"
+
+
+async def test_a_token_slack_refuses_is_named(db: Database, slack: SlackStandin) -> None:
+    wrong = settings(slack_bot_token="xoxb-wrong", slack_api_url=slack.base_url)
+    with pytest.raises(WorkspaceError, match="SLACK_BOT_TOKEN: Slack refused it"):
+        await resolve_workspace(db, wrong, None)
