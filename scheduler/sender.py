@@ -587,7 +587,8 @@ class Sender:
             sent.append({"b_id": msg.id, "b_channel": channel, "b_ts": ts})
             if msg.ref_kind == "item" and msg.ref_id:
                 items.append({"b_id": msg.ref_id, "b_channel": channel, "b_ts": ts})
-        workspaces = {msg.workspace_id for msg, _ in delivered}
+        # Sent with this token, which Slack did not refuse: a block by another token lifts.
+        workspaces = {msg.workspace_id for msg, _ in delivered} - self._blocked
         async with self.db.unit_of_work(writes=True) as session:
             conn = await session.connection()
             await conn.execute(
@@ -615,7 +616,11 @@ class Sender:
             # The token works again (a new one): the workspace sends again.
             await session.execute(
                 update(Workspace)
-                .where(Workspace.id.in_(workspaces), Workspace.sending_blocked.is_not(None))
+                .where(
+                    Workspace.id.in_(workspaces),
+                    Workspace.sending_blocked.is_not(None),
+                    Workspace.blocked_token != self.token_fp,
+                )
                 .values(sending_blocked=None, sending_blocked_at=None, blocked_token=None)
             )
 

@@ -65,6 +65,7 @@ class SlackStandin:
         self._forced: dict[str, list[str]] = {}
         self._lost: dict[str, list[str]] = {}
         self.revoked: set[str] = set()
+        self._revoke_after: tuple[str, int] | None = None
         self._runner: web.AppRunner | None = None
         self.base_url = ""
         # method → the client connections (address, port) it was called over
@@ -106,6 +107,10 @@ class SlackStandin:
     def lose_next(self, method_name: str, kind: str, times: int = 1) -> None:
         """The next call takes effect, but its answer is lost as `kind` (see `_fail`)."""
         self._lost.setdefault(method_name, []).extend([kind] * times)
+
+    def revoke_after(self, token: str, posts: int) -> None:
+        """Revoke `token` once `posts` messages have been posted with it (mid-morning)."""
+        self._revoke_after = (token, posts)
 
     def revoke(self, token: str) -> None:
         """The workspace's admin revoked the token: every call with it is `token_revoked`."""
@@ -229,6 +234,12 @@ class SlackStandin:
                     {"ok": False, "error": error}, status=429, headers={"Retry-After": "0"}
                 )
             return self._answer(name, params, {"ok": False, "error": error})
+        if self._revoke_after and name == "chat.postMessage":
+            revoked, after = self._revoke_after
+            if token == revoked and len([c for c in self.calls_to(name) if c.ok]) >= after:
+                self.revoke(token)
+                self._revoke_after = None
+                return self._answer(name, params, {"ok": False, "error": "token_revoked"})
         try:
             result = {"ok": True, **await handler(self, params)}
         except SlackError as exc:
