@@ -27,10 +27,10 @@ async def test_without_files_write_the_digest_chart_is_refused_with_missing_scop
     assert await queue_digest(env.db, env.settings, env.team_id, now=env.clock())
     await env.deliver()
     (digest,) = env.slack.messages("C0LEAD")  # the text went out, the chart did not
-    assert "files" not in digest
+    assert "Dana Whitfield" in str(digest["blocks"])
     (refused,) = env.slack.calls_to("files.getUploadURLExternal")
     assert refused.error == "missing_scope" and refused.response["needed"] == "files:write"
     async with env.db.unit_of_work() as s:
         chart = await s.scalar(select(OutboxMessage).where(OutboxMessage.key.like("%:chart")))
-    assert chart is not None and chart.status != OutboxStatus.SENT
+    assert chart is not None and chart.status == OutboxStatus.FAILED  # parked, for the admins
     assert "missing_scope" in (chart.last_error or "")
