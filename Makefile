@@ -3,8 +3,12 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# A production install: the app without the dev tools, into the Python at hand. The Dockerfile
+# runs this very line (tests/unit/test_deploy.py compares them); `make run` and `make test`
+# install the same project into .venv, editable and with the dev tools.
+INSTALL_APP := python -m pip install --no-cache-dir .
 
-.PHONY: run test lint format bench demo clean
+.PHONY: run test lint format bench demo clean install
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,6 +18,9 @@ $(STAMP): pyproject.toml
 
 run: $(STAMP)
 	$(BIN)/kyc serve
+
+install:  # into whichever Python is active (the container image's); not needed for `make run`
+	$(INSTALL_APP)
 
 test: $(STAMP) lint
 	$(BIN)/pytest -q

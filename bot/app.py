@@ -85,7 +85,10 @@ def build_app(deps: Deps, *, client: AsyncWebClient | None = None) -> AsyncApp:
     @app.middleware
     async def resolve_actor(context: Any, body: dict[str, Any], next: Callable[[], Any]) -> Any:
         context["deps"] = deps
-        context["person"] = await _actor(deps, context)
+        # user_change comes for everyone in the workspace and carries the whole profile: its
+        # listener links it, without a users.info call per profile change.
+        profile_event = (body.get("event") or {}).get("type") == "user_change"
+        context["person"] = None if profile_event else await _actor(deps, context)
         return await next()
 
     for module in (commands, views, actions, options, events):

@@ -14,6 +14,7 @@ from aiohttp import web
 from bot.app import Deps, build_app
 from bot.server import http_app
 from bot.settings import Settings, load_settings
+from bot.standin.scopes import manifest_bot_scopes
 from bot.standin.server import SlackStandin
 from bot.standin.signed import Answer, SlackSender
 from scheduler.sender import Sender, sender_client
@@ -62,13 +63,17 @@ class LocalSlack:
         *,
         team_id: str = "T_TEST",
         clock: Clock | None = None,
+        scopes: set[str] | None = None,
         **settings: Any,
     ) -> None:
+        """`scopes`: the bot token's; by default manifest.yml's, so every call the app makes is
+        checked against what the first install grants (no check without a manifest)."""
         self.database_url = database_url
         self.team_id = team_id
         self.clock = clock or Clock()
         self.extra_settings = settings
-        self.slack = SlackStandin(tokens={BOT_TOKEN})
+        granted = manifest_bot_scopes() if scopes is None else scopes
+        self.slack = SlackStandin(tokens={BOT_TOKEN}, scopes=granted)
         self._runner: web.AppRunner | None = None
 
     async def __aenter__(self) -> LocalSlack:

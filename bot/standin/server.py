@@ -15,6 +15,7 @@ from urllib.parse import parse_qsl
 
 from aiohttp import web
 
+from bot.standin.scopes import missing_scope
 from bot.standin.state import Channel, FaultPlan, RecordedCall, State, User
 
 Handler = Callable[["SlackStandin", dict[str, Any]], Awaitable[dict[str, Any]]]
@@ -53,10 +54,13 @@ class SlackStandin:
         *,
         latency: float = 0.0,
         channel_interval: float = 0.0,
+        scopes: set[str] | None = None,
     ) -> None:
         """`latency`: seconds before every answer. `channel_interval`: Slack's chat.postMessage
-        limit of one message per second per channel (1.0); a faster post gets a 429."""
+        limit of one message per second per channel (1.0); a faster post gets a 429. `scopes`:
+        the token's scopes, a call needing another is refused (None: every call is allowed)."""
         self.tokens = tokens or {"xoxb-test"}
+        self.scopes = scopes
         self.state = State()
         self.latency = latency
         self.channel_interval = channel_interval
@@ -202,6 +206,10 @@ class SlackStandin:
         if token not in self.tokens:
             error = "token_revoked" if token in self.revoked else "invalid_auth"
             return self._answer(name, params, {"ok": False, "error": error})
+        if self.scopes is not None:
+            refused = missing_scope(self.state, self.scopes, name, params)
+            if refused is not None:
+                return self._answer(name, params, refused)
         fault = self._fault(name)
         if fault in ("ratelimited", "server_error", "timeout"):
             return await self._fail(name, params, fault)

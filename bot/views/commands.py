@@ -52,6 +52,14 @@ def build_help() -> dict[str, Any]:
     return build_simple(HELP)
 
 
+def build_dm_help() -> dict[str, Any]:
+    """The answer to a message typed in the bot's DM: it reads none, so it shows the commands."""
+    text = "I don't read messages here, but every `/kyc` command works in this DM.\n" + HELP
+    blocks = [section(text)]
+    ensure_message(text, blocks)
+    return {"text": text, "blocks": blocks}
+
+
 def build_not_enrolled(user_id: str) -> dict[str, Any]:
     return build_simple(
         f"Hi <@{escape(user_id)}> 👋 You are not on the KYC roster yet. KYC gives executives five "

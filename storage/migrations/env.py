@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import zlib
 
 from alembic import context
+from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -13,6 +15,9 @@ from storage.models import Base
 
 config = context.config
 target_metadata = Base.metadata
+# `kyc serve` and `kyc worker` migrate on start: on PostgreSQL, replicas starting together take
+# turns on this lock, and each after the first finds the schema already at head.
+MIGRATION_LOCK = zlib.crc32(b"kyc:migrations")
 
 
 def _url() -> str:
@@ -37,6 +42,8 @@ def _run(connection: Connection) -> None:
         render_as_batch=connection.dialect.name == "sqlite",
     )
     with context.begin_transaction():
+        if connection.dialect.name == "postgresql":  # held until this transaction ends
+            connection.execute(select(func.pg_advisory_xact_lock(MIGRATION_LOCK)))
         context.run_migrations()
 
 

@@ -82,3 +82,26 @@ def test_the_models_match_the_migrations(empty_url: str) -> None:
         return list(result)
 
     assert asyncio.run(diff()) == []
+
+
+def test_replicas_starting_together_on_an_empty_database_all_migrate_it(empty_url: str) -> None:
+    if empty_url.startswith("sqlite"):
+        pytest.skip("SQLite is for a single process (README, Production)")
+    """`kyc serve` migrates on start: two web replicas and a worker may do it at the same time
+    (on PostgreSQL; SQLite is for a single process)."""
+    import subprocess
+    import sys
+
+    start = "from storage.migrate import upgrade; import sys; upgrade(sys.argv[1])"
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", start, empty_url],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        for _ in range(3)
+    ]
+    outputs = [p.communicate(timeout=120)[0] for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0], "\n".join(outputs)
+    assert set(Base.metadata.tables) <= _tables(empty_url)
