@@ -451,7 +451,9 @@ async def roster(
 
 async def main(args: argparse.Namespace) -> dict[str, Any]:
     sizes = SIZES["full" if args.full else "smoke" if args.smoke else "default"]
-    tag = "smoke_" if args.smoke else ""  # the test suite's runs stay out of a real run's way
+    # The test suite's runs stay out of a real run's way, and out of each other's (CI beside a
+    # developer on one server).
+    tag = f"smoke_{os.getpid()}_" if args.smoke else ""
     only = set(args.only.split(",")) if args.only else set(BENCHES)
     report: dict[str, Any] = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),

@@ -19,7 +19,7 @@ async def bench_databases() -> list[str]:
     conn = await asyncpg.connect(os.environ["KYC_TEST_POSTGRES_URL"])
     try:
         rows = await conn.fetch(
-            "SELECT datname FROM pg_database WHERE datname LIKE 'kyc_bench_smoke_%'"
+            f"SELECT datname FROM pg_database WHERE datname LIKE 'kyc_bench_smoke_{os.getpid()}_%'"
         )
     finally:
         await conn.close()
