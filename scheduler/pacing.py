@@ -49,14 +49,24 @@ class Pacer:
         """Seconds to wait before `key` takes another call."""
         return max(0.0, self._free.get(key, 0.0) - time.monotonic())
 
-    def take(self, key: str, *, paced: bool = True) -> None:
-        """A call to `key` goes now: the next one waits `interval` (posts only)."""
-        if paced and key.startswith("channel:"):
+    def reserve(self, key: str, limit: float) -> float | None:
+        """The wait before the next call to `key`, its slot taken at once (so lanes posting to
+        one channel queue one behind the other); None when that wait is over `limit`."""
+        wait = self.delay(key)
+        if wait > limit:
+            return None
+        if key.startswith("channel:"):
             self._free[key] = max(time.monotonic(), self._free.get(key, 0.0)) + self.interval
+        return wait
 
-    def hold(self, key: str, seconds: float) -> None:
-        """Slack said wait: nothing goes to `key` for `seconds`."""
-        self._free[key] = max(self._free.get(key, 0.0), time.monotonic() + seconds)
+    def hold(self, key: str, seconds: float) -> bool:
+        """Slack said wait: nothing goes to `key` for `seconds`. True when that is news (a
+        later hold than the one known), so only one lane tells the other workers."""
+        until = time.monotonic() + seconds
+        if until <= self._free.get(key, 0.0):
+            return False
+        self._free[key] = until
+        return True
 
 
 class PacedRateLimitHandler(AsyncRateLimitErrorRetryHandler):

@@ -196,7 +196,8 @@ class Sender:
 
     def _lease_outlasts(self, seconds: float) -> bool:
         """Would a call started `seconds` from now end before anyone may take over?"""
-        return self.lease.remaining() > seconds + float(self.client.timeout) + 0.5
+        margin = self.lease.heartbeat / 2  # one beat may be on its way
+        return self.lease.remaining() > seconds + float(self.client.timeout) + margin
 
     # --- rounds -----------------------------------------------------------------------------
     async def drain(self, *, now: datetime | None = None, max_rounds: int = 1000) -> int:
@@ -317,8 +318,9 @@ class Sender:
                 await self._hand_back(rest)  # SIGTERM, or the token was just refused
                 return sent
             key = pace_key(msg.method, msg.channel)
-            wait = self.pacer.delay(key)
-            if wait > self.inline_wait:
+            wait = self.pacer.reserve(key, self.inline_wait)
+            if wait is None:  # the channel is booked (or held by Slack) for a while
+                wait = self.pacer.delay(key)
                 await self._hand_back(rest, wait=wait, reason=f"waiting: {key} is rate limited")
                 return sent
             if wait:
@@ -328,7 +330,6 @@ class Sender:
                 # worker took over: hand back whatever is still ours.
                 await self._hand_back(rest)
                 return sent
-            self.pacer.take(key)
             outcome = await self._deliver(msg, delivered)
             if outcome is not Outcome.SENT:
                 await self._hand_back(rest[1:])
@@ -645,7 +646,7 @@ class Sender:
         """Slack did nothing and said when to come back: the whole channel (or method) waits,
         for every worker; no attempt is counted, so a rate limit never parks a message."""
         key = pace_key(msg.method, msg.channel)
-        self.pacer.hold(key, wait)
+        news = self.pacer.hold(key, wait)
         until = self.clock() + timedelta(seconds=wait)
         reason = f"waiting: Slack rate limit on {key} (Retry-After {wait:g}s)"
         async with self.db.unit_of_work(writes=True) as session:
@@ -654,15 +655,24 @@ class Sender:
                 .where(OutboxMessage.id == msg.id, OutboxMessage.claimed_by == self.worker_id)
                 .values(claimed_by=None, next_attempt_at=until, last_error=reason)
             )
-            if key.startswith("channel:") and msg.channel:
-                await session.execute(
-                    update(OutboxMessage)
+            if news and wait >= 1 and key.startswith("channel:") and msg.channel:
+                # The other workers hold the channel too. Rows another transaction has locked
+                # are skipped, not waited for: the hold is advice, and waiting could deadlock.
+                held = (
+                    select(OutboxMessage.id)
                     .where(
                         OutboxMessage.channel == msg.channel,
                         OutboxMessage.status == OutboxStatus.PENDING,
                         OutboxMessage.claimed_by.is_(None),
                         OutboxMessage.next_attempt_at < until,
                     )
+                    .limit(1000)
+                )
+                if not self.db.is_sqlite:
+                    held = held.with_for_update(skip_locked=True)
+                await session.execute(
+                    update(OutboxMessage)
+                    .where(OutboxMessage.id.in_(held.scalar_subquery()))
                     .values(next_attempt_at=until)
                 )
         log.info("outbox %s: %s", msg.key, reason)
