@@ -18,7 +18,7 @@ from sqlalchemy import text
 
 from bot.app import Deps, build_app, web_client
 from bot.sdklog import close_connections, share_connections
-from bot.services.charts import chart_png
+from bot.services.charts import ChartExpired, chart_png
 from bot.services.workspace_binding import adopt_roster, token_team
 from bot.settings import Settings
 from scheduler.jobs import build_scheduler, sender_loop
@@ -63,6 +63,8 @@ def http_app(app: AsyncApp, deps: Deps, *, slack_events: bool = True) -> web.App
                 m["sig"],
                 now=deps.now(),
             )
+        except ChartExpired:
+            return web.Response(status=410, text="this chart link has expired")
         except ValueError:
             png = None
         if png is None:
