@@ -10,12 +10,15 @@ from datetime import UTC, datetime
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.logs import begin_request, end_request, listener_of
 from bot.sdklog import slack_sdk_logger
 from bot.services.identity import ensure_workspace, link_slack_user, person_by_slack_id
 from bot.settings import Settings
@@ -64,6 +67,22 @@ def web_client(settings: Settings) -> AsyncWebClient:
     )
 
 
+class ObservedApp(AsyncApp):
+    """The AsyncApp, each request named: the log lines it causes carry its id, workspace,
+    user and listener (bot/logs.py). Over HTTP and in Socket Mode alike, as both dispatch
+    here."""
+
+    async def async_dispatch(self, req: AsyncBoltRequest) -> BoltResponse:
+        listener = listener_of(req.body)
+        token = begin_request(
+            listener=listener, workspace=req.context.team_id, user=req.context.user_id
+        )
+        try:
+            return await super().async_dispatch(req)
+        finally:
+            end_request(token)
+
+
 def build_app(deps: Deps, *, client: AsyncWebClient | None = None) -> AsyncApp:
     from handlers import actions, commands, events, options, views
 
@@ -75,7 +94,7 @@ def build_app(deps: Deps, *, client: AsyncWebClient | None = None) -> AsyncApp:
     # Socket Mode needs no signing secret (Slack's socket is authenticated by the app token);
     # without one, the server routes no /slack/events at all (see bot.server.http_app).
     secret = settings.slack_signing_secret
-    app = AsyncApp(
+    app = ObservedApp(
         signing_secret=secret.get_secret_value() if secret else "",
         client=client or web_client(settings),
         # Signatures are always verified (Bolt's default); never switch it off.

@@ -320,13 +320,10 @@ Meanwhile, here is a week of KYC against a local stand-in of Slack ([cyan]kyc de
 """
 
 
-def _logging(verbose: bool = False) -> None:
-    import logging
+def _logging(settings: Settings) -> None:
+    from bot.logs import configure_logging
 
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    configure_logging(settings)  # KYC_LOG_LEVEL, KYC_LOG_FORMAT
 
 
 @app.command("serve")
@@ -357,7 +354,7 @@ def serve(
     # What can be wrong with the set-up fails here, in one line, before the log starts.
     listening = _listen(host, port)
     upgrade(settings.database_url)
-    _logging()
+    _logging(settings)
     asyncio.run(
         run_server(
             settings,
@@ -395,7 +392,7 @@ def worker() -> None:
     settings = settings_or_exit()
     if settings.slack_bot_token is None:
         raise fail("SLACK_BOT_TOKEN is not set: the worker needs it to send messages.", 2)
-    _logging()
+    _logging(settings)
     asyncio.run(run_server(settings, host="127.0.0.1", port=0, web=False, scheduler=True))
 
 
