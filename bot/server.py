@@ -16,6 +16,7 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 from sqlalchemy import text
 
+from bot import metrics
 from bot.app import Deps, build_app, web_client
 from bot.sdklog import close_connections, share_connections
 from bot.services.charts import ChartExpired, chart_png
@@ -36,7 +37,7 @@ def serves_events(settings: Settings) -> bool:
 
 
 def http_app(app: AsyncApp, deps: Deps, *, slack_events: bool = True) -> web.Application:
-    """`/healthz`, the chart images and, with `slack_events`, Slack's requests on
+    """`/healthz`, `/metrics`, the chart images and, with `slack_events`, Slack's requests on
     `/slack/events`."""
 
     async def events(request: web.Request) -> web.Response:
@@ -50,6 +51,10 @@ def http_app(app: AsyncApp, deps: Deps, *, slack_events: bool = True) -> web.App
         except Exception as exc:  # report, don't crash: the load balancer needs an answer
             return web.json_response({"ok": False, "database": str(exc)}, status=503)
         return web.json_response({"ok": True})
+
+    async def metrics_page(_request: web.Request) -> web.Response:
+        body = await metrics.render(deps.db, deps.now())
+        return web.Response(body=body, headers={"Content-Type": metrics.CONTENT_TYPE})
 
     async def chart(request: web.Request) -> web.Response:
         m = request.match_info
@@ -77,6 +82,7 @@ def http_app(app: AsyncApp, deps: Deps, *, slack_events: bool = True) -> web.App
     if slack_events:
         web_app.router.add_post("/slack/events", events)
     web_app.router.add_get("/healthz", healthz)
+    web_app.router.add_get("/metrics", metrics_page)
     web_app.router.add_get(r"/charts/{ws}/{person:\d+}/{week}/{sig}.png", chart)
     return web_app
 
