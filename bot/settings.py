@@ -52,9 +52,12 @@ class Settings(BaseSettings):
     kyc_channel_interval: float = Field(default=1.0, ge=0, le=60)  # posts per channel: 1 a second
     kyc_slack_timeout: float = Field(default=6.0, gt=0, le=60)  # seconds per Slack call
     kyc_sender_concurrency: int = Field(default=8, ge=1, le=64)
-    # Operations (README "Operations"): what the log says, and how.
+    # Operations (README "Operations"): what the log says and how, and where health is served.
     kyc_log_level: str = "INFO"
     kyc_log_format: Literal["text", "json"] = "text"
+    # `kyc serve` listens here (else 3000); `kyc worker` serves /healthz, /readyz and /metrics
+    # here only when it is set.
+    kyc_http_port: int | None = Field(default=None, ge=1, le=65535)
 
     @field_validator("kyc_workdays", "kyc_digest_day", mode="before")
     @classmethod
