@@ -4,21 +4,27 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.logs import begin_request, end_request, listener_of
+from bot.metrics import REQUEST_SECONDS
 from bot.sdklog import slack_sdk_logger
 from bot.services.identity import ensure_workspace, link_slack_user, person_by_slack_id
 from bot.settings import Settings
+from bot.slack_metrics import MeteredWebClient, metered
 from storage.db import Database
 from storage.models import Person
 
@@ -52,7 +58,7 @@ def web_client(settings: Settings) -> AsyncWebClient:
     """The client for interactive calls (views.open, views.publish): reads and idempotent calls,
     so connection errors may be retried; posts go through the outbox sender's own client."""
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
-    return AsyncWebClient(
+    return MeteredWebClient(
         token=token,
         base_url=settings.slack_api_url,
         timeout=5,
@@ -62,6 +68,27 @@ def web_client(settings: Settings) -> AsyncWebClient:
             AsyncRateLimitErrorRetryHandler(max_retry_count=1),
         ],
     )
+
+
+class ObservedApp(AsyncApp):
+    """The AsyncApp, each request timed and named: the log lines it causes carry its id,
+    workspace, user and listener (bot/logs.py), and the time to answer Slack is observed per
+    listener (bot/metrics.py). Over HTTP and in Socket Mode alike, as both dispatch here."""
+
+    async def async_dispatch(self, req: AsyncBoltRequest) -> BoltResponse:
+        listener = listener_of(req.body)
+        token = begin_request(
+            listener=listener, workspace=req.context.team_id, user=req.context.user_id
+        )
+        start = time.perf_counter()
+        try:
+            response = await super().async_dispatch(req)
+        finally:
+            end_request(token)
+        # A forged or stale request is told 401; its body names whatever it likes.
+        label = "unverified" if response.status == 401 else listener
+        REQUEST_SECONDS.labels(label).observe(time.perf_counter() - start)
+        return response
 
 
 def build_app(deps: Deps, *, client: AsyncWebClient | None = None) -> AsyncApp:
@@ -75,7 +102,7 @@ def build_app(deps: Deps, *, client: AsyncWebClient | None = None) -> AsyncApp:
     # Socket Mode needs no signing secret (Slack's socket is authenticated by the app token);
     # without one, the server routes no /slack/events at all (see bot.server.http_app).
     secret = settings.slack_signing_secret
-    app = AsyncApp(
+    app = ObservedApp(
         signing_secret=secret.get_secret_value() if secret else "",
         client=client or web_client(settings),
         # Signatures are always verified (Bolt's default); never switch it off.
@@ -85,6 +112,7 @@ def build_app(deps: Deps, *, client: AsyncWebClient | None = None) -> AsyncApp:
     @app.middleware
     async def resolve_actor(context: Any, body: dict[str, Any], next: Callable[[], Any]) -> Any:
         context["deps"] = deps
+        context["client"] = metered(context.client)  # Bolt's per-request client, counted
         # user_change comes for everyone in the workspace and carries the whole profile: its
         # listener links it, without a users.info call per profile change.
         profile_event = (body.get("event") or {}).get("type") == "user_change"

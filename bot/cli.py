@@ -320,18 +320,21 @@ Meanwhile, here is a week of KYC against a local stand-in of Slack ([cyan]kyc de
 """
 
 
-def _logging(verbose: bool = False) -> None:
-    import logging
+def _logging(settings: Settings) -> None:
+    from bot.logs import configure_logging
 
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    configure_logging(settings)  # KYC_LOG_LEVEL, KYC_LOG_FORMAT
 
 
 @app.command("serve")
 def serve(
-    port: Annotated[int, typer.Option(help="HTTP port for /slack/events and /healthz")] = 3000,
+    port: Annotated[
+        int | None,
+        typer.Option(
+            help="HTTP port for /slack/events, /healthz, /readyz and /metrics "
+            "(default: KYC_HTTP_PORT, else 3000)"
+        ),
+    ] = None,
     host: Annotated[str, typer.Option(help="interface to listen on")] = "0.0.0.0",
     no_scheduler: Annotated[
         bool, typer.Option("--no-scheduler", help="web only: no nudges or sending here")
@@ -355,9 +358,10 @@ def serve(
             2,
         )
     # What can be wrong with the set-up fails here, in one line, before the log starts.
+    port = port or settings.kyc_http_port or 3000
     listening = _listen(host, port)
     upgrade(settings.database_url)
-    _logging()
+    _logging(settings)
     asyncio.run(
         run_server(
             settings,
@@ -388,15 +392,28 @@ def _listen(host: str, port: int) -> socket.socket:
 
 
 @app.command("worker")
-def worker() -> None:
+def worker(
+    port: Annotated[
+        int | None,
+        typer.Option(
+            help="serve /healthz, /readyz and /metrics on this port "
+            "(default: KYC_HTTP_PORT, else no HTTP)"
+        ),
+    ] = None,
+    host: Annotated[str, typer.Option(help="interface to listen on, with a port")] = "0.0.0.0",
+) -> None:
     """Run only the scheduler and the outbox sender (for deployments that split them)."""
     from bot.server import serve as run_server
 
     settings = settings_or_exit()
     if settings.slack_bot_token is None:
         raise fail("SLACK_BOT_TOKEN is not set: the worker needs it to send messages.", 2)
-    _logging()
-    asyncio.run(run_server(settings, host="127.0.0.1", port=0, web=False, scheduler=True))
+    port = port or settings.kyc_http_port
+    listening = _listen(host, port) if port else None
+    _logging(settings)
+    asyncio.run(
+        run_server(settings, host=host, port=port, web=False, scheduler=True, sock=listening)
+    )
 
 
 run_app = typer.Typer(

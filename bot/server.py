@@ -1,4 +1,5 @@
-"""Running the bot: HTTP (`/slack/events`, `/healthz`) or Socket Mode, plus scheduler and sender."""
+"""Running the bot: HTTP (`/slack/events`) or Socket Mode, plus scheduler and sender; and what
+an operator asks a running process: `/healthz` (alive), `/readyz` (can work), `/metrics`."""
 
 from __future__ import annotations
 
@@ -8,17 +9,22 @@ import gc
 import logging
 import signal
 import socket
+import time
 from typing import Any
 
 import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import text
 
+from bot import metrics
 from bot.app import Deps, build_app, web_client
+from bot.misconfig import explain, mask, secrets_of
 from bot.sdklog import close_connections, share_connections
-from bot.services.charts import chart_png
+from bot.services.charts import ChartExpired, chart_png
 from bot.services.workspace_binding import adopt_roster, token_team
 from bot.settings import Settings
 from scheduler.jobs import build_scheduler, sender_loop
@@ -35,21 +41,82 @@ def serves_events(settings: Settings) -> bool:
     return settings.slack_signing_secret is not None
 
 
-def http_app(app: AsyncApp, deps: Deps, *, slack_events: bool = True) -> web.Application:
-    """`/healthz`, the chart images and, with `slack_events`, Slack's requests on
-    `/slack/events`."""
+class Readiness:
+    """Whether this process can do its work: the database answers, and Slack takes the bot
+    token (`auth.test`). A good answer from Slack is kept for `slack_ttl` seconds, so probes
+    every few seconds do not become Slack calls every few seconds; a bad one is asked again."""
+
+    def __init__(self, deps: Deps, client: AsyncWebClient, *, slack_ttl: float = 60.0) -> None:
+        self.deps = deps
+        self.client = client
+        self.slack_ttl = slack_ttl
+        self._slack_ok_until = 0.0
+
+    async def problems(self) -> dict[str, str]:
+        """What is wrong, by part ("database", "slack"); empty when ready."""
+        found: dict[str, str] = {}
+        database, slack = await asyncio.gather(self._database(), self._slack())
+        if database:
+            found["database"] = database
+        if slack:
+            found["slack"] = slack
+        return found
+
+    async def _database(self) -> str | None:
+        try:
+            async with asyncio.timeout(5), self.deps.db.engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+        except Exception as exc:
+            settings = self.deps.settings
+            line = explain(exc, database_url=settings.database_url, secrets=secrets_of(settings))
+            return line or mask(f"{type(exc).__name__}: {exc}", secrets_of(settings))
+        return None
+
+    async def _slack(self) -> str | None:
+        if time.monotonic() < self._slack_ok_until:
+            return None
+        try:
+            async with asyncio.timeout(5):
+                await self.client.auth_test()
+        except SlackApiError as exc:
+            return f"auth.test: {exc.response.get('error') or exc.response.status_code}"
+        except Exception as exc:
+            return f"Slack unreachable: {type(exc).__name__}"
+        self._slack_ok_until = time.monotonic() + self.slack_ttl
+        return None
+
+
+def http_app(
+    app: AsyncApp | None,
+    deps: Deps,
+    *,
+    slack_events: bool = True,
+    client: AsyncWebClient | None = None,
+) -> web.Application:
+    """`/healthz`, `/readyz`, `/metrics`, the chart images and, with an app and
+    `slack_events`, Slack's requests on `/slack/events`. `client` answers `/readyz`'s
+    auth.test (the app's client by default)."""
+    slack_client = client or (app.client if app is not None else web_client(deps.settings))
+    readiness = Readiness(deps, slack_client)
 
     async def events(request: web.Request) -> web.Response:
+        assert app is not None
         bolt_response = await app.async_dispatch(await to_bolt_request(request))
         return await to_aiohttp_response(bolt_response)
 
     async def healthz(_request: web.Request) -> web.Response:
-        try:
-            async with deps.db.engine.connect() as conn:
-                await conn.execute(text("SELECT 1"))
-        except Exception as exc:  # report, don't crash: the load balancer needs an answer
-            return web.json_response({"ok": False, "database": str(exc)}, status=503)
+        # The event loop answered: the process is alive. Nothing else is asked (see /readyz).
         return web.json_response({"ok": True})
+
+    async def readyz(_request: web.Request) -> web.Response:
+        problems = await readiness.problems()
+        if problems:
+            return web.json_response({"ok": False, **problems}, status=503)
+        return web.json_response({"ok": True})
+
+    async def metrics_page(_request: web.Request) -> web.Response:
+        body = await metrics.render(deps.db, deps.now())
+        return web.Response(body=body, headers={"Content-Type": metrics.CONTENT_TYPE})
 
     async def chart(request: web.Request) -> web.Response:
         m = request.match_info
@@ -63,6 +130,8 @@ def http_app(app: AsyncApp, deps: Deps, *, slack_events: bool = True) -> web.App
                 m["sig"],
                 now=deps.now(),
             )
+        except ChartExpired:
+            return web.Response(status=410, text="this chart link has expired")
         except ValueError:
             png = None
         if png is None:
@@ -72,9 +141,11 @@ def http_app(app: AsyncApp, deps: Deps, *, slack_events: bool = True) -> web.App
         )
 
     web_app = web.Application()
-    if slack_events:
+    if app is not None and slack_events:
         web_app.router.add_post("/slack/events", events)
     web_app.router.add_get("/healthz", healthz)
+    web_app.router.add_get("/readyz", readyz)
+    web_app.router.add_get("/metrics", metrics_page)
     web_app.router.add_get(r"/charts/{ws}/{person:\d+}/{week}/{sig}.png", chart)
     return web_app
 
@@ -107,13 +178,16 @@ class Runtime:
         self._scheduler: Any = None
 
     async def start(
-        self, *, host: str = "0.0.0.0", port: int = 3000, sock: socket.socket | None = None
+        self, *, host: str = "0.0.0.0", port: int | None = 3000, sock: socket.socket | None = None
     ) -> None:
-        """`sock`: the HTTP port already opened (`kyc serve` opens it first, to fail early)."""
+        """HTTP is served on `sock` (the port `kyc` opened first, to fail early) or `port`;
+        with neither (`kyc worker` by default), not at all. Without the Bolt app (a worker) it
+        serves only /healthz, /readyz, /metrics and the charts."""
         await upgrade_async(self.settings.database_url)
         # views.open has 3 s of trigger_id: no TCP and TLS handshake with Slack on every call.
         self._pool = share_connections(self.client)
         await self._check_workspace()
+        app = None
         if self.web:
             app = build_app(self.deps, client=self.client)
             if self.settings.slack_app_token:
@@ -124,9 +198,11 @@ class Runtime:
                 )
                 await self._socket.connect_async()
                 log.info("connected to Slack in Socket Mode")
-            # HTTP always serves /healthz; /slack/events only with a signing secret.
-            signed = serves_events(self.settings)
-            self._runner = web.AppRunner(http_app(app, self.deps, slack_events=signed))
+        if sock is not None or port is not None:
+            # /slack/events only with a signing secret (not in Socket Mode without one).
+            signed = app is not None and serves_events(self.settings)
+            web_app = http_app(app, self.deps, slack_events=signed, client=self.client)
+            self._runner = web.AppRunner(web_app)
             await self._runner.setup()
             site = (
                 web.SockSite(self._runner, sock)
@@ -134,7 +210,9 @@ class Runtime:
                 else web.TCPSite(self._runner, host, port)
             )
             await site.start()
-            log.info("listening on http://%s:%s/slack/events", host, port)
+            where = f"http://{host}:{sock.getsockname()[1] if sock else port}"
+            paths = "/slack/events, " if signed else ""
+            log.info("listening on %s (%s/healthz, /readyz, /metrics)", where, paths)
         if self.scheduler_enabled:
             await self.sender.start()  # takes over what a stopped worker left, at once
             self._scheduler = build_scheduler(self.deps, self.client)
@@ -194,7 +272,7 @@ async def serve(
     settings: Settings,
     *,
     host: str,
-    port: int,
+    port: int | None,
     web: bool,
     scheduler: bool,
     sock: socket.socket | None = None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import time
 from functools import lru_cache
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -13,6 +13,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from bot.regimen.calendar import parse_workdays
 
 SLACK_API_URL = "https://slack.com/api/"
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 SUPPORTED_DATABASES = "sqlite:///path/to/kyc.db or postgresql://user:password@host/db"
 
 
@@ -51,6 +52,12 @@ class Settings(BaseSettings):
     kyc_channel_interval: float = Field(default=1.0, ge=0, le=60)  # posts per channel: 1 a second
     kyc_slack_timeout: float = Field(default=6.0, gt=0, le=60)  # seconds per Slack call
     kyc_sender_concurrency: int = Field(default=8, ge=1, le=64)
+    # Operations (README "Operations"): what the log says and how, and where health is served.
+    kyc_log_level: str = "INFO"
+    kyc_log_format: Literal["text", "json"] = "text"
+    # `kyc serve` listens here (else 3000); `kyc worker` serves /healthz, /readyz and /metrics
+    # here only when it is set.
+    kyc_http_port: int | None = Field(default=None, ge=1, le=65535)
 
     @field_validator("kyc_workdays", "kyc_digest_day", mode="before")
     @classmethod
@@ -78,6 +85,20 @@ class Settings(BaseSettings):
         if isinstance(value, str) and (not value.strip() or value.strip().endswith("...")):
             return None
         return value
+
+    @field_validator("kyc_log_level", mode="before")
+    @classmethod
+    def _log_level(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = value.strip().upper()
+            if value not in LOG_LEVELS:
+                raise ValueError(f"must be one of {', '.join(LOG_LEVELS)}")
+        return value
+
+    @field_validator("kyc_log_format", mode="before")
+    @classmethod
+    def _log_format(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
 
     @field_validator("database_url")
     @classmethod

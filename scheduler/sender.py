@@ -34,10 +34,12 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import Table, and_, bindparam, exists, func, literal, or_, select, update
 from sqlalchemy.orm import aliased
 
+from bot import metrics
 from bot.sdklog import close_connections, share_connections, slack_sdk_logger
 from bot.services import outbox
 from bot.services.outbox import READY, Delivery
 from bot.settings import Settings
+from bot.slack_metrics import MeteredWebClient
 from scheduler.pacing import PacedRateLimitHandler, Pacer, pace_key, retry_after
 from scheduler.workers import Lease
 from storage.db import Database
@@ -105,7 +107,7 @@ class Claimed:
 def sender_client(token: str, base_url: str, *, timeout: float = 6) -> AsyncWebClient:
     """A client that retries only what Slack did not act on (a short 429); the outbox handles
     the rest. The timeout is short enough that a post always ends inside the worker's lease."""
-    return AsyncWebClient(
+    return MeteredWebClient(
         token=token,
         base_url=base_url,
         logger=slack_sdk_logger(),
@@ -606,6 +608,7 @@ class Sender:
                 ),
                 sent,
             )
+            await metrics.nudges_sent(conn, [m.id for m, _ in delivered], self.clock())
             if items:
                 table = cast(Table, ActionItem.__table__)
                 await conn.execute(

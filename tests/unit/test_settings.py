@@ -39,6 +39,9 @@ def test_environment_overrides(monkeypatch: pytest.MonkeyPatch) -> None:
         ("KYC_WORKDAYS", "funday", "KYC_WORKDAYS"),
         ("KYC_DEFAULT_TIMEZONE", "Mars/Base", "KYC_DEFAULT_TIMEZONE"),
         ("SLACK_API_URL", "slack.com/api", "SLACK_API_URL"),
+        ("KYC_LOG_LEVEL", "loud", "KYC_LOG_LEVEL"),
+        ("KYC_LOG_FORMAT", "xml", "KYC_LOG_FORMAT"),
+        ("KYC_HTTP_PORT", "70000", "KYC_HTTP_PORT"),
     ],
 )
 def test_a_malformed_setting_is_one_line_naming_it(
@@ -68,3 +71,10 @@ def test_a_token_left_empty_or_as_in_the_example_is_not_set(
     assert s.slack_bot_token is None and s.slack_signing_secret is None
     assert s.slack_app_token is not None
     assert s.slack_app_token.get_secret_value() == "xapp-1-A0KYC-123"
+
+
+def test_log_settings_are_read_in_any_case(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KYC_LOG_LEVEL", "debug")
+    monkeypatch.setenv("KYC_LOG_FORMAT", "JSON")
+    s = load_settings(_env_file=None)
+    assert (s.kyc_log_level, s.kyc_log_format) == ("DEBUG", "json")
