@@ -6,6 +6,7 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy.exc import IntegrityError
 
 from bot.ids import Action
 from bot.regimen.brief import build_brief
@@ -19,6 +20,7 @@ from handlers.common import (
     actor_of,
     attached,
     call_form,
+    click_id,
     deps_of,
     open_call_modal,
     read_meta,
@@ -55,7 +57,7 @@ async def _executive_or_tell(
 ) -> Person | None:
     person = actor_of(context)
     if not is_executive(person):
-        await tell(client, body, "Only executives on the KYC roster have customer batches.")
+        await tell(context, body, "Only executives on the KYC roster have customer batches.")
         return None
     return person
 
@@ -81,13 +83,25 @@ async def voicemail_clicked(
     if person is None or customer_id is None:
         return
     deps = deps_of(context)
+    # One voicemail per button: a second click on the same nudge (or App Home) logs nothing.
+    container = body.get("container") or {}
+    where = container.get("message_ts") or container.get("view_id") or click_id(body)
+    key = f"voicemail:{customer_id}:{where}"
     try:
-        async with deps.db.unit_of_work() as session:
-            me = await attached(session, person)
-            await calls.log_voicemail(session, deps.settings, me, customer_id, now=deps.now())
-            brief = await _brief(session, deps, me, customer_id)
+        for attempt in (1, 2):
+            try:
+                async with deps.db.unit_of_work(writes=True) as session:
+                    me = await attached(session, person)
+                    await calls.log_voicemail(
+                        session, deps.settings, me, customer_id, now=deps.now(), request_key=key
+                    )
+                    brief = await _brief(session, deps, me, customer_id)
+                break
+            except IntegrityError:  # the other click of a double click won the race
+                if attempt == 2:
+                    raise
     except NotAllowed as exc:
-        await tell(client, body, str(exc))
+        await tell(context, body, str(exc))
         return
     await client.views_open(
         trigger_id=body["trigger_id"],
@@ -123,7 +137,7 @@ async def brief_clicked(
         async with deps.db.unit_of_work() as session:
             brief = await _brief(session, deps, await attached(session, person), customer_id)
     except NotAllowed as exc:
-        await tell(client, body, str(exc))
+        await tell(context, body, str(exc))
         return
     await client.views_open(trigger_id=body["trigger_id"], view=build_brief_modal(brief))
 
@@ -140,7 +154,7 @@ async def swap_clicked(
     async with deps.db.unit_of_work() as session:
         customer = await session.get(Customer, customer_id)
     if customer is None or customer.executive_id != person.id:
-        await tell(client, body, "That customer is not on your list.")
+        await tell(context, body, "That customer is not on your list.")
         return
     meta = f'{{"c": {customer_id}}}'
     await client.views_open(
@@ -180,14 +194,14 @@ async def item_done_clicked(
     if item_id is None:
         return
     if person is None:
-        await tell(client, body, "Only people on the KYC roster can close action items.")
+        await tell(context, body, "Only people on the KYC roster can close action items.")
         return
     deps = deps_of(context)
     try:
         async with deps.db.unit_of_work() as session:
             await items.mark_done(session, await attached(session, person), item_id, now=deps.now())
     except NotAllowed as exc:
-        await tell(client, body, str(exc))
+        await tell(context, body, str(exc))
         return
     deps.kick()
 
@@ -198,14 +212,14 @@ async def reassign_clicked(
     await ack()
     person, item_id = actor_of(context), _int_value(body)
     if person is None or item_id is None:
-        await tell(client, body, "Only people on the KYC roster can reassign action items.")
+        await tell(context, body, "Only people on the KYC roster can reassign action items.")
         return
     deps = deps_of(context)
     async with deps.db.unit_of_work() as session:
         item = await session.get(ActionItem, item_id)
         owner = await session.get(Person, item.owner_id) if item and item.owner_id else None
     if item is None or item.workspace_id != person.workspace_id:
-        await tell(client, body, "That action item no longer exists.")
+        await tell(context, body, "That action item no longer exists.")
         return
     meta = f'{{"item": {item_id}}}'
     await client.views_open(

@@ -6,12 +6,12 @@ import json
 import logging
 from typing import Any
 
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app import Deps
+from bot.services import notes
 from bot.services.identity import NotAllowed
 from bot.views.call_modal import build_call_modal
 from bot.views.data import CallForm, Option
@@ -38,17 +38,24 @@ async def attached(session: AsyncSession, person: Person) -> Person:
     return fresh
 
 
-async def tell(client: AsyncWebClient, body: dict[str, Any], text: str) -> None:
-    """An ephemeral note where the user clicked, or a DM when there is no channel (App Home)."""
+async def tell(context: Any, body: dict[str, Any], text: str) -> None:
+    """An ephemeral note where the user clicked, or a DM when there is no channel (App Home),
+    through the outbox like every other message (retried, never lost, once per click)."""
+    deps = deps_of(context)
     user = str((body.get("user") or {}).get("id") or body.get("user_id") or "")
     channel = str((body.get("channel") or {}).get("id") or body.get("channel_id") or "")
-    try:
-        if channel and not channel.startswith("D"):
-            await client.chat_postEphemeral(channel=channel, user=user, text=text)
-        else:
-            await client.chat_postMessage(channel=user, text=text)
-    except SlackApiError as exc:
-        log.error("could not tell %s %r: %s", user, text, exc.response.get("error"))
+    team = str(context.get("team_id") or (body.get("team") or {}).get("id") or "")
+    if not (user and team):
+        return
+    async with deps.db.unit_of_work(writes=True) as session:
+        await notes.tell(session, team, user, channel, text, click=click_id(body))
+    deps.kick()
+
+
+def click_id(body: dict[str, Any]) -> str:
+    """What identifies one user action: Slack's action_ts, or the trigger of a command."""
+    actions = body.get("actions") or [{}]
+    return str(actions[0].get("action_ts") or body.get("trigger_id") or "")
 
 
 def call_meta(customer_id: int | None, items: int, kudos: int) -> str:

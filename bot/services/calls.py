@@ -339,10 +339,24 @@ async def _summary(
 
 
 async def log_voicemail(
-    session: AsyncSession, settings: Settings, executive: Person, customer_id: int, *, now: datetime
+    session: AsyncSession,
+    settings: Settings,
+    executive: Person,
+    customer_id: int,
+    *,
+    now: datetime,
+    request_key: str,
 ) -> Contact:
-    """One click: a voicemail attempt on a customer of the batch."""
+    """One click: a voicemail attempt on a customer of the batch. The same request_key (a
+    double click on the same button) logs it once."""
     customer = await own_customer(session, executive, customer_id)
+    existing = await session.scalar(
+        select(Contact).where(
+            Contact.workspace_id == executive.workspace_id, Contact.request_key == request_key
+        )
+    )
+    if existing is not None:
+        return existing
     contact = Contact(
         workspace_id=executive.workspace_id,
         customer_id=customer.id,
@@ -353,6 +367,7 @@ async def log_voicemail(
         occurred_at=now,
         logged_by_id=executive.id,
         source="slack",
+        request_key=request_key,
     )
     session.add(contact)
     await session.flush()

@@ -72,6 +72,11 @@ def message(text: str, blocks: list[Block]) -> dict[str, Any]:
     return {"text": text, "blocks": blocks}
 
 
+def plain_note(text: str) -> dict[str, Any]:
+    """A short note to one user (an error, a refusal), its text shown as written."""
+    return message(text, [section(escape(text))])
+
+
 def modal(
     title: str,
     blocks: list[Block],

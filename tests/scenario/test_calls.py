@@ -178,6 +178,7 @@ async def test_someone_outside_the_team_cannot_close_an_item(world: World) -> No
         ],
         channel_id="C0CS",
     )
+    await env.deliver()  # the refusal goes through the outbox like every message
     (refusal,) = env.slack.calls_to("chat.postEphemeral")
     assert "Only the owner" in refusal.params["text"]
     async with env.db.unit_of_work() as s:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 from sqlalchemy import func, select
@@ -41,6 +42,38 @@ async def test_left_voicemail_logs_the_attempt_and_shows_the_follow_up_email(wor
     assert entry is not None and entry.status == BatchStatus.ATTEMPTED
 
 
+async def test_a_double_click_on_left_voicemail_logs_one_attempt(world: World) -> None:
+    await _plan(world)
+    acme = world.customers[0]
+    nudge = {"ts": world.env.slack.messages("D0DANA")[0]["ts"], "text": ""}
+    clicks = [
+        world.env.requests.block_actions(
+            "U0DANA", click(Action.VOICEMAIL, str(acme.id)), channel_id="D0DANA", message=nudge
+        )
+        for _ in range(2)
+    ]
+    await asyncio.gather(*clicks)  # both at once, as a double click arrives
+    await world.env.requests.block_actions(
+        "U0DANA", click(Action.VOICEMAIL, str(acme.id)), channel_id="D0DANA", message=nudge
+    )  # and a third, later
+    async with world.env.db.unit_of_work() as s:
+        contacts = list(await s.scalars(select(Contact)))
+    assert [c.outcome for c in contacts] == [Outcome.VOICEMAIL]
+    assert len(world.env.slack.calls_to("views.open")) == 3  # each click still shows the email
+
+
+async def test_a_refusal_from_app_home_is_a_dm_sent_through_the_outbox(world: World) -> None:
+    await world.env.requests.block_actions(
+        "U0MO", click(Action.VOICEMAIL, str(world.customers[0].id)), view={"id": "V0HOME"}
+    )
+    assert world.env.slack.calls_to("chat.postMessage") == []  # queued, not posted directly
+    await world.env.deliver()
+    await world.env.deliver()
+    (note,) = world.env.slack.messages("D0MO")
+    assert "Only executives" in note["text"]
+    assert note["metadata"]["event_payload"]["key"].startswith("tell:")
+
+
 async def test_brief_opens_the_full_brief(world: World) -> None:
     await _plan(world)
     acme = world.customers[0]
@@ -61,6 +94,7 @@ async def test_another_executives_customer_brief_is_refused(world: World) -> Non
         "U0DANA", click(Action.BRIEF, str(rajs.id)), channel_id="D0DANA"
     )
     assert world.env.slack.calls_to("views.open") == []
+    await world.env.deliver()
     (told,) = world.env.slack.calls_to("chat.postMessage")[1:]
     assert "not on your customer list" in told.params["text"]
 
