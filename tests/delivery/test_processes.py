@@ -27,7 +27,7 @@ from tests import factories as f
 EXECS = 200
 
 
-async def _roster(url: str, slack: SlackStandin, *, calls: int = 0) -> None:
+async def _roster(url: str, slack: SlackStandin, *, calls: int = 0, execs: int = EXECS) -> None:
     db = Database(url)
     now = datetime.now(UTC)
     nudge_at = (now - timedelta(minutes=2)).time().replace(second=0, microsecond=0)
@@ -36,7 +36,7 @@ async def _roster(url: str, slack: SlackStandin, *, calls: int = 0) -> None:
         team = await f.team(s, "CS", channel_id="C0CS")
         mate = await f.person(s, "Mo", slack_user_id="U0MATE", team_id=team.id)
         slack.add_user("U0MATE", name="Mo")
-        for i in range(EXECS):
+        for i in range(execs):
             ex = await f.executive(
                 s,
                 f"Exec {i:03d}",
@@ -71,6 +71,17 @@ async def _roster(url: str, slack: SlackStandin, *, calls: int = 0) -> None:
 def _worker(
     url: str, slack: SlackStandin, cwd: Path, stale_seconds: float = 2.0
 ) -> subprocess.Popen[bytes]:
+    return _kyc(["worker"], url, slack, cwd, stale_seconds)
+
+
+def _kyc(
+    args: list[str],
+    url: str,
+    slack: SlackStandin,
+    cwd: Path,
+    stale_seconds: float = 2.0,
+    **extra: str,
+) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         "DATABASE_URL": url,
@@ -82,11 +93,12 @@ def _worker(
         "KYC_WORKER_STALE_SECONDS": str(stale_seconds),
         "KYC_CHANNEL_INTERVAL": "0",  # this stand-in takes posts as fast as they come
         "KYC_SLACK_TIMEOUT": str(min(stale_seconds / 3, 6)),
+        **extra,
     }
     for name in ("SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET"):
         env.pop(name, None)
     return subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "worker"],
+        [sys.executable, "-m", "bot.cli", *args],
         env=env,
         cwd=cwd,
         stdout=subprocess.PIPE,
