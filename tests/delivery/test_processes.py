@@ -221,3 +221,45 @@ async def test_sigterm_stops_a_worker_cleanly_and_leaves_nothing_claimed(tmp_pat
         finally:
             await _stop(second)
         assert set(_nudges_per_exec(slack).values()) == {1}
+
+
+async def test_two_one_shot_mornings_through_a_faulty_slack_leave_no_one_without_a_nudge(
+    db_url: str, tmp_path: Path
+) -> None:
+    """`kyc run morning` returns only when what it queued is sent or parked: two of them at
+    once, with a fifth of Slack's answers failing (some after the post happened), both end
+    with every executive nudged once, and say so."""
+    from bot.standin.state import FaultPlan
+
+    if not db_url.startswith("postgresql"):
+        pytest.skip("two processes at once share the work on PostgreSQL; SQLite is single-process")
+    async with SlackStandin(tokens={BOT_TOKEN}, latency=0.01) as slack:
+        await _roster(db_url, slack, execs=60)
+        slack.faults = FaultPlan(
+            rate=0.2,
+            lost_reply_rate=0.05,
+            seed=5,
+            retry_after=1,
+            timeout_delay=1.0,
+            methods=frozenset({"chat.postMessage", "conversations.history"}),
+            lost_kinds=("server_error", "timeout", "fatal_error", "reset"),
+        )
+        runs = [
+            _kyc(["run", "morning", "--wait", "120"], db_url, slack, tmp_path, 2.0)
+            for _ in range(2)
+        ]
+        outputs = [await _stop_when_done(p) for p in runs]
+    assert [p.returncode for p in runs] == [0, 0], outputs
+    per_exec = _nudges_per_exec(slack)
+    assert len(per_exec) == 60 and set(per_exec.values()) == {1}
+    faults = [c for c in slack.calls if c.error in ("ratelimited", "server_error", "timeout")]
+    assert len(faults) > 5  # the faults really happened
+    table = "\n".join(outputs)
+    # Whoever ran the morning tells each executive's fate; none is left waiting.
+    assert table.count("sent now") + table.count("sent earlier") >= 60, table
+    assert "waiting" not in table and "parked" not in table
+
+
+async def _stop_when_done(proc: subprocess.Popen[bytes]) -> str:
+    out = await asyncio.to_thread(proc.communicate, timeout=180)
+    return out[0].decode()
