@@ -18,7 +18,7 @@ from bot.services.stats import figures
 from bot.services.week import week_views
 from bot.settings import Settings
 from bot.views.data import HomeData
-from storage.models import ActionItem, Customer, Person
+from storage.models import ActionItem, Customer, Person, Workspace
 
 
 async def home_data(
@@ -47,9 +47,15 @@ async def home_data(
     )
     if is_admin(person):
         parked = await outbox.failed(session, person.workspace_id)
+        ws = await session.get(Workspace, person.workspace_id)
+        stopped = None
+        if ws is not None and ws.sending_blocked:
+            since = f"{ws.sending_blocked_at:%a %d %b %H:%M} UTC" if ws.sending_blocked_at else ""
+            stopped = f"{ws.sending_blocked} {since}".strip()
         data = replace(
             data,
             failed_messages=tuple(f"{m.method} {m.key}: {m.last_error}" for m in parked[:20]),
+            sending_stopped=stopped,
         )
     if not data.is_executive:
         return data

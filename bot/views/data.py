@@ -118,6 +118,7 @@ class HomeData:
     my_items: tuple[ItemCard, ...] = ()
     paused_until: date | None = None
     failed_messages: tuple[str, ...] = ()  # admins: parked outbox messages
+    sending_stopped: str | None = None  # admins: why Slack refuses this workspace's token
     figures: ExecutiveFigures | None = None
     trend: tuple[WeekPoint, ...] = ()
     chart_url: str | None = None  # the 12-week chart, when the bot has a public URL

@@ -73,6 +73,14 @@ def build_home(data: HomeData) -> dict[str, Any]:
         blocks.append(context("Nothing open — nice."))
     if data.is_admin:
         blocks += [divider(), header("Messages that could not be delivered")]
+        if data.sending_stopped:
+            blocks.append(
+                section(
+                    f"⛔ *Sending stopped:* Slack refused the bot token ({data.sending_stopped}). "
+                    "Nothing is sent, nothing is lost: every message waits in the queue and goes "
+                    "out once a working token is configured (`kyc outbox` lists them)."
+                )
+            )
         for line in data.failed_messages[:15]:
             blocks.append(section(f"⚠️ {clip(line, 500)}"))
         if not data.failed_messages:

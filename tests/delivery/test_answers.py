@@ -273,3 +273,24 @@ async def test_a_parked_parent_parks_its_replies_and_retry_sends_them_all(
         await s.close()
     assert posted(env) == {"k:lost": 1, "k:r1": 1, "k:r2": 1}
     assert env.slack.messages("C0GONE")[0]["text"] == "Edited"
+
+
+async def test_an_admin_sees_on_app_home_that_slack_refused_the_token(env: LocalSlack) -> None:
+    from bot.regimen.types import Role
+
+    async with env.db.unit_of_work() as session:
+        admin = await f.person(session, "Ada Admin", slack_user_id="U0ADA", role=Role.ADMIN)
+    env.slack.add_user("U0ADA", name=admin.name)
+    for n in range(3):
+        await queue(env, f"k:{n}", f"Nudge {n}")
+    env.slack.revoke_after(BOT_TOKEN, posts=0)
+    s = sender(env)
+    try:
+        await s.drain()
+    finally:
+        await s.close()
+    env.slack.tokens.add(BOT_TOKEN)  # App Home is drawn with a token that works again
+    await env.requests.event({"type": "app_home_opened", "user": "U0ADA", "tab": "home"})
+    (published,) = env.slack.calls_to("views.publish")
+    shown = str(published.params["view"])
+    assert "Sending stopped" in shown and "token_revoked" in shown
