@@ -53,7 +53,8 @@ async def until_stdin_closes() -> None:
 
 
 async def kyc_app(db_url: str, slack_url: str) -> None:
-    from bot.app import Deps, build_app, web_client
+    from bot.app import build_app, web_client
+    from bot.deps import Deps
     from bot.sdklog import close_connections, share_connections
     from bot.server import freeze_startup_heap, http_app
     from bot.settings import load_settings

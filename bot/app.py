@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -19,39 +16,16 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.deps import Deps
 from bot.logs import begin_request, end_request, listener_of
 from bot.metrics import REQUEST_SECONDS
 from bot.sdklog import slack_sdk_logger
 from bot.services.identity import ensure_workspace, link_slack_user, person_by_slack_id
 from bot.settings import Settings
 from bot.slack_metrics import MeteredWebClient, metered
-from storage.db import Database
 from storage.models import Person
 
 log = logging.getLogger("kyc.app")
-
-
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-@dataclass
-class Deps:
-    """What every listener needs: settings, the database, a clock, and a way to wake the sender."""
-
-    settings: Settings
-    db: Database
-    clock: Callable[[], datetime] = _utcnow
-    outbox_ready: asyncio.Event = field(default_factory=asyncio.Event)
-    # Scheduled jobs of one process take turns (fewer lock waits on SQLite); across processes
-    # the database's own locks and unique keys keep them apart.
-    jobs_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-
-    def now(self) -> datetime:
-        return self.clock()
-
-    def kick(self) -> None:
-        self.outbox_ready.set()
 
 
 def web_client(settings: Settings) -> AsyncWebClient:

@@ -21,7 +21,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import text
 
 from bot import metrics
-from bot.app import Deps, build_app, web_client
+from bot.app import build_app, web_client
+from bot.deps import Deps
 from bot.misconfig import explain, mask, secrets_of
 from bot.sdklog import close_connections, share_connections
 from bot.services.charts import ChartExpired, chart_png
@@ -218,7 +219,7 @@ class Runtime:
             self._scheduler = build_scheduler(self.deps, self.client)
             self._scheduler.start()
             self._tasks.append(asyncio.create_task(sender_loop(self.deps, self.sender)))
-            self.deps.kick()
+            self.deps.wake_sender()
         freeze_startup_heap()
 
     async def _check_workspace(self) -> None:
@@ -250,7 +251,7 @@ class Runtime:
     async def stop(self) -> None:
         """SIGTERM: stop claiming, let in-flight sends finish, close connections."""
         self.sender.stopping = True
-        self.deps.kick()
+        self.deps.wake_sender()
         if self._scheduler is not None:
             self._scheduler.shutdown(wait=False)
         for task in self._tasks:

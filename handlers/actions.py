@@ -203,7 +203,7 @@ async def item_done_clicked(
     except NotAllowed as exc:
         await tell(context, body, str(exc))
         return
-    deps.kick()
+    deps.wake_sender()
 
 
 async def reassign_clicked(

@@ -10,7 +10,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.app import Deps
+from bot.deps import Deps
 from bot.services import notes
 from bot.services.identity import NotAllowed
 from bot.views.call_modal import build_call_modal
@@ -49,7 +49,7 @@ async def tell(context: Any, body: dict[str, Any], text: str) -> None:
         return
     async with deps.db.unit_of_work(writes=True) as session:
         await notes.tell(session, team, user, channel, text, click=click_id(body))
-    deps.kick()
+    deps.wake_sender()
 
 
 def click_id(body: dict[str, Any]) -> str:

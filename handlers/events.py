@@ -72,4 +72,4 @@ async def direct_message(event: dict[str, Any], context: Any) -> None:
     async with deps.db.unit_of_work(writes=True) as session:
         queued = await queue_dm_help(session, context["team_id"], event["channel"], event["ts"])
     if queued:
-        deps.kick()
+        deps.wake_sender()

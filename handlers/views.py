@@ -83,7 +83,7 @@ async def call_submitted(
         await ack(response_action="errors", errors={"customer": str(exc)})
         return
     await ack()
-    deps.kick()
+    deps.wake_sender()
 
 
 async def reactive_submitted(ack: Any, view: dict[str, Any], context: Any) -> None:
@@ -128,7 +128,7 @@ async def reactive_submitted(ack: Any, view: dict[str, Any], context: Any) -> No
         await ack(response_action="errors", errors={"customer": str(exc)})
         return
     await ack()
-    deps.kick()
+    deps.wake_sender()
 
 
 async def swap_submitted(ack: Any, view: dict[str, Any], context: Any) -> None:
@@ -154,7 +154,7 @@ async def swap_submitted(ack: Any, view: dict[str, Any], context: Any) -> None:
         await _refuse(ack, str(exc))
         return
     await ack()
-    deps.kick()
+    deps.wake_sender()
 
 
 async def reassign_submitted(ack: Any, view: dict[str, Any], context: Any) -> None:
@@ -173,7 +173,7 @@ async def reassign_submitted(ack: Any, view: dict[str, Any], context: Any) -> No
         await _refuse(ack, str(exc))
         return
     await ack()
-    deps.kick()
+    deps.wake_sender()
 
 
 async def customer_added(ack: Any, view: dict[str, Any], context: Any) -> None:
@@ -199,4 +199,4 @@ async def customer_added(ack: Any, view: dict[str, Any], context: Any) -> None:
         await ack(response_action="errors", errors={"name": str(exc)})
         return
     await ack()
-    deps.kick()
+    deps.wake_sender()

@@ -16,7 +16,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import and_, or_, select
 
-from bot.app import Deps
+from bot.deps import Deps
 from bot.services.digest import digest_due, queue_digest
 from bot.services.identity import link_slack_user
 from bot.services.items import remind_overdue
@@ -89,7 +89,7 @@ async def _morning(deps: Deps, client: AsyncWebClient) -> None:
     for ws in await workspaces(deps):
         await sync_profiles(deps, client, ws)
         # The sender starts on each chunk of nudges as soon as it is committed.
-        await run_morning(deps.db, deps.settings, ws, now=deps.now(), on_queued=deps.kick)
+        await run_morning(deps.db, deps.settings, ws, now=deps.now(), on_queued=deps.wake_sender)
 
 
 async def digest_tick(deps: Deps) -> None:
@@ -98,7 +98,7 @@ async def digest_tick(deps: Deps) -> None:
     async with deps.jobs_lock:
         for ws in await workspaces(deps):
             if await queue_digest(deps.db, deps.settings, ws, now=deps.now()):
-                deps.kick()
+                deps.wake_sender()
 
 
 async def planning_tick(deps: Deps) -> None:
@@ -110,11 +110,11 @@ async def planning_tick(deps: Deps) -> None:
 async def reminders_tick(deps: Deps) -> None:
     async with deps.jobs_lock, deps.db.unit_of_work() as session:
         if await remind_overdue(session, deps.settings, now=deps.now()):
-            deps.kick()
+            deps.wake_sender()
 
 
 async def sender_loop(deps: Deps, sender: Sender, *, idle_seconds: float = 2.0) -> None:
-    """Deliver as soon as something is queued (kick) or at least every `idle_seconds`."""
+    """Deliver as soon as something is queued (wake_sender) or at least every `idle_seconds`."""
     while not sender.stopping:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(deps.outbox_ready.wait(), timeout=idle_seconds)

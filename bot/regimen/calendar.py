@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -138,3 +139,25 @@ def tenure_span(since: date, today: date) -> str:
 def tenure_text(since: date, today: date) -> str:
     """'customer for 6 years, since March 2020' — the phrase an opener builds on."""
     return f"customer for {tenure_span(since, today)}, since {since.strftime('%B %Y')}"
+
+
+@dataclass(frozen=True)
+class Regimen:
+    """An executive's effective schedule: roster override, then Slack profile, then defaults
+    (resolved by bot/services/people.py)."""
+
+    person_id: int
+    name: str
+    tz: ZoneInfo
+    workdays: tuple[int, ...]
+    nudge_time: time
+    quota: int
+    paused_until: date | None
+
+    def today(self, now: datetime) -> date:
+        """The executive's own calendar day at the instant `now`."""
+        return local_now(now, self.tz).date()
+
+    def week(self, now: datetime) -> str:
+        """The ISO week the executive is in at `now`, by their own calendar."""
+        return iso_week_of(self.today(now))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
@@ -14,15 +13,9 @@ from bot.regimen.types import BatchStatus
 from bot.services.identity import NotAllowed
 from bot.services.people import regimen_of
 from bot.settings import Settings
+from bot.views.data import CustomerChoice
 from storage import queries
 from storage.models import BatchEntry, Customer, Person
-
-
-@dataclass(frozen=True)
-class CustomerChoice:
-    customer_id: int
-    name: str
-    in_batch: bool
 
 
 async def search_customers(

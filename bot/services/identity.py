@@ -98,3 +98,26 @@ def is_admin(person: Person | None) -> bool:
 
 def is_executive(person: Person | None) -> bool:
     return person is not None and person.role == Role.EXECUTIVE and person.active
+
+
+async def reload_actor(session: AsyncSession, person: Person) -> Person:
+    """The person acting, loaded into this unit of work (they may have left the roster since
+    the request began)."""
+    fresh = await session.get(Person, person.id)
+    if fresh is None:
+        raise NotAllowed("You are no longer on the KYC roster.")
+    return fresh
+
+
+def require_executive(person: Person | None, why: str) -> Person:
+    """The actor, when an executive on the roster; else `why` is what they are told."""
+    if person is None or not is_executive(person):
+        raise NotAllowed(why)
+    return person
+
+
+def require_enrolled(person: Person | None, why: str) -> Person:
+    """The actor, when on the roster at all; else `why` is what they are told."""
+    if person is None:
+        raise NotAllowed(why)
+    return person

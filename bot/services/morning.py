@@ -9,9 +9,9 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.regimen.calendar import is_paused, local_now
+from bot.regimen.calendar import Regimen, is_paused, local_now
 from bot.services import outbox
-from bot.services.people import Regimen, regimen_of
+from bot.services.people import regimen_of
 from bot.services.week import week_views
 from bot.settings import Settings
 from bot.views.nudge import build_all_done, build_nudge

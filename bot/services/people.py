@@ -2,35 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
-
-from bot.regimen.calendar import iso_week_of, local_now, parse_workdays, zone
+from bot.regimen.calendar import Regimen, parse_workdays, zone
 from bot.regimen.types import ExecutiveProfile
 from bot.settings import Settings
 from storage.models import Person
-
-
-@dataclass(frozen=True)
-class Regimen:
-    """An executive's effective schedule: roster override, then Slack profile, then defaults."""
-
-    person_id: int
-    name: str
-    tz: ZoneInfo
-    workdays: tuple[int, ...]
-    nudge_time: time
-    quota: int
-    paused_until: date | None
-
-    def today(self, now: datetime) -> date:
-        """The executive's own calendar day at the instant `now`."""
-        return local_now(now, self.tz).date()
-
-    def week(self, now: datetime) -> str:
-        """The ISO week the executive is in at `now`, by their own calendar."""
-        return iso_week_of(self.today(now))
 
 
 def regimen_of(person: Person, settings: Settings) -> Regimen:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -11,8 +10,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.regimen.calendar import iso_week_of
 from bot.regimen.metrics import (
-    ExecutiveFigures,
-    MonthMix,
     WeekPoint,
     last_months,
     monthly_sentiment,
@@ -22,40 +19,10 @@ from bot.regimen.metrics import (
 )
 from bot.services.stats import figures
 from bot.settings import Settings
+from bot.views.data import Report
 from storage import queries, stats
 from storage.db import Database
 from storage.models import Contact, Customer, Person, Team
-
-
-@dataclass(frozen=True)
-class Report:
-    iso_week: str
-    executives: tuple[ExecutiveFigures, ...]
-    trend: tuple[WeekPoint, ...]
-    completion: tuple[float | None, ...]  # per trend week, done ÷ target over all executives
-    criticism_terms: tuple[tuple[str, int], ...]
-    stressed_terms: tuple[tuple[str, int], ...]
-    stories: tuple[tuple[str, str], ...]  # (customer, executive) new success-story candidates
-    kudos_given: int
-    team: str | None = None
-    sentiment_by_month: tuple[MonthMix, ...] = ()
-
-    @property
-    def proactive(self) -> int:
-        return sum(f.proactive_30d for f in self.executives)
-
-    @property
-    def reactive(self) -> int:
-        return sum(f.reactive_30d for f in self.executives)
-
-    @property
-    def proactive_share(self) -> float | None:
-        return share(self.proactive, self.proactive + self.reactive)
-
-    @property
-    def silent(self) -> tuple[str, ...]:
-        """Executives with no customer contact at all in 30 days."""
-        return tuple(f.name for f in self.executives if f.no_contact)
 
 
 def trend_weeks(now: datetime, count: int = 12) -> list[str]:

@@ -3,62 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.regimen.brief import build_brief
-from bot.regimen.calendar import iso_week_of
-from bot.regimen.types import BatchStatus, Brief
-from bot.services.people import Regimen, executive_profile, regimen_of
+from bot.regimen.calendar import Regimen, iso_week_of
+from bot.services.people import executive_profile, regimen_of
 from bot.services.planning import plan_week_in
 from bot.settings import Settings
+from bot.views.data import WeekItem, WeekView
 from storage import queries
 from storage.models import Person
-
-
-@dataclass(frozen=True)
-class WeekItem:
-    position: int
-    customer_id: int
-    status: BatchStatus
-    brief: Brief
-
-    @property
-    def name(self) -> str:
-        return self.brief.customer.name
-
-
-@dataclass(frozen=True)
-class WeekView:
-    executive_id: int
-    executive_name: str
-    slack_user_id: str | None
-    regimen: Regimen
-    iso_week: str
-    local_date: date
-    items: tuple[WeekItem, ...]
-    skipped: str | None = None
-
-    @property
-    def quota(self) -> int:
-        """The week's target: the quota, or fewer when the list has fewer customers."""
-        if 0 < len(self.items) < self.regimen.quota:
-            return len(self.items)
-        return self.regimen.quota
-
-    @property
-    def done(self) -> int:
-        return sum(1 for i in self.items if i.status == BatchStatus.DONE)
-
-    @property
-    def open_items(self) -> tuple[WeekItem, ...]:
-        return tuple(i for i in self.items if i.status.is_open)
-
-    @property
-    def complete(self) -> bool:
-        return bool(self.items) and not self.open_items
 
 
 async def week_views(

@@ -11,7 +11,8 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.app import Deps, build_app
+from bot.app import build_app
+from bot.deps import Deps
 from bot.server import http_app
 from bot.settings import Settings, load_settings
 from bot.standin.scopes import manifest_bot_scopes

@@ -1,12 +1,14 @@
-"""What the views draw: plain data the services fill in. Views never query."""
+"""What the views draw: plain data the services fill in. Views never query, and never import
+a service: the types they draw live here."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
 
-from bot.regimen.metrics import ExecutiveFigures, WeekPoint
-from bot.regimen.types import Outcome, Sentiment
+from bot.regimen.calendar import Regimen
+from bot.regimen.metrics import ExecutiveFigures, MonthMix, WeekPoint, share
+from bot.regimen.types import BatchStatus, Brief, Outcome, Sentiment
 
 
 @dataclass(frozen=True)
@@ -123,3 +125,84 @@ class HomeData:
     trend: tuple[WeekPoint, ...] = ()
     chart_url: str | None = None  # the 12-week chart, when the bot has a public URL
     extra: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CustomerChoice:
+    customer_id: int
+    name: str
+    in_batch: bool
+
+
+@dataclass(frozen=True)
+class WeekItem:
+    position: int
+    customer_id: int
+    status: BatchStatus
+    brief: Brief
+
+    @property
+    def name(self) -> str:
+        return self.brief.customer.name
+
+
+@dataclass(frozen=True)
+class WeekView:
+    executive_id: int
+    executive_name: str
+    slack_user_id: str | None
+    regimen: Regimen
+    iso_week: str
+    local_date: date
+    items: tuple[WeekItem, ...]
+    skipped: str | None = None
+
+    @property
+    def quota(self) -> int:
+        """The week's target: the quota, or fewer when the list has fewer customers."""
+        if 0 < len(self.items) < self.regimen.quota:
+            return len(self.items)
+        return self.regimen.quota
+
+    @property
+    def done(self) -> int:
+        return sum(1 for i in self.items if i.status == BatchStatus.DONE)
+
+    @property
+    def open_items(self) -> tuple[WeekItem, ...]:
+        return tuple(i for i in self.items if i.status.is_open)
+
+    @property
+    def complete(self) -> bool:
+        return bool(self.items) and not self.open_items
+
+
+@dataclass(frozen=True)
+class Report:
+    iso_week: str
+    executives: tuple[ExecutiveFigures, ...]
+    trend: tuple[WeekPoint, ...]
+    completion: tuple[float | None, ...]  # per trend week, done ÷ target over all executives
+    criticism_terms: tuple[tuple[str, int], ...]
+    stressed_terms: tuple[tuple[str, int], ...]
+    stories: tuple[tuple[str, str], ...]  # (customer, executive) new success-story candidates
+    kudos_given: int
+    team: str | None = None
+    sentiment_by_month: tuple[MonthMix, ...] = ()
+
+    @property
+    def proactive(self) -> int:
+        return sum(f.proactive_30d for f in self.executives)
+
+    @property
+    def reactive(self) -> int:
+        return sum(f.reactive_30d for f in self.executives)
+
+    @property
+    def proactive_share(self) -> float | None:
+        return share(self.proactive, self.proactive + self.reactive)
+
+    @property
+    def silent(self) -> tuple[str, ...]:
+        """Executives with no customer contact at all in 30 days."""
+        return tuple(f.name for f in self.executives if f.no_contact)

@@ -7,8 +7,8 @@ import html
 from typing import Any
 
 from bot.regimen.metrics import ExecutiveFigures, percent
-from bot.services.report import Report
 from bot.views.blocks import context, divider, header, message, section
+from bot.views.data import Report
 from bot.views.text import escape
 
 PER_MESSAGE = 40  # executives per digest message; more go in thread replies

@@ -6,8 +6,8 @@ from typing import Any
 
 from bot.ids import Action
 from bot.regimen.types import BatchStatus, Brief
-from bot.services.week import WeekItem, WeekView
 from bot.views.blocks import actions, button, context, divider, header, message, section
+from bot.views.data import WeekItem, WeekView
 from bot.views.text import clip, day, escape, plural
 
 DETAILED = 10  # customers shown in full; the rest are listed in one line

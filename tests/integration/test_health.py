@@ -15,7 +15,8 @@ from pathlib import Path
 import aiohttp
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.app import Deps, build_app
+from bot.app import build_app
+from bot.deps import Deps
 from bot.server import Readiness, http_app
 from bot.settings import load_settings
 from bot.slack_metrics import MeteredWebClient

@@ -19,7 +19,8 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from slack_bolt.request.async_request import AsyncBoltRequest
 
-from bot.app import Deps, build_app
+from bot.app import build_app
+from bot.deps import Deps
 from bot.misconfig import explain
 from bot.server import http_app, serves_events
 from bot.settings import load_settings

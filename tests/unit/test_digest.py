@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.regimen.metrics import ExecutiveFigures, WeekPoint, recurring_terms, weekly_trend
-from bot.services.report import Report
 from bot.views.charts import trend_png
+from bot.views.data import Report
 from bot.views.digest import build_digest_messages, build_html
 from bot.views.limits import MAX_MESSAGE_BLOCKS, validate_message
 

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.regimen.calendar import Regimen
 from bot.services.morning import due_reason
-from bot.services.people import Regimen
 from bot.settings import load_settings
 
 SETTINGS = load_settings(_env_file=None)  # nudge 08:30, catch-up until 12:00

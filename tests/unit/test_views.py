@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.regimen.brief import build_brief
+from bot.regimen.calendar import Regimen
 from bot.regimen.metrics import ExecutiveFigures
 from bot.regimen.types import (
     BatchStatus,
@@ -20,8 +21,6 @@ from bot.regimen.types import (
     Outcome,
     Sentiment,
 )
-from bot.services.people import Regimen
-from bot.services.week import WeekItem, WeekView
 from bot.views import items as item_views
 from bot.views.brief_modal import build_brief_modal, build_email_modal
 from bot.views.call_form import parse_call_submission
@@ -36,6 +35,8 @@ from bot.views.data import (
     KudosCard,
     Option,
     Person,
+    WeekItem,
+    WeekView,
 )
 from bot.views.home import build_home
 from bot.views.limits import MAX_MESSAGE_BLOCKS, MAX_VIEW_BLOCKS, validate_message, validate_view

@@ -1,0 +1,191 @@
+"""Interactive use cases around a call, one unit of work each, returning what to show: the
+call modal's form, a submitted call or reactive contact, a voicemail click, a brief.
+
+Handlers parse the payload and call one of these; the confirmation DM is queued here, in the
+same transaction as what it confirms."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, time
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.deps import Deps
+from bot.regimen.brief import build_brief
+from bot.regimen.calendar import local_now
+from bot.regimen.types import Brief, Channel, Sentiment
+from bot.services import calls, outbox
+from bot.services import executive as exec_service
+from bot.services.identity import reload_actor, require_executive
+from bot.services.people import executive_profile, regimen_of
+from bot.views.commands import build_simple
+from bot.views.data import CallForm, CallSubmission, Option
+from storage import queries
+from storage.models import Customer, Person, Team
+
+NOT_AN_EXECUTIVE = "Only executives on the KYC roster log customer calls."
+MAX_ITEMS, MAX_KUDOS = 10, 5
+
+
+def call_meta(customer_id: int | None, items: int, kudos: int) -> str:
+    """The call modal's private_metadata: which customer, how many item and kudos rows."""
+    return json.dumps({"c": customer_id, "i": items, "k": kudos})
+
+
+async def call_form(
+    deps: Deps,
+    person: Person | None,
+    customer_id: int | None,
+    *,
+    items: int = 1,
+    kudos: int = 1,
+    typed: str | None = None,
+) -> CallForm:
+    """What the call modal shows: the customer (given, or the best match for what was typed
+    after `/kyc done`), the teams to route items to, and how many rows."""
+    me = require_executive(person, NOT_AN_EXECUTIVE)
+    async with deps.db.unit_of_work() as session:
+        if typed:
+            match = await exec_service.best_match(session, deps.settings, me, typed, now=deps.now())
+            customer_id = match.customer_id if match else None
+        customer = await session.get(Customer, customer_id) if customer_id else None
+        if customer is not None and customer.executive_id != me.id:
+            customer = None
+        teams = list(
+            await session.scalars(
+                select(Team).where(Team.workspace_id == me.workspace_id).order_by(Team.name)
+            )
+        )
+    items, kudos = min(max(items, 1), MAX_ITEMS), min(max(kudos, 1), MAX_KUDOS)
+    options = tuple(Option(str(t.id), t.name) for t in teams[:100])
+    default_team = str(customer.team_id if customer else me.team_id)
+    return CallForm(
+        customer=Option(str(customer.id), customer.name) if customer else None,
+        item_count=items,
+        kudos_count=kudos,
+        private_metadata=call_meta(customer.id if customer else None, items, kudos),
+        teams=options,
+        default_team=next((o for o in options if o.value == default_team), None),
+    )
+
+
+def today_for(deps: Deps, person: Person | None) -> Any:
+    """The actor's local date, for validating dates typed in a modal."""
+    me = require_executive(person, NOT_AN_EXECUTIVE)
+    return local_now(deps.now(), regimen_of(me, deps.settings).tz).date()
+
+
+async def _confirm(session: AsyncSession, person: Person, key: str, text: str) -> None:
+    if person.slack_user_id:
+        await outbox.post(
+            session, person.workspace_id, key, person.slack_user_id, build_simple(text)
+        )
+
+
+async def submit_call(
+    deps: Deps, person: Person | None, submission: CallSubmission, *, request_key: str
+) -> None:
+    """Store a call with every message it owes and a confirmation DM, before Slack hears
+    back; the same request_key (a resubmitted modal) stores nothing twice."""
+    me = require_executive(person, NOT_AN_EXECUTIVE)
+    async with deps.db.unit_of_work(writes=True) as session:
+        me = await reload_actor(session, me)
+        logged = await calls.log_call(
+            session, deps.settings, me, submission, request_key=request_key, now=deps.now()
+        )
+        if not logged.duplicate:
+            progress = f"{logged.done_this_week}/{logged.quota}"
+            parts = [f"Logged your call with {logged.customer_name} ✅ {progress} this week."]
+            if logged.item_count:
+                parts.append(f"{logged.item_count} action item(s) posted to the team.")
+            if logged.kudos_count:
+                parts.append(f"{logged.kudos_count} kudos on their way 🎉")
+            await _confirm(session, me, f"call:{logged.contact_id}:confirm", " ".join(parts))
+    deps.wake_sender()
+
+
+async def submit_reactive(
+    deps: Deps, person: Person | None, fields: dict[str, Any], *, request_key: str
+) -> None:
+    """A complaint, ticket or escalation the customer started: stored and confirmed."""
+    me = require_executive(person, "Only executives on the KYC roster log customer contacts.")
+    reg = regimen_of(me, deps.settings)
+    today = local_now(deps.now(), reg.tz).date()
+    on = fields.get("occurred_on")
+    occurred = (
+        deps.now()
+        if on in (None, today)
+        else datetime.combine(on, time(12), reg.tz).astimezone(UTC)
+    )
+    async with deps.db.unit_of_work(writes=True) as session:
+        me = await reload_actor(session, me)
+        contact = await calls.log_reactive(
+            session,
+            me,
+            customer_id=int(fields["customer_id"]),
+            channel=Channel(fields["channel"]),
+            sentiment=Sentiment(fields["sentiment"]) if fields.get("sentiment") else None,
+            summary=fields.get("summary"),
+            occurred_at=occurred,
+            request_key=request_key,
+        )
+        await _confirm(
+            session,
+            me,
+            f"reactive:{contact.id}:confirm",
+            "Logged ✅ It counts as a reactive contact — the next proactive call "
+            "to this customer will come up early in your batch.",
+        )
+    deps.wake_sender()
+
+
+async def _brief(session: AsyncSession, deps: Deps, me: Person, customer_id: int) -> Brief:
+    await calls.own_customer(session, me, customer_id)
+    profiles, contacts, open_items = await queries.brief_material(
+        session, me.workspace_id, [customer_id]
+    )
+    reg = regimen_of(me, deps.settings)
+    return build_brief(
+        customer=profiles[customer_id],
+        contacts=contacts.get(customer_id, []),
+        open_items=open_items.get(customer_id, []),
+        executive=executive_profile(me, reg, deps.settings.kyc_company),
+        now=deps.now(),
+    )
+
+
+async def brief(deps: Deps, person: Person | None, customer_id: int) -> Brief:
+    """The full pre-call brief of one of the executive's customers."""
+    me = require_executive(person, "Only executives on the KYC roster have customer batches.")
+    async with deps.db.unit_of_work() as session:
+        return await _brief(session, deps, await reload_actor(session, me), customer_id)
+
+
+async def voicemail(
+    deps: Deps, person: Person | None, customer_id: int, *, request_key: str
+) -> Brief:
+    """Log a voicemail attempt once per request_key (a double click logs one), and return
+    the brief whose follow-up email the executive sends next."""
+    from sqlalchemy.exc import IntegrityError
+
+    me = require_executive(person, "Only executives on the KYC roster have customer batches.")
+    for attempt in (1, 2):
+        try:
+            async with deps.db.unit_of_work(writes=True) as session:
+                fresh = await reload_actor(session, me)
+                await calls.log_voicemail(
+                    session,
+                    deps.settings,
+                    fresh,
+                    customer_id,
+                    now=deps.now(),
+                    request_key=request_key,
+                )
+                return await _brief(session, deps, fresh, customer_id)
+        except IntegrityError:  # the other click of a double click won the race
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
