@@ -1,23 +1,19 @@
-"""What every listener shares: the actor, telling a user something, opening the call modal."""
+"""What every listener shares: the deps and actor the middleware put in the context, and the
+one skeleton a listener follows: run one use case, answer Slack, tell a refusal where it
+belongs. Handlers import no storage: a use case owns its unit of work."""
 
 from __future__ import annotations
 
 import json
-import logging
-from typing import Any
-
-from slack_sdk.web.async_client import AsyncWebClient
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from collections.abc import Awaitable
+from typing import Any, TypeVar
 
 from bot.deps import Deps
 from bot.services import notes
-from bot.services.identity import NotAllowed
-from bot.views.call_modal import build_call_modal
-from bot.views.data import CallForm, Option
-from storage.models import Customer, Person, Team
+from bot.services.identity import Actor, NotAllowed, Refused
+from bot.views.notices import build_notice_modal
 
-log = logging.getLogger("kyc.handlers")
+T = TypeVar("T")
 
 
 def deps_of(context: Any) -> Deps:
@@ -25,31 +21,19 @@ def deps_of(context: Any) -> Deps:
     return deps
 
 
-def actor_of(context: Any) -> Person | None:
-    person: Person | None = context.get("person")
+def actor_of(context: Any) -> Actor | None:
+    person: Actor | None = context.get("person")
     return person
-
-
-async def attached(session: AsyncSession, person: Person) -> Person:
-    """The actor loaded into this unit of work."""
-    fresh = await session.get(Person, person.id)
-    if fresh is None:
-        raise NotAllowed("You are no longer on the KYC roster.")
-    return fresh
 
 
 async def tell(context: Any, body: dict[str, Any], text: str) -> None:
     """An ephemeral note where the user clicked, or a DM when there is no channel (App Home),
     through the outbox like every other message (retried, never lost, once per click)."""
-    deps = deps_of(context)
     user = str((body.get("user") or {}).get("id") or body.get("user_id") or "")
     channel = str((body.get("channel") or {}).get("id") or body.get("channel_id") or "")
     team = str(context.get("team_id") or (body.get("team") or {}).get("id") or "")
-    if not (user and team):
-        return
-    async with deps.db.unit_of_work(writes=True) as session:
-        await notes.tell(session, team, user, channel, text, click=click_id(body))
-    deps.wake_sender()
+    if user and team:
+        await notes.tell(deps_of(context), team, user, channel, text, click=click_id(body))
 
 
 def click_id(body: dict[str, Any]) -> str:
@@ -58,11 +42,38 @@ def click_id(body: dict[str, Any]) -> str:
     return str(actions[0].get("action_ts") or body.get("trigger_id") or "")
 
 
-def call_meta(customer_id: int | None, items: int, kudos: int) -> str:
-    return json.dumps({"c": customer_id, "i": items, "k": kudos})
+async def after_click(context: Any, body: dict[str, Any], work: Awaitable[T]) -> T | None:
+    """A click's use case (the click is acknowledged already); a refusal is told to the user
+    where they clicked, and None returned."""
+    try:
+        return await work
+    except NotAllowed as exc:
+        await tell(context, body, str(exc))
+        return None
+
+
+async def answer_submission(ack: Any, work: Awaitable[object], *, field: str | None) -> None:
+    """A modal submission's use case, run before Slack hears back (nothing is lost). A refusal
+    answers on `field`; one of the person (not on the roster, not an executive), or with no
+    field, replaces the modal with a notice."""
+    try:
+        await work
+    except NotAllowed as exc:
+        if field and not isinstance(exc, Refused):
+            await ack(response_action="errors", errors={field: str(exc)})
+        else:
+            await refuse(ack, str(exc))
+        return
+    await ack()
+
+
+async def refuse(ack: Any, text: str) -> None:
+    """Answer a submission by replacing the modal with a notice the user can read and close."""
+    await ack(response_action="update", view=build_notice_modal(text))
 
 
 def read_meta(view: dict[str, Any]) -> dict[str, Any]:
+    """A modal's private_metadata, {} when absent or unreadable."""
     try:
         meta = json.loads(view.get("private_metadata") or "{}")
         return meta if isinstance(meta, dict) else {}
@@ -70,42 +81,6 @@ def read_meta(view: dict[str, Any]) -> dict[str, Any]:
         return {}
 
 
-async def call_form(
-    session: AsyncSession,
-    deps: Deps,
-    person: Person,
-    customer: Customer | None,
-    *,
-    items: int = 1,
-    kudos: int = 1,
-) -> CallForm:
-    teams = list(
-        await session.scalars(
-            select(Team).where(Team.workspace_id == person.workspace_id).order_by(Team.name)
-        )
-    )
-    default_team = customer.team_id if customer else person.team_id
-    options = tuple(Option(str(t.id), t.name) for t in teams[:100])
-    return CallForm(
-        customer=Option(str(customer.id), customer.name) if customer else None,
-        item_count=items,
-        kudos_count=kudos,
-        private_metadata=call_meta(customer.id if customer else None, items, kudos),
-        teams=options,
-        default_team=next((o for o in options if o.value == str(default_team)), None),
-    )
-
-
-async def open_call_modal(
-    client: AsyncWebClient,
-    deps: Deps,
-    person: Person,
-    trigger_id: str,
-    customer_id: int | None,
-) -> None:
-    async with deps.db.unit_of_work() as session:
-        customer = await session.get(Customer, customer_id) if customer_id else None
-        if customer is not None and customer.executive_id != person.id:
-            customer = None
-        form = await call_form(session, deps, person, customer)
-    await client.views_open(trigger_id=trigger_id, view=build_call_modal(form))
+def request_key(view: dict[str, Any]) -> str:
+    """A view is submitted once; Slack's retries and double submits carry the same view id."""
+    return f"view:{view['id']}"

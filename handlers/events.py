@@ -7,12 +7,12 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.services.dm_help import queue_dm_help
-from bot.services.home import home_data
-from bot.services.identity import link_slack_user
+from bot.services.dm_help import answer_dm
+from bot.services.home import show_home
+from bot.services.identity import follow_profile
 from bot.views.home import build_home
 from bot.views.notices import build_not_enrolled_home
-from handlers.common import actor_of, attached, deps_of
+from handlers.common import actor_of, deps_of
 
 
 def register(app: AsyncApp) -> None:
@@ -26,32 +26,16 @@ def register(app: AsyncApp) -> None:
 async def home_opened(event: dict[str, Any], client: AsyncWebClient, context: Any) -> None:
     if event.get("tab", "home") != "home":
         return
-    person, deps = actor_of(context), deps_of(context)
-    user_id = event["user"]
+    person = actor_of(context)
     if person is None:
-        await client.views_publish(user_id=user_id, view=build_not_enrolled_home())
-        return
-    async with deps.db.unit_of_work() as session:
-        data = await home_data(
-            session, deps.settings, await attached(session, person), now=deps.now()
-        )
-    await client.views_publish(user_id=user_id, view=build_home(data))
+        view = build_not_enrolled_home()
+    else:
+        view = build_home(await show_home(deps_of(context), person))
+    await client.views_publish(user_id=event["user"], view=view)
 
 
 async def profile_changed(event: dict[str, Any], context: Any) -> None:
-    """A Slack profile changed, a new timezone on a trip say: the roster row follows it."""
-    user = event.get("user") or {}
-    profile = user.get("profile") or {}
-    deps = deps_of(context)
-    async with deps.db.unit_of_work(writes=True) as session:
-        await link_slack_user(
-            session,
-            context["team_id"],
-            user["id"],
-            email=profile.get("email"),
-            tz=user.get("tz"),
-            name=profile.get("real_name") or user.get("real_name"),
-        )
+    await follow_profile(deps_of(context), context["team_id"], event.get("user") or {})
 
 
 def typed_by_a_person(event: dict[str, Any]) -> bool:
@@ -66,10 +50,5 @@ def typed_by_a_person(event: dict[str, Any]) -> bool:
 
 
 async def direct_message(event: dict[str, Any], context: Any) -> None:
-    if not typed_by_a_person(event):
-        return
-    deps = deps_of(context)
-    async with deps.db.unit_of_work(writes=True) as session:
-        queued = await queue_dm_help(session, context["team_id"], event["channel"], event["ts"])
-    if queued:
-        deps.wake_sender()
+    if typed_by_a_person(event):
+        await answer_dm(deps_of(context), context["team_id"], event["channel"], event["ts"])

@@ -7,8 +7,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 
 from bot.ids import Action
-from bot.services import executive as exec_service
-from bot.services.identity import is_executive
+from bot.services.batch_actions import customer_choices
 from bot.views.notices import build_customer_options
 from handlers.common import actor_of, deps_of
 
@@ -18,14 +17,6 @@ def register(app: AsyncApp) -> None:
 
 
 async def customer_options(ack: Any, body: dict[str, Any], context: Any) -> None:
-    person = actor_of(context)
-    if not is_executive(person):
-        await ack(options=[])
-        return
-    assert person is not None
-    deps = deps_of(context)
-    async with deps.db.unit_of_work() as session:
-        choices = await exec_service.search_customers(
-            session, deps.settings, person, str(body.get("value") or ""), now=deps.now()
-        )
+    typed = str(body.get("value") or "")
+    choices = await customer_choices(deps_of(context), actor_of(context), typed)
     await ack(**build_customer_options(choices))

@@ -7,7 +7,7 @@ same transaction as what it confirms."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from sqlalchemy import select
@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.deps import Deps
 from bot.regimen.brief import build_brief
-from bot.regimen.calendar import local_now
+from bot.regimen.calendar import local_now, zone
 from bot.regimen.types import Brief, Channel, Sentiment
 from bot.services import calls, outbox
 from bot.services import executive as exec_service
@@ -26,7 +26,8 @@ from bot.views.data import CallForm, CallSubmission, Option
 from storage import queries
 from storage.models import Customer, Person, Team
 
-NOT_AN_EXECUTIVE = "Only executives on the KYC roster log customer calls."
+NOT_AN_EXECUTIVE = "Only executives on the KYC roster log calls."
+NO_BATCH = "Only executives on the KYC roster have customer batches."
 MAX_ITEMS, MAX_KUDOS = 10, 5
 
 
@@ -46,7 +47,7 @@ async def call_form(
 ) -> CallForm:
     """What the call modal shows: the customer (given, or the best match for what was typed
     after `/kyc done`), the teams to route items to, and how many rows."""
-    me = require_executive(person, NOT_AN_EXECUTIVE)
+    me = require_executive(person, NO_BATCH)
     async with deps.db.unit_of_work() as session:
         if typed:
             match = await exec_service.best_match(session, deps.settings, me, typed, now=deps.now())
@@ -72,10 +73,13 @@ async def call_form(
     )
 
 
-def today_for(deps: Deps, person: Person | None) -> Any:
-    """The actor's local date, for validating dates typed in a modal."""
-    me = require_executive(person, NOT_AN_EXECUTIVE)
-    return local_now(deps.now(), regimen_of(me, deps.settings).tz).date()
+def local_today(deps: Deps, person: Person | None) -> date:
+    """The actor's local date (the default timezone's for a stranger), for validating the
+    dates typed in a modal."""
+    tz = (
+        regimen_of(person, deps.settings).tz if person else zone(deps.settings.kyc_default_timezone)
+    )
+    return local_now(deps.now(), tz).date()
 
 
 async def _confirm(session: AsyncSession, person: Person, key: str, text: str) -> None:
@@ -159,7 +163,7 @@ async def _brief(session: AsyncSession, deps: Deps, me: Person, customer_id: int
 
 async def brief(deps: Deps, person: Person | None, customer_id: int) -> Brief:
     """The full pre-call brief of one of the executive's customers."""
-    me = require_executive(person, "Only executives on the KYC roster have customer batches.")
+    me = require_executive(person, NO_BATCH)
     async with deps.db.unit_of_work() as session:
         return await _brief(session, deps, await reload_actor(session, me), customer_id)
 
@@ -171,7 +175,7 @@ async def voicemail(
     the brief whose follow-up email the executive sends next."""
     from sqlalchemy.exc import IntegrityError
 
-    me = require_executive(person, "Only executives on the KYC roster have customer batches.")
+    me = require_executive(person, NO_BATCH)
     for attempt in (1, 2):
         try:
             async with deps.db.unit_of_work(writes=True) as session:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.deps import Deps
 from bot.services import outbox
 from bot.views.commands import build_dm_help
 
@@ -18,3 +19,11 @@ async def queue_dm_help(
     hour = int(float(message_ts)) // 3600
     key = f"dm-help:{workspace_id}:{channel}:{hour}"
     return await outbox.post(session, workspace_id, key, channel, build_dm_help())
+
+
+async def answer_dm(deps: Deps, workspace_id: str, channel: str, message_ts: str) -> None:
+    """A message typed in the bot's DM gets the help (once an hour)."""
+    async with deps.db.unit_of_work(writes=True) as session:
+        queued = await queue_dm_help(session, workspace_id, channel, message_ts)
+    if queued:
+        deps.wake_sender()

@@ -8,11 +8,12 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.deps import Deps
 from bot.regimen.types import ItemStatus
 from bot.services import outbox
 from bot.services.calls import card
 from bot.services.charts import chart_url
-from bot.services.identity import is_admin, is_executive
+from bot.services.identity import is_admin, is_executive, reload_actor
 from bot.services.report import trend
 from bot.services.stats import figures
 from bot.services.week import week_views
@@ -71,3 +72,11 @@ async def home_data(
         quota=week.quota,
         week=tuple((i.customer_id, i.name, i.status.value) for i in week.items),
     )
+
+
+async def show_home(deps: Deps, person: Person) -> HomeData:
+    """What someone's App Home shows, in its own unit of work."""
+    async with deps.db.unit_of_work() as session:
+        return await home_data(
+            session, deps.settings, await reload_actor(session, person), now=deps.now()
+        )

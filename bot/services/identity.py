@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -10,9 +11,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.regimen.types import Role
 from storage.models import Person, Workspace
 
+if TYPE_CHECKING:
+    from bot.deps import Deps
+
+Actor = Person  # who is acting, as handlers see them (they import no storage)
+
 
 class NotAllowed(Exception):
     """The actor may not do this; the message is shown to them as is."""
+
+
+class Refused(NotAllowed):
+    """The actor may not use this at all (not on the roster, not an executive): a modal is
+    replaced by the message rather than marked on a field."""
 
 
 async def ensure_workspace(session: AsyncSession, workspace_id: str) -> None:
@@ -112,12 +123,26 @@ async def reload_actor(session: AsyncSession, person: Person) -> Person:
 def require_executive(person: Person | None, why: str) -> Person:
     """The actor, when an executive on the roster; else `why` is what they are told."""
     if person is None or not is_executive(person):
-        raise NotAllowed(why)
+        raise Refused(why)
     return person
 
 
 def require_enrolled(person: Person | None, why: str) -> Person:
     """The actor, when on the roster at all; else `why` is what they are told."""
     if person is None:
-        raise NotAllowed(why)
+        raise Refused(why)
     return person
+
+
+async def follow_profile(deps: Deps, workspace_id: str, user: dict[str, Any]) -> None:
+    """A Slack profile changed (a new timezone on a trip, say): the roster row follows it."""
+    profile = user.get("profile") or {}
+    async with deps.db.unit_of_work(writes=True) as session:
+        await link_slack_user(
+            session,
+            workspace_id,
+            user["id"],
+            email=profile.get("email"),
+            tz=user.get("tz"),
+            name=profile.get("real_name") or user.get("real_name"),
+        )

@@ -9,14 +9,21 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import bot.views.items as item_views
+from bot.deps import Deps
 from bot.regimen.calendar import MONDAY_TO_FRIDAY, next_workdays
 from bot.regimen.types import ItemStatus
 from bot.services import outbox
 from bot.services.calls import card, item_reply_key
-from bot.services.identity import NotAllowed, colleague, is_admin
+from bot.services.identity import (
+    NotAllowed,
+    colleague,
+    is_admin,
+    reload_actor,
+    require_enrolled,
+)
 from bot.services.people import regimen_of
 from bot.settings import Settings
-from bot.views.data import CloseLoop
+from bot.views.data import CloseLoop, ItemCard
 from bot.views.data import Person as Shown
 from storage.models import ActionItem, Contact, Customer, Person
 
@@ -141,17 +148,47 @@ async def reassign(
         item_views.build_item_reply(new_card),
     )
     if new_owner.slack_user_id:
-        customer = await session.get(Customer, item.customer_id)
         await outbox.post(
             session,
             ws,
             f"item:{item.id}:assigned:{new_owner.id}:{stamp}",
             new_owner.slack_user_id,
-            item_views.build_overdue_reminder(new_card, customer.name if customer else "a customer")
-            if False
-            else item_views.build_item_reply(new_card),
+            item_views.build_item_reply(new_card),
         )
     return ItemChange(item.id, changed=True)
+
+
+ROSTER_ONLY = "Only people on the KYC roster can change action items."
+
+
+async def close_item(deps: Deps, person: Person | None, item_id: int) -> ItemChange:
+    """The Done button of an item's thread (a double click changes nothing twice)."""
+    me = require_enrolled(person, ROSTER_ONLY)
+    async with deps.db.unit_of_work(writes=True) as session:
+        change = await mark_done(session, await reload_actor(session, me), item_id, now=deps.now())
+    deps.wake_sender()
+    return change
+
+
+async def reassign_form(deps: Deps, person: Person | None, item_id: int) -> ItemCard:
+    """The item as the reassign modal shows it."""
+    me = require_enrolled(person, ROSTER_ONLY)
+    async with deps.db.unit_of_work() as session:
+        item = await _item_for(session, await reload_actor(session, me), item_id)
+        owner = await session.get(Person, item.owner_id) if item.owner_id else None
+    return card(item, owner)
+
+
+async def submit_reassign(
+    deps: Deps, person: Person | None, item_id: int, new_owner_user_id: str
+) -> ItemChange:
+    me = require_enrolled(person, ROSTER_ONLY)
+    async with deps.db.unit_of_work(writes=True) as session:
+        change = await reassign(
+            session, await reload_actor(session, me), item_id, new_owner_user_id, now=deps.now()
+        )
+    deps.wake_sender()
+    return change
 
 
 async def remind_overdue(session: AsyncSession, settings: Settings, *, now: datetime) -> int:

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import hashlib
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
+from bot.deps import Deps
 from bot.services import outbox
 from bot.views.blocks import plain_note
 
 
 async def tell(
-    session: AsyncSession, workspace_id: str, user: str, channel: str, text: str, *, click: str
-) -> bool:
+    deps: Deps, workspace_id: str, user: str, channel: str, text: str, *, click: str
+) -> None:
     """Queue an ephemeral note in `channel` (a DM to `user` when the click came from App Home
     or a DM, where an ephemeral has nowhere to show); once per click and text.
 
@@ -22,12 +21,15 @@ async def tell(
     digest = hashlib.sha256(f"{click}:{text}".encode()).hexdigest()[:16]
     key = f"tell:{workspace_id}:{user}:{digest}"
     message = plain_note(text)
-    if channel and not channel.startswith("D"):
-        return await outbox.enqueue(
-            session,
-            workspace_id=workspace_id,
-            key=key,
-            method="chat.postEphemeral",
-            payload={"channel": channel, "user": user, **message},
-        )
-    return await outbox.post(session, workspace_id, key, user, message)
+    async with deps.db.unit_of_work(writes=True) as session:
+        if channel and not channel.startswith("D"):
+            await outbox.enqueue(
+                session,
+                workspace_id=workspace_id,
+                key=key,
+                method="chat.postEphemeral",
+                payload={"channel": channel, "user": user, **message},
+            )
+        else:
+            await outbox.post(session, workspace_id, key, user, message)
+    deps.wake_sender()
