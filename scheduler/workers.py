@@ -88,6 +88,11 @@ class Lease:
             return 0.0
         return max(0.0, self.stale - (time.monotonic() - self._beat_at))
 
+    def _row(self, now: datetime) -> OutboxWorker:
+        return OutboxWorker(
+            id=self.id, hostname=self.hostname, pid=os.getpid(), started_at=now, heartbeat_at=now
+        )
+
     # --- life cycle --------------------------------------------------------------------------
     async def start(self) -> None:
         if self.started:
@@ -95,15 +100,7 @@ class Lease:
         now = self.wall()
         began = time.monotonic()
         async with self.db.unit_of_work(writes=True) as session:
-            session.add(
-                OutboxWorker(
-                    id=self.id,
-                    hostname=self.hostname,
-                    pid=os.getpid(),
-                    started_at=now,
-                    heartbeat_at=now,
-                )
-            )
+            session.add(self._row(now))
         self._beat_at = began
         self.started = True
         await self.prune()
@@ -151,16 +148,7 @@ class Lease:
             if result.rowcount == 0:  # type: ignore[attr-defined]
                 # Pruned as dead while we were away: everything we held is someone else's now.
                 self.epoch += 1
-                now = self.wall()
-                session.add(
-                    OutboxWorker(
-                        id=self.id,
-                        hostname=self.hostname,
-                        pid=os.getpid(),
-                        started_at=now,
-                        heartbeat_at=now,
-                    )
-                )
+                session.add(self._row(self.wall()))
                 log.warning("worker %s was pruned while unresponsive; registered again", self.id)
         if self._beat_at is not None and began - self._beat_at >= self.stale:
             self.epoch += 1  # lapsed: another worker may have taken over meanwhile

@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-import aiohttp
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from slack_bolt.request.async_request import AsyncBoltRequest
@@ -29,7 +28,7 @@ from bot.standin.signed import SlackSender
 from storage.db import Database
 from storage.migrate import upgrade_async
 from tests.conftest import PG_SKIP, pg_url
-from tests.scenario.test_serve import free_port, wait_for
+from tests.scenario.test_serve import free_port, serving
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 BOT_TOKEN = "xoxb-1111-2222-botsecretvalue"
@@ -276,18 +275,7 @@ async def test_a_running_bot_logs_no_secret(tmp_path: Path) -> None:
             stderr=subprocess.STDOUT,
         )
         try:
-
-            async def healthy() -> bool:
-                try:
-                    async with (
-                        aiohttp.ClientSession() as http,
-                        http.get(f"http://127.0.0.1:{port}/healthz") as resp,
-                    ):
-                        return resp.status == 200
-                except aiohttp.ClientError:
-                    return False
-
-            await wait_for(healthy)
+            await serving(port)
             events = f"http://127.0.0.1:{port}/slack/events"
             assert (
                 await SlackSender(events, SIGNING_SECRET).slash_command("U0DANA", "help")

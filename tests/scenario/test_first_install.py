@@ -10,7 +10,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import aiohttp
 from sqlalchemy import select
 
 from bot.standin.harness import BOT_TOKEN, SIGNING_SECRET
@@ -18,7 +17,7 @@ from bot.standin.server import SlackStandin
 from bot.standin.signed import SlackSender
 from storage.db import Database
 from storage.models import Person, Workspace
-from tests.scenario.test_serve import free_port, wait_for
+from tests.scenario.test_serve import free_port, serving, wait_for
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 DANA = "U0EXEC001"  # an executive in examples/people.csv
@@ -62,18 +61,7 @@ async def serve_and_log_a_call(env: dict[str, str], cwd: Path, slack: SlackStand
         stderr=subprocess.STDOUT,
     )
     try:
-
-        async def healthy() -> bool:
-            try:
-                async with (
-                    aiohttp.ClientSession() as http,
-                    http.get(f"http://127.0.0.1:{port}/healthz") as resp,
-                ):
-                    return resp.status == 200
-            except aiohttp.ClientError:
-                return False
-
-        await wait_for(healthy)
+        await serving(port)
         sender = SlackSender(f"http://127.0.0.1:{port}/slack/events", SIGNING_SECRET)
         answer = await sender.slash_command(DANA, "done Acme")
         assert answer.status == 200 and "not on the KYC roster" not in answer.text

@@ -35,6 +35,22 @@ async def wait_for(predicate, timeout: float = 20.0) -> None:  # type: ignore[no
         await asyncio.sleep(0.1)
 
 
+async def serving(port: int) -> None:
+    """Until `kyc serve` on `port` answers /healthz."""
+
+    async def healthy() -> bool:
+        try:
+            async with (
+                aiohttp.ClientSession() as http,
+                http.get(f"http://127.0.0.1:{port}/healthz") as resp,
+            ):
+                return resp.status == 200 and (await resp.json())["ok"] is True
+        except aiohttp.ClientError:
+            return False
+
+    await wait_for(healthy)
+
+
 async def test_a_new_install_reaches_a_first_morning_dm(tmp_path: Path) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'kyc.db'}"
     await upgrade_async(url)
@@ -74,18 +90,7 @@ async def test_a_new_install_reaches_a_first_morning_dm(tmp_path: Path) -> None:
             stderr=subprocess.STDOUT,
         )
         try:
-
-            async def healthy() -> bool:
-                try:
-                    async with (
-                        aiohttp.ClientSession() as http,
-                        http.get(f"http://127.0.0.1:{port}/healthz") as resp,
-                    ):
-                        return resp.status == 200 and (await resp.json())["ok"] is True
-                except aiohttp.ClientError:
-                    return False
-
-            await wait_for(healthy)
+            await serving(port)
 
             async def nudged() -> bool:
                 return any(m["channel"] == "D0DANA" for m in slack.messages())
