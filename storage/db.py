@@ -33,7 +33,7 @@ def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
             # WAL lets the web process read while the scheduler writes; FKs are off by default.
             cur.execute("PRAGMA journal_mode=WAL")
             # With WAL, NORMAL still survives a process crash (only a power cut can drop the
-            # last commits) and makes each commit far cheaper: the sender commits per message.
+            # last commits) and makes each of the many small commits (claims, heartbeats) cheaper.
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA busy_timeout=30000")

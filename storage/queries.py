@@ -173,6 +173,16 @@ async def batch_entries(
     return dict(out)
 
 
+async def week_batch(
+    session: AsyncSession, workspace_id: str, executive_id: int, iso_week: str
+) -> list[BatchEntry]:
+    """One executive's batch entries for one week, in order: the one query for "this week's
+    batch" (logging a call, its summary, a swap, the customer picker)."""
+    return (await batch_entries(session, workspace_id, iso_week, [executive_id])).get(
+        executive_id, []
+    )
+
+
 async def previous_open_entries(
     session: AsyncSession, workspace_id: str, iso_week: str, executive_ids: Sequence[int]
 ) -> dict[int, list[BatchEntry]]:

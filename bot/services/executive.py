@@ -29,18 +29,9 @@ async def search_customers(
 ) -> list[CustomerChoice]:
     """This week's batch first, then the rest of the executive's customers matching `query`."""
     week = regimen_of(person, settings).week(now)
-    batch_ids = set(
-        await session.scalars(
-            select(BatchEntry.customer_id).where(
-                BatchEntry.workspace_id == person.workspace_id,
-                BatchEntry.executive_id == person.id,
-                BatchEntry.iso_week == week,
-                BatchEntry.status.in_(
-                    [BatchStatus.PLANNED, BatchStatus.ATTEMPTED, BatchStatus.DONE]
-                ),
-            )
-        )
-    )
+    in_batch = (BatchStatus.PLANNED, BatchStatus.ATTEMPTED, BatchStatus.DONE)
+    entries = await queries.week_batch(session, person.workspace_id, person.id, week)
+    batch_ids = {e.customer_id for e in entries if e.status in in_batch}
     stmt = select(Customer.id, Customer.name).where(
         Customer.workspace_id == person.workspace_id,
         Customer.executive_id == person.id,
@@ -82,9 +73,7 @@ async def swap(
 ) -> tuple[str, str | None]:
     """Swap a planned customer out of this week's batch for the next one in rotation."""
     week = regimen_of(person, settings).week(now)
-    entries = (await queries.batch_entries(session, person.workspace_id, week, [person.id])).get(
-        person.id, []
-    )
+    entries = await queries.week_batch(session, person.workspace_id, person.id, week)
     entry = next((e for e in entries if e.customer_id == customer_id), None)
     if entry is None or not entry.status.is_open:
         raise NotAllowed("That customer is not an open part of this week's batch any more.")

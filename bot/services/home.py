@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.deps import Deps
 from bot.regimen.types import ItemStatus
 from bot.services import outbox
-from bot.services.calls import card
+from bot.services.call_routing import card
 from bot.services.charts import chart_url
 from bot.services.identity import is_admin, is_executive, reload_actor
 from bot.services.report import trend

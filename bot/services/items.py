@@ -13,7 +13,7 @@ from bot.deps import Deps
 from bot.regimen.calendar import MONDAY_TO_FRIDAY, next_workdays
 from bot.regimen.types import ItemStatus
 from bot.services import outbox
-from bot.services.calls import card, item_reply_key
+from bot.services.call_routing import card, item_reply_key
 from bot.services.identity import (
     NotAllowed,
     colleague,
