@@ -19,31 +19,30 @@ again (`kyc outbox --failed`, `kyc outbox retry`).
 from __future__ import annotations
 
 import asyncio
-import base64
 import hashlib
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-from enum import Enum
-from typing import Any, cast
+from datetime import datetime
+from typing import Any
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlalchemy import Table, and_, bindparam, exists, func, literal, or_, select, update
-from sqlalchemy.orm import aliased
 
-from bot import metrics
 from bot.sdklog import close_connections, share_connections, slack_sdk_logger
 from bot.services import outbox
-from bot.services.outbox import READY, Delivery
+from bot.services.outbox import Delivery
 from bot.settings import Settings
 from bot.slack_metrics import MeteredWebClient
+from scheduler.claims import POSTS, Claimed, Claims
+from scheduler.ledger import MAX_ATTEMPTS, Ledger, Outcome, backoff, retry_failed
 from scheduler.pacing import PacedRateLimitHandler, Pacer, pace_key, retry_after
+from scheduler.slack_calls import SlackCalls
 from scheduler.workers import Lease
 from storage.db import Database
-from storage.models import ActionItem, OutboxMessage, OutboxStatus, Workspace, utcnow
+from storage.models import utcnow
+
+__all__ = ["MAX_ATTEMPTS", "Sender", "backoff", "retry_failed", "sender_client"]
 
 log = logging.getLogger("kyc.sender")
 
@@ -68,40 +67,6 @@ PERMANENT = {
     "restricted_action",
     "missing_scope",
 }
-# Calls whose effect is a message carrying the outbox key: they can be looked for in Slack.
-POSTS = {"chat.postMessage", "files.upload_v2"}
-MAX_ATTEMPTS = 12
-METADATA_EVENT = "kyc_outbox"
-HISTORY_MARGIN = timedelta(minutes=2)  # clock skew between us and Slack
-HISTORY_PAGES = 100  # 20,000 messages back at most
-
-
-class Outcome(Enum):
-    SENT = "sent"
-    LATER = "later"  # handed back: retry, rate limit, or its workspace's token is refused
-    PARKED = "parked"
-
-
-@dataclass(frozen=True)
-class Claimed:
-    """A claimed outbox message with what delivering it needs, read in the claim's query."""
-
-    id: int
-    key: str
-    workspace_id: str
-    method: str
-    payload: dict[str, Any]  # as sent: thread and channel from the parent filled in
-    lane: str  # messages of one thread share a lane and go one after another
-    ambiguous: bool  # an earlier try may have reached Slack: look before posting again
-    first_attempt_at: datetime | None
-    ref_kind: str | None
-    ref_id: int | None
-    epoch: int  # the lease epoch it was claimed in
-
-    @property
-    def channel(self) -> str | None:
-        channel = self.payload.get("channel")
-        return str(channel) if channel else None
 
 
 def sender_client(token: str, base_url: str, *, timeout: float = 6) -> AsyncWebClient:
@@ -138,11 +103,6 @@ def token_fingerprint(token: str | None) -> str | None:
     return hashlib.sha256(token.encode()).hexdigest()[:32] if token else None
 
 
-def backoff(attempts: int, base: float = 1.0) -> timedelta:
-    """1 s, 2 s, 4 s, … up to 5 minutes (times `base`, which tests shrink)."""
-    return timedelta(seconds=min(base * 2 ** max(attempts - 1, 0), 300))
-
-
 class Sender:
     def __init__(
         self,
@@ -171,7 +131,16 @@ class Sender:
         self.pacer = Pacer(channel_interval)
         self.inline_wait = inline_wait
         self.token_fp = token_fingerprint(client.token)
-        self._blocked: set[str] = set()  # workspaces whose token Slack refused, this run
+        self.claims = Claims(db, self.worker_id, batch_size, self.token_fp)
+        self.ledger = Ledger(
+            db,
+            self.worker_id,
+            clock=clock,
+            pacer=self.pacer,
+            token_fp=self.token_fp,
+            retry_base=retry_base,
+        )
+        self.slack = SlackCalls(client)
         self._session: aiohttp.ClientSession | None = None
         for handler in client.retry_handlers or []:
             if isinstance(handler, PacedRateLimitHandler):
@@ -294,19 +263,19 @@ class Sender:
                     batch, prefetch = prefetch.result(), None
                     more = len(batch) == self.batch_size
                     if self.stopping:
-                        await self._hand_back([m.id for m in batch])
+                        await self.ledger.hand_back([m.id for m in batch])
                     elif batch:
                         start(batch)
                 if len(delivered) >= self.batch_size:
                     done_now = delivered[:]
                     del delivered[: len(done_now)]
-                    await self._mark_sent(done_now)
+                    await self.ledger.mark_sent(done_now)
         finally:
             for task in tasks:
                 task.cancel()
             if prefetch is not None:
                 prefetch.cancel()
-            await self._mark_sent(delivered)
+            await self.ledger.mark_sent(delivered)
         return finished
 
     async def _send_lane(
@@ -316,25 +285,27 @@ class Sender:
         sent = 0
         for n, msg in enumerate(msgs):
             rest = [m.id for m in msgs[n:]]
-            if self.stopping or msg.workspace_id in self._blocked:
-                await self._hand_back(rest)  # SIGTERM, or the token was just refused
+            if self.stopping or msg.workspace_id in self.ledger.blocked:
+                await self.ledger.hand_back(rest)  # SIGTERM, or the token was just refused
                 return sent
             key = pace_key(msg.method, msg.channel)
             wait = self.pacer.reserve(key, self.inline_wait)
             if wait is None:  # the channel is booked (or held by Slack) for a while
                 wait = self.pacer.delay(key)
-                await self._hand_back(rest, wait=wait, reason=f"waiting: {key} is rate limited")
+                await self.ledger.hand_back(
+                    rest, wait=wait, reason=f"waiting: {key} is rate limited"
+                )
                 return sent
             if wait:
                 await asyncio.sleep(wait)
             if not await self._still_mine(msg):
                 # The lease ran too low to start a call (the database is away?), or another
                 # worker took over: hand back whatever is still ours.
-                await self._hand_back(rest)
+                await self.ledger.hand_back(rest)
                 return sent
             outcome = await self._deliver(msg, delivered)
             if outcome is not Outcome.SENT:
-                await self._hand_back(rest[1:])
+                await self.ledger.hand_back(rest[1:])
                 return sent
             sent += 1
         return sent
@@ -352,131 +323,6 @@ class Sender:
             return True
         return msg.id in await self.lease.still_holds([msg.id])
 
-    # --- claiming ---------------------------------------------------------------------------
-    def _ready(self, now: datetime) -> Any:
-        parent = aliased(OutboxMessage)
-        sibling = aliased(OutboxMessage)
-        conditions = [
-            OutboxMessage.status == OutboxStatus.PENDING,
-            OutboxMessage.next_attempt_at <= now,
-            OutboxMessage.claimed_by.is_(None),
-            # A reply waits until its parent is in Slack.
-            or_(
-                OutboxMessage.parent_key.is_(None),
-                exists().where(
-                    parent.key == OutboxMessage.parent_key, parent.status == OutboxStatus.SENT
-                ),
-            ),
-            # Replies in a thread go one at a time, in order: an earlier one still pending holds
-            # the later back. Strict on purpose: with several workers, a looser rule lets one
-            # claim reply 2 while another's claim of reply 1 is not committed yet.
-            ~exists().where(
-                sibling.parent_key == OutboxMessage.parent_key,
-                sibling.id < OutboxMessage.id,
-                sibling.status == OutboxStatus.PENDING,
-            ),
-        ]
-        if self.token_fp is not None:  # not through a token Slack has refused
-            conditions.append(
-                ~exists().where(
-                    Workspace.id == OutboxMessage.workspace_id,
-                    Workspace.blocked_token == self.token_fp,
-                )
-            )
-        return and_(*conditions)
-
-    async def _claim(self, now: datetime) -> list[Claimed]:
-        if self.lease.remaining() < self.lease.stale / 2:
-            # Back from a stall (or the database was away): beat first, so claims are made
-            # only as a registered worker and a lapse shows in the epoch before any post.
-            await self.lease.beat()
-        pick = (
-            select(OutboxMessage.id)
-            .where(self._ready(now))
-            .order_by(OutboxMessage.id)
-            .limit(self.batch_size)
-        )
-        if not self.db.is_sqlite:
-            pick = pick.with_for_update(skip_locked=True)
-        first_try = literal(utcnow(), type_=OutboxMessage.__table__.c.first_attempt_at.type)
-        epoch = self.lease.epoch
-        parent = aliased(OutboxMessage)
-        async with self.db.unit_of_work(writes=True) as session:
-            # Claim first, read after: a claim is one UPDATE, so two processes never both take
-            # a row (SQLite serialises writers; PostgreSQL skips rows another claim locked).
-            ids = list(
-                await session.scalars(
-                    update(OutboxMessage)
-                    .where(OutboxMessage.id.in_(pick.scalar_subquery()))
-                    .where(OutboxMessage.claimed_by.is_(None))
-                    .values(
-                        claimed_by=self.worker_id,
-                        first_attempt_at=func.coalesce(OutboxMessage.first_attempt_at, first_try),
-                    )
-                    .returning(OutboxMessage.id)
-                )
-            )
-            if not ids:
-                return []
-            rows = list(
-                await session.execute(
-                    select(
-                        OutboxMessage.id,
-                        OutboxMessage.key,
-                        OutboxMessage.workspace_id,
-                        OutboxMessage.method,
-                        OutboxMessage.payload,
-                        OutboxMessage.parent_key,
-                        OutboxMessage.ambiguous,
-                        OutboxMessage.first_attempt_at,
-                        OutboxMessage.ref_kind,
-                        OutboxMessage.ref_id,
-                        parent.result_channel,
-                        parent.result_ts,
-                        parent.payload,
-                    )
-                    .outerjoin(parent, parent.key == OutboxMessage.parent_key)
-                    .where(OutboxMessage.id.in_(ids))
-                    .order_by(OutboxMessage.id)
-                )
-            )
-        return [
-            Claimed(
-                id=r.id,
-                key=r.key,
-                workspace_id=r.workspace_id,
-                method=r.method,
-                payload=self._payload(r.key, r.method, r.payload, r[10], r[11], r[12]),
-                lane=r.parent_key or r.key,
-                ambiguous=bool(r.ambiguous),
-                first_attempt_at=r.first_attempt_at,
-                ref_kind=r.ref_kind,
-                ref_id=r.ref_id,
-                epoch=epoch,
-            )
-            for r in rows
-        ]
-
-    @staticmethod
-    def _payload(
-        key: str,
-        method: str,
-        stored: dict[str, Any],
-        parent_channel: str | None,
-        parent_ts: str | None,
-        parent_payload: dict[str, Any] | None,
-    ) -> dict[str, Any]:
-        payload = dict(stored)
-        if parent_payload is not None:
-            payload["channel"] = parent_channel
-            if method == "chat.update":
-                payload["ts"] = parent_ts
-            else:
-                payload["thread_ts"] = parent_payload.get("thread_ts") or parent_ts
-        if method in POSTS:
-            payload["metadata"] = {"event_type": METADATA_EVENT, "event_payload": {"key": key}}
-        return payload
-
     # --- one message ------------------------------------------------------------------------
     async def _deliver(
         self, msg: Claimed, delivered: list[tuple[Claimed, dict[str, Any]]]
@@ -484,308 +330,34 @@ class Sender:
         try:
             data = None
             if msg.ambiguous and msg.method in POSTS:
-                data = await self._find_posted(msg)
+                data = await self.slack.find_posted(msg)
             if data is None:
-                data = await self._call_joining(msg.method, msg.payload)
+                data = await self.slack.call_joining(msg.method, msg.payload)
         except SlackApiError as exc:
             error = str(exc.response.get("error") or "unknown_error")
             status = exc.response.status_code
             if status == 429 or error == "ratelimited":
-                return await self._rate_limited(msg, retry_after(exc.response.headers))
+                return await self.ledger.rate_limited(msg, retry_after(exc.response.headers))
             if error in DEAD_TOKEN:
-                return await self._block(msg, error)
+                return await self.ledger.block(msg, error)
             if error in PERMANENT:
-                return await self._park(msg, error)
+                return await self.ledger.park(msg, error)
             maybe = status >= 500 or error in AMBIGUOUS
-            return await self._retry_later(msg, f"{error} (HTTP {status})", ambiguous=maybe)
+            return await self.ledger.retry_later(msg, f"{error} (HTTP {status})", ambiguous=maybe)
         except Exception as exc:  # timeouts and connection errors: did Slack act? check next time
-            return await self._retry_later(msg, f"{type(exc).__name__}: {exc}", ambiguous=True)
+            return await self.ledger.retry_later(
+                msg, f"{type(exc).__name__}: {exc}", ambiguous=True
+            )
         delivered.append((msg, data))
         return Outcome.SENT
 
-    async def _call_joining(self, method: str, payload: dict[str, Any]) -> dict[str, Any]:
-        """A public channel the bot is not in yet is joined, then the call is made again."""
-        try:
-            return await self._call(method, payload)
-        except SlackApiError as exc:
-            if exc.response.get("error") != "not_in_channel":
-                raise
-            if not await self._join(payload.get("channel", "")):
-                raise
-            return await self._call(method, payload)
+    # --- kept for the tests and tools that drive one step -------------------------------------
+    async def _claim(self, now: datetime) -> list[Claimed]:
+        if self.lease.remaining() < self.lease.stale / 2:
+            # Back from a stall (or the database was away): beat first, so claims are made
+            # only as a registered worker and a lapse shows in the epoch before any post.
+            await self.lease.beat()
+        return await self.claims.claim(now, self.lease.epoch)
 
     async def _call(self, method: str, payload: dict[str, Any]) -> dict[str, Any]:
-        if method == "files.upload_v2":
-            payload = await self._upload_unshared(payload)
-            method = "chat.postMessage"
-        response = await self.client.api_call(method, json=payload)
-        return dict(response.data) if isinstance(response.data, dict) else {}
-
-    async def _upload_unshared(self, payload: dict[str, Any]) -> dict[str, Any]:
-        """A chart: uploaded without a channel (private to the bot, so a second upload after
-        an ambiguous answer shows nowhere), then shared by a keyed post that the history
-        check can find like any other."""
-        upload = await self.client.files_upload_v2(
-            content=base64.b64decode(payload["content_b64"]),
-            filename=payload["filename"],
-            title=payload.get("title"),
-        )
-        file_id = (upload.get("files") or [{}])[0].get("id")
-        title = str(payload.get("title") or payload["filename"])
-        post = {k: payload[k] for k in ("channel", "thread_ts", "metadata") if payload.get(k)}
-        image = {"type": "image", "slack_file": {"id": file_id}, "alt_text": title}
-        return {**post, "text": title, "blocks": [image], "unfurl_links": False}
-
-    async def _find_posted(self, msg: Claimed) -> dict[str, Any] | None:
-        """After an ambiguous answer: is the message already there? Pages back through the
-        channel (or thread) to the message's first try."""
-        payload = msg.payload
-        channel = str(payload.get("channel") or "")
-        if channel.startswith(("U", "W")):
-            opened = await self.client.conversations_open(users=channel)
-            channel = opened["channel"]["id"]
-        args: dict[str, Any] = {"channel": channel, "include_all_metadata": True, "limit": 200}
-        if msg.first_attempt_at is not None:
-            args["oldest"] = f"{(msg.first_attempt_at - HISTORY_MARGIN).timestamp():.6f}"
-        thread = payload.get("thread_ts")
-        cursor = None
-        for _ in range(HISTORY_PAGES):
-            page = {**args, **({"cursor": cursor} if cursor else {})}
-            if thread:
-                resp = await self.client.conversations_replies(ts=thread, **page)
-            else:
-                resp = await self.client.conversations_history(**page)
-            for message in resp.get("messages") or []:
-                meta = message.get("metadata") or {}
-                found = (meta.get("event_payload") or {}).get("key")
-                if meta.get("event_type") == METADATA_EVENT and found == msg.key:
-                    return {"ok": True, "channel": channel, "ts": message["ts"]}
-            cursor = (resp.get("response_metadata") or {}).get("next_cursor")
-            if not cursor:
-                return None
-        log.warning("outbox %s: gave up looking after %s pages", msg.key, HISTORY_PAGES)
-        return None
-
-    async def _join(self, channel: str) -> bool:
-        if not channel.startswith("C"):
-            return False
-        try:
-            await self.client.conversations_join(channel=channel)
-            return True
-        except SlackApiError:
-            return False
-
-    # --- recording what happened ------------------------------------------------------------
-    async def _mark_sent(self, delivered: list[tuple[Claimed, dict[str, Any]]]) -> None:
-        """One executemany per table for the whole round; only rows this worker still holds
-        (a claim another worker took over is theirs to finish)."""
-        if not delivered:
-            return
-        outbox = cast(Table, OutboxMessage.__table__)
-        sent = []
-        items = []
-        for msg, data in delivered:
-            channel = data.get("channel") or msg.payload.get("channel")
-            ts = data.get("ts") or msg.payload.get("ts")
-            sent.append({"b_id": msg.id, "b_channel": channel, "b_ts": ts})
-            if msg.ref_kind == "item" and msg.ref_id:
-                items.append({"b_id": msg.ref_id, "b_channel": channel, "b_ts": ts})
-        # Sent with this token, which Slack did not refuse: a block by another token lifts.
-        workspaces = {msg.workspace_id for msg, _ in delivered} - self._blocked
-        async with self.db.unit_of_work(writes=True) as session:
-            conn = await session.connection()
-            await conn.execute(
-                update(outbox)
-                .where(outbox.c.id == bindparam("b_id"), outbox.c.claimed_by == self.worker_id)
-                .values(
-                    status=OutboxStatus.SENT,
-                    sent_at=self.clock(),
-                    attempts=outbox.c.attempts + 1,
-                    claimed_by=None,
-                    last_error=None,
-                    result_channel=bindparam("b_channel"),
-                    result_ts=bindparam("b_ts"),
-                ),
-                sent,
-            )
-            await metrics.nudges_sent(conn, [m.id for m, _ in delivered], self.clock())
-            if items:
-                table = cast(Table, ActionItem.__table__)
-                await conn.execute(
-                    update(table)
-                    .where(table.c.id == bindparam("b_id"))
-                    .values(channel_id=bindparam("b_channel"), message_ts=bindparam("b_ts")),
-                    items,
-                )
-            # The token works again (a new one): the workspace sends again.
-            await session.execute(
-                update(Workspace)
-                .where(
-                    Workspace.id.in_(workspaces),
-                    Workspace.sending_blocked.is_not(None),
-                    Workspace.blocked_token != self.token_fp,
-                )
-                .values(sending_blocked=None, sending_blocked_at=None, blocked_token=None)
-            )
-
-    async def _hand_back(self, ids: list[int], *, wait: float = 0.0, reason: str = "") -> None:
-        """Release messages untried (SIGTERM, a thread stopped, a channel on hold); no attempt
-        is counted."""
-        if not ids:
-            return
-        values: dict[str, Any] = {"claimed_by": None}
-        if wait:
-            values["next_attempt_at"] = self.clock() + timedelta(seconds=wait)
-        if reason:
-            values["last_error"] = reason
-        async with self.db.unit_of_work(writes=True) as session:
-            await session.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.id.in_(ids), OutboxMessage.claimed_by == self.worker_id)
-                .values(**values)
-            )
-
-    async def _rate_limited(self, msg: Claimed, wait: float) -> Outcome:
-        """Slack did nothing and said when to come back: the whole channel (or method) waits,
-        for every worker; no attempt is counted, so a rate limit never parks a message."""
-        key = pace_key(msg.method, msg.channel)
-        news = self.pacer.hold(key, wait)
-        until = self.clock() + timedelta(seconds=wait)
-        reason = f"waiting: Slack rate limit on {key} (Retry-After {wait:g}s)"
-        async with self.db.unit_of_work(writes=True) as session:
-            await session.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.id == msg.id, OutboxMessage.claimed_by == self.worker_id)
-                .values(claimed_by=None, next_attempt_at=until, last_error=reason)
-            )
-            if news and wait >= 1 and key.startswith("channel:") and msg.channel:
-                # The other workers hold the channel too. Rows another transaction has locked
-                # are skipped, not waited for: the hold is advice, and waiting could deadlock.
-                held = (
-                    select(OutboxMessage.id)
-                    .where(
-                        OutboxMessage.channel == msg.channel,
-                        OutboxMessage.status == OutboxStatus.PENDING,
-                        OutboxMessage.claimed_by.is_(None),
-                        OutboxMessage.next_attempt_at < until,
-                    )
-                    .limit(1000)
-                )
-                if not self.db.is_sqlite:
-                    held = held.with_for_update(skip_locked=True)
-                await session.execute(
-                    update(OutboxMessage)
-                    .where(OutboxMessage.id.in_(held.scalar_subquery()))
-                    .values(next_attempt_at=until)
-                )
-        log.info("outbox %s: %s", msg.key, reason)
-        return Outcome.LATER
-
-    async def _block(self, msg: Claimed, error: str) -> Outcome:
-        """Slack refused the token: stop every call for the workspace until another token
-        is configured; its messages stay queued, not parked one by one."""
-        first = msg.workspace_id not in self._blocked
-        self._blocked.add(msg.workspace_id)
-        async with self.db.unit_of_work(writes=True) as session:
-            await session.execute(
-                update(Workspace)
-                .where(Workspace.id == msg.workspace_id)
-                .values(
-                    sending_blocked=error,
-                    sending_blocked_at=utcnow(),
-                    blocked_token=self.token_fp,
-                )
-            )
-            await session.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.id == msg.id, OutboxMessage.claimed_by == self.worker_id)
-                .values(claimed_by=None, last_error=f"waiting: Slack refused the token ({error})")
-            )
-        if first:
-            log.error(
-                "Slack refused the bot token for workspace %s (%s): sending stopped until a "
-                "working token is configured",
-                msg.workspace_id,
-                error,
-            )
-        return Outcome.LATER
-
-    async def _retry_later(self, msg: Claimed, error: str, *, ambiguous: bool) -> Outcome:
-        async with self.db.unit_of_work(writes=True) as session:
-            row = await session.get(OutboxMessage, msg.id)
-            if row is None or row.claimed_by != self.worker_id:
-                return Outcome.LATER
-            row.attempts += 1
-            row.ambiguous = row.ambiguous or ambiguous
-            row.last_error = ("ambiguous: " if row.ambiguous else "") + error
-            row.claimed_by = None
-            if row.attempts >= MAX_ATTEMPTS:
-                log.error("outbox %s parked after %s attempts: %s", row.key, row.attempts, error)
-                row.status = OutboxStatus.FAILED
-                await _park_replies(session, [row.key])
-                return Outcome.PARKED
-            wait = backoff(row.attempts, self.retry_base)
-            row.next_attempt_at = self.clock() + wait
-            log.warning(
-                "outbox %s will retry in %.1fs: %s", row.key, wait.total_seconds(), row.last_error
-            )
-        return Outcome.LATER
-
-    async def _park(self, msg: Claimed, error: str) -> Outcome:
-        async with self.db.unit_of_work(writes=True) as session:
-            row = await session.get(OutboxMessage, msg.id)
-            if row is None or row.claimed_by != self.worker_id:
-                return Outcome.LATER
-            row.attempts += 1
-            row.status = OutboxStatus.FAILED
-            row.last_error = error
-            row.claimed_by = None
-            await _park_replies(session, [row.key])
-            log.error("outbox %s parked: %s", row.key, error)
-        return Outcome.PARKED
-
-
-async def _park_replies(session: Any, keys: list[str]) -> None:
-    """Replies (and edits) waiting on a parked message could never go: park them with it, so
-    `kyc outbox --failed` shows them and `kyc outbox retry` sends them all again."""
-    while keys:
-        waiting = list(
-            await session.scalars(
-                select(OutboxMessage.key).where(
-                    OutboxMessage.parent_key.in_(keys),
-                    OutboxMessage.status == OutboxStatus.PENDING,
-                )
-            )
-        )
-        if waiting:
-            await session.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.key.in_(waiting))
-                .values(status=OutboxStatus.FAILED, last_error="waits on a parked message")
-            )
-        keys = waiting
-
-
-async def retry_failed(db: Database, *, workspace_id: str | None = None) -> int:
-    """Put parked messages back in the queue, and let blocked workspaces send again (after
-    the admin fixed the cause)."""
-    async with db.unit_of_work(writes=True) as session:
-        stmt = (
-            update(OutboxMessage)
-            .where(OutboxMessage.status == OutboxStatus.FAILED)
-            .values(
-                status=OutboxStatus.PENDING,
-                attempts=0,
-                next_attempt_at=READY,
-                claimed_by=None,
-            )
-        )
-        unblock = update(Workspace).values(
-            sending_blocked=None, sending_blocked_at=None, blocked_token=None
-        )
-        if workspace_id:
-            stmt = stmt.where(OutboxMessage.workspace_id == workspace_id)
-            unblock = unblock.where(Workspace.id == workspace_id)
-        result = await session.execute(stmt)
-        await session.execute(unblock)
-        return int(result.rowcount)  # type: ignore[attr-defined]
+        return await self.slack.call(method, payload)

@@ -15,7 +15,7 @@ from tests.delivery.test_processes import _kyc, _nudges_per_exec, _roster, _stop
 
 TRIALS = 20
 EXECS = 30
-AT_ONCE = 5  # trials run side by side, each with its own database and Slack
+AT_ONCE = 2  # trials side by side, each with its own database and Slack (2 cores)
 RECOVERY_S = 15.0
 
 
