@@ -1,4 +1,5 @@
 """`make bench`: the bot measured beside a bare Bolt peer, against the Slack stand-in on loopback.
+(Long on purpose: every benchmark and its figures in one place, as README's Performance reads.)
 
     python -m bench [--full | --smoke] [--engine sqlite|postgresql] [--only ack,...] [--profile]
 

@@ -1,4 +1,8 @@
-"""The `kyc` command: set-up, rosters, planning, and running the bot."""
+"""The `kyc` command: set-up, rosters, planning, and running the bot.
+
+Longer than our ~300 lines on purpose: each command is a thin typer function (options in,
+one service call, a table out), and a user's question ("what does `kyc outbox` show?") is
+answered by reading them side by side; the work itself lives in bot/services."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""`kyc demo`: a week of KYC against the local Slack stand-in, printed as a transcript."""
+"""`kyc demo`: a week of KYC against the local Slack stand-in, printed as a transcript.
+(Long on purpose: the demo reads top to bottom like the week it shows.)"""
 
 from __future__ import annotations
 

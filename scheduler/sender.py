@@ -14,6 +14,10 @@ held until Retry-After, and nothing is counted. A token Slack refuses stops that
 sending at once, with its messages kept queued. Other errors are retried with backoff, and
 permanent ones are parked, with the replies that wait on them, for an admin to see and send
 again (`kyc outbox --failed`, `kyc outbox retry`).
+
+The parts: claims.py takes messages, slack_calls.py makes the calls, ledger.py records each
+try, workers.py keeps ownership alive, pacing.py keeps to Slack's rate; this module runs the
+rounds and lanes that tie them together.
 """
 
 from __future__ import annotations

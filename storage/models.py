@@ -1,4 +1,5 @@
-"""The database schema as typed SQLAlchemy 2 models. Every row belongs to one workspace."""
+"""The database schema as typed SQLAlchemy 2 models. Every row belongs to one workspace.
+(One module on purpose: the schema is read as a whole, beside the migrations.)"""
 
 from __future__ import annotations
 

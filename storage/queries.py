@@ -1,4 +1,5 @@
-"""Read queries the services share. Set-based: one query per executive set, never per customer."""
+"""Read queries the services share. Set-based: one query per executive set, never per customer.
+(One module on purpose: a query shared by two services is found in one place.)"""
 
 from __future__ import annotations
 

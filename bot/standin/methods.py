@@ -1,4 +1,5 @@
-"""The Web API methods the stand-in knows, each checking what Slack checks."""
+"""The Web API methods the stand-in knows, each checking what Slack checks.
+(Long on purpose: one short handler per Slack method, in the order of Slack's reference.)"""
 
 from __future__ import annotations
 

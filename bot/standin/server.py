@@ -1,4 +1,5 @@
 """A strict stand-in for Slack's Web API on loopback, for the tests and `kyc demo`.
+(Longer than ~300 lines: the faults, limits and revocations tests need are all set up here.)
 
 It records every call and answers like Slack: unknown methods, missing required arguments,
 over-limit Block Kit, unknown channels and users are errors, with Slack's error codes."""
