@@ -42,7 +42,7 @@ async def log_call_clicked(
 ) -> None:
     await ack()
     form = await after_click(
-        context, body, calling.call_form(deps_of(context), actor_of(context), _id_value(body))
+        context, body, calling.form_for_call(deps_of(context), actor_of(context), _id_value(body))
     )
     if form is not None:
         await client.views_open(trigger_id=body["trigger_id"], view=build_call_modal(form))
@@ -113,7 +113,7 @@ async def grow_call_modal(
     else:
         n_kudos += 1
     customer_id = int(meta["c"]) if meta.get("c") else None
-    work = calling.call_form(
+    work = calling.form_for_call(
         deps_of(context), actor_of(context), customer_id, items=n_items, kudos=n_kudos
     )
     form = await after_click(context, body, work)

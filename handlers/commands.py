@@ -54,7 +54,7 @@ async def kyc_command(
             # trigger_id lives 3 s: answer Slack first, then open the modal straight away.
             await ack()
             # Slack sends &, < and > of the typed text as HTML entities.
-            form = await calling.call_form(deps, person, None, typed=html.unescape(rest))
+            form = await calling.form_for_call(deps, person, None, typed=html.unescape(rest))
             await client.views_open(trigger_id=command["trigger_id"], view=build_call_modal(form))
         elif subcommand == "log":
             require_executive(person, NOT_TO_LOG)

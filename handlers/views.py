@@ -8,7 +8,7 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.ids import View
 from bot.services import batch_actions, calling, items
-from bot.views.call_form import parse_call_submission
+from bot.views.call_submission import parse_call_submission
 from bot.views.commands import parse_add_customer, parse_reactive, parse_reassign, parse_swap
 from handlers.common import actor_of, answer_submission, deps_of, read_meta, request_key
 

@@ -36,7 +36,7 @@ def call_meta(customer_id: int | None, items: int, kudos: int) -> str:
     return json.dumps({"c": customer_id, "i": items, "k": kudos})
 
 
-async def call_form(
+async def form_for_call(
     deps: Deps,
     person: Person | None,
     customer_id: int | None,

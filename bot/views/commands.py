@@ -9,8 +9,8 @@ from typing import Any
 from bot.ids import Action, Block, View
 from bot.regimen.types import Channel, Sentiment
 from bot.views.blocks import context, modal, section
-from bot.views.call_form import Values, date_of, selected, text_of, user_of
 from bot.views.call_modal import _input, customer_input, option, text_input
+from bot.views.call_submission import Values, date_of, selected, text_of, user_of
 from bot.views.data import ItemCard
 from bot.views.limits import ensure_message
 from bot.views.text import clip, escape

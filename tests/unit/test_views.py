@@ -23,8 +23,8 @@ from bot.regimen.types import (
 )
 from bot.views import items as item_views
 from bot.views.brief_modal import build_brief_modal, build_email_modal
-from bot.views.call_form import parse_call_submission
 from bot.views.call_modal import build_call_modal
+from bot.views.call_submission import parse_call_submission
 from bot.views.commands import build_help, build_reactive_modal
 from bot.views.data import (
     CallForm,
