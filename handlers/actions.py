@@ -15,7 +15,7 @@ from bot.services.identity import require_executive
 from bot.views.brief_modal import build_brief_modal, build_email_modal
 from bot.views.call_modal import build_call_modal
 from bot.views.commands import build_add_customer_modal, build_reassign_modal, build_swap_modal
-from handlers.common import actor_of, after_click, click_id, deps_of, read_meta
+from handlers.common import actor_of, after_click, click_id, deps_of, open_after, read_meta
 
 
 def register(app: AsyncApp) -> None:
@@ -41,11 +41,8 @@ async def log_call_clicked(
     ack: Any, body: dict[str, Any], client: AsyncWebClient, context: Any
 ) -> None:
     await ack()
-    form = await after_click(
-        context, body, calling.form_for_call(deps_of(context), actor_of(context), _id_value(body))
-    )
-    if form is not None:
-        await client.views_open(trigger_id=body["trigger_id"], view=build_call_modal(form))
+    work = calling.form_for_call(deps_of(context), actor_of(context), _id_value(body))
+    await open_after(client, context, body, work, build_call_modal)
 
 
 async def voicemail_clicked(
@@ -65,10 +62,13 @@ async def voicemail_clicked(
         customer_id,
         request_key=f"voicemail:{customer_id}:{where}",
     )
-    brief = await after_click(context, body, work)
-    if brief is not None:
-        view = build_email_modal(brief.followup_email, brief.customer.name)
-        await client.views_open(trigger_id=body["trigger_id"], view=view)
+    await open_after(
+        client,
+        context,
+        body,
+        work,
+        lambda brief: build_email_modal(brief.followup_email, brief.customer.name),
+    )
 
 
 async def brief_clicked(
@@ -79,9 +79,7 @@ async def brief_clicked(
     if customer_id is None:
         return
     work = calling.brief(deps_of(context), actor_of(context), customer_id)
-    brief = await after_click(context, body, work)
-    if brief is not None:
-        await client.views_open(trigger_id=body["trigger_id"], view=build_brief_modal(brief))
+    await open_after(client, context, body, work, build_brief_modal)
 
 
 async def swap_clicked(
@@ -92,10 +90,8 @@ async def swap_clicked(
     if customer_id is None:
         return
     work = batch_actions.swap_form(deps_of(context), actor_of(context), customer_id)
-    name = await after_click(context, body, work)
-    if name is not None:
-        view = build_swap_modal(name, json.dumps({"c": customer_id}))
-        await client.views_open(trigger_id=body["trigger_id"], view=view)
+    meta = json.dumps({"c": customer_id})
+    await open_after(client, context, body, work, lambda name: build_swap_modal(name, meta))
 
 
 async def grow_call_modal(
@@ -141,21 +137,17 @@ async def reassign_clicked(
     item_id = _id_value(body)
     if item_id is None:
         return
-    card = await after_click(
-        context, body, items.reassign_form(deps_of(context), actor_of(context), item_id)
-    )
-    if card is not None:
-        view = build_reassign_modal(card, json.dumps({"item": item_id}))
-        await client.views_open(trigger_id=body["trigger_id"], view=view)
+    work = items.reassign_form(deps_of(context), actor_of(context), item_id)
+    meta = json.dumps({"item": item_id})
+    await open_after(client, context, body, work, lambda card: build_reassign_modal(card, meta))
 
 
 async def add_customer_clicked(
     ack: Any, body: dict[str, Any], client: AsyncWebClient, context: Any
 ) -> None:
     await ack()
-    person = await after_click(context, body, _executive(actor_of(context)))
-    if person is not None:
-        await client.views_open(trigger_id=body["trigger_id"], view=build_add_customer_modal())
+    work = _executive(actor_of(context))
+    await open_after(client, context, body, work, lambda _person: build_add_customer_modal())
 
 
 async def _executive(person: Any) -> Any:

@@ -5,7 +5,7 @@ belongs. Handlers import no storage: a use case owns its unit of work."""
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from bot.deps import Deps
@@ -50,6 +50,20 @@ async def after_click(context: Any, body: dict[str, Any], work: Awaitable[T]) ->
     except NotAllowed as exc:
         await tell(context, body, str(exc))
         return None
+
+
+async def open_after(
+    client: Any,
+    context: Any,
+    body: dict[str, Any],
+    work: Awaitable[T],
+    draw: Callable[[T], dict[str, Any]],
+) -> None:
+    """A click that opens a modal: run its use case, then open what `draw` makes of the result
+    (a refusal is told instead). The trigger lives 3 s, so nothing else comes between."""
+    result = await after_click(context, body, work)
+    if result is not None:
+        await client.views_open(trigger_id=body["trigger_id"], view=draw(result))
 
 
 async def answer_submission(ack: Any, work: Awaitable[object], *, field: str | None) -> None:

@@ -39,6 +39,13 @@ async def own_customer(session: AsyncSession, executive: Person, customer_id: in
     return customer
 
 
+async def logged_before(session: AsyncSession, ws: str, request_key: str) -> Contact | None:
+    """The contact a request stored already (a resubmitted modal, a second click)."""
+    return await session.scalar(
+        select(Contact).where(Contact.workspace_id == ws, Contact.request_key == request_key)
+    )
+
+
 async def log_call(
     session: AsyncSession,
     settings: Settings,
@@ -53,9 +60,7 @@ async def log_call(
     The same request_key (a resubmitted modal) stores and sends nothing twice."""
     ws = executive.workspace_id
     customer = await own_customer(session, executive, sub.customer_id)
-    existing = await session.scalar(
-        select(Contact).where(Contact.workspace_id == ws, Contact.request_key == request_key)
-    )
+    existing = await logged_before(session, ws, request_key)
     if existing is not None:
         return await _summary(session, settings, executive, existing, customer, duplicate=True)
 
@@ -182,11 +187,7 @@ async def log_voicemail(
     """One click: a voicemail attempt on a customer of the batch. The same request_key (a
     double click on the same button) logs it once."""
     customer = await own_customer(session, executive, customer_id)
-    existing = await session.scalar(
-        select(Contact).where(
-            Contact.workspace_id == executive.workspace_id, Contact.request_key == request_key
-        )
-    )
+    existing = await logged_before(session, executive.workspace_id, request_key)
     if existing is not None:
         return existing
     contact = Contact(
@@ -220,11 +221,7 @@ async def log_reactive(
 ) -> Contact:
     """A complaint, ticket or escalation: it counts against the proactive share."""
     customer = await own_customer(session, executive, customer_id)
-    existing = await session.scalar(
-        select(Contact).where(
-            Contact.workspace_id == executive.workspace_id, Contact.request_key == request_key
-        )
-    )
+    existing = await logged_before(session, executive.workspace_id, request_key)
     if existing is not None:
         return existing
     contact = Contact(
