@@ -336,7 +336,7 @@ def serve(
         int | None,
         typer.Option(
             help="HTTP port for /slack/events, /healthz, /readyz and /metrics "
-            "(default: KYC_HTTP_PORT, else 3000)"
+            "(default: KYC_HTTP_PORT, else 3000 in HTTP mode and none in Socket Mode)"
         ),
     ] = None,
     host: Annotated[str, typer.Option(help="interface to listen on")] = "0.0.0.0",
@@ -362,8 +362,10 @@ def serve(
             2,
         )
     # What can be wrong with the set-up fails here, in one line, before the log starts.
-    port = port or settings.kyc_http_port or 3000
-    listening = _listen(host, port)
+    port = port or settings.kyc_http_port
+    if settings.slack_app_token is None:
+        port = port or 3000  # Slack's requests come in here; Socket Mode needs no port
+    listening = _listen(host, port) if port else None
     upgrade(settings.database_url)
     _logging(settings)
     asyncio.run(

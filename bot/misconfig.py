@@ -24,6 +24,11 @@ class CannotListen(Exception):
         self.host, self.port, self.cause = host, port, cause
 
 
+class SocketModeFailed(Exception):
+    """Socket Mode cannot work: Slack refused SLACK_APP_TOKEN, or could not be reached in the
+    tries `kyc serve` makes at start (bot/socket_mode.py). The message is the line to show."""
+
+
 def _chain(exc: BaseException) -> Iterator[BaseException]:
     """The exception, what it wraps (SQLAlchemy's .orig), its causes and grouped exceptions."""
     seen: set[int] = set()
@@ -118,6 +123,8 @@ def explain(
             line = str(e)
         elif isinstance(e, CannotListen):
             line = _listen(e)
+        elif isinstance(e, SocketModeFailed):
+            line = str(e)
         elif database_url is not None:
             line = _database(e, setting, database_url)
         if line is not None:

@@ -23,6 +23,16 @@ def slack_sdk_logger() -> logging.Logger:
     return log
 
 
+def socket_mode_logger() -> logging.Logger:
+    """The Socket Mode client's logger: slack-sdk tells each session it opens at INFO and every
+    message it receives (payloads) at DEBUG; bot/socket_mode.py tells the connection's ups and
+    downs itself, in a line each. WARNING, unless the log is at DEBUG."""
+    log = logging.getLogger("kyc.slack_sdk.socket_mode")
+    debug = slack_sdk_logger().getEffectiveLevel() <= logging.DEBUG
+    log.setLevel(logging.DEBUG if debug else logging.WARNING)
+    return log
+
+
 def share_connections(client: AsyncWebClient) -> aiohttp.ClientSession | None:
     """Give `client` one connection pool for its calls (Bolt's per-request clients share the app
     client's); returns the pool, for the caller to close, or None when the client had one.

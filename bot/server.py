@@ -10,6 +10,7 @@ import logging
 import signal
 import socket
 import time
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 import aiohttp
@@ -28,6 +29,7 @@ from bot.sdklog import close_connections, share_connections
 from bot.services.charts import ChartExpired, chart_png
 from bot.services.workspace_binding import adopt_roster, token_team
 from bot.settings import Settings
+from bot.socket_mode import SocketMode
 from scheduler.jobs import build_scheduler, sender_loop
 from scheduler.sender import sender_from_settings
 from storage.db import Database
@@ -45,12 +47,21 @@ def serves_events(settings: Settings) -> bool:
 class Readiness:
     """Whether this process can do its work: the database answers, and Slack takes the bot
     token (`auth.test`). A good answer from Slack is kept for `slack_ttl` seconds, so probes
-    every few seconds do not become Slack calls every few seconds; a bad one is asked again."""
+    every few seconds do not become Slack calls every few seconds; a bad one is asked again.
+    In Socket Mode, `socket_connected` says whether Slack's requests can reach the bot."""
 
-    def __init__(self, deps: Deps, client: AsyncWebClient, *, slack_ttl: float = 60.0) -> None:
+    def __init__(
+        self,
+        deps: Deps,
+        client: AsyncWebClient,
+        *,
+        slack_ttl: float = 60.0,
+        socket_connected: Callable[[], Awaitable[bool]] | None = None,
+    ) -> None:
         self.deps = deps
         self.client = client
         self.slack_ttl = slack_ttl
+        self.socket_connected = socket_connected
         self._slack_ok_until = 0.0
 
     async def problems(self) -> dict[str, str]:
@@ -61,6 +72,8 @@ class Readiness:
             found["database"] = database
         if slack:
             found["slack"] = slack
+        if self.socket_connected is not None and not await self.socket_connected():
+            found["socket_mode"] = "not connected to Slack (connecting)"
         return found
 
     async def _database(self) -> str | None:
@@ -93,12 +106,13 @@ def http_app(
     *,
     slack_events: bool = True,
     client: AsyncWebClient | None = None,
+    socket_connected: Callable[[], Awaitable[bool]] | None = None,
 ) -> web.Application:
     """`/healthz`, `/readyz`, `/metrics`, the chart images and, with an app and
     `slack_events`, Slack's requests on `/slack/events`. `client` answers `/readyz`'s
-    auth.test (the app's client by default)."""
+    auth.test (the app's client by default); `socket_connected`, Socket Mode's state."""
     slack_client = client or (app.client if app is not None else web_client(deps.settings))
-    readiness = Readiness(deps, slack_client)
+    readiness = Readiness(deps, slack_client, socket_connected=socket_connected)
 
     async def events(request: web.Request) -> web.Response:
         assert app is not None
@@ -175,15 +189,16 @@ class Runtime:
         self._pool: aiohttp.ClientSession | None = None
         self._tasks: list[asyncio.Task[Any]] = []
         self._runner: web.AppRunner | None = None
-        self._socket: Any = None
+        self._socket: SocketMode | None = None
         self._scheduler: Any = None
 
     async def start(
         self, *, host: str = "0.0.0.0", port: int | None = 3000, sock: socket.socket | None = None
     ) -> None:
         """HTTP is served on `sock` (the port `kyc` opened first, to fail early) or `port`;
-        with neither (`kyc worker` by default), not at all. Without the Bolt app (a worker) it
-        serves only /healthz, /readyz, /metrics and the charts."""
+        with neither (`kyc worker` by default, `kyc serve` in Socket Mode), not at all. Without
+        the Bolt app (a worker) it serves only /healthz, /readyz, /metrics and the charts.
+        In Socket Mode it returns connected, or raises SocketModeFailed."""
         await upgrade_async(self.settings.database_url)
         # views.open has 3 s of trigger_id: no TCP and TLS handshake with Slack on every call.
         self._pool = share_connections(self.client)
@@ -192,17 +207,21 @@ class Runtime:
         if self.web:
             app = build_app(self.deps, client=self.client)
             if self.settings.slack_app_token:
-                from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
-
-                self._socket = AsyncSocketModeHandler(
-                    app, self.settings.slack_app_token.get_secret_value()
+                self._socket = SocketMode(
+                    app,
+                    self.settings.slack_app_token.get_secret_value(),
+                    retry_seconds=self.settings.kyc_socket_mode_retry_seconds,
                 )
-                await self._socket.connect_async()
-                log.info("connected to Slack in Socket Mode")
         if sock is not None or port is not None:
             # /slack/events only with a signing secret (not in Socket Mode without one).
             signed = app is not None and serves_events(self.settings)
-            web_app = http_app(app, self.deps, slack_events=signed, client=self.client)
+            web_app = http_app(
+                app,
+                self.deps,
+                slack_events=signed,
+                client=self.client,
+                socket_connected=self._socket.connected if self._socket else None,
+            )
             self._runner = web.AppRunner(web_app)
             await self._runner.setup()
             site = (
@@ -214,6 +233,10 @@ class Runtime:
             where = f"http://{host}:{sock.getsockname()[1] if sock else port}"
             paths = "/slack/events, " if signed else ""
             log.info("listening on %s (%s/healthz, /readyz, /metrics)", where, paths)
+        elif self._socket is not None:
+            log.info("Socket Mode: no HTTP port (--port or KYC_HTTP_PORT serves /healthz there)")
+        if self._socket is not None:
+            await self._socket.start()  # while /healthz answers, if asked for
         if self.scheduler_enabled:
             await self.sender.start()  # takes over what a stopped worker left, at once
             self._scheduler = build_scheduler(self.deps, self.client)
@@ -221,6 +244,16 @@ class Runtime:
             self._tasks.append(asyncio.create_task(sender_loop(self.deps, self.sender)))
             self.deps.wake_sender()
         freeze_startup_heap()
+
+    async def run(
+        self, *, host: str = "0.0.0.0", port: int | None = 3000, sock: socket.socket | None = None
+    ) -> None:
+        """Start, then serve until cancelled; in Socket Mode, keep the connection (it raises
+        SocketModeFailed when Slack refuses the token on a reconnection)."""
+        await self.start(host=host, port=port, sock=sock)
+        if self._socket is not None:
+            await self._socket.watch()
+        await asyncio.Event().wait()
 
     async def _check_workspace(self) -> None:
         """Say which workspace the token belongs to; adopt a roster loaded before it was known."""
@@ -249,7 +282,10 @@ class Runtime:
             )
 
     async def stop(self) -> None:
-        """SIGTERM: stop claiming, let in-flight sends finish, close connections."""
+        """SIGTERM: leave Slack's socket (Slack sends to another), stop claiming, let in-flight
+        sends finish, close connections."""
+        if self._socket is not None:
+            await self._socket.close()
         self.sender.stopping = True
         self.deps.wake_sender()
         if self._scheduler is not None:
@@ -258,8 +294,6 @@ class Runtime:
             with contextlib.suppress(asyncio.TimeoutError, asyncio.CancelledError):
                 await asyncio.wait_for(task, timeout=15)
         log.info("sender stopped")
-        if self._socket is not None:
-            await self._socket.close_async()
         if self._runner is not None:
             await self._runner.cleanup()
         await self.sender.close()
@@ -283,7 +317,22 @@ async def serve(
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    await runtime.start(host=host, port=port, sock=sock)
-    await stop.wait()
-    log.info("shutting down")
-    await runtime.stop()
+    try:
+        # SIGTERM stops it in any state: starting (Socket Mode's tries too), running, reconnecting.
+        await until_stopped(stop, runtime.run(host=host, port=port, sock=sock))
+    finally:
+        log.info("shutting down")
+        await runtime.stop()
+
+
+async def until_stopped(stop: asyncio.Event, work: Coroutine[Any, Any, None]) -> None:
+    """Run `work` until it ends (its exception raised) or `stop` is set (then it is cancelled)."""
+    task = asyncio.ensure_future(work)
+    stopped = asyncio.ensure_future(stop.wait())
+    try:
+        await asyncio.wait({task, stopped}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        stopped.cancel()
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task

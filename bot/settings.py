@@ -55,9 +55,12 @@ class Settings(BaseSettings):
     # Operations (README "Operations"): what the log says and how, and where health is served.
     kyc_log_level: str = "INFO"
     kyc_log_format: Literal["text", "json"] = "text"
-    # `kyc serve` listens here (else 3000); `kyc worker` serves /healthz, /readyz and /metrics
-    # here only when it is set.
+    # `kyc serve` listens here (else 3000 in HTTP mode; in Socket Mode only when it is set);
+    # `kyc worker` serves /healthz, /readyz and /metrics here only when it is set.
     kyc_http_port: int | None = Field(default=None, ge=1, le=65535)
+    # Socket Mode (bot/socket_mode.py): how long `kyc serve` tries to reach Slack at start, in
+    # 5 tries with doubling waits, before it stops with one line saying what it could not reach.
+    kyc_socket_mode_retry_seconds: float = Field(default=30.0, ge=0, le=600)
 
     @field_validator("kyc_workdays", "kyc_digest_day", mode="before")
     @classmethod

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.regimen.types import Role
 from storage.models import Person, Workspace
+from storage.queries import insert_ignoring_duplicates
 
 if TYPE_CHECKING:
     from bot.deps import Deps
@@ -28,8 +29,9 @@ class Refused(NotAllowed):
 
 async def ensure_workspace(session: AsyncSession, workspace_id: str) -> None:
     if await session.get(Workspace, workspace_id) is None:
-        session.add(Workspace(id=workspace_id))
-        await session.flush()
+        # Two first requests from a new workspace at once (Socket Mode hands them over
+        # together): one inserts it, the other finds it there.
+        await insert_ignoring_duplicates(session, Workspace, {"id": workspace_id}, ["id"])
 
 
 async def person_by_slack_id(

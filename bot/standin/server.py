@@ -17,6 +17,7 @@ from urllib.parse import parse_qsl
 from aiohttp import web
 
 from bot.standin.scopes import missing_scope
+from bot.standin.socket_mode import SocketModeStandin
 from bot.standin.state import Channel, FaultPlan, RecordedCall, State, User
 
 Handler = Callable[["SlackStandin", dict[str, Any]], Awaitable[dict[str, Any]]]
@@ -56,10 +57,12 @@ class SlackStandin:
         latency: float = 0.0,
         channel_interval: float = 0.0,
         scopes: set[str] | None = None,
+        app_tokens: set[str] | None = None,
     ) -> None:
         """`latency`: seconds before every answer. `channel_interval`: Slack's chat.postMessage
         limit of one message per second per channel (1.0); a faster post gets a 429. `scopes`:
-        the token's scopes, a call needing another is refused (None: every call is allowed)."""
+        the token's scopes, a call needing another is refused (None: every call is allowed).
+        `app_tokens`: the xapp- tokens Socket Mode takes (bot/standin/socket_mode.py)."""
         self.tokens = tokens or {"xoxb-test"}
         self.scopes = scopes
         self.state = State()
@@ -75,6 +78,7 @@ class SlackStandin:
         self.base_url = ""
         # method → the client connections (address, port) it was called over
         self.connections: dict[str, set[str]] = {}
+        self.socket_mode = SocketModeStandin(self, app_tokens)
 
     # --- set-up -----------------------------------------------------------------------------
     def add_user(
@@ -144,6 +148,7 @@ class SlackStandin:
     async def start(self, port: int = 0) -> str:
         app = web.Application()
         app.router.add_post("/api/upload/{file_id}", self._upload)
+        self.socket_mode.routes(app)
         app.router.add_route("*", "/api/{method}", self._handle)
         self._runner = web.AppRunner(app)
         await self._runner.setup()

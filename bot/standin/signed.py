@@ -18,6 +18,49 @@ def new_trigger_id() -> str:
     return f"{int(time.time())}.{next(_triggers)}.kyc{next(_triggers):06d}"
 
 
+def slash_command_form(
+    team_id: str,
+    user_id: str,
+    text: str,
+    *,
+    command: str = "/kyc",
+    trigger_id: str | None = None,
+    channel_id: str = "D0DM00001",
+) -> dict[str, str]:
+    """A slash command's fields, as Slack sends them (a form over HTTP, an object in Socket
+    Mode)."""
+    return {
+        "token": "deprecated-verification-token",
+        "team_id": team_id,
+        "team_domain": "northwind",
+        "channel_id": channel_id,
+        "channel_name": "directmessage",
+        "user_id": user_id,
+        "user_name": user_id.lower(),
+        "command": command,
+        "text": text,
+        "api_app_id": "A0KYC",
+        "response_url": "https://hooks.slack.com/commands/T/1/abc",
+        "trigger_id": trigger_id or new_trigger_id(),
+    }
+
+
+def event_callback(
+    team_id: str, event: dict[str, Any], *, event_id: str | None = None
+) -> dict[str, Any]:
+    """An Events API delivery's body, as Slack sends it (over HTTP and in Socket Mode)."""
+    return {
+        "token": "deprecated-verification-token",
+        "team_id": team_id,
+        "api_app_id": "A0KYC",
+        "event": {"event_ts": f"{time.time():.6f}", **event},
+        "type": "event_callback",
+        "event_id": event_id or f"Ev{next(_triggers):08d}",
+        "event_time": int(time.time()),
+        "authorizations": [{"team_id": team_id, "user_id": "U0KYCBOT", "is_bot": True}],
+    }
+
+
 class Answer:
     def __init__(self, status: int, headers: dict[str, str], text: str) -> None:
         self.status = status
@@ -70,20 +113,14 @@ class SlackSender:
         trigger_id: str | None = None,
         channel_id: str = "D0DM00001",
     ) -> Answer:
-        form = {
-            "token": "deprecated-verification-token",
-            "team_id": self.team_id,
-            "team_domain": "northwind",
-            "channel_id": channel_id,
-            "channel_name": "directmessage",
-            "user_id": user_id,
-            "user_name": user_id.lower(),
-            "command": command,
-            "text": text,
-            "api_app_id": "A0KYC",
-            "response_url": "https://hooks.slack.com/commands/T/1/abc",
-            "trigger_id": trigger_id or new_trigger_id(),
-        }
+        form = slash_command_form(
+            self.team_id,
+            user_id,
+            text,
+            command=command,
+            trigger_id=trigger_id,
+            channel_id=channel_id,
+        )
         return await self._signed(urlencode(form), "application/x-www-form-urlencoded")
 
     async def _interactive(self, payload: dict[str, Any]) -> Answer:
@@ -168,16 +205,7 @@ class SlackSender:
     async def event(
         self, event: dict[str, Any], *, event_id: str | None = None, retry_num: int | None = None
     ) -> Answer:
-        body = {
-            "token": "deprecated-verification-token",
-            "team_id": self.team_id,
-            "api_app_id": "A0KYC",
-            "event": {"event_ts": f"{time.time():.6f}", **event},
-            "type": "event_callback",
-            "event_id": event_id or f"Ev{next(_triggers):08d}",
-            "event_time": int(time.time()),
-            "authorizations": [{"team_id": self.team_id, "user_id": "U0KYCBOT", "is_bot": True}],
-        }
+        body = event_callback(self.team_id, event, event_id=event_id)
         extra = {}
         if retry_num is not None:
             extra = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"}

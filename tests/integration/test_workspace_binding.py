@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
 from bot.regimen.types import BatchStatus, ItemStatus
+from bot.services.identity import ensure_workspace
 from bot.services.workspace_binding import (
     PLACEHOLDER,
     TokenTeam,
@@ -170,3 +173,27 @@ async def test_a_token_slack_refuses_is_named(db: Database, slack: SlackStandin)
     wrong = settings(slack_bot_token="xoxb-wrong", slack_api_url=slack.base_url)
     with pytest.raises(WorkspaceError, match="SLACK_BOT_TOKEN: Slack refused it"):
         await resolve_workspace(db, wrong, None)
+
+
+async def test_two_first_requests_from_a_new_workspace_at_once_both_go_through(
+    db: Database,
+) -> None:
+    # Socket Mode hands over what Slack queued in one go: two requests meet a workspace new
+    # to the database together, each looking before the other has added it.
+    both_looked = asyncio.Barrier(2)
+
+    async def first_request() -> None:
+        async with db.unit_of_work() as s:
+            look = s.get
+
+            async def look_then_meet(*args: Any, **kwargs: Any) -> Any:
+                found = await look(*args, **kwargs)
+                await both_looked.wait()
+                return found
+
+            s.get = look_then_meet  # type: ignore[method-assign]
+            await ensure_workspace(s, "T_NEW")
+
+    await asyncio.gather(first_request(), first_request())
+    async with db.unit_of_work() as s:
+        assert await s.scalar(select(func.count()).where(Workspace.id == "T_NEW")) == 1

@@ -69,6 +69,8 @@ NOT_IN_SPEC = {
     "files.getUploadURLExternal": {"files:write"},  # 2022, newer than the spec
     "files.completeUploadExternal": {"files:write"},
     "conversations.join": {"channels:join"},  # the spec's channels:write is for user tokens
+    # Socket Mode's: the app-level token's connections:write (SLACK_APP_TOKEN), no bot scope
+    "apps.connections.open": set(),
 }
 # The spec lists one scope per kind of conversation for these; KYC needs the kinds it uses them
 # on: team channels, public (channels) and private (groups), and the executives' DMs (im).

@@ -42,6 +42,7 @@ def test_environment_overrides(monkeypatch: pytest.MonkeyPatch) -> None:
         ("KYC_LOG_LEVEL", "loud", "KYC_LOG_LEVEL"),
         ("KYC_LOG_FORMAT", "xml", "KYC_LOG_FORMAT"),
         ("KYC_HTTP_PORT", "70000", "KYC_HTTP_PORT"),
+        ("KYC_SOCKET_MODE_RETRY_SECONDS", "-1", "KYC_SOCKET_MODE_RETRY_SECONDS"),
     ],
 )
 def test_a_malformed_setting_is_one_line_naming_it(
