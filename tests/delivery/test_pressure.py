@@ -36,10 +36,10 @@ async def db(db_url: str) -> AsyncIterator[Database]:
 
 def fast_sender(db: Database, slack: SlackStandin, **kw: Any) -> Sender:
     """Default batch and lanes; the lease and the channel pace shrunk with the stand-in."""
-    kw.setdefault("heartbeat_seconds", 0.2)
-    kw.setdefault("stale_seconds", 1.0)
+    kw.setdefault("heartbeat_seconds", 0.25)
+    kw.setdefault("stale_seconds", 1.5)
     kw.setdefault("channel_interval", 0)
-    return Sender(db, sender_client(BOT_TOKEN, slack.base_url, timeout=0.3), **kw)
+    return Sender(db, sender_client(BOT_TOKEN, slack.base_url, timeout=0.8), **kw)
 
 
 async def queue_posts(db: Database, n: int, prefix: str = "k") -> list[str]:
@@ -72,7 +72,8 @@ async def test_200_posts_to_one_rate_limited_channel_go_once_each(
     counts = posted(slack)
     assert [k for k in keys if counts[k] != 1] == []  # 0 doubled, 0 missing
     assert {s.status for s in states.values()} == {OutboxStatus.SENT}
-    assert all(s.attempts == 1 for s in await _rows(db))  # a 429 is never an attempt
+    # A 429 is never an attempt: only an answer that never came (a slow machine) adds one.
+    assert [r.key for r in await _rows(db) if r.attempts > 1 and not r.ambiguous] == []
     if not pace:
         assert len(limited) > 50  # unpaced, it was rate limited again and again
 
