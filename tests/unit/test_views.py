@@ -225,3 +225,20 @@ def test_voicemail_needs_no_summary_and_missing_customer_is_an_error() -> None:
     assert errors == {} and sub is not None and sub.outcome == Outcome.VOICEMAIL
     _, errors = parse_call_submission(call_values(None), today=date(2026, 11, 23))
     assert "customer" in errors
+
+
+def test_home_shows_customer_names_as_text_never_markup() -> None:
+    data = HomeData(
+        name="Dana",
+        is_executive=True,
+        is_admin=False,
+        iso_week="2026-W48",
+        quota=5,
+        week=((1, "<!channel> & <b>", "planned"), (2, "<!here>", "done")),
+        figures=ExecutiveFigures(1, "Dana", customers=2, longest_without="<@U123> & co"),
+    )
+    shown = dumped(build_home(data))
+    assert "*&lt;!channel&gt; &amp; &lt;b&gt;*" in shown and "*&lt;!here&gt;*" in shown
+    assert "&lt;@U123&gt; &amp; co" in shown
+    assert "<!channel>" not in shown and "<b>" not in shown and "<!here>" not in shown
+    assert "<@U123>" not in shown
