@@ -130,3 +130,29 @@ async def test_one_message_per_second_per_channel_when_asked() -> None:
         assert err.value.response.headers["Retry-After"] == "1"
         await client(slack).chat_postMessage(channel="C2", text="another channel is fine")
         assert [m["text"] for m in slack.messages()] == ["first", "another channel is fine"]
+
+
+async def test_the_standin_refuses_by_slacks_numbers_not_the_apps(slack: SlackStandin) -> None:
+    """Written with Slack's numbers, so a limit loosened in bot/views/limits.py (which the
+    stand-in shares with the app) fails here."""
+    c = client(slack)
+    title = {"type": "plain_text", "text": "KYC"}
+    divider = {"type": "divider"}
+    with pytest.raises(SlackApiError) as err:
+        await c.views_open(
+            trigger_id="t", view={"type": "modal", "title": title, "blocks": [divider] * 101}
+        )
+    assert err.value.response["error"] == "invalid_arguments"
+    assert (
+        await c.views_open(
+            trigger_id="t", view={"type": "modal", "title": title, "blocks": [divider] * 100}
+        )
+    )["ok"]
+    with pytest.raises(SlackApiError):
+        await c.views_publish(user_id="U1", view={"type": "home", "blocks": [divider] * 101})
+    header = {"type": "header", "text": {"type": "plain_text", "text": "h" * 151}}
+    with pytest.raises(SlackApiError) as err:
+        await c.chat_postMessage(channel="C1", text="x", blocks=[header])
+    assert err.value.response["error"] == "invalid_blocks"
+    header["text"]["text"] = "h" * 150  # type: ignore[index]
+    assert (await c.chat_postMessage(channel="C1", text="x", blocks=[header]))["ok"]
