@@ -156,3 +156,17 @@ async def test_the_standin_refuses_by_slacks_numbers_not_the_apps(slack: SlackSt
     assert err.value.response["error"] == "invalid_blocks"
     header["text"]["text"] = "h" * 150  # type: ignore[index]
     assert (await c.chat_postMessage(channel="C1", text="x", blocks=[header]))["ok"]
+
+
+async def test_a_button_style_slack_does_not_know_is_refused(slack: SlackStandin) -> None:
+    def actions(style: str) -> list[dict[str, object]]:
+        button = {"type": "button", "text": {"type": "plain_text", "text": "Go"}, "style": style}
+        return [{"type": "actions", "elements": [{**button, "action_id": "go"}]}]
+
+    with pytest.raises(SlackApiError) as err:
+        await client(slack).chat_postMessage(channel="C1", text="x", blocks=actions("secondary"))
+    assert err.value.response["error"] == "invalid_blocks"
+    for style in ("primary", "danger"):
+        assert (
+            await client(slack).chat_postMessage(channel="C1", text="x", blocks=actions(style))
+        )["ok"]
