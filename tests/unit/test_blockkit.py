@@ -429,7 +429,7 @@ def test_a_151_character_header_is_caught_even_with_the_apps_limit_loosened(
     assert any("at most 150" in p for p in oracle.message_problems(message))
 
 
-def test_an_invalid_button_style_is_caught_though_the_apps_validator_lets_it_pass() -> None:
+def test_an_invalid_button_style_is_caught() -> None:
     blocks = [block_helpers.actions(block_helpers.button("Go", "go", style="secondary"))]
     assert any(
         "not primary or danger" in p
