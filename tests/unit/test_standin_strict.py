@@ -8,7 +8,7 @@ from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetry
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.standin.server import METHODS, SlackStandin
-from tests.slack_spec import load_spec, required_params
+from tests.slack_spec import needs_spec, required_params
 
 
 @pytest.fixture
@@ -108,9 +108,8 @@ async def test_a_deactivated_user_cannot_be_messaged(slack: SlackStandin) -> Non
     assert err.value.response["error"] == "user_disabled"
 
 
+@needs_spec
 def test_every_method_the_standin_knows_is_in_slacks_spec_with_its_required_params() -> None:
-    if load_spec() is None:
-        pytest.skip("Slack's OpenAPI spec (shared/slack/slack_web_openapi_v2.json) is not present")
     for name, (required, _handler) in METHODS.items():
         if name.startswith("files."):
             continue  # newer than the 2021 spec
