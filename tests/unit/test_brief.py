@@ -411,14 +411,16 @@ def test_the_brief_does_not_depend_on_the_servers_own_timezone(server_timezone) 
     # Naive datetimes from the store mean UTC, whatever zone the server's clock is set to.
     server_timezone("Pacific/Kiritimati")  # UTC+14: a day ahead of UTC most of the time
     tokyo = replace(DANA, timezone="Asia/Tokyo")
+    # 31 October 20:00 UTC is 1 November 05:00 in Tokyo; read as Kiritimati's own time it
+    # would be 31 October 15:00 in Tokyo.
     naive_halloween = ContactRecord(
-        datetime(2026, 10, 31, 12), ContactKind.PROACTIVE, outcome=Outcome.REACHED
-    )  # 21:00 in Tokyo, still October there; 02:00 on 1 November in Kiritimati
+        datetime(2026, 10, 31, 20), ContactKind.PROACTIVE, outcome=Outcome.REACHED
+    )
     sunday_night = datetime(2026, 11, 22, 12, tzinfo=UTC)  # Sunday 21:00 in Tokyo
     b = brief(contacts=[naive_halloween], executive=tokyo, now=sunday_night)
-    assert "since we last spoke in October" in b.opener
+    assert "since we last spoke in November" in b.opener
     email = b.followup_email
-    assert "since we last spoke, in October." in email.body
+    assert "since we last spoke, in November." in email.body
     assert email.slots[0].date() == date(2026, 11, 23)  # Monday: the day after Tokyo's today
 
 
