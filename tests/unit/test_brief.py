@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import pairwise
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given, settings
@@ -374,6 +375,10 @@ def test_without_slots_the_email_asks_for_a_time() -> None:
             "The last time we spoke, in June, we talked about: " + "x" * 140,
         ),
         (
+            contact(170, outcome=Outcome.REACHED, summary="v" * 141),
+            "The last time we spoke, in June, we talked about: " + "v" * 139 + "…",
+        ),
+        (
             contact(170, outcome=Outcome.REACHED, summary="y" * 138 + "  z" + "w" * 50),
             "The last time we spoke, in June, we talked about: " + "y" * 138 + "…",
         ),
@@ -396,10 +401,11 @@ def test_the_email_recalls_the_last_call_briefly(last: ContactRecord, echo: str)
 
 
 def test_the_month_recalled_is_the_executives_own() -> None:
-    # 31 October 20:00 UTC is already 1 November in Tokyo.
+    # 31 October 13:00 in Los Angeles (20:00 UTC) is already 1 November in Tokyo.
     tokyo = replace(DANA, timezone="Asia/Tokyo")
+    la = ZoneInfo("America/Los_Angeles")
     halloween = ContactRecord(
-        datetime(2026, 10, 31, 20, tzinfo=UTC), ContactKind.PROACTIVE, outcome=Outcome.REACHED
+        datetime(2026, 10, 31, 13, tzinfo=la), ContactKind.PROACTIVE, outcome=Outcome.REACHED
     )
     email = followup_email(customer=ACME, executive=tokyo, now=NOW, last_call=halloween)
     assert "since we last spoke, in November." in email.body
@@ -534,3 +540,16 @@ def test_slots_fall_back_to_monday_to_friday_when_no_workday_is_valid() -> None:
 def test_zones_without_an_abbreviation_are_spelled_out(timezone: str, label: str) -> None:
     email = followup_email(customer=ACME, executive=replace(DANA, timezone=timezone), now=NOW)
     assert label in email.body
+
+
+def test_a_call_yesterday_in_the_executives_own_day_is_recalled() -> None:
+    # Sunday 23:30 UTC is Monday morning in Tokyo; a call on Sunday evening there was yesterday.
+    tokyo = replace(DANA, timezone="Asia/Tokyo")
+    monday_morning = datetime(2026, 11, 29, 23, 30, tzinfo=UTC)
+    sunday_call = ContactRecord(
+        datetime(2026, 11, 29, 12, tzinfo=UTC), ContactKind.PROACTIVE, outcome=Outcome.VOICEMAIL
+    )
+    email = followup_email(
+        customer=ACME, executive=tokyo, now=monday_morning, last_call=sunday_call
+    )
+    assert "I also tried to reach you in November." in email.body

@@ -280,11 +280,11 @@ def test_naive_times_mean_utc_whatever_the_servers_own_zone(server_timezone) -> 
     naive = CustomerState(1, "A", datetime(2026, 11, 9, 8, 0), Sentiment.UNHAPPY)
     assert not is_urgent(naive, as_of=MONDAY)
     assert is_urgent(naive, as_of=MONDAY + timedelta(hours=1))
-    # The same instant written in another zone is the same instant.
-    tokyo = CustomerState(2, "B", datetime(2026, 11, 9, 17, 0, tzinfo=ZoneInfo("Asia/Tokyo")))
+    # A time written in another zone is that instant: 16:30 in Tokyo is 07:30 UTC, before A.
+    tokyo = CustomerState(2, "B", datetime(2026, 11, 9, 16, 30, tzinfo=ZoneInfo("Asia/Tokyo")))
     assert not is_urgent(replace(tokyo, last_sentiment=Sentiment.UNHAPPY), as_of=MONDAY)
     older = customer(3, days_ago=15)
-    assert ids(rank_customers([naive, tokyo, older], as_of=MONDAY)) == [3, 1, 2]
+    assert ids(rank_customers([naive, tokyo, older], as_of=MONDAY)) == [3, 2, 1]
 
 
 def test_the_wait_after_an_unhappy_call_can_be_set() -> None:
