@@ -149,3 +149,26 @@ async def test_the_proactive_share_counts_the_last_30_days_only(db: Database) ->
     assert (r.proactive_30d, r.reactive_30d) == (0, 0)
     assert r.no_contact and r.proactive_share is None
     assert (r.covered_90d, r.customers) == (1, 1)  # the 90-day coverage still sees it
+
+
+async def test_the_digest_lists_only_this_workspaces_success_stories_of_the_week(
+    db: Database,
+) -> None:
+    from bot.services.report import build_report, trend_weeks
+
+    async with db.unit_of_work() as s:
+        dana = await f.executive(s, "Dana")
+        acme, globex = await f.customer(s, dana, "Acme"), await f.customer(s, dana, "Globex")
+        await f.contact(s, acme, NOW - timedelta(days=2), success_story=True)
+        await f.contact(s, globex, NOW - timedelta(days=1))  # a good call, not a story
+        await f.contact(s, globex, NOW - timedelta(days=9), success_story=True)  # last week
+        await f.workspace(s, "T_OTHER")
+        other = await f.executive(s, "Olga", workspace_id="T_OTHER")
+        theirs = await f.customer(s, other, "Theirs")
+        theirs_story = await f.contact(s, theirs, NOW - timedelta(days=1), success_story=True)
+        theirs_story.executive_id = dana.id  # even one misfiled under Dana's id stays theirs
+    report = await build_report(db, SETTINGS, f.WS, now=NOW)
+    assert report.stories == (("Acme", "Dana"),)
+    weeks = trend_weeks(NOW)
+    assert len(weeks) == 12 and weeks[-1] == "2026-W48" and weeks[0] == "2026-W37"
+    assert [p.iso_week for p in report.trend] == weeks
