@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 # install the same project into .venv, editable and with the dev tools.
 INSTALL_APP := python -m pip install --no-cache-dir .
 
-.PHONY: run test lint format bench demo clean install
+.PHONY: run test lint format bench demo clean install mutation
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,5 +41,14 @@ bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python -m bench $(ARGS)
 
+# Mutation testing (README, Tests): mutmut mutates bot/regimen, bot/services and
+# scheduler/sender.py ([tool.mutmut] in pyproject.toml) and runs the fast tests on each mutant.
+# Slow: the whole set is hours on two cores; MUTANTS='bot.regimen*' picks a part.
+mutation: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[mutation]'
+	rm -rf mutants  # the tests may have changed: no stale results
+	$(BIN)/mutmut run --max-children 2 $(MUTANTS)
+	$(BIN)/mutmut results
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache mutants

@@ -106,3 +106,12 @@ async def contact(
 
 def utc(y: int, m: int, d: int, hh: int = 12, mm: int = 0) -> datetime:
     return datetime.combine(date(y, m, d), time(hh, mm), UTC)
+
+
+def zone_at_local_hour(now: datetime, hour: int = 9) -> str:
+    """A fixed-offset zone (Etc/GMT±N) where the instant `now` falls in `hour` local time.
+
+    For the few tests whose subprocesses run on the real clock: an executive there is mid-morning
+    whatever the time of day the tests run, never a minute either side of midnight."""
+    offset = (hour - now.astimezone(UTC).hour + 12) % 24 - 12  # hours east of UTC, -12..+11
+    return "Etc/GMT" if offset == 0 else f"Etc/GMT{-offset:+d}"  # POSIX signs: GMT-9 is UTC+9

@@ -18,6 +18,7 @@ CONTEXT_ELEMENTS = 10  # elements in a context block
 ACTIONS_ELEMENTS = 25  # elements in an actions block
 BUTTON_TEXT = 75  # button label
 BUTTON_VALUE = 2000  # button value
+BUTTON_STYLES = ("primary", "danger")  # a button's style, when it has one
 ACTION_ID = 255  # action_id
 BLOCK_ID = 255  # block_id
 URL = 3000  # button / link url
@@ -116,6 +117,8 @@ def _element(el: Any, path: str, errors: list[str]) -> None:
         _text_obj(el.get("text"), f"{path}.text", BUTTON_TEXT, errors, plain_only=True)
         _max(el.get("value"), f"{path}.value", BUTTON_VALUE, errors)
         _max(el.get("url"), f"{path}.url", URL, errors)
+        if "style" in el and el["style"] not in BUTTON_STYLES:
+            errors.append(f"{path}.style: must be primary or danger (got {el['style']!r})")
     elif kind in SELECTS or kind in ("radio_buttons", "checkboxes", "overflow"):
         options = el.get("options") or []
         if len(options) > SELECT_OPTIONS:

@@ -10,6 +10,7 @@ import sys
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -29,8 +30,12 @@ EXECS = 200
 
 async def _roster(url: str, slack: SlackStandin, *, calls: int = 0, execs: int = EXECS) -> None:
     db = Database(url)
+    # The workers run on the real clock: the executives are where it is mid-morning now, their
+    # nudge due two minutes ago, whatever the time of day the test runs (never across midnight).
     now = datetime.now(UTC)
-    nudge_at = (now - timedelta(minutes=2)).time().replace(second=0, microsecond=0)
+    tz = f.zone_at_local_hour(now)
+    nudge_at = (now.astimezone(ZoneInfo(tz)) - timedelta(minutes=2)).time()
+    nudge_at = nudge_at.replace(second=0, microsecond=0)
     settings = load_settings(_env_file=None, database_url=url)
     async with db.unit_of_work() as s:
         team = await f.team(s, "CS", channel_id="C0CS")
@@ -41,12 +46,12 @@ async def _roster(url: str, slack: SlackStandin, *, calls: int = 0, execs: int =
                 s,
                 f"Exec {i:03d}",
                 slack_user_id=f"U{i:07d}X",
-                timezone="UTC",
+                timezone=tz,
                 workdays="mon,tue,wed,thu,fri,sat,sun",
                 nudge_time=nudge_at,
                 role=Role.EXECUTIVE,
             )
-            slack.add_user(ex.slack_user_id or "", name=ex.name, tz="UTC")
+            slack.add_user(ex.slack_user_id or "", name=ex.name, tz=tz)
             customers = [await f.customer(s, ex, f"C{i}-{j}", team_id=team.id) for j in range(3)]
             if i < calls:
                 sub = CallSubmission(

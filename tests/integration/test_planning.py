@@ -6,7 +6,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from bot.regimen.types import BatchStatus, ContactKind, Sentiment
+from bot.regimen.types import BatchStatus, ContactKind, Outcome, Sentiment
 from bot.services.planning import plan_week
 from bot.settings import load_settings
 from storage.db import Database
@@ -115,3 +115,36 @@ async def test_dry_run_saves_nothing(db: Database) -> None:
     (week,) = await plan_week(db, SETTINGS, f.WS, "2026-W48", as_of=MONDAY, dry_run=True)
     assert len(week.entries) == 5
     assert await _entries(db, "2026-W48") == []
+
+
+async def test_planning_goes_by_the_latest_sentiment_not_the_oldest(db: Database) -> None:
+    ex, customers = await _exec_with_customers(db, 8)
+    cheered_up, soured = customers[2], customers[5]
+    async with db.unit_of_work() as s:
+        for c in customers:  # everyone called on 1 October, satisfied...
+            await f.contact(s, c, utc(2026, 10, 1))
+        # ...but one was unhappy then and is satisfied since 20 October (not urgent any more),
+        await f.contact(s, cheered_up, utc(2026, 9, 1), sentiment=Sentiment.UNHAPPY)
+        await f.contact(s, cheered_up, utc(2026, 10, 20))
+        # and one was satisfied then and unhappy on 1 November, three weeks ago: urgent.
+        await f.contact(s, soured, utc(2026, 11, 1), sentiment=Sentiment.UNHAPPY)
+        # A contact without a sentiment leaves the latest one standing.
+        await f.contact(s, soured, utc(2026, 11, 2), outcome=Outcome.VOICEMAIL, sentiment=None)
+    (week,) = await plan_week(db, SETTINGS, f.WS, "2026-W48", as_of=MONDAY)
+    ids = [e.customer_id for e in week.entries]
+    assert ids[0] == soured.id
+    assert cheered_up.id not in ids  # called most recently and satisfied: back of the rotation
+
+
+async def test_two_sentiments_at_the_same_instant_go_by_the_one_logged_last(db: Database) -> None:
+    ex, customers = await _exec_with_customers(db, 8)
+    async with db.unit_of_work() as s:
+        for c in customers:
+            await f.contact(s, c, utc(2026, 10, 1))
+        await f.contact(s, customers[6], utc(2026, 11, 1), sentiment=Sentiment.SATISFIED)
+        await f.contact(s, customers[6], utc(2026, 11, 1), sentiment=Sentiment.UNHAPPY)
+        await f.contact(s, customers[7], utc(2026, 11, 1), sentiment=Sentiment.UNHAPPY)
+        await f.contact(s, customers[7], utc(2026, 11, 1), sentiment=Sentiment.SATISFIED)
+    (week,) = await plan_week(db, SETTINGS, f.WS, "2026-W48", as_of=MONDAY)
+    ids = [e.customer_id for e in week.entries]
+    assert ids[0] == customers[6].id and customers[7].id not in ids

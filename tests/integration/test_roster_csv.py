@@ -174,3 +174,47 @@ async def test_bom_mixed_case_headers_unknown_columns_and_empty_files(
     )
     got = {e.column: e.message for e in (await import_csv(db, WS, "contacts", score)).errors}
     assert got["score"] == "score must be 0–10" and "unknown customer 'NW-9'" in got["customer"]
+
+
+async def test_customers_join_their_team_and_contacts_their_executive(
+    db: Database, tmp_path: Path
+) -> None:
+    await _examples(db)
+    contacts = write(
+        tmp_path,
+        "contacts.csv",
+        "external_ref,customer,occurred_at,executive,score\n"
+        "R-1,NW-1001,2026-11-02,dana.whitfield@northwindcloud.example,0\n",
+    )
+    report = await import_csv(db, WS, "contacts", contacts)
+    assert report.ok and report.created == 1, [str(e) for e in report.errors]  # a 0 is a score
+    async with db.unit_of_work() as s:
+        acme = await s.scalar(select(Customer).where(Customer.external_id == "NW-1001"))
+        assert acme is not None and acme.team_id is not None
+        team = await s.get(Team, acme.team_id)
+        assert team is not None and team.name == "Customer Success"
+        dana = await s.scalar(select(Person).where(Person.name == "Dana Whitfield"))
+        contact = await s.scalar(select(Contact).where(Contact.external_ref == "R-1"))
+        assert dana is not None and contact is not None
+        assert contact.executive_id == dana.id and contact.score == 0
+
+
+async def test_people_need_an_email_or_slack_id_column_and_nobody_manages_themselves(
+    db: Database, tmp_path: Path
+) -> None:
+    nameless = write(tmp_path, "p1.csv", "name,title\nA,CEO\n")
+    (error,) = (await import_csv(db, WS, "people", nameless)).errors
+    assert (error.line, error.column, error.message) == (
+        1,
+        "email",
+        "people need an email or slack_user_id column",
+    )
+    own = write(tmp_path, "p2.csv", "email,name,manager\na@x.example,A,a@x.example\n")
+    (error,) = (await import_csv(db, WS, "people", own)).errors
+    assert (error.column, error.message) == ("manager", "someone cannot be their own manager")
+    ghost = write(
+        tmp_path, "c.csv", "external_ref,customer,occurred_at,executive\nR,NW-9,2026-01-01,g@x.ex\n"
+    )
+    got = {e.column: e.message for e in (await import_csv(db, WS, "contacts", ghost)).errors}
+    assert got["executive"] == "unknown executive 'g@x.ex' (not in people)"
+    assert await _count(db, Person) == 0

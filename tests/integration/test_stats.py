@@ -126,3 +126,49 @@ async def test_a_customer_moved_to_another_executive_counts_for_its_new_sponsor(
     assert (got["Dana"].customers, got["Dana"].covered_90d) == (1, 0)
     assert (got["Raj"].customers, got["Raj"].covered_90d) == (1, 1)
     assert got["Dana"].longest_without == "Stays" and got["Dana"].longest_without_since is None
+
+
+async def test_the_proactive_share_counts_the_last_30_days_only(db: Database) -> None:
+    async with db.unit_of_work() as s:
+        dana = await f.executive(s, "Dana")
+        raj = await f.executive(s, "Raj")
+        acme = await f.customer(s, dana, "Acme")
+        globex = await f.customer(s, raj, "Globex")
+        await f.contact(s, acme, NOW - timedelta(days=29, hours=23))  # inside: counts
+        await f.contact(s, acme, NOW - timedelta(days=30, hours=1))  # just outside
+        await f.contact(s, acme, NOW - timedelta(days=40))
+        await f.contact(s, acme, NOW - timedelta(days=44), kind=ContactKind.REACTIVE)
+        await f.contact(s, acme, NOW - timedelta(days=3), kind=ContactKind.REACTIVE)
+        await f.contact(s, acme, NOW + timedelta(days=1))  # not yet (a bad import): not counted
+        await f.contact(s, globex, NOW - timedelta(days=40))  # Raj's only call: 40 days ago
+    got = await _figures(db)
+    d = got["Dana"]
+    assert (d.proactive_30d, d.reactive_30d) == (1, 1)
+    assert d.proactive_share == 0.5
+    r = got["Raj"]
+    assert (r.proactive_30d, r.reactive_30d) == (0, 0)
+    assert r.no_contact and r.proactive_share is None
+    assert (r.covered_90d, r.customers) == (1, 1)  # the 90-day coverage still sees it
+
+
+async def test_the_digest_lists_only_this_workspaces_success_stories_of_the_week(
+    db: Database,
+) -> None:
+    from bot.services.report import build_report, trend_weeks
+
+    async with db.unit_of_work() as s:
+        dana = await f.executive(s, "Dana")
+        acme, globex = await f.customer(s, dana, "Acme"), await f.customer(s, dana, "Globex")
+        await f.contact(s, acme, NOW - timedelta(days=2), success_story=True)
+        await f.contact(s, globex, NOW - timedelta(days=1))  # a good call, not a story
+        await f.contact(s, globex, NOW - timedelta(days=9), success_story=True)  # last week
+        await f.workspace(s, "T_OTHER")
+        other = await f.executive(s, "Olga", workspace_id="T_OTHER")
+        theirs = await f.customer(s, other, "Theirs")
+        theirs_story = await f.contact(s, theirs, NOW - timedelta(days=1), success_story=True)
+        theirs_story.executive_id = dana.id  # even one misfiled under Dana's id stays theirs
+    report = await build_report(db, SETTINGS, f.WS, now=NOW)
+    assert report.stories == (("Acme", "Dana"),)
+    weeks = trend_weeks(NOW)
+    assert len(weeks) == 12 and weeks[-1] == "2026-W48" and weeks[0] == "2026-W37"
+    assert [p.iso_week for p in report.trend] == weeks

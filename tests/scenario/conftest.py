@@ -2,15 +2,58 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import contextlib
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 
 from bot.standin.harness import Clock, LocalSlack
+from bot.standin.server import SlackStandin
+from bot.standin.signed import Answer, SlackSender
 from storage.models import Customer, Person, Team
+from tests import blockkit_oracle as oracle
 from tests import factories as f
 from tests.factories import utc
+
+
+@pytest.fixture(autouse=True)
+def slack_takes_every_payload(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """After each scenario, every Block Kit payload the app sent (each Web API call any stand-in
+    recorded, refused ones included) and answered on Slack's own requests (a slash command's
+    message, a modal's response_action view, a picker's options) is checked with the
+    independent oracle, not with the app's validator that the stand-in shares."""
+    standins: list[SlackStandin] = []
+    answers: list[tuple[str, Any]] = []
+    start = SlackStandin.start
+    post_raw = SlackSender.post_raw
+
+    async def recording_start(self: SlackStandin, *args: Any, **kw: Any) -> str:
+        standins.append(self)
+        return await start(self, *args, **kw)
+
+    async def recording_post_raw(self: SlackSender, body: str, *args: Any, **kw: Any) -> Answer:
+        answer = await post_raw(self, body, *args, **kw)
+        with contextlib.suppress(ValueError):  # not JSON: nothing to check
+            answers.append((body[:60], answer.json()))
+        return answer
+
+    monkeypatch.setattr(SlackStandin, "start", recording_start)
+    monkeypatch.setattr(SlackSender, "post_raw", recording_post_raw)
+    yield
+    checked: list[tuple[str, list[str]]] = []
+    for slack in standins:
+        for n, call in enumerate(slack.calls):
+            checked.append(
+                (f"call {n} {call.method}", oracle.call_problems(call.method, call.params))
+            )
+    for body, answer in answers:
+        if isinstance(answer, dict) and ("options" in answer or "option_groups" in answer):
+            checked.append((f"answer to {body}", oracle.options_problems(answer)))
+        else:
+            checked.append((f"answer to {body}", oracle.answer_problems(answer)))
+    oracle.assert_slack_would_take(checked)
 
 
 @dataclass

@@ -12,7 +12,7 @@ from bot.services.morning import run_morning
 from storage.models import ActionItem, BatchEntry, Contact, Kudos
 from tests.scenario.calls import call_values, call_view
 from tests.scenario.conftest import World
-from tests.slack_spec import spec_problems
+from tests.slack_spec import needs_spec, spec_problems
 
 
 async def _count(world: World, model: type) -> int:
@@ -51,21 +51,26 @@ async def test_the_customer_picker_offers_this_weeks_batch_first(world: World) -
     assert [o["text"]["text"] for o in search.json()["options"]] == ["Wayne Ent"]
 
 
-async def test_a_logged_call_posts_a_thread_of_items_and_kudos_and_marks_the_batch(
-    world: World,
-) -> None:
+async def _log_acme_with_items_and_kudos(world: World) -> None:
     env = world.env
     await run_morning(env.db, env.settings, env.team_id, now=env.clock())
     await env.deliver()
-    acme = world.customers[0]
     values = call_values(
-        acme.id,
+        world.customers[0].id,
         items=[("Fix the slow export", "U0MO", "2026-11-30"), ("Send roadmap", "U0LEE", None)],
         kudos=[("U0MO", "Great onboarding <!channel> & more")],
     )
     answer = await env.requests.view_submission("U0DANA", call_view(values))
     assert answer.status == 200 and answer.text == ""  # the modal closes
     await env.deliver()
+
+
+async def test_a_logged_call_posts_a_thread_of_items_and_kudos_and_marks_the_batch(
+    world: World,
+) -> None:
+    env = world.env
+    acme = world.customers[0]
+    await _log_acme_with_items_and_kudos(world)
 
     thread = env.slack.messages("C0CS")
     parent = thread[0]
@@ -90,7 +95,12 @@ async def test_a_logged_call_posts_a_thread_of_items_and_kudos_and_marks_the_bat
         items = list(await s.scalars(select(ActionItem).order_by(ActionItem.id)))
         assert [i.message_ts for i in items] == [r["ts"] for r in replies]
     assert await _count(world, Kudos) == 1
-    assert spec_problems(env.slack.calls) == []
+
+
+@needs_spec
+async def test_a_logged_calls_web_api_calls_match_slacks_spec(world: World) -> None:
+    await _log_acme_with_items_and_kudos(world)
+    assert spec_problems(world.env.slack.calls) == []
 
 
 async def test_field_errors_answer_on_the_field_and_store_nothing(world: World) -> None:

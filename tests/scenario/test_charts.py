@@ -67,7 +67,9 @@ async def test_the_bot_answers_while_a_chart_is_drawn(
     health = url.split("/charts/")[0] + "/healthz"
     async with aiohttp.ClientSession() as http:
         drawing = asyncio.create_task(status_of(url))
-        while not drawn_in:
+        deadline = asyncio.get_running_loop().time() + 10
+        while not drawn_in:  # until the drawing has started (10 s at most)
+            assert asyncio.get_running_loop().time() < deadline, "the chart was never drawn"
             await asyncio.sleep(0.01)
         started = time.perf_counter()
         async with http.get(health) as resp:

@@ -7,7 +7,7 @@ import json
 from bot.services.morning import run_morning
 from tests.factories import utc
 from tests.scenario.conftest import World
-from tests.slack_spec import spec_problems
+from tests.slack_spec import needs_spec, spec_problems
 
 
 async def test_the_executive_gets_one_dm_with_five_customers_at_their_nudge_time(
@@ -30,6 +30,13 @@ async def test_the_executive_gets_one_dm_with_five_customers_at_their_nudge_time
     assert "Umbrella" not in shown and "Wayne Ent" not in shown
     assert len(dm["blocks"]) <= 50
     assert dm["unfurl_links"] is False
+
+
+@needs_spec
+async def test_the_mornings_web_api_calls_match_slacks_spec(world: World) -> None:
+    env = world.env
+    await run_morning(env.db, env.settings, env.team_id, now=env.clock())
+    assert await env.deliver() == 1
     assert spec_problems(env.slack.calls) == []
 
 

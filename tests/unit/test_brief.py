@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import pairwise
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given, settings
@@ -314,3 +315,241 @@ def test_followup_slots_are_on_workdays_inside_working_hours(
     assert all(s.weekday() in workdays and 9 <= s.hour < 17 for s in slots)
     assert slots[0].date() > today
     assert all(a.date() < b.date() for a, b in pairwise(slots))
+
+
+# --- every word the customer reads ---------------------------------------------------------
+
+
+def test_the_whole_followup_email_as_the_customer_reads_it() -> None:
+    last = contact(170, outcome=Outcome.REACHED, summary="The new  warehouse\nscanners")
+    email = brief(contacts=[last]).followup_email
+    assert email.body == (
+        "Hi Jane,\n\n"
+        "I just tried to call you and missed you, so I'm following up by email. The last time we"
+        " spoke, in June, we talked about: The new warehouse scanners\n\n"
+        "Thank you for being our customer for 6 years, since March 2020 — we don't take that for"
+        " granted.\n\n"
+        "I'd love ten minutes to hear how things are going and what we could do better. Would one"
+        " of these times work for a short call?\n"
+        "- Tuesday 24 November, 10:00 EST\n"
+        "- Wednesday 25 November, 14:00 EST\n"
+        "- Thursday 26 November, 11:00 EST\n\n"
+        "If none of them suits you, just reply with a time that does.\n\n"
+        "Best regards,\nDana Whitfield\nCEO, Northwind\ndana@northwind.com\n+1 555 0199"
+    )
+
+
+@pytest.mark.parametrize(
+    ("since", "thanks"),
+    [
+        (date(2026, 11, 2), "Thank you for choosing us — we're glad to have you with us."),
+        (
+            date(2026, 9, 30),
+            "Thank you for being our customer for 1 month, since September 2026 — we don't take"
+            " that for granted.",
+        ),
+        (None, "Thank you for being our customer — we don't take that for granted."),
+    ],
+)
+def test_the_email_thanks_a_new_customer_an_old_one_and_one_of_unknown_tenure(
+    since: date | None, thanks: str
+) -> None:
+    email = followup_email(customer=replace(ACME, customer_since=since), executive=DANA, now=NOW)
+    assert email.body.split("\n\n")[2] == thanks
+
+
+def test_without_slots_the_email_asks_for_a_time() -> None:
+    email = followup_email(customer=ACME, executive=DANA, now=NOW, slot_count=0)
+    assert email.body.split("\n\n")[3] == (
+        "I'd love ten minutes to hear how things are going and what we could do better. Just"
+        " reply with a time that suits you."
+    )
+    assert "If none of them" not in email.body
+
+
+@pytest.mark.parametrize(
+    ("last", "echo"),
+    [
+        (
+            contact(170, outcome=Outcome.REACHED, summary="x" * 140),
+            "The last time we spoke, in June, we talked about: " + "x" * 140,
+        ),
+        (
+            contact(170, outcome=Outcome.REACHED, summary="v" * 141),
+            "The last time we spoke, in June, we talked about: " + "v" * 139 + "…",
+        ),
+        (
+            contact(170, outcome=Outcome.REACHED, summary="y" * 138 + "  z" + "w" * 50),
+            "The last time we spoke, in June, we talked about: " + "y" * 138 + "…",
+        ),
+        (
+            contact(170, outcome=Outcome.REACHED, summary="   "),
+            "It has been a while since we last spoke, in June.",
+        ),
+        (contact(170, outcome=Outcome.VOICEMAIL), "I also tried to reach you in June."),
+        (
+            contact(400, outcome=Outcome.REACHED),
+            "It has been a while since we last spoke, in October 2025.",
+        ),
+    ],
+)
+def test_the_email_recalls_the_last_call_briefly(last: ContactRecord, echo: str) -> None:
+    email = followup_email(customer=ACME, executive=DANA, now=NOW, last_call=last)
+    assert email.body.split("\n\n")[1] == (
+        "I just tried to call you and missed you, so I'm following up by email. " + echo
+    )
+
+
+def test_the_month_recalled_is_the_executives_own() -> None:
+    # 31 October 13:00 in Los Angeles (20:00 UTC) is already 1 November in Tokyo.
+    tokyo = replace(DANA, timezone="Asia/Tokyo")
+    la = ZoneInfo("America/Los_Angeles")
+    halloween = ContactRecord(
+        datetime(2026, 10, 31, 13, tzinfo=la), ContactKind.PROACTIVE, outcome=Outcome.REACHED
+    )
+    email = followup_email(customer=ACME, executive=tokyo, now=NOW, last_call=halloween)
+    assert "since we last spoke, in November." in email.body
+    opener = suggested_opener(ACME, tokyo, date(2026, 11, 23), last_call=halloween)
+    assert "since we last spoke in November" in opener
+
+
+def test_the_brief_does_not_depend_on_the_servers_own_timezone(server_timezone) -> None:  # type: ignore[no-untyped-def]
+    # Naive datetimes from the store mean UTC, whatever zone the server's clock is set to.
+    server_timezone("Pacific/Kiritimati")  # UTC+14: a day ahead of UTC most of the time
+    tokyo = replace(DANA, timezone="Asia/Tokyo")
+    # 31 October 20:00 UTC is 1 November 05:00 in Tokyo; read as Kiritimati's own time it
+    # would be 31 October 15:00 in Tokyo.
+    naive_halloween = ContactRecord(
+        datetime(2026, 10, 31, 20), ContactKind.PROACTIVE, outcome=Outcome.REACHED
+    )
+    sunday_night = datetime(2026, 11, 22, 12, tzinfo=UTC)  # Sunday 21:00 in Tokyo
+    b = brief(contacts=[naive_halloween], executive=tokyo, now=sunday_night)
+    assert "since we last spoke in November" in b.opener
+    email = b.followup_email
+    assert "since we last spoke, in November." in email.body
+    assert email.slots[0].date() == date(2026, 11, 23)  # Monday: the day after Tokyo's today
+
+
+@pytest.mark.parametrize(
+    ("contact_name", "greeting"),
+    [
+        ("Dr. Jane Roe", "Dr. Roe"),
+        ("prof Ada King Lovelace", "prof Lovelace"),
+        ("Ms Roe", "Ms Roe"),
+        ("Dr.", "Dr."),
+        ("Jane Mary Roe", "Jane"),
+        ("Drew Barry", "Drew"),
+    ],
+)
+def test_the_greeting_uses_a_title_with_the_surname_else_the_first_name(
+    contact_name: str, greeting: str
+) -> None:
+    opener = suggested_opener(replace(ACME, contact_name=contact_name), DANA, date(2026, 11, 23))
+    assert opener.startswith(f"Hi {greeting}, this is Dana Whitfield")
+
+
+@pytest.mark.parametrize(
+    ("changes", "shown"),
+    [
+        ({"contact_name": None}, "VP Operations · jane@acme.com · +1 555 0100"),
+        ({"contact_email": None}, "Jane Roe (VP Operations) · +1 555 0100"),
+        ({"contact_title": None, "contact_phone": None}, "Jane Roe · jane@acme.com"),
+    ],
+)
+def test_the_primary_contact_joins_what_is_there(changes: dict, shown: str) -> None:  # type: ignore[type-arg]
+    assert brief(customer=replace(ACME, **changes)).primary_contact == shown
+
+
+def test_a_website_given_as_a_bare_or_protocol_relative_name_gets_https() -> None:
+    site = replace(ACME, website="//Xerox.example/path/", linkedin=" linkedin.com/company/x ")
+    links = {link.label: link.url for link in brief(customer=site).links}
+    assert links["Website"] == "https://Xerox.example/path/"
+    assert links["LinkedIn"] == "https://linkedin.com/company/x"
+
+
+def test_a_reactive_contact_at_the_very_moment_of_the_call_is_not_since_the_call() -> None:
+    call = contact(30, outcome=Outcome.REACHED)
+    same_time = ContactRecord(call.occurred_at, ContactKind.REACTIVE, channel=Channel.TICKET)
+    assert brief(contacts=[call, same_time]).reactive_since == ()
+
+
+@pytest.mark.parametrize(
+    ("since", "last", "reactive", "opener"),
+    [
+        (
+            date(2026, 11, 2),
+            None,
+            [],
+            "Hi Jane, this is Dana Whitfield from Northwind. ACME has only just joined us — thank"
+            " you for choosing us. Do you have ten minutes for me to hear how things are going?",
+        ),
+        (
+            date(2020, 3, 10),
+            contact(170, outcome=Outcome.REACHED),
+            [contact(20, ContactKind.REACTIVE, channel=Channel.ESCALATION)],
+            "Hi Jane, this is Dana Whitfield from Northwind. ACME has been with us for 6 years now"
+            " — thank you for that. I know that since we last spoke in June, you had to escalate"
+            " an issue with us, and I want to make sure we put it right — do you have ten minutes"
+            " for me to hear how things are going?",
+        ),
+        (
+            date(2020, 3, 10),
+            contact(170, outcome=Outcome.VOICEMAIL),
+            [contact(20, ContactKind.REACTIVE, channel=Channel.TICKET)],
+            "Hi Jane, this is Dana Whitfield from Northwind. ACME has been with us for 6 years now"
+            " — thank you for that. I know that you opened a ticket with our team, and I want to"
+            " make sure we put it right — do you have ten minutes for me to hear how things are"
+            " going?",
+        ),
+        (
+            None,
+            None,
+            [contact(20, ContactKind.REACTIVE, channel=Channel.COMPLAINT)],
+            "Hi Jane, this is Dana Whitfield from Northwind. Thank you for being a customer of"
+            " Northwind. I know that you raised a complaint with us, and I want to make sure we"
+            " put it right — do you have ten minutes for me to hear how things are going?",
+        ),
+        (
+            date(2020, 3, 10),
+            contact(170, outcome=Outcome.REACHED),
+            [],
+            "Hi Jane, this is Dana Whitfield from Northwind. ACME has been with us for 6 years now"
+            " — thank you for that. It has been a while since we last spoke in June — do you have"
+            " ten minutes for me to hear how things are going?",
+        ),
+    ],
+)
+def test_the_whole_opener_in_each_situation(
+    since: date | None, last: ContactRecord | None, reactive: list[ContactRecord], opener: str
+) -> None:
+    customer = replace(ACME, customer_since=since)
+    got = suggested_opener(customer, DANA, date(2026, 11, 23), last_call=last, reactive=reactive)
+    assert got == opener
+
+
+def test_slots_fall_back_to_monday_to_friday_when_no_workday_is_valid() -> None:
+    odd = replace(DANA, workdays=(7, 9))
+    email = followup_email(customer=ACME, executive=odd, now=NOW)
+    assert [s.weekday() for s in email.slots] == [1, 2, 3]  # Tuesday to Thursday
+
+
+@pytest.mark.parametrize(
+    ("timezone", "label"),
+    [("Europe/Istanbul", "10:00 UTC+03:00"), ("Asia/Kathmandu", "10:00 UTC+05:45")],
+)
+def test_zones_without_an_abbreviation_are_spelled_out(timezone: str, label: str) -> None:
+    email = followup_email(customer=ACME, executive=replace(DANA, timezone=timezone), now=NOW)
+    assert label in email.body
+
+
+def test_a_call_yesterday_in_the_executives_own_day_is_recalled() -> None:
+    # Sunday 23:30 UTC is Monday morning in Tokyo; a call on Sunday evening there was yesterday.
+    tokyo = replace(DANA, timezone="Asia/Tokyo")
+    monday_morning = datetime(2026, 11, 29, 23, 30, tzinfo=UTC)
+    sunday_call = ContactRecord(
+        datetime(2026, 11, 29, 12, tzinfo=UTC), ContactKind.PROACTIVE, outcome=Outcome.VOICEMAIL
+    )
+    email = followup_email(
+        customer=ACME, executive=tokyo, now=monday_morning, last_call=sunday_call
+    )
+    assert "I also tried to reach you in November." in email.body

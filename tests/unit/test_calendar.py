@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
@@ -12,6 +12,7 @@ from bot.regimen.calendar import (
     is_paused,
     iso_week_of,
     local_instant,
+    local_now,
     next_workdays,
     parse_iso_week,
     parse_workdays,
@@ -36,6 +37,7 @@ NEW_YORK = zone("America/New_York")
         ("fri-mon", (0, 4, 5, 6)),
         ("monday-tuesday", (0, 1)),
         ("sat", (5,)),
+        ("mon,,wed,", (0, 2)),  # an empty item is skipped, not the end of the list
     ],
 )
 def test_workdays_are_parsed_from_ranges_and_lists(text: str, days: tuple[int, ...]) -> None:
@@ -170,3 +172,9 @@ def test_tenure_text(since: date, today: date, text: str) -> None:
 def test_tenure_span_counts_whole_months_below_a_year() -> None:
     assert tenure_span(date(2026, 1, 15), date(2026, 12, 14)) == "10 months"
     assert tenure_span(date(2026, 1, 15), date(2027, 1, 15)) == "1 year"
+
+
+def test_local_time_refuses_a_naive_instant() -> None:
+    with pytest.raises(ValueError, match=r"^now must be timezone-aware$"):
+        local_now(datetime(2026, 11, 23, 9, 0), NEW_YORK)
+    assert local_now(datetime(2026, 11, 23, 14, 0, tzinfo=UTC), NEW_YORK).hour == 9

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from bot.regimen.metrics import (
     ExecutiveFigures,
+    last_months,
     median,
+    monthly_sentiment,
     nps,
     nps_from_counts,
     percent,
+    recurring_terms,
     share,
     streak,
+    weekly_trend,
 )
 
 
@@ -78,3 +84,65 @@ def test_sentiment_folds_into_calendar_months_across_a_year_end() -> None:
         ("2026-12", 2, 0, 0),
         ("2027-01", 0, 0, 1),
     ]
+
+
+def test_a_seven_or_eight_is_passive_and_the_extremes_are_a_hundred() -> None:
+    assert nps([7, 9]) == 50 and nps([8, 6]) == -50
+    assert nps_from_counts(1, 0, 0) == 100 and nps_from_counts(0, 0, 1) == -100
+    assert percent(1.0) == "100%" and percent(0.0) == "0%" and percent(0.25) == "25%"
+
+
+def test_a_week_whose_batch_was_all_swapped_is_not_complete() -> None:
+    weeks = [("2026-W45", 5, 5), ("2026-W46", 0, 0), ("2026-W47", 5, 5)]
+    assert streak(weeks, "2026-W48") == 1
+
+
+def test_a_quota_of_one_done_is_a_complete_week() -> None:
+    assert streak([("2026-W46", 1, 1), ("2026-W47", 1, 1)], "2026-W48") == 2
+
+
+def test_a_complete_current_week_counts_in_the_streak() -> None:
+    weeks = [("2026-W46", 5, 5), ("2026-W47", 5, 5), ("2026-W48", 5, 5)]
+    assert streak(weeks, "2026-W48") == 3
+
+
+def test_several_rows_of_a_week_or_a_month_add_up() -> None:
+    days = [
+        (date(2026, 11, 23), "proactive", 2),
+        (date(2026, 11, 24), "proactive", 3),
+        (date(2026, 11, 25), "reactive", 1),
+        (date(2026, 11, 26), "reactive", 4),
+    ]
+    (point,) = weekly_trend(days, ["2026-W48"])
+    assert (point.proactive, point.reactive) == (5, 5)
+    moods = [(date(2026, 11, 2), "unhappy", 2), (date(2026, 11, 30), "unhappy", 3)]
+    (month,) = monthly_sentiment(moods, ["2026-11"])
+    assert month.mix.unhappy == 5
+
+
+def test_the_last_six_months_cross_a_year_end() -> None:
+    assert last_months(date(2026, 2, 15)) == [
+        "2025-09",
+        "2025-10",
+        "2025-11",
+        "2025-12",
+        "2026-01",
+        "2026-02",
+    ]
+    assert last_months(date(2026, 1, 31), 2) == ["2025-12", "2026-01"]
+
+
+def test_recurring_terms_rank_by_count_then_name_and_keep_the_top_eight() -> None:
+    words = ["bbb", "ccc", "ddd", "eee", "fff", "ggg", "hhh", "kkk"]
+    texts = ["zebra apple " + " ".join(words)] * 2 + ["zebra"]
+    assert recurring_terms(texts) == [("zebra", 3), ("apple", 2)] + [(w, 2) for w in words[:6]]
+    assert len(recurring_terms(texts, top=30)) == 10
+
+
+def test_recurring_terms_read_every_text_and_split_on_slashes() -> None:
+    texts = ["export/import slow", None, "", "Export, import; SLOW!", "api api ui ui 2026 2026"]
+    assert recurring_terms(texts) == [("export", 2), ("import", 2), ("slow", 2)]
+    more = ["api ui 2026 the", "api ui 2026 the"]
+    assert recurring_terms(more) == [
+        ("api", 2)
+    ]  # 3 letters count; 2 letters, numbers, stopwords not

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -270,3 +272,23 @@ def test_a_plan_is_deterministic_and_never_repeats_a_customer(
     listed = {c.customer_id for c in candidates}
     carried = list(dict.fromkeys(c for c in carry if c in listed and c not in seen))
     assert new[: len(carried)] == carried[: len(new)]
+
+
+def test_naive_times_mean_utc_whatever_the_servers_own_zone(server_timezone) -> None:  # type: ignore[no-untyped-def]
+    server_timezone("Pacific/Kiritimati")  # UTC+14
+    # Unhappy, last called 13 days 23 hours before as_of: not yet urgent (two weeks).
+    naive = CustomerState(1, "A", datetime(2026, 11, 9, 8, 0), Sentiment.UNHAPPY)
+    assert not is_urgent(naive, as_of=MONDAY)
+    assert is_urgent(naive, as_of=MONDAY + timedelta(hours=1))
+    # A time written in another zone is that instant: 16:30 in Tokyo is 07:30 UTC, before A.
+    tokyo = CustomerState(2, "B", datetime(2026, 11, 9, 16, 30, tzinfo=ZoneInfo("Asia/Tokyo")))
+    assert not is_urgent(replace(tokyo, last_sentiment=Sentiment.UNHAPPY), as_of=MONDAY)
+    older = customer(3, days_ago=15)
+    assert ids(rank_customers([naive, tokyo, older], as_of=MONDAY)) == [3, 2, 1]
+
+
+def test_the_wait_after_an_unhappy_call_can_be_set() -> None:
+    unhappy = customer(1, days_ago=20, sentiment=Sentiment.UNHAPPY)
+    others = [customer(i, days_ago=100 + i) for i in range(2, 5)]
+    assert ids(rank_customers([unhappy, *others], as_of=MONDAY))[0] == 1
+    assert ids(rank_customers([unhappy, *others], as_of=MONDAY, recent_days=30))[-1] == 1

@@ -39,8 +39,8 @@ from bot.views.data import (
     WeekView,
 )
 from bot.views.home import build_home
-from bot.views.limits import MAX_MESSAGE_BLOCKS, MAX_VIEW_BLOCKS, validate_message, validate_view
 from bot.views.nudge import build_all_done, build_nudge, build_week_list
+from tests.blockkit_oracle import BLOCKS, message_problems, view_problems
 from tests.scenario.calls import call_values
 
 EVIL = "<!channel> Acme & <https://evil.example|click> <@U123>"
@@ -99,23 +99,23 @@ def assert_escaped(payload: dict) -> None:  # type: ignore[type-arg]
 @pytest.mark.parametrize("n", [1, 5, 40])
 def test_the_nudge_stays_within_50_blocks_for_any_week(n: int) -> None:
     message = build_nudge(week(n))
-    assert len(message["blocks"]) <= MAX_MESSAGE_BLOCKS
-    assert validate_message(message["text"], message["blocks"]) == []
+    assert len(message["blocks"]) <= BLOCKS["message"]
+    assert message_problems(message) == []
     assert_escaped(message)
 
 
 def test_a_40_customer_week_list_and_all_done_stay_within_limits() -> None:
     for message in (build_week_list(week(40)), build_all_done(week(5))):
-        assert validate_message(message["text"], message["blocks"]) == []
+        assert message_problems(message) == []
 
 
 def test_the_brief_modal_with_huge_text_and_ten_items_stays_within_limits() -> None:
     view = build_brief_modal(brief())
-    assert len(view["blocks"]) <= MAX_VIEW_BLOCKS
-    assert validate_view(view) == []
+    assert len(view["blocks"]) <= BLOCKS["modal"]
+    assert view_problems(view) == []
     assert_escaped(view)
     email_view = build_email_modal(brief().followup_email, EVIL)
-    assert validate_view(email_view) == []
+    assert view_problems(email_view) == []
 
 
 def test_the_call_modal_with_ten_items_and_five_kudos_stays_within_100_blocks() -> None:
@@ -129,8 +129,8 @@ def test_the_call_modal_with_ten_items_and_five_kudos_stays_within_100_blocks() 
             default_team=teams[0],
         )
     )
-    assert len(view["blocks"]) <= MAX_VIEW_BLOCKS
-    assert validate_view(view) == []
+    assert len(view["blocks"]) <= BLOCKS["modal"]
+    assert view_problems(view) == []
     assert not any(b.get("block_id") == "add_item" for b in view["blocks"])
 
 
@@ -153,7 +153,7 @@ def test_item_threads_kudos_and_reminders_stay_within_limits_and_escape_user_tex
         item_views.build_follow_up_reminder(EVIL, HUGE, mo),
     ]
     for payload in payloads:
-        assert validate_message(payload["text"], payload["blocks"]) == []
+        assert message_problems(payload) == []
         assert "<!channel>" not in dumped(payload)
 
 
@@ -179,14 +179,14 @@ def test_home_for_an_admin_with_everything_stays_within_100_blocks() -> None:
         ),
     )
     view = build_home(data)
-    assert len(view["blocks"]) <= MAX_VIEW_BLOCKS
-    assert validate_view(view) == []
+    assert len(view["blocks"]) <= BLOCKS["home"]
+    assert view_problems(view) == []
     assert "62% proactive" in dumped(view)  # 8 of 13
 
 
 def test_help_and_small_modals_are_valid() -> None:
-    assert validate_message(build_help()["text"], build_help()["blocks"]) == []
-    assert validate_view(build_reactive_modal("")) == []
+    assert message_problems(build_help()) == []
+    assert view_problems(build_reactive_modal("")) == []
 
 
 def test_a_complete_call_submission_parses() -> None:
@@ -226,3 +226,20 @@ def test_voicemail_needs_no_summary_and_missing_customer_is_an_error() -> None:
     assert errors == {} and sub is not None and sub.outcome == Outcome.VOICEMAIL
     _, errors = parse_call_submission(call_values(None), today=date(2026, 11, 23))
     assert "customer" in errors
+
+
+def test_home_shows_customer_names_as_text_never_markup() -> None:
+    data = HomeData(
+        name="Dana",
+        is_executive=True,
+        is_admin=False,
+        iso_week="2026-W48",
+        quota=5,
+        week=((1, "<!channel> & <b>", "planned"), (2, "<!here>", "done")),
+        figures=ExecutiveFigures(1, "Dana", customers=2, longest_without="<@U123> & co"),
+    )
+    shown = dumped(build_home(data))
+    assert "*&lt;!channel&gt; &amp; &lt;b&gt;*" in shown and "*&lt;!here&gt;*" in shown
+    assert "&lt;@U123&gt; &amp; co" in shown
+    assert "<!channel>" not in shown and "<b>" not in shown and "<!here>" not in shown
+    assert "<@U123>" not in shown

@@ -1,0 +1,437 @@
+"""Every Block Kit builder, fed the largest and nastiest input, makes a payload Slack takes.
+
+Checked with tests/blockkit_oracle.py, which knows Slack's limits independently of the app's
+own validator (bot/views/limits.py): a limit loosened there is caught here."""
+
+from __future__ import annotations
+
+import inspect
+import pkgutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from importlib import import_module
+from typing import Any
+
+import pytest
+
+import bot.views
+from bot.regimen.metrics import ExecutiveFigures, WeekPoint
+from bot.regimen.types import Outcome, Sentiment
+from bot.services.report import Report
+from bot.views import blocks as block_helpers
+from bot.views import call_modal as call_modal_module
+from bot.views import items as item_views
+from bot.views import limits
+from bot.views.blocks import plain_note
+from bot.views.brief_modal import build_brief_modal, build_email_modal
+from bot.views.call_modal import build_call_modal
+from bot.views.commands import (
+    build_add_customer_modal,
+    build_dm_help,
+    build_help,
+    build_not_enrolled,
+    build_reactive_modal,
+    build_reassign_modal,
+    build_simple,
+    build_swap_modal,
+)
+from bot.views.data import CallForm, CallThread, CloseLoop, HomeData, ItemCard, KudosCard, Option
+from bot.views.data import Person as Shown
+from bot.views.digest import build_digest_messages
+from bot.views.home import build_home
+from bot.views.notices import build_customer_options, build_not_enrolled_home, build_notice_modal
+from bot.views.nudge import build_all_done, build_nudge, build_week_list
+from bot.views.stats import build_stats
+from tests import blockkit_oracle as oracle
+from tests.unit.test_views import EVIL, HUGE, brief, week
+
+LONG_NAME = "Ω" * 300 + EVIL  # longer than any field Slack takes
+MO = Shown(LONG_NAME, "U0MO")
+CARD = ItemCard(1, HUGE + EVIL, MO, date(2026, 11, 30), overdue_days=4, done=True, done_by=MO)
+FIGURES = ExecutiveFigures(
+    1,
+    LONG_NAME,
+    proactive_30d=8,
+    reactive_30d=5,
+    customers=20,
+    covered_90d=7,
+    longest_without=LONG_NAME,
+    longest_without_since=date(2026, 1, 2),
+    nps=-40,
+    median_days_to_close=3.5,
+    streak_weeks=9,
+)
+TREND = tuple(WeekPoint(f"2026-W{w}", w % 5, w % 3) for w in range(37, 49))
+TEAMS = tuple(Option(str(i), LONG_NAME) for i in range(150))
+
+
+@dataclass(frozen=True)
+class Choice:
+    customer_id: int
+    name: str
+    in_batch: bool
+
+
+def _report(executives: int) -> Report:
+    figures = tuple(
+        ExecutiveFigures(i, f"{LONG_NAME} {i}", proactive_30d=i % 3, reactive_30d=1)
+        for i in range(executives)
+    )
+    terms = tuple((f"{LONG_NAME}{i}", i) for i in range(20))
+    stories = tuple((LONG_NAME, LONG_NAME) for _ in range(20))
+    return Report("2026-W48", figures, TREND, tuple([0.5] * 12), terms, terms, stories, 7)
+
+
+def _home(*, executive: bool, admin: bool) -> dict[str, Any]:
+    return build_home(
+        HomeData(
+            name=LONG_NAME,
+            is_executive=executive,
+            is_admin=admin,
+            iso_week="2026-W48",
+            quota=40,
+            week=tuple((i, LONG_NAME, ("planned", "done", "attempted")[i % 3]) for i in range(40)),
+            my_items=tuple(ItemCard(i, HUGE, MO, date(2026, 11, 1)) for i in range(30)),
+            paused_until=date(2026, 12, 28),
+            failed_messages=tuple([HUGE] * 30),
+            sending_stopped="token_revoked",
+            figures=FIGURES,
+            trend=TREND,
+            chart_url="https://kyc.example/charts/" + "x" * 200,
+        )
+    )
+
+
+# Each builder with its worst input: (name of the builder, what it builds, the payloads).
+Messages = Callable[[], list[dict[str, Any]]]
+MESSAGES: dict[str, Messages] = {
+    "build_nudge": lambda: [build_nudge(week(n, LONG_NAME)) for n in (1, 5, 40)],
+    "build_all_done": lambda: [build_all_done(week(40, LONG_NAME))],
+    "build_week_list": lambda: [build_week_list(week(40, LONG_NAME))],
+    "build_items_parent": lambda: [
+        item_views.build_items_parent(CallThread(MO, LONG_NAME, o, s, HUGE, LONG_NAME, 10))
+        for o in Outcome
+        for s in (*Sentiment, None)
+    ],
+    "build_item_reply": lambda: [
+        item_views.build_item_reply(CARD),
+        item_views.build_item_reply(ItemCard(2, HUGE, None, None)),
+    ],
+    "build_item_done_note": lambda: [item_views.build_item_done_note(CARD)],
+    "build_close_loop_dm": lambda: [
+        item_views.build_close_loop_dm(CloseLoop(LONG_NAME, tuple([CARD] * 60)))
+    ],
+    "build_overdue_reminder": lambda: [item_views.build_overdue_reminder(CARD, LONG_NAME)],
+    "build_overdue_thread_note": lambda: [item_views.build_overdue_thread_note(CARD)],
+    "build_overdue_escalation": lambda: [item_views.build_overdue_escalation(CARD, LONG_NAME, MO)],
+    "build_kudos_post": lambda: [item_views.build_kudos_post(KudosCard(MO, MO, HUGE, LONG_NAME))],
+    "build_kudos_dm": lambda: [
+        item_views.build_kudos_dm(KudosCard(MO, MO, HUGE, LONG_NAME), to_manager=m)
+        for m in (True, False)
+    ],
+    "build_story_post": lambda: [item_views.build_story_post(LONG_NAME, MO, HUGE)],
+    "build_story_reminder": lambda: [item_views.build_story_reminder(LONG_NAME)],
+    "build_follow_up_reminder": lambda: [
+        item_views.build_follow_up_reminder(LONG_NAME, HUGE, MO),
+        item_views.build_follow_up_reminder(LONG_NAME, None, MO),
+    ],
+    "build_simple": lambda: [build_simple("x" * 2999)],
+    "build_help": lambda: [build_help()],
+    "build_dm_help": lambda: [build_dm_help()],
+    "build_not_enrolled": lambda: [build_not_enrolled("U" + "X" * 20)],
+    "build_stats": lambda: (
+        [build_stats(FIGURES, mine=m) for m in (True, False)]
+        + [build_stats(ExecutiveFigures(2, LONG_NAME), mine=False)]
+    ),
+    "build_digest_messages": lambda: (
+        build_digest_messages(_report(300)) + build_digest_messages(_report(0))
+    ),
+    "plain_note": lambda: [plain_note(HUGE + EVIL)],
+}
+Views = Callable[[], list[dict[str, Any]]]
+VIEWS: dict[str, Views] = {
+    "build_brief_modal": lambda: [build_brief_modal(brief(LONG_NAME, HUGE, 10))],
+    "build_email_modal": lambda: [build_email_modal(brief(LONG_NAME).followup_email, LONG_NAME)],
+    "build_call_modal": lambda: [
+        build_call_modal(
+            CallForm(
+                customer=Option("1" * 150, LONG_NAME),
+                item_count=n,
+                kudos_count=n,
+                private_metadata="m" * 2000,
+                teams=TEAMS,
+                default_team=TEAMS[0],
+            )
+        )
+        for n in (1, 5, 99)
+    ],
+    "build_swap_modal": lambda: [build_swap_modal(LONG_NAME, "m" * 3000)],
+    "build_reassign_modal": lambda: [build_reassign_modal(CARD, "m" * 3000)],
+    "build_reactive_modal": lambda: [build_reactive_modal("m" * 3000)],
+    "build_add_customer_modal": lambda: [build_add_customer_modal()],
+    "build_notice_modal": lambda: [build_notice_modal(HUGE + EVIL), build_notice_modal("x", "KYC")],
+    "build_home": lambda: [
+        _home(executive=e, admin=a) for e in (True, False) for a in (True, False)
+    ],
+    "build_not_enrolled_home": lambda: [build_not_enrolled_home()],
+}
+OPTIONS: dict[str, Callable[[], list[dict[str, Any]]]] = {
+    "build_customer_options": lambda: [
+        build_customer_options([Choice(i, LONG_NAME, i % 3 == 0) for i in range(500)]),
+        build_customer_options([Choice(i, LONG_NAME, False) for i in range(500)]),
+        build_customer_options([]),
+    ],
+}
+NOT_BLOCK_KIT = {"build_html"}  # the report's HTML page
+
+
+def test_every_builder_in_bot_views_is_checked_here() -> None:
+    """A new build_* function must be added above, with its worst input."""
+    builders = set()
+    for info in pkgutil.iter_modules(bot.views.__path__):
+        module = import_module(f"bot.views.{info.name}")
+        builders |= {
+            name
+            for name, fn in inspect.getmembers(module, inspect.isfunction)
+            if name.startswith("build_") and fn.__module__ == module.__name__
+        }
+    checked = MESSAGES.keys() | VIEWS.keys() | OPTIONS.keys() | NOT_BLOCK_KIT
+    assert builders - checked == set()
+
+
+@pytest.mark.parametrize("builder", sorted(MESSAGES))
+def test_each_message_builder_at_its_largest_is_taken_by_slack(builder: str) -> None:
+    payloads = MESSAGES[builder]()
+    assert payloads
+    oracle.assert_slack_would_take(
+        (f"{builder}[{i}]", oracle.message_problems(p)) for i, p in enumerate(payloads)
+    )
+
+
+@pytest.mark.parametrize("builder", sorted(VIEWS))
+def test_each_view_builder_at_its_largest_is_taken_by_slack(builder: str) -> None:
+    payloads = VIEWS[builder]()
+    assert payloads
+    oracle.assert_slack_would_take(
+        (f"{builder}[{i}]", oracle.view_problems(v)) for i, v in enumerate(payloads)
+    )
+
+
+@pytest.mark.parametrize("builder", sorted(OPTIONS))
+def test_each_options_builder_at_its_largest_is_taken_by_slack(builder: str) -> None:
+    oracle.assert_slack_would_take(
+        (f"{builder}[{i}]", oracle.options_problems(o)) for i, o in enumerate(OPTIONS[builder]())
+    )
+
+
+# The oracle itself: it refuses what Slack refuses, by Slack's numbers, not the app's.
+
+
+def _modal(blocks: list[dict[str, Any]], **kw: Any) -> dict[str, Any]:
+    return {"type": "modal", "title": {"type": "plain_text", "text": "KYC"}, "blocks": blocks, **kw}
+
+
+def _button(**kw: Any) -> dict[str, Any]:
+    return {"type": "button", "text": {"type": "plain_text", "text": "Go"}, "action_id": "a", **kw}
+
+
+DIVIDER = {"type": "divider"}
+
+
+def _section(text: str) -> dict[str, Any]:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+
+
+def _header(text: str) -> dict[str, Any]:
+    return {"type": "header", "text": {"type": "plain_text", "text": text}}
+
+
+@pytest.mark.parametrize(
+    ("payload", "surface", "problem"),
+    [
+        ({"text": "x", "blocks": [DIVIDER] * 51}, "message", "at most 50"),
+        (_modal([DIVIDER] * 101), "modal", "at most 100"),
+        ({"type": "home", "blocks": [DIVIDER] * 101}, "home", "at most 100"),
+        ({"text": "x", "blocks": [_header("h" * 151)]}, "message", "at most 150"),
+        ({"text": "x", "blocks": [_section("s" * 3001)]}, "message", "at most 3000"),
+        (
+            {"text": "x", "blocks": [{"type": "actions", "elements": [_button(style="default")]}]},
+            "message",
+            "not primary or danger",
+        ),
+        (
+            {
+                "text": "x",
+                "blocks": [{"type": "actions", "elements": [_button(style="secondary")]}],
+            },
+            "message",
+            "not primary or danger",
+        ),
+        (
+            {
+                "text": "x",
+                "blocks": [
+                    {
+                        "type": "actions",
+                        "elements": [
+                            _button(text={"type": "plain_text", "text": "b" * 76}, action_id="b")
+                        ],
+                    }
+                ],
+            },
+            "message",
+            "at most 75",
+        ),
+        (
+            {"text": "x", "blocks": [{"type": "actions", "elements": [_button(value="v" * 2001)]}]},
+            "message",
+            "at most 2000",
+        ),
+        (
+            {
+                "text": "x",
+                "blocks": [{"type": "actions", "elements": [_button(action_id="a" * 256)]}],
+            },
+            "message",
+            "at most 255",
+        ),
+        (
+            {
+                "text": "x",
+                "blocks": [
+                    {"type": "actions", "elements": [_button(action_id=str(i)) for i in range(26)]}
+                ],
+            },
+            "message",
+            "1 to 25",
+        ),
+        (
+            {
+                "text": "x",
+                "blocks": [{"type": "context", "elements": [_section("c")["text"]] * 11}],
+            },
+            "message",
+            "1 to 10",
+        ),
+        (
+            {
+                "text": "x",
+                "blocks": [{"type": "section", "fields": [{"type": "mrkdwn", "text": "f"}] * 11}],
+            },
+            "message",
+            "1 to 10",
+        ),
+        (
+            {
+                "text": "x",
+                "blocks": [{"type": "section", "fields": [{"type": "mrkdwn", "text": "f" * 2001}]}],
+            },
+            "message",
+            "at most 2000",
+        ),
+        ({"text": "x", "blocks": [{**DIVIDER, "block_id": "b" * 256}]}, "message", "at most 255"),
+        ({"text": "x", "blocks": [{**DIVIDER, "block_id": "same"}] * 2}, "message", "used twice"),
+        ({"text": "x", "blocks": [{"type": "sparkle"}]}, "message", "unknown block type"),
+        (_modal([], title={"type": "plain_text", "text": "t" * 25}), "modal", "at most 24"),
+        (_modal([], submit={"type": "plain_text", "text": "s" * 25}), "modal", "at most 24"),
+        (_modal([], close={"type": "plain_text", "text": "c" * 25}), "modal", "at most 24"),
+        (_modal([DIVIDER], private_metadata="m" * 3001), "modal", "at most 3000"),
+        (
+            _modal(
+                [
+                    {
+                        "type": "input",
+                        "label": {"type": "plain_text", "text": "l" * 2001},
+                        "element": {"type": "plain_text_input", "action_id": "i"},
+                    }
+                ],
+                submit={"type": "plain_text", "text": "Save"},
+            ),
+            "modal",
+            "at most 2000",
+        ),
+        (
+            _modal(
+                [
+                    {
+                        "type": "input",
+                        "label": {"type": "plain_text", "text": "l"},
+                        "element": {"type": "plain_text_input", "action_id": "i"},
+                    }
+                ]
+            ),
+            "modal",
+            "needs a submit",
+        ),
+        (
+            {
+                "text": "x",
+                "blocks": [
+                    {
+                        "type": "input",
+                        "label": {"type": "plain_text", "text": "l"},
+                        "element": {"type": "plain_text_input", "action_id": "i"},
+                    }
+                ],
+            },
+            "message",
+            "not messages",
+        ),
+        ({"text": "t" * 40_001}, "message", "at most 40000"),
+    ],
+)
+def test_the_oracle_refuses_what_slack_refuses(
+    payload: dict[str, Any], surface: str, problem: str
+) -> None:
+    if surface == "message":
+        problems = oracle.message_problems(payload)
+    else:
+        problems = oracle.view_problems(payload)
+    assert any(problem in p for p in problems), problems
+
+
+def test_the_oracle_takes_what_slack_takes() -> None:
+    assert oracle.message_problems({"text": "x", "blocks": [DIVIDER] * 50}) == []
+    assert oracle.view_problems(_modal([DIVIDER] * 100)) == []
+    assert oracle.message_problems({"text": "x", "blocks": [_header("h" * 150)]}) == []
+    actions = {"type": "actions", "elements": [_button(style="primary"), _button(action_id="b")]}
+    assert oracle.message_problems({"text": "x", "blocks": [actions]}) == []
+
+
+def test_slack_sdks_models_are_consulted_too() -> None:
+    problems = oracle.message_problems({"text": "x", "blocks": [_header("h" * 151)]})
+    assert "blocks[0].text.text: 151 characters, Slack takes at most 150" in problems
+    assert any(p.startswith("blocks[0]: slack_sdk:") and "150" in p for p in problems)
+
+
+# What the oracle is for: the app's limits loosened by mistake, and a builder growing into the room.
+
+
+def test_a_modal_of_101_blocks_is_caught_even_with_the_apps_limit_loosened(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(limits, "MAX_VIEW_BLOCKS", 150)
+    monkeypatch.setattr(call_modal_module, "MAX_ITEMS", 25)  # a form that grew
+    view = build_call_modal(CallForm(item_count=25, kudos_count=5, teams=TEAMS[:3]))
+    assert len(view["blocks"]) > 100
+    assert limits.validate_view(view) == []  # the app's own validator lets it through
+    assert any("at most 100" in p for p in oracle.view_problems(view))
+
+
+def test_a_151_character_header_is_caught_even_with_the_apps_limit_loosened(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(limits, "HEADER_TEXT", 3000)
+    monkeypatch.setattr(block_helpers, "HEADER_TEXT", 3000)
+    message = build_stats(ExecutiveFigures(1, "D" * 200), mine=False)
+    assert limits.validate_message(message["text"], message["blocks"]) == []
+    assert any("at most 150" in p for p in oracle.message_problems(message))
+
+
+def test_an_invalid_button_style_is_caught() -> None:
+    blocks = [block_helpers.actions(block_helpers.button("Go", "go", style="secondary"))]
+    assert any(
+        "not primary or danger" in p
+        for p in oracle.message_problems({"text": "x", "blocks": blocks})
+    )
