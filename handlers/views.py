@@ -66,7 +66,8 @@ async def reassign_submitted(ack: Any, view: dict[str, Any], context: Any) -> No
 
 
 async def customer_added(ack: Any, view: dict[str, Any], context: Any) -> None:
-    fields, errors = parse_add_customer(view["state"]["values"])
+    today = calling.local_today(deps_of(context), actor_of(context))
+    fields, errors = parse_add_customer(view["state"]["values"], today=today)
     if errors or fields is None:
         await ack(response_action="errors", errors=errors)
         return
