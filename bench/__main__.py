@@ -157,9 +157,7 @@ async def bench_ack(
 
     db = Database(db_url)
     async with SlackStandin(tokens={BOT_TOKEN}, channel_interval=1.0) as slack:
-        ours = await (
-            await Node.start("kyc-app", db_url, slack.base_url, profile=profile)
-        ).listening()
+        ours = await (await Node.start("kyc-app", db_url, slack.base_url)).listening()
         theirs = await (await Node.start("peer-app", "-", slack.base_url)).listening()
         our_url, peer_url = ours.url, theirs.url
         async with db.unit_of_work() as s:
@@ -191,6 +189,30 @@ async def bench_ack(
 
         out: dict[str, Any] = {}
         n = sizes["requests"]
+        if profile is not None:
+            # Profiled under load: the bot alone, 20 at once, a process per kind of request, so
+            # each profile shows one request's path under concurrency (the c1 runs are not in it).
+            await ours.stop()
+            for kind, send, method in (("done", done, "views.open"), ("submit", submit, None)):
+                node = await (
+                    await Node.start(
+                        "kyc-app",
+                        db_url,
+                        slack.base_url,
+                        profile=profile.with_name(f"kyc-{kind}-c20-{profile.stem}.txt"),
+                    )
+                ).listening()
+                sender = SlackSender(node.url, SIGNING_SECRET, team_id=data.WS)
+                await latency(slack, sender, send, requests=20, concurrency=20, method=method)
+                out[f"{kind}_c20_profiled"] = summary(
+                    await latency(
+                        slack, sender, send, requests=5 * n, concurrency=20, method=method
+                    )
+                )
+                await node.stop()
+            await theirs.stop()
+            await db.dispose()
+            return out
         for conc in (1, 20):
             await latency(slack, ours_s, done, requests=20, concurrency=conc, method="views.open")
             await latency(slack, peer_s, done, requests=20, concurrency=conc, method="views.open")
@@ -494,7 +516,7 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
                 results["figures"] = await bench_figures(url, sizes)
             if "ack" in only:
                 step("ack")
-                profile = profile_dir / f"kyc-app-{args.engine}.txt" if profile_dir else None
+                profile = profile_dir / f"{args.engine}.txt" if profile_dir else None
                 results["ack"] = await bench_ack(url, sizes, profile)
 
         async def morning(executives: int, **kw: Any) -> dict[str, Any]:
@@ -555,6 +577,9 @@ def show(report: dict[str, Any]) -> None:
     for name, result in report["results"].items():
         if name == "ack":
             for key, row in result.items():
+                if "kyc" not in row:  # profiled: the bot alone
+                    table.add_row(key, f"KYC p50/p99 {row['p50_ms']}/{row['p99_ms']} ms")
+                    continue
                 table.add_row(
                     key,
                     f"KYC p50/p99 {row['kyc']['p50_ms']}/{row['kyc']['p99_ms']} ms"
