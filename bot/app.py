@@ -18,11 +18,12 @@ from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncRateLimitErrorRetryHandler,
 )
 from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy import bindparam, select
 
 from bot.logs import begin_request, end_request, listener_of
 from bot.metrics import REQUEST_SECONDS
 from bot.sdklog import slack_sdk_logger
-from bot.services.identity import ensure_workspace, link_slack_user, person_by_slack_id
+from bot.services.identity import ensure_workspace, link_slack_user
 from bot.settings import Settings
 from bot.slack_metrics import MeteredWebClient, metered
 from storage.db import Database
@@ -124,15 +125,22 @@ def build_app(deps: Deps, *, client: AsyncWebClient | None = None) -> AsyncApp:
     return app
 
 
+# Built once: the same statement object each request, no expression built and keyed again.
+_ACTOR = select(Person).where(
+    Person.workspace_id == bindparam("team_id"), Person.slack_user_id == bindparam("user_id")
+)
+
+
 async def _actor(deps: Deps, context: Any) -> Person | None:
     team_id, user_id = context.get("team_id"), context.get("user_id")
     if not team_id or not user_id:
         return None
+    # The usual case, one short query: someone known (their workspace exists with them).
+    found = await deps.db.read(_ACTOR, {"team_id": team_id, "user_id": user_id})
+    if found and found[0].slack_tz:
+        person: Person = found[0]
+        return person
     async with deps.db.unit_of_work() as session:
-        # The usual case, one query: someone known (their workspace exists with them).
-        person = await person_by_slack_id(session, team_id, user_id)
-        if person is not None and person.slack_tz:
-            return person
         await ensure_workspace(session, team_id)
     # First time we see this user (or no profile timezone yet): ask Slack who they are.
     try:

@@ -7,7 +7,7 @@ import logging
 from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app import Deps
@@ -70,6 +70,9 @@ def read_meta(view: dict[str, Any]) -> dict[str, Any]:
         return {}
 
 
+_TEAMS = select(Team).where(Team.workspace_id == bindparam("workspace_id")).order_by(Team.name)
+
+
 async def call_form(
     session: AsyncSession,
     deps: Deps,
@@ -79,11 +82,7 @@ async def call_form(
     items: int = 1,
     kudos: int = 1,
 ) -> CallForm:
-    teams = list(
-        await session.scalars(
-            select(Team).where(Team.workspace_id == person.workspace_id).order_by(Team.name)
-        )
-    )
+    teams = await deps.db.read(_TEAMS, {"workspace_id": person.workspace_id})
     default_team = customer.team_id if customer else person.team_id
     options = tuple(Option(str(t.id), t.name) for t in teams[:100])
     return CallForm(
