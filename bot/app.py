@@ -27,7 +27,7 @@ from bot.sdklog import slack_sdk_logger
 from bot.services.identity import ensure_workspace, link_slack_user
 from bot.settings import Settings
 from bot.slack_metrics import MeteredWebClient, metered
-from storage.db import Database
+from storage.db import Database, answering_slack
 from storage.models import Person
 
 log = logging.getLogger("kyc.app")
@@ -90,10 +90,12 @@ class ObservedApp(AsyncApp):
         token = begin_request(
             listener=listener, workspace=req.context.team_id, user=req.context.user_id
         )
+        answering = answering_slack.set(True)  # short units of work (storage/db.py)
         start = time.perf_counter()
         try:
             response = await self._answer_at_ack(req)
         finally:
+            answering_slack.reset(answering)
             end_request(token)
         # A forged or stale request is told 401; its body names whatever it likes.
         label = "unverified" if response.status == 401 else listener

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import weakref
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
+from functools import partial
 from typing import Any
 
+import aiosqlite
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
@@ -25,6 +28,11 @@ from bot.settings import to_async_url
 
 # Set while this task holds the SQLite write gate: a nested unit of work must not wait on it.
 _holds_gate: ContextVar[bool] = ContextVar("kyc_holds_write_gate", default=False)
+# Set while a request from Slack is handled (bot/app.py), its work after the ack included:
+# its units of work are short, so on SQLite one that writes runs on the event loop's thread
+# once it holds the write lock (see `_take_write_lock`). Scheduled jobs, whose transactions
+# read much, stay on the driver's thread.
+answering_slack: ContextVar[bool] = ContextVar("kyc_answering_slack", default=False)
 
 
 def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
@@ -33,8 +41,15 @@ def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
         # Connections kept open for a burst of requests: each one past the pool is opened (a
         # thread, a file, four PRAGMAs) and closed again, which made 20 requests at once cost
         # each query three times its price.
+        path = make_url(url).database or ""
         engine = create_async_engine(
-            url, echo=echo, connect_args={"timeout": 30}, pool_size=20, max_overflow=10
+            url,
+            echo=echo,
+            pool_size=20,
+            max_overflow=10,
+            # An in-memory database stays on SQLAlchemy's own connect.
+            **({"async_creator": partial(_connect_sqlite, path)} if _on_disk(path) else {}),
+            connect_args={"timeout": 30},
         )
 
         @event.listens_for(engine.sync_engine, "connect")
@@ -56,12 +71,38 @@ def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     return create_async_engine(url, echo=echo, pool_pre_ping=True, pool_size=15, max_overflow=0)
 
 
+class _SwitchableConnection(aiosqlite.Connection):
+    """aiosqlite's connection, which runs statements on the caller's thread while `inline`:
+    aiosqlite sends each call (cursor, execute, fetch, close) to its own thread and back."""
+
+    inline = False
+
+    async def _execute(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        if self.inline:
+            return fn(*args, **kwargs)
+        return await super()._execute(fn, *args, **kwargs)  # type: ignore[no-untyped-call]
+
+
+async def _connect_sqlite(path: str) -> aiosqlite.Connection:
+    """What SQLAlchemy's aiosqlite dialect would open (its connect arguments for a file:
+    `check_same_thread=False`), as a `_SwitchableConnection`."""
+    connection = _SwitchableConnection(
+        partial(sqlite3.connect, path, timeout=30, check_same_thread=False), 64
+    )
+    connection._thread.daemon = True  # as SQLAlchemy does: never keep the process alive
+    return await connection
+
+
+def _on_disk(path: str | None) -> bool:
+    return path not in (None, "", ":memory:")
+
+
 def make_inline_reader(url: str) -> Engine | None:
     """The engine of `Database.read` on SQLite: the standard library's driver on the caller's
     thread, reading only (`query_only`) and never waiting for a lock (`timeout=0`). None for
     PostgreSQL and for an in-memory database (another connection would see another one)."""
     parsed = make_url(to_async_url(url))
-    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+    if parsed.get_backend_name() != "sqlite" or not _on_disk(parsed.database):
         return None
     engine = create_engine(
         parsed.set(drivername="sqlite"),
@@ -88,6 +129,21 @@ def _locked(exc: OperationalError) -> bool:
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+async def _take_write_lock(session: AsyncSession) -> _SwitchableConnection | None:
+    """Begin with SQLite's write lock, waiting for it (another process writing) on the driver's
+    thread; from then on nothing the transaction does waits for a lock (with WAL, readers
+    never block a writer), so its statements run on the event loop's thread, each costing the
+    statement and not four round trips to the driver's thread. Returns the connection put
+    inline, or None (an in-memory database)."""
+    conn = await session.connection()
+    await conn.exec_driver_sql("BEGIN IMMEDIATE")
+    driver = (await conn.get_raw_connection()).driver_connection
+    if not isinstance(driver, _SwitchableConnection):
+        return None
+    driver.inline = True
+    return driver
 
 
 class Database:
@@ -125,7 +181,15 @@ class Database:
             token = _holds_gate.set(True)
             try:
                 async with self.sessions() as session, session.begin():
-                    yield session
+                    if not answering_slack.get():
+                        yield session
+                        return
+                    inline = await _take_write_lock(session)
+                    try:
+                        yield session
+                    finally:  # the commit (maybe a WAL checkpoint's I/O) back on the thread
+                        if inline is not None:
+                            inline.inline = False
             finally:
                 _holds_gate.reset(token)
 
