@@ -82,7 +82,8 @@ async def call_form(
     items: int = 1,
     kudos: int = 1,
 ) -> CallForm:
-    teams = await deps.db.read(_TEAMS, {"workspace_id": person.workspace_id})
+    # The roster's teams change with an import, not with requests: kept a minute.
+    teams = await deps.db.read(_TEAMS, {"workspace_id": person.workspace_id}, keep_for=60)
     default_team = customer.team_id if customer else person.team_id
     options = tuple(Option(str(t.id), t.name) for t in teams[:100])
     return CallForm(

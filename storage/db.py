@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import time
 import weakref
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
@@ -22,7 +23,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.orm import sessionmaker
-from sqlalchemy.sql import Executable
+from sqlalchemy.sql import Select
 
 from bot.settings import to_async_url
 
@@ -146,6 +147,74 @@ async def _take_write_lock(session: AsyncSession) -> _SwitchableConnection | Non
     return driver
 
 
+class _KeptReads:
+    """The answers `Database.read(keep_for=…)` keeps, each dropped when it expires or when this
+    process writes to a table it read: every INSERT, UPDATE or DELETE moves its table's version
+    on, once when it runs and again when its connection goes back to the pool (after the
+    commit), and an answer is kept only if no version it depends on moved while it was read."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._versions: dict[str, int] = {}
+        self._answers: dict[Any, tuple[float, tuple[int, ...], tuple[str, ...], list[Any]]] = {}
+        event.listen(engine.sync_engine, "after_cursor_execute", self._executed)
+        event.listen(engine.sync_engine, "checkin", self._returned)
+
+    def _executed(
+        self, conn: Any, _cursor: Any, _sql: Any, _params: Any, context: Any, _many: Any
+    ) -> None:
+        if not (context.isinsert or context.isupdate or context.isdelete):
+            return
+        table = getattr(getattr(context.compiled, "statement", None), "table", None)
+        name = getattr(table, "name", None)
+        names = {name} if isinstance(name, str) else {"*"}  # text(): any table
+        self._moved(names)
+        conn.info.setdefault("kyc_wrote", set()).update(names)
+
+    def _returned(self, _dbapi_conn: Any, record: Any) -> None:
+        wrote = record.info.pop("kyc_wrote", None)
+        if wrote:
+            self._moved(wrote)
+
+    def _moved(self, names: set[str]) -> None:
+        for name in names:
+            self._versions[name] = self._versions.get(name, 0) + 1
+
+    def version(self, statement: Select[Any]) -> tuple[int, ...]:
+        return self._of(_tables_of(statement))
+
+    def _of(self, tables: tuple[str, ...]) -> tuple[int, ...]:
+        return (self._versions.get("*", 0), *(self._versions.get(t, 0) for t in tables))
+
+    def get(self, key: Any) -> list[Any] | None:
+        kept = self._answers.get(key)
+        if kept is None:
+            return None
+        until, versions, tables, rows = kept
+        if time.monotonic() >= until or versions != self._of(tables):
+            del self._answers[key]
+            return None
+        return rows
+
+    def put(
+        self,
+        key: Any,
+        statement: Select[Any],
+        before: tuple[int, ...],
+        rows: list[Any],
+        keep_for: float,
+    ) -> None:
+        if self.version(statement) != before:  # written meanwhile: maybe read before that
+            return
+        if len(self._answers) >= 1000:
+            self._answers.clear()
+        tables = _tables_of(statement)
+        self._answers[key] = (time.monotonic() + keep_for, before, tables, rows)
+
+
+def _tables_of(statement: Select[Any]) -> tuple[str, ...]:
+    return tuple(sorted({str(getattr(f, "name", "*")) for f in statement.get_final_froms()}))
+
+
 class Database:
     """The process's engine and session factory, created once from the settings."""
 
@@ -158,6 +227,7 @@ class Database:
         self._write_gates: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
             weakref.WeakKeyDictionary()
         )
+        self._kept = _KeptReads(self.engine)
 
     @property
     def is_sqlite(self) -> bool:
@@ -194,7 +264,11 @@ class Database:
                 _holds_gate.reset(token)
 
     async def read(
-        self, statement: Executable, params: Mapping[str, Any] | None = None
+        self,
+        statement: Select[Any],
+        params: Mapping[str, Any] | None = None,
+        *,
+        keep_for: float = 0.0,
     ) -> list[Any]:
         """What one short query on a request's path selects (who is asking, say), as a list.
 
@@ -204,7 +278,24 @@ class Database:
         requests at once, woke the event loop eighty times. The connection cannot write and
         never waits: with WAL a reader does not wait for the writer, and should it meet a lock
         anyway (a crashed writer's WAL being recovered) the query goes the usual way.
-        Elsewhere, an ordinary session."""
+        Elsewhere, an ordinary session.
+
+        `keep_for`: the answer is kept that many seconds and given again, unless this process
+        writes to a table it read meanwhile (then it is read again); a change made by another
+        process shows within that time. For what changes with the roster, not with requests.
+        The rows given are shared: read them, never change them."""
+        if keep_for <= 0:
+            return await self._read(statement, params)
+        key = (statement, tuple(sorted((params or {}).items())))
+        kept = self._kept.get(key)
+        if kept is not None:
+            return kept
+        before = self._kept.version(statement)
+        rows = await self._read(statement, params)
+        self._kept.put(key, statement, before, rows, keep_for)
+        return rows
+
+    async def _read(self, statement: Select[Any], params: Mapping[str, Any] | None) -> list[Any]:
         if self._inline is not None:
             try:
                 with self._inline() as session:

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import event, insert, select
 
 from storage.db import Database
-from storage.models import Person, Workspace
+from storage.models import Person, Team, Workspace
 from tests import factories as f
 
 
@@ -97,3 +97,37 @@ async def test_on_sqlite_a_read_that_meets_a_lock_goes_the_usual_way(
         assert await asyncio.wait_for(reading, timeout=10) == ["T_ONE"]
     finally:
         await db.dispose()
+
+
+async def test_a_kept_answer_is_given_again_until_this_process_writes_to_its_table(
+    db: Database,
+) -> None:
+    async with db.unit_of_work(writes=True) as s:
+        await f.team(s, "Support")
+    teams = select(Team).where(Team.workspace_id == f.WS).order_by(Team.name)
+
+    first = await db.read(teams, keep_for=60)
+    assert [t.name for t in first] == ["Support"]
+    async with db.unit_of_work(writes=True) as s:  # another table: the answer stands
+        await f.person(s, "Lee")
+    assert await db.read(teams, keep_for=60) is first
+
+    async with db.unit_of_work(writes=True) as s:
+        await f.team(s, "Customer Success")
+    assert [t.name for t in await db.read(teams, keep_for=60)] == ["Customer Success", "Support"]
+
+
+async def test_another_processs_change_shows_once_the_kept_answer_expires(
+    db: Database, db_url: str
+) -> None:
+    teams = select(Team.name).order_by(Team.name)
+    assert await db.read(teams, keep_for=0.3) == []
+    other = Database(db_url)  # another process, as far as this one can tell
+    try:
+        async with other.unit_of_work(writes=True) as s:
+            await f.team(s, "Support")
+    finally:
+        await other.dispose()
+    assert await db.read(teams, keep_for=0.3) == []
+    await asyncio.sleep(0.35)
+    assert await db.read(teams, keep_for=0.3) == ["Support"]
