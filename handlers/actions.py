@@ -180,7 +180,7 @@ async def grow_call_modal(
     deps = deps_of(context)
     async with deps.db.unit_of_work() as session:
         customer = await session.get(Customer, int(meta["c"])) if meta.get("c") else None
-        form = await call_form(session, deps, person, customer, items=n_items, kudos=n_kudos)
+    form = await call_form(deps, person, customer, items=n_items, kudos=n_kudos)
     await client.views_update(
         view_id=view["id"], hash=view.get("hash"), view=build_call_modal(form)
     )

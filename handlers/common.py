@@ -74,7 +74,6 @@ _TEAMS = select(Team).where(Team.workspace_id == bindparam("workspace_id")).orde
 
 
 async def call_form(
-    session: AsyncSession,
     deps: Deps,
     person: Person,
     customer: Customer | None,
@@ -103,9 +102,11 @@ async def open_call_modal(
     trigger_id: str,
     customer_id: int | None,
 ) -> None:
-    async with deps.db.unit_of_work() as session:
-        customer = await session.get(Customer, customer_id) if customer_id else None
+    customer = None
+    if customer_id:  # `/kyc done` with no customer named opens no unit of work
+        async with deps.db.unit_of_work() as session:
+            customer = await session.get(Customer, customer_id)
         if customer is not None and customer.executive_id != person.id:
             customer = None
-        form = await call_form(session, deps, person, customer)
+    form = await call_form(deps, person, customer)
     await client.views_open(trigger_id=trigger_id, view=build_call_modal(form))
