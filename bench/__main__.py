@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import itertools
 import json
 import os
 import platform
@@ -26,7 +27,7 @@ from typing import Any
 
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import event, select
+from sqlalchemy import event, func, select
 
 from bench import data
 from bench.profile import py_spy_prefix, summarise
@@ -122,6 +123,16 @@ async def latency(
 ) -> list[float]:
     """Time from sending to the Web API call arriving at the stand-in (or to the HTTP answer)."""
     out: list[float] = []
+    for start in range(0, requests, concurrency):
+        out += await batch(slack, sender, send, min(concurrency, requests - start), method)
+    return out
+
+
+async def batch(
+    slack: SlackStandin, sender: SlackSender, send: Any, size: int, method: str | None
+) -> list[float]:
+    """`size` requests sent at once; each one's time to its Web API call (or HTTP answer)."""
+    out: list[float] = []
 
     async def one() -> None:
         trigger = new_trigger_id()
@@ -145,82 +156,135 @@ async def latency(
             await asyncio.sleep(0.002)
         raise RuntimeError(f"no {method} for {trigger} (HTTP {answer.status})")
 
-    for start in range(0, requests, concurrency):
-        await asyncio.gather(*(one() for _ in range(min(concurrency, requests - start))))
+    await asyncio.gather(*(one() for _ in range(size)))
     return out
+
+
+def cpu_seconds(pid: int) -> float:
+    """A process's CPU time so far (user + system), from /proc; 0 where there is none."""
+    stat = Path(f"/proc/{pid}/stat")
+    if not stat.exists():
+        return 0.0
+    fields = stat.read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def side_by_side(
+    slack: SlackStandin,
+    pair: list[tuple[Node, SlackSender]],
+    send: Any,
+    *,
+    requests: int,
+    concurrency: int,
+    method: str | None,
+) -> dict[str, Any]:
+    """The bot and the peer measured in turns, batch for batch (who goes first alternating), so
+    both meet the same moments of a shared machine; each side's latency and its process's CPU
+    per request."""
+    times: list[list[float]] = [[], []]
+    cpu = [0.0, 0.0]
+    for round_no, start in enumerate(range(0, requests, concurrency)):
+        size = min(concurrency, requests - start)
+        order = (0, 1) if round_no % 2 == 0 else (1, 0)
+        for side in order:
+            node, sender = pair[side]
+            before = cpu_seconds(node.proc.pid)
+            times[side] += await batch(slack, sender, send, size, method)
+            cpu[side] += cpu_seconds(node.proc.pid) - before
+    kyc, peer = summary(times[0]), summary(times[1])
+    kyc["cpu_ms_per_request"] = round(cpu[0] * 1000 / requests, 2)
+    peer["cpu_ms_per_request"] = round(cpu[1] * 1000 / requests, 2)
+    return {
+        "kyc": kyc,
+        "peer": peer,
+        "p99_ratio": round(kyc["p99_ms"] / peer["p99_ms"], 2),
+        "p50_ratio": round(kyc["p50_ms"] / peer["p50_ms"], 2),
+    }
 
 
 async def bench_ack(
     db_url: str, sizes: dict[str, Any], profile: Path | None = None
 ) -> dict[str, Any]:
-    """/kyc done → views.open, and a call submission's ack, beside a bare Bolt app."""
+    """/kyc done → views.open, and a call submission's ack, beside a bare Bolt app. Each request
+    comes from another executive (as when twenty people click at once), submitting a call with
+    one of their own customers."""
     from bench.peer import call_view_values
 
     db = Database(db_url)
     async with SlackStandin(tokens={BOT_TOKEN}, channel_interval=1.0) as slack:
-        ours = await (
-            await Node.start("kyc-app", db_url, slack.base_url, profile=profile)
-        ).listening()
+        ours = await (await Node.start("kyc-app", db_url, slack.base_url)).listening()
         theirs = await (await Node.start("peer-app", "-", slack.base_url)).listening()
-        our_url, peer_url = ours.url, theirs.url
         async with db.unit_of_work() as s:
             from storage.models import Customer, Person
 
-            execs = list(await s.scalars(select(Person.slack_user_id).limit(50)))
-            cust = await s.scalar(select(Customer.id).where(Customer.executive_id == 1))
-        for uid in execs:
-            slack.add_user(uid or "", name=uid or "")
-        ours_s = SlackSender(our_url, SIGNING_SECRET, team_id=data.WS)
-        peer_s = SlackSender(peer_url, SIGNING_SECRET, team_id=data.WS)
-        user = execs[0] or ""
+            first_customer = (
+                select(Person.slack_user_id, func.min(Customer.id))
+                .join(Customer, Customer.executive_id == Person.id)
+                .where(Person.workspace_id == data.WS, Person.slack_user_id.is_not(None))
+                .group_by(Person.id, Person.slack_user_id)
+                .order_by(Person.id)
+            )
+            executives = [(str(uid), int(cid)) for uid, cid in await s.execute(first_customer)]
+        for uid, _ in executives:
+            slack.add_user(uid, name=uid)
+        who = itertools.cycle(executives)  # the longest time between one person's two requests
+        ours_s = SlackSender(ours.url, SIGNING_SECRET, team_id=data.WS)
+        peer_s = SlackSender(theirs.url, SIGNING_SECRET, team_id=data.WS)
 
         async def done(sender: SlackSender, trigger: str) -> Any:
+            user, _ = next(who)
             return await sender.slash_command(user, "done", trigger_id=trigger)
 
-        values = call_view_values(cust or 1)
-        counter = iter(range(10**9))
+        counter = itertools.count()
 
         async def submit(sender: SlackSender, trigger: str) -> Any:
+            user, customer = next(who)
             view = {
                 "id": f"V{next(counter)}",
                 "callback_id": "kyc_call_modal",
                 "hash": "1",
                 "private_metadata": "",
-                "state": {"values": values},
+                "state": {"values": call_view_values(customer)},
             }
             return await sender.view_submission(user, view, trigger_id=trigger)
 
         out: dict[str, Any] = {}
         n = sizes["requests"]
+        if profile is not None:
+            # Profiled under load: the bot alone, 20 at once, a process per kind of request, so
+            # each profile shows one request's path under concurrency (the c1 runs are not in it).
+            await ours.stop()
+            for kind, send, method in (("done", done, "views.open"), ("submit", submit, None)):
+                node = await (
+                    await Node.start(
+                        "kyc-app",
+                        db_url,
+                        slack.base_url,
+                        profile=profile.with_name(f"kyc-{kind}-c20-{profile.stem}.txt"),
+                    )
+                ).listening()
+                sender = SlackSender(node.url, SIGNING_SECRET, team_id=data.WS)
+                await latency(slack, sender, send, requests=20, concurrency=20, method=method)
+                out[f"{kind}_c20_profiled"] = summary(
+                    await latency(
+                        slack, sender, send, requests=5 * n, concurrency=20, method=method
+                    )
+                )
+                await node.stop()
+            await theirs.stop()
+            await db.dispose()
+            return out
+        pair = [(ours, ours_s), (theirs, peer_s)]
         for conc in (1, 20):
-            await latency(slack, ours_s, done, requests=20, concurrency=conc, method="views.open")
-            await latency(slack, peer_s, done, requests=20, concurrency=conc, method="views.open")
-            a = summary(
-                await latency(
-                    slack, ours_s, done, requests=n, concurrency=conc, method="views.open"
+            for name, send, method in (
+                ("done_to_views_open", done, "views.open"),
+                ("submission_ack", submit, None),
+            ):
+                # warm-up: connections, caches, the first of each code path
+                await side_by_side(slack, pair, send, requests=20, concurrency=conc, method=method)
+                out[f"{name}_c{conc}"] = await side_by_side(
+                    slack, pair, send, requests=n, concurrency=conc, method=method
                 )
-            )
-            b = summary(
-                await latency(
-                    slack, peer_s, done, requests=n, concurrency=conc, method="views.open"
-                )
-            )
-            out[f"done_to_views_open_c{conc}"] = {
-                "kyc": a,
-                "peer": b,
-                "p99_ratio": round(a["p99_ms"] / b["p99_ms"], 2),
-            }
-            a = summary(
-                await latency(slack, ours_s, submit, requests=n, concurrency=conc, method=None)
-            )
-            b = summary(
-                await latency(slack, peer_s, submit, requests=n, concurrency=conc, method=None)
-            )
-            out[f"submission_ack_c{conc}"] = {
-                "kyc": a,
-                "peer": b,
-                "p99_ratio": round(a["p99_ms"] / b["p99_ms"], 2),
-            }
         await ours.stop()
         await theirs.stop()
     await db.dispose()
@@ -495,7 +559,7 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
                 results["figures"] = await bench_figures(url, sizes)
             if "ack" in only:
                 step("ack")
-                profile = profile_dir / f"kyc-app-{args.engine}.txt" if profile_dir else None
+                profile = profile_dir / f"{args.engine}.txt" if profile_dir else None
                 results["ack"] = await bench_ack(url, sizes, profile)
 
         async def morning(executives: int, **kw: Any) -> dict[str, Any]:
@@ -556,11 +620,17 @@ def show(report: dict[str, Any]) -> None:
     for name, result in report["results"].items():
         if name == "ack":
             for key, row in result.items():
+                if "kyc" not in row:  # profiled: the bot alone
+                    table.add_row(key, f"KYC p50/p99 {row['p50_ms']}/{row['p99_ms']} ms")
+                    continue
+                kyc, peer = row["kyc"], row["peer"]
                 table.add_row(
                     key,
-                    f"KYC p50/p99 {row['kyc']['p50_ms']}/{row['kyc']['p99_ms']} ms"
-                    f" · bare Bolt {row['peer']['p50_ms']}/{row['peer']['p99_ms']} ms"
-                    f" · p99 ratio {row['p99_ratio']}",
+                    f"KYC p50/p99 {kyc['p50_ms']}/{kyc['p99_ms']} ms"
+                    f" ({kyc['cpu_ms_per_request']} ms CPU)"
+                    f" · bare Bolt {peer['p50_ms']}/{peer['p99_ms']} ms"
+                    f" ({peer['cpu_ms_per_request']} ms CPU)"
+                    f" · p99 ratio {row['p99_ratio']}, p50 {row['p50_ratio']}",
                 )
         else:
             table.add_row(name, ", ".join(f"{k}={v}" for k, v in result.items()))

@@ -57,6 +57,9 @@ async def build(
                 "name": f"Executive {i:05d}",
                 "role": Role.EXECUTIVE,
                 "timezone": tz,
+                # The bot has met everyone before: their Slack profile's timezone is known, so
+                # a request is not someone's first (a users.info call and a write).
+                "slack_tz": tz,
                 "active": True,
                 "workdays": "mon,tue,wed,thu,fri,sat,sun" if nudge_all_now else None,
                 "nudge_time": (now - timedelta(minutes=5)).time().replace(microsecond=0)

@@ -10,7 +10,7 @@ import json
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.deps import Deps
@@ -27,6 +27,7 @@ from storage import queries
 from storage.models import Customer, Person, Team
 
 NOT_AN_EXECUTIVE = "Only executives on the KYC roster log calls."
+_TEAMS = select(Team).where(Team.workspace_id == bindparam("workspace_id")).order_by(Team.name)
 NO_BATCH = "Only executives on the KYC roster have customer batches."
 MAX_ITEMS, MAX_KUDOS = 10, 5
 
@@ -48,18 +49,19 @@ async def form_for_call(
     """What the call modal shows: the customer (given, or the best match for what was typed
     after `/kyc done`), the teams to route items to, and how many rows."""
     me = require_executive(person, NO_BATCH)
-    async with deps.db.unit_of_work() as session:
-        if typed:
-            match = await exec_service.best_match(session, deps.settings, me, typed, now=deps.now())
-            customer_id = match.customer_id if match else None
-        customer = await session.get(Customer, customer_id) if customer_id else None
+    customer = None
+    if typed or customer_id:  # `/kyc done` with no customer named opens no unit of work
+        async with deps.db.unit_of_work() as session:
+            if typed:
+                match = await exec_service.best_match(
+                    session, deps.settings, me, typed, now=deps.now()
+                )
+                customer_id = match.customer_id if match else None
+            customer = await session.get(Customer, customer_id) if customer_id else None
         if customer is not None and customer.executive_id != me.id:
             customer = None
-        teams = list(
-            await session.scalars(
-                select(Team).where(Team.workspace_id == me.workspace_id).order_by(Team.name)
-            )
-        )
+    # The roster's teams change with an import, not with requests: kept a minute.
+    teams = await deps.db.read(_TEAMS, {"workspace_id": me.workspace_id}, keep_for=60)
     items, kudos = min(max(items, 1), MAX_ITEMS), min(max(kudos, 1), MAX_KUDOS)
     options = tuple(Option(str(t.id), t.name) for t in teams[:100])
     default_team = str(customer.team_id if customer else me.team_id)
