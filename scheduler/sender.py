@@ -565,13 +565,13 @@ class Sender:
 
     async def _call(self, method: str, msg: Claimed | dict[str, Any]) -> dict[str, Any]:
         """One Web API call: a claimed message's body as it is, or arguments to encode."""
+        if isinstance(msg, Claimed) and method != "files.upload_v2":
+            response = await self.client.api_call(method, data=msg.body, headers=JSON_BODY)  # type: ignore[arg-type]
+            return dict(response.data) if isinstance(response.data, dict) else {}
         payload = msg.payload if isinstance(msg, Claimed) else msg
         if method == "files.upload_v2":
             payload = await self._upload_unshared(payload)
             method = "chat.postMessage"
-        elif isinstance(msg, Claimed):
-            response = await self.client.api_call(method, data=msg.body, headers=JSON_BODY)  # type: ignore[arg-type]
-            return dict(response.data) if isinstance(response.data, dict) else {}
         response = await self.client.api_call(method, json=payload)
         return dict(response.data) if isinstance(response.data, dict) else {}
 
