@@ -15,6 +15,8 @@ import itertools
 import json
 import os
 import platform
+import signal
+import socket
 import statistics
 import sys
 import tempfile
@@ -25,6 +27,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 from rich.console import Console
 from rich.table import Table
 from sqlalchemy import event, func, select
@@ -161,12 +164,16 @@ async def batch(
 
 
 def cpu_seconds(pid: int) -> float:
-    """A process's CPU time so far (user + system), from /proc; 0 where there is none."""
+    """A process's CPU time so far (user + system) and its live children's (`kyc serve
+    --workers`), from /proc; 0 where there is none."""
     stat = Path(f"/proc/{pid}/stat")
     if not stat.exists():
         return 0.0
     fields = stat.read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    own = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    kids = children.read_text().split() if children.exists() else []
+    return own + sum(cpu_seconds(int(kid)) for kid in kids)
 
 
 async def side_by_side(
@@ -288,6 +295,120 @@ async def bench_ack(
         await ours.stop()
         await theirs.stop()
     await db.dispose()
+    return out
+
+
+class Served:
+    """`kyc serve --no-scheduler --workers N` as an operator runs it, in HTTP mode."""
+
+    def __init__(self, proc: asyncio.subprocess.Process, port: int) -> None:
+        self.proc = proc
+        self.url = f"http://127.0.0.1:{port}/slack/events"
+
+    @classmethod
+    async def start(cls, db_url: str, slack_url: str, workers: int) -> Served:
+        with contextlib.closing(socket.socket()) as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = int(probe.getsockname()[1])
+        env = {
+            **os.environ,
+            "DATABASE_URL": db_url,
+            "SLACK_BOT_TOKEN": BOT_TOKEN,
+            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+            "SLACK_API_URL": slack_url,
+            "KYC_WORKSPACE": data.WS,
+            "KYC_LOG_LEVEL": "WARNING",
+        }
+        env.pop("SLACK_APP_TOKEN", None)
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot.cli",
+            "serve",
+            "--no-scheduler",
+            f"--workers={workers}",
+            f"--port={port}",
+            "--host=127.0.0.1",
+            env=env,
+            stdout=asyncio.subprocess.DEVNULL,
+        )
+        served = cls(proc, port)
+        health = f"http://127.0.0.1:{port}/healthz"
+        for _ in range(300):
+            await asyncio.sleep(0.1)
+            children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
+            if not (children.exists() and len(children.read_text().split()) == workers):
+                continue
+            try:
+                async with aiohttp.ClientSession() as http, http.get(health) as answer:
+                    if answer.status == 200:
+                        await asyncio.sleep(1)  # the last workers listening too
+                        return served
+            except aiohttp.ClientError:
+                pass
+        raise RuntimeError("kyc serve --workers did not start")
+
+    async def stop(self) -> None:
+        self.proc.send_signal(signal.SIGTERM)
+        await self.proc.wait()
+
+
+async def bench_workers(db_url: str, sizes: dict[str, Any], workers: int = 2) -> dict[str, Any]:
+    """The same requests 20 at once to `kyc serve --workers N` (N processes on one port)
+    beside the one-process peer: what more processes buy, not a one-process figure."""
+    from bench.peer import call_view_values
+
+    db = Database(db_url)
+    async with db.unit_of_work() as s:
+        from storage.models import Customer, Person
+
+        first_customer = (
+            select(Person.slack_user_id, func.min(Customer.id))
+            .join(Customer, Customer.executive_id == Person.id)
+            .where(Person.workspace_id == data.WS, Person.slack_user_id.is_not(None))
+            .group_by(Person.id, Person.slack_user_id)
+            .order_by(Person.id.desc())  # others than the ack benchmark's
+        )
+        executives = [(str(uid), int(cid)) for uid, cid in await s.execute(first_customer)]
+    await db.dispose()
+    out: dict[str, Any] = {"workers": workers}
+    async with SlackStandin(tokens={BOT_TOKEN}, channel_interval=1.0) as slack:
+        for uid, _ in executives:
+            slack.add_user(uid, name=uid)
+        ours = await Served.start(db_url, slack.base_url, workers)
+        theirs = await (await Node.start("peer-app", "-", slack.base_url)).listening()
+        who = itertools.cycle(executives)
+        counter = itertools.count()
+
+        async def done(sender: SlackSender, trigger: str) -> Any:
+            user, _ = next(who)
+            return await sender.slash_command(user, "done", trigger_id=trigger)
+
+        async def submit(sender: SlackSender, trigger: str) -> Any:
+            user, customer = next(who)
+            view = {
+                "id": f"W{next(counter)}",
+                "callback_id": "kyc_call_modal",
+                "hash": "1",
+                "private_metadata": "",
+                "state": {"values": call_view_values(customer)},
+            }
+            return await sender.view_submission(user, view, trigger_id=trigger)
+
+        pair: list[tuple[Any, SlackSender]] = [
+            (ours, SlackSender(ours.url, SIGNING_SECRET, team_id=data.WS)),
+            (theirs, SlackSender(theirs.url, SIGNING_SECRET, team_id=data.WS)),
+        ]
+        for name, send, method in (
+            ("done_to_views_open", done, "views.open"),
+            ("submission_ack", submit, None),
+        ):
+            await side_by_side(slack, pair, send, requests=40, concurrency=20, method=method)
+            out[f"{name}_c20"] = await side_by_side(
+                slack, pair, send, requests=sizes["requests"], concurrency=20, method=method
+            )
+        await ours.stop()
+        await theirs.stop()
     return out
 
 
@@ -437,7 +558,7 @@ SIZES: dict[str, dict[str, Any]] = {
         "scale_base": 10,
     },
 }
-BENCHES = ("planning", "figures", "ack", "morning", "throttled", "scaling")
+BENCHES = ("planning", "figures", "ack", "workers", "morning", "throttled", "scaling")
 
 
 # The PostgreSQL databases this process's runs created, dropped when each run ends.
@@ -540,7 +661,7 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
         console.print(f"[dim]{datetime.now():%H:%M:%S} {name}…[/dim]")
 
     async with scratch() as tmp:
-        if only & {"ack", "planning", "figures"}:
+        if only & {"ack", "workers", "planning", "figures"}:
             t0 = time.perf_counter()
             url = await roster(
                 args.engine,
@@ -561,6 +682,9 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
                 step("ack")
                 profile = profile_dir / f"{args.engine}.txt" if profile_dir else None
                 results["ack"] = await bench_ack(url, sizes, profile)
+            if "workers" in only and not profile_dir:
+                step("kyc serve --workers 2")
+                results["workers"] = await bench_workers(url, sizes, workers=2)
 
         async def morning(executives: int, **kw: Any) -> dict[str, Any]:
             url = await roster(
@@ -618,8 +742,10 @@ def show(report: dict[str, Any]) -> None:
     for col in ("benchmark", "figures"):
         table.add_column(col)
     for name, result in report["results"].items():
-        if name == "ack":
+        if name in ("ack", "workers"):
             for key, row in result.items():
+                if not isinstance(row, dict):
+                    continue
                 if "kyc" not in row:  # profiled: the bot alone
                     table.add_row(key, f"KYC p50/p99 {row['p50_ms']}/{row['p99_ms']} ms")
                     continue

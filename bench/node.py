@@ -108,6 +108,7 @@ async def morning(db_url: str, slack_url: str, concurrency: int) -> dict[str, An
     freeze_startup_heap()  # as `kyc worker` does
     # As `kyc worker` does it: the sender delivers each chunk while the next is being queued.
     sender = Sender(db, sender_client(BOT_TOKEN, slack_url), concurrency=concurrency)
+    await sender.start()  # registered before the morning, as `kyc worker` is from its start
     chunk_ready = asyncio.Event()
     cpu0, t0 = time.process_time(), time.perf_counter()
     queueing = asyncio.create_task(

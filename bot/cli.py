@@ -343,9 +343,18 @@ def serve(
     no_scheduler: Annotated[
         bool, typer.Option("--no-scheduler", help="web only: no nudges or sending here")
     ] = False,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="processes answering Slack on the one port (SO_REUSEPORT); the scheduler and "
+            "the sender run in the first only",
+        ),
+    ] = 1,
 ) -> None:
     """Run the bot (Socket Mode when SLACK_APP_TOKEN is set, else HTTP on --port)."""
     from bot.server import serve as run_server
+    from bot.server import serve_in_processes
     from storage.migrate import upgrade
 
     settings = settings_or_exit()
@@ -365,6 +374,17 @@ def serve(
     port = port or settings.kyc_http_port
     if settings.slack_app_token is None:
         port = port or 3000  # Slack's requests come in here; Socket Mode needs no port
+    if workers > 1:
+        if not port:
+            raise fail("--workers needs an HTTP port (HTTP mode, or --port in Socket Mode).", 2)
+        _listen(host, port, shared=True).close()  # each worker opens its own in the group
+        upgrade(settings.database_url)
+        _logging(settings)
+        scheduler = not no_scheduler
+        code = serve_in_processes(
+            settings, host=host, port=port, workers=workers, scheduler=scheduler
+        )
+        raise typer.Exit(code)
     listening = _listen(host, port) if port else None
     upgrade(settings.database_url)
     _logging(settings)
@@ -380,18 +400,23 @@ def serve(
     )
 
 
-def _listen(host: str, port: int) -> socket.socket:
-    """The HTTP port, opened before anything else starts: taken or forbidden, we stop at once."""
+def _listen(host: str, port: int, *, shared: bool = False) -> socket.socket:
+    """The HTTP port, opened before anything else starts: taken or forbidden, we stop at once.
+    `shared`: only bound, in the SO_REUSEPORT group the workers join (see --workers)."""
     from bot.misconfig import CannotListen
 
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if shared:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     try:
         sock.bind((host, port))
     except OSError as exc:
         sock.close()
         raise CannotListen(host, port, exc) from exc
+    if shared:
+        return sock
     sock.listen(128)
     sock.setblocking(False)
     return sock

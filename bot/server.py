@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import gc
 import logging
+import os
 import signal
 import socket
 import time
@@ -336,3 +337,78 @@ async def until_stopped(stop: asyncio.Event, work: Coroutine[Any, Any, None]) ->
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
+
+
+def listen_shared(host: str, port: int) -> socket.socket:
+    """A listening socket on a port other processes share (SO_REUSEPORT): the kernel spreads
+    new connections over the processes listening, by connection, so a burst of requests is not
+    accepted by whichever process wakes first."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind((host, port))
+    sock.listen(128)
+    sock.setblocking(False)
+    return sock
+
+
+def serve_in_processes(
+    settings: Settings, *, host: str, port: int, workers: int, scheduler: bool
+) -> int:
+    """`kyc serve --workers N`: N processes answering Slack on one port, each its own event
+    loop, database pool and Slack connections; the scheduler and the sender run in the first
+    only (in none with --no-scheduler). SIGTERM and SIGINT go to all of them; when one exits
+    on its own the others are stopped, and the exit code is the first non-zero one (a process
+    manager restarts the whole). Returns that code. POSIX only (fork)."""
+    children: dict[int, int] = {}
+    for index in range(workers):
+        pid = os.fork()
+        if pid == 0:  # the worker: its own socket in the port's group, its own event loop
+            code = 0
+            try:
+                for sig in (signal.SIGTERM, signal.SIGINT):
+                    signal.signal(sig, signal.SIG_DFL)
+                sock = listen_shared(host, port)
+                asyncio.run(
+                    serve(
+                        settings,
+                        host=host,
+                        port=port,
+                        web=True,
+                        scheduler=scheduler and index == 0,
+                        sock=sock,
+                    )
+                )
+            except BaseException:
+                log.exception("worker %d failed", index)
+                code = 1
+            finally:
+                logging.shutdown()
+                os._exit(code)
+        children[pid] = index
+    log.info("serving with %d worker processes: %s", workers, ", ".join(map(str, children)))
+    stopping = False
+
+    def stop_all(sig: int, _frame: object = None) -> None:
+        nonlocal stopping
+        stopping = True
+        for child in children:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(child, sig)
+
+    signal.signal(signal.SIGTERM, stop_all)
+    signal.signal(signal.SIGINT, stop_all)
+    exit_code = 0
+    while children:
+        pid, status = os.wait()
+        index = children.pop(pid, -1)
+        code = os.waitstatus_to_exitcode(status)
+        if code != 0 and exit_code == 0:
+            exit_code = code if code > 0 else 128 - code
+        if not stopping:
+            log.error(
+                "worker %d (pid %d) exited with code %d: stopping the others", index, pid, code
+            )
+            stop_all(signal.SIGTERM)
+    return exit_code

@@ -49,6 +49,9 @@ async def test_every_benchmark_runs_and_delivers_each_nudge_once(engine: str) ->
     if engine == "postgresql":  # the run's databases went with it
         assert await bench_databases() == []
     if only is None:
+        for name, pair in results["workers"].items():  # kyc serve --workers 2, HTTP
+            if isinstance(pair, dict):
+                assert pair["kyc"]["n"] == pair["peer"]["n"] == SMOKE["requests"], name
         throttled = results["throttled"]
         assert throttled["delivered_exactly_once"]
         assert throttled["nudges"] == SMOKE["morning_executives"]
