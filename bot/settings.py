@@ -29,6 +29,15 @@ class Settings(BaseSettings):
     slack_signing_secret: SecretStr | None = None
     slack_app_token: SecretStr | None = None
     slack_api_url: str = SLACK_API_URL
+    # Distribution (README "Many workspaces"): with a client id and secret, KYC serves
+    # /slack/install and /slack/oauth_redirect and keeps each workspace's token, encrypted
+    # with KYC_ENCRYPTION_KEYS, in its database; SLACK_BOT_TOKEN is then not used.
+    slack_client_id: str | None = None
+    slack_client_secret: SecretStr | None = None
+    kyc_encryption_keys: SecretStr | None = None  # Fernet keys, comma-separated, newest first
+    kyc_token_refresh_minutes: int = Field(default=120, ge=1, le=720)  # rotate this early
+    kyc_uninstall_grace_days: int = Field(default=30, ge=0, le=365)  # then the data is purged
+    kyc_retention_days: int = Field(default=90, ge=1, le=3650)  # sent messages' contents
 
     kyc_weekly_quota: int = Field(default=5, ge=1, le=40)
     kyc_nudge_time: time = time(8, 30)
@@ -81,7 +90,14 @@ class Settings(BaseSettings):
             )
         return self
 
-    @field_validator("slack_bot_token", "slack_signing_secret", "slack_app_token", mode="before")
+    @field_validator(
+        "slack_bot_token",
+        "slack_signing_secret",
+        "slack_app_token",
+        "slack_client_secret",
+        "kyc_encryption_keys",
+        mode="before",
+    )
     @classmethod
     def _unfilled(cls, value: object) -> object:
         # `SLACK_BOT_TOKEN=` or .env.example's `xoxb-...` left as it was: not set yet.
@@ -131,6 +147,11 @@ class Settings(BaseSettings):
     @property
     def async_database_url(self) -> str:
         return to_async_url(self.database_url)
+
+    @property
+    def oauth(self) -> bool:
+        """Installed through Slack's OAuth flow (many workspaces), not from SLACK_BOT_TOKEN."""
+        return bool(self.slack_client_id and self.slack_client_secret)
 
     @property
     def has_slack_tokens(self) -> bool:

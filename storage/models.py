@@ -97,6 +97,51 @@ class Workspace(Base):
     sending_blocked: Mapped[str | None] = mapped_column(String(64))
     sending_blocked_at: Mapped[datetime | None] = mapped_column()
     blocked_token: Mapped[str | None] = mapped_column(String(64))
+    enterprise_id: Mapped[str | None] = mapped_column(String(32))  # Enterprise Grid org
+    # What an admin set in Slack (bot/tenancy/workspace_settings.py); the environment gives
+    # the defaults for whatever is not here.
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, server_default="{}")
+    # Uninstalled: no token, nothing sent; the data waits for a reinstall until purge_after.
+    uninstalled_at: Mapped[datetime | None] = mapped_column()
+    purge_after: Mapped[datetime | None] = mapped_column()
+
+
+class Installation(Base):
+    """A workspace's installation of the app, through OAuth or from SLACK_BOT_TOKEN. Tokens
+    are stored encrypted (bot/tenancy/crypto.py), never in clear."""
+
+    __tablename__ = "installations"
+    __table_args__ = (UniqueConstraint("enterprise_id", "team_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id"), index=True)
+    enterprise_id: Mapped[str] = mapped_column(String(32), default="", server_default="")
+    team_id: Mapped[str] = mapped_column(String(32))
+    team_name: Mapped[str | None] = mapped_column(String(200))
+    enterprise_name: Mapped[str | None] = mapped_column(String(200))
+    is_enterprise_install: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
+    app_id: Mapped[str | None] = mapped_column(String(32))
+    bot_id: Mapped[str | None] = mapped_column(String(32))
+    bot_user_id: Mapped[str | None] = mapped_column(String(32))
+    bot_scopes: Mapped[str | None] = mapped_column(Text)
+    installer_user_id: Mapped[str | None] = mapped_column(String(32))
+    bot_token: Mapped[str] = mapped_column(Text)  # encrypted
+    bot_refresh_token: Mapped[str | None] = mapped_column(Text)  # encrypted
+    bot_token_expires_at: Mapped[datetime | None] = mapped_column()
+    token_fingerprint: Mapped[str] = mapped_column(String(64))
+    installed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class OAuthState(Base):
+    """slack_sdk's AsyncSQLAlchemyOAuthStateStore table: one row per install begun, consumed
+    once by whichever replica Slack redirects to."""
+
+    __tablename__ = "oauth_states"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    state: Mapped[str] = mapped_column(String(200), index=True)
+    expire_at: Mapped[datetime] = mapped_column(DateTime)  # naive UTC, as the sdk writes it
 
 
 class Team(Base):
@@ -133,6 +178,7 @@ class Person(Base):
     weekly_quota: Mapped[int | None] = mapped_column(Integer)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    erased_at: Mapped[datetime | None] = mapped_column()  # `kyc person erase`: no personal data
 
     manager: Mapped[Person | None] = relationship(remote_side=[id], lazy="raise")
     team: Mapped[Team | None] = relationship(lazy="raise")
