@@ -24,8 +24,10 @@ from bot.logs import begin_request, end_request, listener_of
 from bot.metrics import REQUEST_SECONDS
 from bot.sdklog import slack_sdk_logger
 from bot.services.identity import ensure_workspace, link_slack_user
+from bot.services.installs import installed
 from bot.settings import Settings
 from bot.slack_metrics import MeteredWebClient, metered
+from bot.tenancy.oauth import authorize, oauth_settings
 from storage.db import answering_slack
 from storage.models import Person
 
@@ -34,10 +36,9 @@ log = logging.getLogger("kyc.app")
 
 def web_client(settings: Settings) -> AsyncWebClient:
     """The client for interactive calls (views.open, views.publish): reads and idempotent calls,
-    so connection errors may be retried; posts go through the outbox sender's own client."""
-    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+    so connection errors may be retried; posts go through the outbox sender's own client.
+    It holds no token: Bolt gives each request a copy with its installation's."""
     return MeteredWebClient(
-        token=token,
         base_url=settings.slack_api_url,
         timeout=5,
         logger=slack_sdk_logger(),
@@ -123,16 +124,28 @@ def build_app(deps: Deps, *, client: AsyncWebClient | None = None) -> AsyncApp:
     from handlers import actions, commands, events, options, views
 
     settings = deps.settings
-    if settings.slack_bot_token is None:
-        raise ValueError("SLACK_BOT_TOKEN is needed to run the bot")
+    if settings.slack_bot_token is None and not settings.oauth:
+        raise ValueError(
+            "SLACK_BOT_TOKEN (one workspace) or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET "
+            "(installs through OAuth) are needed to run the bot"
+        )
     if settings.slack_signing_secret is None and settings.slack_app_token is None:
         raise ValueError("SLACK_SIGNING_SECRET is needed in HTTP mode (no SLACK_APP_TOKEN)")
     # Socket Mode needs no signing secret (Slack's socket is authenticated by the app token);
     # without one, the server routes no /slack/events at all (see bot.server.http_app).
     secret = settings.slack_signing_secret
+    client = client or web_client(settings)
+    tenancy = deps.tenancy
+
+    async def on_installed(workspace_id: str, installer: str | None) -> None:
+        await installed(deps, workspace_id, installer)
+
     app = ObservedApp(
         signing_secret=secret.get_secret_value() if secret else "",
-        client=client or web_client(settings),
+        client=client,
+        # Every request's token from its workspace's installation (bot/tenancy/oauth.py).
+        authorize=authorize(tenancy, client),  # type: ignore[arg-type]  # an AsyncAuthorize is taken as is
+        oauth_settings=oauth_settings(tenancy, on_installed),
         # Signatures are always verified (Bolt's default); never switch it off.
         request_verification_enabled=True,
     )

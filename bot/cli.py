@@ -472,6 +472,8 @@ def run_morning_cmd(
     Returns when every nudge it queued is sent or parked, or after --wait seconds; exits 1
     when any is parked or still waiting."""
     from bot.services.morning import run_morning
+    from bot.tenancy.runtime import build_tenancy
+    from bot.tenancy.workspace_settings import for_workspace
     from scheduler.sender import sender_from_settings
 
     settings = settings_or_exit()
@@ -482,14 +484,14 @@ def run_morning_cmd(
         db = await _open_db(settings)
         try:
             ws = await _workspace(db, settings, workspace)
-            results = await run_morning(db, settings, ws, now=now)
+            results = await run_morning(db, await for_workspace(db, settings, ws), ws, now=now)
             keys = [r.key for r in results if r.key]
-            if no_send or settings.slack_bot_token is None:
+            if no_send or (settings.slack_bot_token is None and not settings.oauth):
                 from bot.services import outbox
 
                 async with db.unit_of_work() as session:
                     return results, await outbox.deliveries(session, keys)
-            sender = sender_from_settings(db, settings)
+            sender = sender_from_settings(db, settings, build_tenancy(db, settings).tokens)
             try:
                 return results, await sender.settle(keys, wait=wait)
             finally:

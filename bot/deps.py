@@ -7,9 +7,14 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 from bot.settings import Settings
 from storage.db import Database
+
+if TYPE_CHECKING:
+    from bot.tenancy.runtime import Tenancy
 
 
 def _utcnow() -> datetime:
@@ -25,6 +30,13 @@ class Deps:
     # Scheduled jobs of one process take turns (fewer lock waits on SQLite); across processes
     # the database's own locks and unique keys keep them apart.
     jobs_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    @cached_property
+    def tenancy(self) -> Tenancy:
+        """Installations and their tokens (bot/tenancy), built on first use."""
+        from bot.tenancy.runtime import build_tenancy
+
+        return build_tenancy(self.db, self.settings)
 
     def now(self) -> datetime:
         return self.clock()

@@ -28,7 +28,7 @@ from bot.deps import Deps
 from bot.misconfig import explain, mask, secrets_of
 from bot.sdklog import close_connections, share_connections
 from bot.services.charts import ChartExpired, chart_png
-from bot.services.workspace_binding import adopt_roster, token_team
+from bot.services.workspace_binding import bind_env_token, token_team
 from bot.settings import Settings
 from bot.socket_mode import SocketMode
 from scheduler.jobs import build_scheduler, sender_loop
@@ -92,7 +92,11 @@ class Readiness:
             return None
         try:
             async with asyncio.timeout(5):
-                await self.client.auth_test()
+                token = self.deps.settings.slack_bot_token
+                if token is not None and not self.deps.settings.oauth:
+                    await self.client.auth_test(token=token.get_secret_value())
+                else:  # many workspaces, no one token: is Slack there at all?
+                    await self.client.api_test()
         except SlackApiError as exc:
             return f"auth.test: {exc.response.get('error') or exc.response.status_code}"
         except Exception as exc:
@@ -118,6 +122,17 @@ def http_app(
     async def events(request: web.Request) -> web.Response:
         assert app is not None
         bolt_response = await app.async_dispatch(await to_bolt_request(request))
+        return await to_aiohttp_response(bolt_response)
+
+    async def install(request: web.Request) -> web.Response:
+        """OAuth: the "Add to Slack" page, then Slack's redirect back (Bolt's flow)."""
+        assert app is not None and app.oauth_flow is not None
+        flow = app.oauth_flow
+        bolt_request = await to_bolt_request(request)
+        if request.path == flow.redirect_uri_path:
+            bolt_response = await flow.handle_callback(bolt_request)
+        else:
+            bolt_response = await flow.handle_installation(bolt_request)
         return await to_aiohttp_response(bolt_response)
 
     async def healthz(_request: web.Request) -> web.Response:
@@ -159,6 +174,9 @@ def http_app(
     web_app = web.Application()
     if app is not None and slack_events:
         web_app.router.add_post("/slack/events", events)
+        if app.oauth_flow is not None:
+            web_app.router.add_get(app.oauth_flow.install_path, install)
+            web_app.router.add_get(app.oauth_flow.redirect_uri_path, install)
     web_app.router.add_get("/healthz", healthz)
     web_app.router.add_get("/readyz", readyz)
     web_app.router.add_get("/metrics", metrics_page)
@@ -185,7 +203,7 @@ class Runtime:
         self.scheduler_enabled = scheduler
         self.db = Database(settings.database_url)
         self.deps = Deps(settings=settings, db=self.db)
-        self.sender = sender_from_settings(self.db, settings)
+        self.sender = sender_from_settings(self.db, settings, self.deps.tenancy.tokens)
         self.client = web_client(settings)
         self._pool: aiohttp.ClientSession | None = None
         self._tasks: list[asyncio.Task[Any]] = []
@@ -240,7 +258,7 @@ class Runtime:
             await self._socket.start()  # while /healthz answers, if asked for
         if self.scheduler_enabled:
             await self.sender.start()  # takes over what a stopped worker left, at once
-            self._scheduler = build_scheduler(self.deps, self.client)
+            self._scheduler = build_scheduler(self.deps)
             self._scheduler.start()
             self._tasks.append(asyncio.create_task(sender_loop(self.deps, self.sender)))
             self.deps.wake_sender()
@@ -257,9 +275,17 @@ class Runtime:
         await asyncio.Event().wait()
 
     async def _check_workspace(self) -> None:
-        """Say which workspace the token belongs to; adopt a roster loaded before it was known."""
+        """Say which workspace the token belongs to, and register it as its installation
+        (adopting a roster loaded before it was known). With OAuth, installs come through
+        /slack/install instead."""
+        if self.settings.oauth:
+            public = self.settings.kyc_public_url or "https://<this server>"
+            log.info("OAuth: workspaces install KYC at %s/slack/install", public.rstrip("/"))
+            return
+        token = self.settings.slack_bot_token
+        assert token is not None
         try:
-            team = await token_team(self.client)
+            team = await token_team(self.client, token.get_secret_value())
         except Exception as exc:  # the bot still starts; Slack may be briefly unreachable
             log.error("could not reach Slack (auth.test): %s", exc)
             return
@@ -270,9 +296,8 @@ class Runtime:
             f" of Enterprise Grid org {team.enterprise_id}" if team.enterprise_id else "",
         )
         configured = self.settings.kyc_workspace
-        if configured in (None, team.team_id):
-            await adopt_roster(self.db, team)
-        else:
+        await bind_env_token(self.db, self.settings, team)
+        if configured not in (None, team.team_id):
             log.warning(
                 "KYC_WORKSPACE is %s but this bot is installed in %s: unset KYC_WORKSPACE, or "
                 "load the roster for %s (kyc import …), or roster people will be told they are "

@@ -10,6 +10,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.services.dm_help import answer_dm
 from bot.services.home import show_home
 from bot.services.identity import follow_profile
+from bot.services.installs import uninstalled
 from bot.views.home import build_home
 from bot.views.notices import build_not_enrolled_home
 from handlers.common import actor_of, deps_of
@@ -21,6 +22,9 @@ def register(app: AsyncApp) -> None:
     # Every message event of the bot's DMs comes here, edits and the bot's own posts included,
     # so each is acknowledged (no "unhandled" 404 for Slack to retry); people's get an answer.
     app.event("message")(direct_message)
+    # Uninstalled, or the bot's token revoked: Slack sends both, in either order.
+    app.event("app_uninstalled")(app_uninstalled)
+    app.event("tokens_revoked")(tokens_revoked)
 
 
 async def home_opened(event: dict[str, Any], client: AsyncWebClient, context: Any) -> None:
@@ -52,3 +56,24 @@ def typed_by_a_person(event: dict[str, Any]) -> bool:
 async def direct_message(event: dict[str, Any], context: Any) -> None:
     if typed_by_a_person(event):
         await answer_dm(deps_of(context), context["team_id"], event["channel"], event["ts"])
+
+
+def _workspace(body: dict[str, Any]) -> str | None:
+    """The workspace an event is about: its team, or for an org-wide install the org."""
+    if body.get("is_enterprise_install") and body.get("enterprise_id"):
+        return str(body["enterprise_id"])
+    return body.get("team_id") or None
+
+
+async def app_uninstalled(body: dict[str, Any], context: Any) -> None:
+    workspace = _workspace(body)
+    if workspace:
+        await uninstalled(deps_of(context), workspace)
+
+
+async def tokens_revoked(event: dict[str, Any], body: dict[str, Any], context: Any) -> None:
+    # KYC holds bot tokens only: a user token revoked changes nothing here.
+    if (event.get("tokens") or {}).get("bot"):
+        workspace = _workspace(body)
+        if workspace:
+            await uninstalled(deps_of(context), workspace)

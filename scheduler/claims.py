@@ -10,8 +10,9 @@ from typing import Any
 from sqlalchemy import and_, exists, func, literal, or_, select, update
 from sqlalchemy.orm import aliased
 
+from bot.tenancy.tokens import sendable
 from storage.db import Database
-from storage.models import OutboxMessage, OutboxStatus, Workspace, utcnow
+from storage.models import OutboxMessage, OutboxStatus, utcnow
 
 # Calls whose effect is a message carrying the outbox key: they can be looked for in Slack.
 POSTS = {"chat.postMessage", "files.upload_v2"}
@@ -41,13 +42,13 @@ class Claimed:
 
 
 class Claims:
-    """One worker's claims: `token_fp` keeps out the workspaces whose token Slack refused."""
+    """One worker's claims, of every installed workspace's messages but those whose token
+    Slack refused (bot/tenancy/tokens.py `sendable`)."""
 
-    def __init__(self, db: Database, worker_id: str, batch_size: int, token_fp: str | None) -> None:
+    def __init__(self, db: Database, worker_id: str, batch_size: int) -> None:
         self.db = db
         self.worker_id = worker_id
         self.batch_size = batch_size
-        self.token_fp = token_fp
 
     def _ready(self, now: datetime) -> Any:
         parent = aliased(OutboxMessage)
@@ -71,14 +72,8 @@ class Claims:
                 sibling.id < OutboxMessage.id,
                 sibling.status == OutboxStatus.PENDING,
             ),
+            sendable(),
         ]
-        if self.token_fp is not None:  # not through a token Slack has refused
-            conditions.append(
-                ~exists().where(
-                    Workspace.id == OutboxMessage.workspace_id,
-                    Workspace.blocked_token == self.token_fp,
-                )
-            )
         return and_(*conditions)
 
     async def claim(self, now: datetime, epoch: int) -> list[Claimed]:

@@ -22,15 +22,23 @@ from bot.services.identity import link_slack_user
 from bot.services.items import remind_overdue
 from bot.services.morning import run_morning
 from bot.services.planning import plan_ahead
+from bot.settings import Settings
+from bot.tenancy.installations import purge_expired
+from bot.tenancy.workspace_settings import for_workspace
 from scheduler.sender import Sender
-from storage.models import Person, Workspace
+from storage.models import Person
 
 log = logging.getLogger("kyc.scheduler")
 
 
 async def workspaces(deps: Deps) -> list[str]:
-    async with deps.db.unit_of_work() as session:
-        return list(await session.scalars(select(Workspace.id).order_by(Workspace.id)))
+    """The workspaces KYC is installed in: a job never runs for one it was uninstalled from
+    (nor for a roster loaded before any install)."""
+    return await deps.tenancy.tokens.workspaces()
+
+
+async def settings_of(deps: Deps, workspace_id: str) -> Settings:
+    return await for_workspace(deps.db, deps.settings, workspace_id)
 
 
 async def sync_profiles(
@@ -80,37 +88,52 @@ async def sync_profiles(
     return sum(await asyncio.gather(*(one(p) for p in people)))
 
 
-async def morning_tick(deps: Deps, client: AsyncWebClient) -> None:
+async def morning_tick(deps: Deps) -> None:
     async with deps.jobs_lock:
-        await _morning(deps, client)
+        await _morning(deps)
 
 
-async def _morning(deps: Deps, client: AsyncWebClient) -> None:
+async def _morning(deps: Deps) -> None:
+    tenancy = deps.tenancy
     for ws in await workspaces(deps):
-        await sync_profiles(deps, client, ws)
+        token = await tenancy.tokens.token_for(ws)
+        if token is None:
+            continue  # uninstalled a moment ago
+        await sync_profiles(deps, tenancy.client(token), ws)
         # The sender starts on each chunk of nudges as soon as it is committed.
-        await run_morning(deps.db, deps.settings, ws, now=deps.now(), on_queued=deps.wake_sender)
+        settings = await settings_of(deps, ws)
+        await run_morning(deps.db, settings, ws, now=deps.now(), on_queued=deps.wake_sender)
 
 
 async def digest_tick(deps: Deps) -> None:
-    if not digest_due(deps.settings, deps.now()):
-        return
     async with deps.jobs_lock:
         for ws in await workspaces(deps):
-            if await queue_digest(deps.db, deps.settings, ws, now=deps.now()):
+            settings = await settings_of(deps, ws)
+            if not digest_due(settings, deps.now()):
+                continue
+            if await queue_digest(deps.db, settings, ws, now=deps.now()):
                 deps.wake_sender()
 
 
 async def planning_tick(deps: Deps) -> None:
     async with deps.jobs_lock:
         for ws in await workspaces(deps):
-            await plan_ahead(deps.db, deps.settings, ws, now=deps.now())
+            await plan_ahead(deps.db, await settings_of(deps, ws), ws, now=deps.now())
 
 
 async def reminders_tick(deps: Deps) -> None:
-    async with deps.jobs_lock, deps.db.unit_of_work() as session:
-        if await remind_overdue(session, deps.settings, now=deps.now()):
-            deps.wake_sender()
+    async with deps.jobs_lock:
+        for ws in await workspaces(deps):
+            settings = await settings_of(deps, ws)
+            async with deps.db.unit_of_work() as session:
+                if await remind_overdue(session, settings, now=deps.now(), workspace_id=ws):
+                    deps.wake_sender()
+
+
+async def housekeeping_tick(deps: Deps) -> None:
+    """Workspaces uninstalled longer than their grace period are purged."""
+    async with deps.jobs_lock:
+        await purge_expired(deps.db, now=deps.now())
 
 
 async def sender_loop(deps: Deps, sender: Sender, *, idle_seconds: float = 2.0) -> None:
@@ -126,7 +149,7 @@ async def sender_loop(deps: Deps, sender: Sender, *, idle_seconds: float = 2.0) 
             log.exception("sender round failed")
 
 
-def build_scheduler(deps: Deps, client: AsyncWebClient) -> AsyncIOScheduler:
+def build_scheduler(deps: Deps) -> AsyncIOScheduler:
     # UTC, no misfire grace and coalescing: a late tick simply runs; the database decides.
     scheduler = AsyncIOScheduler(
         timezone=UTC,
@@ -135,13 +158,14 @@ def build_scheduler(deps: Deps, client: AsyncWebClient) -> AsyncIOScheduler:
     # First ticks at start-up: a nudge due while the bot was down goes out now (catch-up).
     start = datetime.now(UTC)
     jobs = [
-        (morning_tick, 1, [deps, client]),
-        (reminders_tick, 15, [deps]),
-        (planning_tick, 30, [deps]),
-        (digest_tick, 15, [deps]),
+        (morning_tick, 1),
+        (reminders_tick, 15),
+        (planning_tick, 30),
+        (digest_tick, 15),
+        (housekeeping_tick, 60),
     ]
-    for job, minutes, args in jobs:
+    for job, minutes in jobs:
         scheduler.add_job(
-            job, IntervalTrigger(minutes=minutes), args=args, id=job.__name__, next_run_time=start
+            job, IntervalTrigger(minutes=minutes), args=[deps], id=job.__name__, next_run_time=start
         )
     return scheduler

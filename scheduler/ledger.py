@@ -24,6 +24,10 @@ log = logging.getLogger("kyc.sender")
 MAX_ATTEMPTS = 12
 
 
+# A message Slack took: what it answered, and the fingerprint of the token it went with.
+Sent = tuple[Claimed, dict[str, Any], str]
+
+
 class Outcome(Enum):
     SENT = "sent"
     LATER = "later"  # handed back: retry, rate limit, or its workspace's token is refused
@@ -43,18 +47,16 @@ class Ledger:
         *,
         clock: Callable[[], datetime],
         pacer: Pacer,
-        token_fp: str | None,
         retry_base: float,
     ) -> None:
         self.db = db
         self.worker_id = worker_id
         self.clock = clock
         self.pacer = pacer
-        self.token_fp = token_fp
         self.retry_base = retry_base
         self.blocked: set[str] = set()  # workspaces whose token Slack refused, this run
 
-    async def mark_sent(self, delivered: list[tuple[Claimed, dict[str, Any]]]) -> None:
+    async def mark_sent(self, delivered: list[Sent]) -> None:
         """One executemany per table for the whole round; only rows this worker still holds
         (a claim another worker took over is theirs to finish)."""
         if not delivered:
@@ -62,14 +64,15 @@ class Ledger:
         outbox = cast(Table, OutboxMessage.__table__)
         sent = []
         items = []
-        for msg, data in delivered:
+        for msg, data, _ in delivered:
             channel = data.get("channel") or msg.payload.get("channel")
             ts = data.get("ts") or msg.payload.get("ts")
             sent.append({"b_id": msg.id, "b_channel": channel, "b_ts": ts})
             if msg.ref_kind == "item" and msg.ref_id:
                 items.append({"b_id": msg.ref_id, "b_channel": channel, "b_ts": ts})
-        # Sent with this token, which Slack did not refuse: a block by another token lifts.
-        workspaces = {msg.workspace_id for msg, _ in delivered} - self.blocked
+        # Sent with a token Slack did not refuse: a block of another token lifts.
+        worked = {(msg.workspace_id, fp) for msg, _, fp in delivered if fp}
+        worked = {(ws, fp) for ws, fp in worked if ws not in self.blocked}
         async with self.db.unit_of_work(writes=True) as session:
             conn = await session.connection()
             await conn.execute(
@@ -86,7 +89,7 @@ class Ledger:
                 ),
                 sent,
             )
-            await metrics.nudges_sent(conn, [m.id for m, _ in delivered], self.clock())
+            await metrics.nudges_sent(conn, [m.id for m, _, _ in delivered], self.clock())
             if items:
                 table = cast(Table, ActionItem.__table__)
                 await conn.execute(
@@ -96,15 +99,16 @@ class Ledger:
                     items,
                 )
             # The token works again (a new one): the workspace sends again.
-            await session.execute(
-                update(Workspace)
-                .where(
-                    Workspace.id.in_(workspaces),
-                    Workspace.sending_blocked.is_not(None),
-                    Workspace.blocked_token != self.token_fp,
+            for workspace_id, fp in worked:
+                await session.execute(
+                    update(Workspace)
+                    .where(
+                        Workspace.id == workspace_id,
+                        Workspace.sending_blocked.is_not(None),
+                        Workspace.blocked_token != fp,
+                    )
+                    .values(sending_blocked=None, sending_blocked_at=None, blocked_token=None)
                 )
-                .values(sending_blocked=None, sending_blocked_at=None, blocked_token=None)
-            )
 
     async def hand_back(self, ids: list[int], *, wait: float = 0.0, reason: str = "") -> None:
         """Release messages untried (SIGTERM, a thread stopped, a channel on hold); no attempt
@@ -159,7 +163,15 @@ class Ledger:
         log.info("outbox %s: %s", msg.key, reason)
         return Outcome.LATER
 
-    async def block(self, msg: Claimed, error: str) -> Outcome:
+    async def no_token(self, msg: Claimed) -> Outcome:
+        """No token for the workspace any more (uninstalled since the claim, or the
+        environment's token changed): the message waits; an uninstall has deleted it already."""
+        await self.hand_back(
+            [msg.id], wait=60.0, reason=f"waiting: no token for workspace {msg.workspace_id}"
+        )
+        return Outcome.LATER
+
+    async def block(self, msg: Claimed, error: str, token_fp: str) -> Outcome:
         """Slack refused the token: stop every call for the workspace until another token
         is configured; its messages stay queued, not parked one by one."""
         first = msg.workspace_id not in self.blocked
@@ -171,7 +183,7 @@ class Ledger:
                 .values(
                     sending_blocked=error,
                     sending_blocked_at=utcnow(),
-                    blocked_token=self.token_fp,
+                    blocked_token=token_fp,
                 )
             )
             await session.execute(

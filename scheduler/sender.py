@@ -23,7 +23,6 @@ rounds and lanes that tie them together.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 from collections.abc import Callable
 from datetime import datetime
@@ -38,8 +37,10 @@ from bot.services import outbox
 from bot.services.outbox import Delivery
 from bot.settings import Settings
 from bot.slack_metrics import MeteredWebClient
+from bot.tenancy.installations import KycInstallationStore
+from bot.tenancy.tokens import TokenSource, WorkspaceToken
 from scheduler.claims import POSTS, Claimed, Claims
-from scheduler.ledger import MAX_ATTEMPTS, Ledger, Outcome, backoff, retry_failed
+from scheduler.ledger import MAX_ATTEMPTS, Ledger, Outcome, Sent, backoff, retry_failed
 from scheduler.pacing import PacedRateLimitHandler, Pacer, pace_key, retry_after
 from scheduler.slack_calls import SlackCalls
 from scheduler.workers import Lease
@@ -86,14 +87,18 @@ def sender_client(token: str, base_url: str, *, timeout: float = 6) -> AsyncWebC
 
 
 def sender_from_settings(
-    db: Database, settings: Settings, *, clock: Callable[[], datetime] = utcnow
+    db: Database,
+    settings: Settings,
+    tokens: TokenSource,
+    *,
+    clock: Callable[[], datetime] = utcnow,
 ) -> Sender:
     """The sender every command runs (`kyc serve`, `kyc worker`, `kyc run`), from the settings."""
-    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else ""
-    client = sender_client(token, settings.slack_api_url, timeout=settings.kyc_slack_timeout)
+    client = sender_client("", settings.slack_api_url, timeout=settings.kyc_slack_timeout)
     return Sender(
         db,
         client,
+        tokens=tokens,
         clock=clock,
         concurrency=settings.kyc_sender_concurrency,
         heartbeat_seconds=settings.kyc_heartbeat_seconds,
@@ -102,17 +107,13 @@ def sender_from_settings(
     )
 
 
-def token_fingerprint(token: str | None) -> str | None:
-    """What identifies a token in the database without storing it."""
-    return hashlib.sha256(token.encode()).hexdigest()[:32] if token else None
-
-
 class Sender:
     def __init__(
         self,
         db: Database,
         client: AsyncWebClient,
         *,
+        tokens: TokenSource | None = None,
         worker_id: str | None = None,
         batch_size: int = 200,
         concurrency: int = 8,
@@ -124,7 +125,13 @@ class Sender:
         inline_wait: float = 2.0,
     ) -> None:
         self.db = db
-        self.client = client
+        self.client = client  # the template each workspace's client is made from
+        # Each message goes with its own workspace's token. Without a TokenSource, the
+        # client's token is SLACK_BOT_TOKEN's, for the workspace registered with it.
+        self.tokens = tokens or TokenSource(
+            KycInstallationStore(db, None, env_token=client.token), client=client
+        )
+        self._clients: dict[str, SlackCalls] = {}
         self.lease = Lease(db, worker_id, heartbeat=heartbeat_seconds, stale=stale_seconds)
         self.worker_id = self.lease.id
         self.batch_size = batch_size
@@ -134,17 +141,10 @@ class Sender:
         self.retry_base = retry_base
         self.pacer = Pacer(channel_interval)
         self.inline_wait = inline_wait
-        self.token_fp = token_fingerprint(client.token)
-        self.claims = Claims(db, self.worker_id, batch_size, self.token_fp)
+        self.claims = Claims(db, self.worker_id, batch_size)
         self.ledger = Ledger(
-            db,
-            self.worker_id,
-            clock=clock,
-            pacer=self.pacer,
-            token_fp=self.token_fp,
-            retry_base=retry_base,
+            db, self.worker_id, clock=clock, pacer=self.pacer, retry_base=retry_base
         )
-        self.slack = SlackCalls(client)
         self._session: aiohttp.ClientSession | None = None
         for handler in client.retry_handlers or []:
             if isinstance(handler, PacedRateLimitHandler):
@@ -163,11 +163,30 @@ class Sender:
         finally:
             await close_connections(self.client, self._session)
             self._session = None
+            self._clients.clear()
 
     def _pool(self) -> None:
         # The sender makes thousands of calls: one connection pool while it runs.
         if self._session is None:
             self._session = share_connections(self.client)
+
+    def _slack(self, token: str) -> SlackCalls:
+        """The calls made with one workspace's token, over the one pool and rate limiter."""
+        calls = self._clients.get(token)
+        if calls is None:
+            t = self.client
+            client = type(t)(
+                token=token,
+                base_url=t.base_url,
+                timeout=t.timeout,
+                logger=t.logger,
+                retry_handlers=t.retry_handlers,
+                session=t.session,
+            )
+            calls = self._clients[token] = SlackCalls(client)
+            if len(self._clients) > 1000:  # rotated tokens: forget the old ones
+                self._clients = {token: calls}
+        return calls
 
     def _lease_outlasts(self, seconds: float) -> bool:
         """Would a call started `seconds` from now end before anyone may take over?"""
@@ -195,7 +214,7 @@ class Sender:
             await self.drain()
             async with self.db.unit_of_work() as session:
                 states = await outbox.deliveries(session, keys)
-            open_ = [d for d in states.values() if not d.settled(self.token_fp)]
+            open_ = [d for d in states.values() if not d.settled()]
             left = deadline - loop.time()
             if not open_ or left <= 0:
                 return states
@@ -223,7 +242,7 @@ class Sender:
         # What Slack accepted is recorded in one commit per batch, not one per message. A crash
         # before that commit leaves claims that the next owner checks against Slack (metadata)
         # before posting again, so batching costs no double post.
-        delivered: list[tuple[Claimed, dict[str, Any]]] = []
+        delivered: list[Sent] = []
 
         async def run_lane(msgs: list[Claimed]) -> None:
             nonlocal finished, waiting, prefetch
@@ -282,9 +301,7 @@ class Sender:
             await self.ledger.mark_sent(delivered)
         return finished
 
-    async def _send_lane(
-        self, msgs: list[Claimed], delivered: list[tuple[Claimed, dict[str, Any]]]
-    ) -> int:
+    async def _send_lane(self, msgs: list[Claimed], delivered: list[Sent]) -> int:
         """One thread's messages in order; the first that does not go hands back the rest."""
         sent = 0
         for n, msg in enumerate(msgs):
@@ -328,22 +345,25 @@ class Sender:
         return msg.id in await self.lease.still_holds([msg.id])
 
     # --- one message ------------------------------------------------------------------------
-    async def _deliver(
-        self, msg: Claimed, delivered: list[tuple[Claimed, dict[str, Any]]]
-    ) -> Outcome:
+    async def _deliver(self, msg: Claimed, delivered: list[Sent]) -> Outcome:
+        # Looked up now, not at the claim: an uninstall or a refresh since then shows here.
+        token = await self.tokens.token_for(msg.workspace_id)
+        if token is None:
+            return await self.ledger.no_token(msg)
+        slack = self._slack(token.token)
         try:
             data = None
             if msg.ambiguous and msg.method in POSTS:
-                data = await self.slack.find_posted(msg)
+                data = await slack.find_posted(msg)
             if data is None:
-                data = await self.slack.call_joining(msg.method, msg.payload)
+                data = await slack.call_joining(msg.method, msg.payload)
         except SlackApiError as exc:
             error = str(exc.response.get("error") or "unknown_error")
             status = exc.response.status_code
             if status == 429 or error == "ratelimited":
                 return await self.ledger.rate_limited(msg, retry_after(exc.response.headers))
             if error in DEAD_TOKEN:
-                return await self.ledger.block(msg, error)
+                return await self.ledger.block(msg, error, token.fingerprint)
             if error in PERMANENT:
                 return await self.ledger.park(msg, error)
             maybe = status >= 500 or error in AMBIGUOUS
@@ -352,7 +372,7 @@ class Sender:
             return await self.ledger.retry_later(
                 msg, f"{type(exc).__name__}: {exc}", ambiguous=True
             )
-        delivered.append((msg, data))
+        delivered.append((msg, data, token.fingerprint))
         return Outcome.SENT
 
     # --- kept for the tests and tools that drive one step -------------------------------------
@@ -363,5 +383,10 @@ class Sender:
             await self.lease.beat()
         return await self.claims.claim(now, self.lease.epoch)
 
-    async def _call(self, method: str, payload: dict[str, Any]) -> dict[str, Any]:
-        return await self.slack.call(method, payload)
+    async def _call(
+        self, method: str, payload: dict[str, Any], workspace_id: str
+    ) -> dict[str, Any]:
+        token: WorkspaceToken | None = await self.tokens.token_for(workspace_id)
+        if token is None:
+            raise LookupError(f"KYC is not installed in workspace {workspace_id}")
+        return await self._slack(token.token).call(method, payload)

@@ -9,16 +9,30 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.regimen.types import Channel, ContactKind, Outcome, Role, Sentiment
-from storage.models import Contact, Customer, Person, Team, Workspace
+from bot.standin.harness import BOT_TOKEN
+from bot.tenancy.installations import ENV_TOKEN, fingerprint
+from storage.models import Contact, Customer, Installation, Person, Team, Workspace
 
 WS = "T_TEST"
 _seq = itertools.count(1)
 
 
-async def workspace(session: AsyncSession, ws: str = WS) -> str:
+async def workspace(session: AsyncSession, ws: str = WS, *, installed: bool = True) -> str:
+    """A workspace; `installed` with the stand-in's BOT_TOKEN as SLACK_BOT_TOKEN (the sender
+    sends only to installed workspaces)."""
     if await session.get(Workspace, ws) is None:
         session.add(Workspace(id=ws, name="Northwind"))
         await session.flush()
+        if installed:
+            session.add(
+                Installation(
+                    workspace_id=ws,
+                    team_id=ws,
+                    bot_token=ENV_TOKEN,
+                    token_fingerprint=fingerprint(BOT_TOKEN),
+                )
+            )
+            await session.flush()
     return ws
 
 

@@ -191,12 +191,16 @@ async def submit_reassign(
     return change
 
 
-async def remind_overdue(session: AsyncSession, settings: Settings, *, now: datetime) -> int:
-    """Once a day per item: remind the owner, note it in the thread, escalate to the manager."""
+async def remind_overdue(
+    session: AsyncSession, settings: Settings, *, now: datetime, workspace_id: str | None = None
+) -> int:
+    """Once a day per item: remind the owner, note it in the thread, escalate to the manager.
+    `workspace_id`: that workspace's items only (the scheduler runs each with its settings)."""
     rows = await session.execute(
         select(ActionItem, Customer.name)
         .join(Customer, Customer.id == ActionItem.customer_id)
         .where(ActionItem.status == ItemStatus.OPEN, ActionItem.due_on.is_not(None))
+        .where(*([ActionItem.workspace_id == workspace_id] if workspace_id else []))
     )
     count = 0
     for item, customer_name in rows:

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, NotRequired, TypedDict, Unpack
 
-from sqlalchemy import select
+from sqlalchemy import case, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import OutboxMessage, OutboxStatus, Workspace, utcnow
+from storage.models import Installation, OutboxMessage, OutboxStatus, Workspace, utcnow
 from storage.queries import insert_ignoring_duplicates
 
 QUIET = {"unfurl_links": False, "unfurl_media": False}
@@ -163,14 +163,11 @@ class Delivery:
     next_attempt_at: datetime
     last_error: str | None
     held_by: str | None  # the worker delivering it right now
-    token_refused: str | None  # Slack refused its workspace's token: why
-    refused_token: str | None  # … which token (fingerprint)
+    token_refused: str | None  # Slack refused the workspace's token (the one it has now): why
 
-    def settled(self, token: str | None) -> bool:
-        """Sent or parked, or stuck until an admin acts (`token` is refused)."""
-        if self.status != OutboxStatus.PENDING:
-            return True
-        return self.token_refused is not None and self.refused_token == token
+    def settled(self) -> bool:
+        """Sent or parked, or stuck until an admin acts (its workspace's token is refused)."""
+        return self.status != OutboxStatus.PENDING or self.token_refused is not None
 
 
 async def deliveries(session: AsyncSession, keys: Sequence[str]) -> dict[str, Delivery]:
@@ -185,14 +182,26 @@ async def deliveries(session: AsyncSession, keys: Sequence[str]) -> dict[str, De
                 OutboxMessage.next_attempt_at,
                 OutboxMessage.last_error,
                 OutboxMessage.claimed_by,
+                case(
+                    (Installation.token_fingerprint == Workspace.blocked_token, "refused"),
+                    else_=None,
+                ).label("refused"),
                 Workspace.sending_blocked,
-                Workspace.blocked_token,
             )
             .join(Workspace, Workspace.id == OutboxMessage.workspace_id)
+            .outerjoin(Installation, Installation.workspace_id == OutboxMessage.workspace_id)
             .where(OutboxMessage.key.in_(keys[start : start + 500]))
         )
         for r in rows:
-            found[r.key] = Delivery(*r)
+            found[r.key] = Delivery(
+                key=r.key,
+                status=r.status,
+                sent_at=r.sent_at,
+                next_attempt_at=r.next_attempt_at,
+                last_error=r.last_error,
+                held_by=r.claimed_by,
+                token_refused=r.sending_blocked if r.refused else None,
+            )
     return found
 
 

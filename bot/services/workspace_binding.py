@@ -20,7 +20,7 @@ from sqlalchemy import CursorResult, Table, delete, exists, func, insert, select
 from bot.sdklog import slack_sdk_logger
 from bot.settings import Settings
 from storage.db import Database
-from storage.models import Base, OutboxMessage, Workspace
+from storage.models import Base, Installation, OutboxMessage, Workspace
 
 log = logging.getLogger("kyc.workspace")
 
@@ -42,9 +42,9 @@ class TokenTeam:
     enterprise_id: str | None = None
 
 
-async def token_team(client: AsyncWebClient) -> TokenTeam:
-    """The team (and Enterprise Grid org, if any) the client's token belongs to."""
-    auth = await client.auth_test()
+async def token_team(client: AsyncWebClient, token: str | None = None) -> TokenTeam:
+    """The team (and Enterprise Grid org, if any) the token (else the client's) belongs to."""
+    auth = await (client.auth_test(token=token) if token else client.auth_test())
     return TokenTeam(
         team_id=str(auth["team_id"]),
         name=auth.get("team"),
@@ -53,8 +53,12 @@ async def token_team(client: AsyncWebClient) -> TokenTeam:
 
 
 def _child_tables() -> list[Table]:
+    """The tables of a workspace's data (its installation is not data: a token registered for
+    the team does not stop it adopting the roster)."""
     return [
-        t for t in Base.metadata.sorted_tables if "workspace_id" in t.c and t.name != "workspaces"
+        t
+        for t in Base.metadata.sorted_tables
+        if "workspace_id" in t.c and t.name not in ("workspaces", "installations")
     ]
 
 
@@ -98,6 +102,9 @@ async def adopt_roster(db: Database, team: TokenTeam) -> str | None:
                 .where(column.contains(f":{old.id}:"))
                 .values({column: func.replace(column, f":{old.id}:", f":{new}:")})
             )
+        # Whatever token was registered under the old id is not the team's: the caller
+        # registers the team's own.
+        await session.execute(delete(Installation).where(Installation.workspace_id == old.id))
         await session.execute(delete(Workspace).where(Workspace.id == old.id))
     log.info(
         "adopted the roster stored under %s as Slack workspace %s (%s): %d rows moved",
@@ -107,6 +114,19 @@ async def adopt_roster(db: Database, team: TokenTeam) -> str | None:
         moved,
     )
     return old.id
+
+
+async def bind_env_token(db: Database, settings: Settings, team: TokenTeam) -> None:
+    """SLACK_BOT_TOKEN's workspace, once `auth.test` named it: a roster loaded before it was
+    known is adopted, and the token is registered as that workspace's installation (no token
+    stored; bot/tenancy/installations.py)."""
+    from bot.tenancy.runtime import build_tenancy
+
+    if settings.kyc_workspace in (None, team.team_id):
+        await adopt_roster(db, team)
+    await build_tenancy(db, settings).store.register_env(
+        team.team_id, team_name=team.name, enterprise_id=team.enterprise_id
+    )
 
 
 def cli_client(settings: Settings) -> AsyncWebClient:
@@ -140,7 +160,7 @@ async def resolve_workspace(db: Database, settings: Settings, flag: str | None) 
                 type(exc).__name__,
             )
         else:
-            await adopt_roster(db, team)
+            await bind_env_token(db, settings, team)
             return team.team_id
     known = await known_workspaces(db)
     if len(known) == 1:

@@ -97,6 +97,10 @@ class LocalSlack:
         )
         self.db = Database(self.database_url)
         self.deps = Deps(settings=self.settings, db=self.db, clock=self.clock)
+        # SLACK_BOT_TOKEN's workspace, registered as `kyc serve` does once auth.test named it.
+        await self.deps.tenancy.store.register_env(
+            self.team_id, team_name="Northwind", enterprise_id=None
+        )
         self.app = build_app(self.deps)
         self._runner = web.AppRunner(http_app(self.app, self.deps))
         await self._runner.setup()

@@ -216,8 +216,10 @@ async def test_a_revoked_token_stops_its_workspace_at_once_until_a_new_one_comes
     finally:
         await s.close()
 
+    # The operator sets a new SLACK_BOT_TOKEN and restarts: it is registered anew.
     env.slack.tokens.add("xoxb-new")
     s = sender(env, token="xoxb-new")
+    await s.tokens.store.register_env(f.WS, team_name=None, enterprise_id=None)
     try:
         await deliver_all(env, s)
     finally:

@@ -102,7 +102,7 @@ async def test_a_worker_that_stops_beating_is_taken_over_within_the_stale_time(
         claimed = await frozen._claim(frozen.clock())
         assert len(claimed) == 40
         for msg in claimed[:15]:  # posted, but the process froze before recording it
-            await frozen._call(msg.method, msg.payload)
+            await frozen._call(msg.method, msg.payload, msg.workspace_id)
         assert frozen.lease._task is not None
         frozen.lease._task.cancel()  # it stops beating
         froze_at = time.monotonic()

@@ -12,6 +12,8 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from bot.cli import app
+from bot.settings import load_settings
+from bot.tenancy.runtime import build_tenancy
 from storage.database_copy import count_rows
 from storage.db import Database, make_engine
 from storage.migrate import upgrade
@@ -58,6 +60,7 @@ def sqlite_deployment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> str:
             report = await f.person(s, "Early Report")
             boss = await f.person(s, "Late Boss")
             report.manager_id = boss.id
+        await build_tenancy(db, load_settings(_env_file=None)).state_store().async_issue()
         await db.dispose()
 
     asyncio.run(more())
@@ -133,4 +136,7 @@ def test_copying_into_a_database_with_rows_is_refused(
     assert runner.invoke(app, ["db", "copy", "--to", other]).exit_code == 0
     result = runner.invoke(app, ["db", "copy", "--to", other])
     assert result.exit_code == 2
-    assert "--to: the target database already has rows (workspaces: 2, " in result.output
+    assert (
+        "--to: the target database already has rows (oauth_states: 1, workspaces: 2, "
+        in result.output
+    )

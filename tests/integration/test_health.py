@@ -85,10 +85,13 @@ async def test_a_revoked_token_makes_the_process_unready_once_the_good_answer_is
 ) -> None:
     async with SlackStandin(tokens={BOT_TOKEN}) as slack:
         settings = load_settings(
-            _env_file=None, database_url=sqlite_url, slack_api_url=slack.base_url
+            _env_file=None,
+            database_url=sqlite_url,
+            slack_api_url=slack.base_url,
+            slack_bot_token=BOT_TOKEN,
         )
         db = Database(sqlite_url)
-        client = MeteredWebClient(token=BOT_TOKEN, base_url=slack.base_url)
+        client = MeteredWebClient(base_url=slack.base_url)
         try:
             cached = Readiness(Deps(settings=settings, db=db), client, slack_ttl=60)
             fresh = Readiness(Deps(settings=settings, db=db), client, slack_ttl=0)

@@ -209,6 +209,7 @@ async def test_socket_mode_needs_no_signing_secret_and_then_takes_no_http_events
         db = Database(settings.database_url)
         deps = Deps(settings=settings, db=db)
         try:
+            await deps.tenancy.store.register_env("T_TEST", team_name=None, enterprise_id=None)
             app = build_app(deps)
             # what arrives over Slack's socket
             form = {"team_id": "T_TEST", "user_id": "U0DANA", "command": "/kyc", "text": "help"}

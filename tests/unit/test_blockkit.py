@@ -40,6 +40,7 @@ from bot.views.data import CallForm, CallThread, CloseLoop, HomeData, ItemCard, 
 from bot.views.data import Person as Shown
 from bot.views.digest import build_digest_messages
 from bot.views.home import build_home
+from bot.views.installs import build_welcome
 from bot.views.notices import build_customer_options, build_not_enrolled_home, build_notice_modal
 from bot.views.nudge import build_all_done, build_nudge, build_week_list
 from bot.views.stats import build_stats
@@ -139,6 +140,7 @@ MESSAGES: dict[str, Messages] = {
     "build_simple": lambda: [build_simple("x" * 2999)],
     "build_help": lambda: [build_help()],
     "build_dm_help": lambda: [build_dm_help()],
+    "build_welcome": lambda: [build_welcome()],
     "build_not_enrolled": lambda: [build_not_enrolled("U" + "X" * 20)],
     "build_stats": lambda: (
         [build_stats(FIGURES, mine=m) for m in (True, False)]

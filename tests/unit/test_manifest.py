@@ -83,6 +83,8 @@ EVENT_SCOPES: dict[str, set[str]] = {
     "app_home_opened": set(),
     "user_change": {"users:read"},
     "message.im": {"im:history"},
+    "app_uninstalled": set(),  # sent to every app, no scope
+    "tokens_revoked": set(),
 }
 TOKEN_SCOPE = re.compile(r"Requires scope: `([^`]+)`")
 
@@ -248,3 +250,9 @@ def test_the_standins_scope_table_agrees_with_slacks_spec() -> None:
         kinds = ("channels", "groups", "im", "mpim") if "{kind}" in scope else ("",)
         asked = {scope.format(kind=k) for k in kinds}
         assert asked <= alternatives, f"{method}: the stand-in asks {asked}, Slack {alternatives}"
+
+
+def test_an_oauth_install_asks_for_the_manifests_scopes() -> None:
+    from bot.tenancy.oauth import BOT_SCOPES
+
+    assert set(BOT_SCOPES) == bot_scopes()
