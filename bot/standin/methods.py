@@ -1,32 +1,42 @@
 """The Web API methods the stand-in knows, each checking what Slack checks.
-(Long on purpose: one short handler per Slack method, in the order of Slack's reference.)"""
+(Long on purpose: one short handler per Slack method, in the order of Slack's reference.)
+
+A call sees only its token's workspace: another workspace's channel is `channel_not_found`,
+its user `user_not_found` (users.lookupByEmail: `users_not_found`), as Slack answers."""
 
 from __future__ import annotations
 
 import itertools
 from typing import TYPE_CHECKING, Any
 
-from bot.standin.server import SlackError, method
-from bot.standin.state import Channel
+from bot.standin.api import CALLER, SlackError, method
+from bot.standin.state import Channel, User
 from bot.views.limits import validate_message, validate_view
 
 if TYPE_CHECKING:
     from bot.standin.server import SlackStandin
 
-BOT_USER = "U0KYCBOT"
 _seq = itertools.count(1)
+
+
+def _user(s: SlackStandin, user_id: str) -> User | None:
+    return s.state.user_in(s.calling_team.id, user_id)
+
+
+def _channel(s: SlackStandin, channel_id: str) -> Channel | None:
+    return s.state.channel_in(s.calling_team.id, channel_id)
 
 
 def _channel_for_post(s: SlackStandin, channel_id: str) -> Channel:
     state = s.state
     if channel_id.startswith(("U", "W")):
-        user = state.users.get(channel_id)
+        user = _user(s, channel_id)
         if user is None:
             raise SlackError("channel_not_found")
         if user.deleted:
             raise SlackError("user_disabled")
         return state.dm_for(channel_id)
-    channel = state.channels.get(channel_id)
+    channel = _channel(s, channel_id)
     if channel is None:
         raise SlackError("channel_not_found")
     if channel.is_im:
@@ -54,14 +64,19 @@ def _check_message(p: dict[str, Any]) -> None:
 
 @method("auth.test")
 async def auth_test(s: SlackStandin, p: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "url": "https://northwind.slack.com/",
-        "team": "Northwind",
+    team = s.calling_team
+    answer: dict[str, Any] = {
+        "url": team.url,
+        "team": team.name,
         "user": "kyc",
-        "team_id": "T_TEST",
-        "user_id": BOT_USER,
-        "bot_id": "B0KYCBOT",
+        "team_id": team.id,
+        "user_id": team.bot_user_id,
+        "bot_id": team.bot_id,
+        "is_enterprise_install": s.oauth.is_enterprise_install(CALLER.get().token),
     }
+    if team.enterprise_id is not None:
+        answer["enterprise_id"] = team.enterprise_id
+    return answer
 
 
 @method("chat.postMessage", "channel")
@@ -84,7 +99,7 @@ async def post_message(s: SlackStandin, p: dict[str, Any]) -> dict[str, Any]:
         "text": p.get("text"),
         "blocks": p.get("blocks") or [],
         "metadata": p.get("metadata"),
-        "user": BOT_USER,
+        "user": s.calling_team.bot_user_id,
         "user_id": channel.user,
         "unfurl_links": p.get("unfurl_links"),
         "files": [],
@@ -96,7 +111,7 @@ async def post_message(s: SlackStandin, p: dict[str, Any]) -> dict[str, Any]:
 @method("chat.postEphemeral", "channel", "user")
 async def post_ephemeral(s: SlackStandin, p: dict[str, Any]) -> dict[str, Any]:
     _channel_for_post(s, str(p["channel"]))
-    if str(p["user"]) not in s.state.users:
+    if _user(s, str(p["user"])) is None:
         raise SlackError("user_not_in_channel")
     _check_message(p)
     return {"message_ts": s.state.next_ts()}
@@ -128,7 +143,7 @@ async def chat_delete(s: SlackStandin, p: dict[str, Any]) -> dict[str, Any]:
 async def permalink(s: SlackStandin, p: dict[str, Any]) -> dict[str, Any]:
     return {
         "channel": p["channel"],
-        "permalink": f"https://northwind.slack.com/archives/{p['channel']}/p{p['message_ts']}",
+        "permalink": f"{s.calling_team.url}archives/{p['channel']}/p{p['message_ts']}",
     }
 
 
@@ -138,14 +153,14 @@ async def conversations_open(s: SlackStandin, p: dict[str, Any]) -> dict[str, An
     if not users:
         raise SlackError("users_list_not_supplied")
     first = users.split(",")[0]
-    if first not in s.state.users:
+    if _user(s, first) is None:
         raise SlackError("user_not_found")
     return {"channel": {"id": s.state.dm_for(first).id}}
 
 
 @method("conversations.join", "channel")
 async def conversations_join(s: SlackStandin, p: dict[str, Any]) -> dict[str, Any]:
-    channel = s.state.channels.get(str(p["channel"]))
+    channel = _channel(s, str(p["channel"]))
     if channel is None:
         raise SlackError("channel_not_found")
     if channel.is_private or channel.is_im:
@@ -158,7 +173,7 @@ async def conversations_join(s: SlackStandin, p: dict[str, Any]) -> dict[str, An
 
 @method("conversations.info", "channel")
 async def conversations_info(s: SlackStandin, p: dict[str, Any]) -> dict[str, Any]:
-    channel = s.state.channels.get(str(p["channel"]))
+    channel = _channel(s, str(p["channel"]))
     if channel is None:
         raise SlackError("channel_not_found")
     return {
@@ -174,7 +189,7 @@ async def conversations_info(s: SlackStandin, p: dict[str, Any]) -> dict[str, An
 
 
 def _readable(s: SlackStandin, channel_id: str) -> list[dict[str, Any]]:
-    channel = s.state.channels.get(channel_id)
+    channel = _channel(s, channel_id)
     if channel is None:
         raise SlackError("channel_not_found")
     if not channel.is_member and not channel.is_im:
@@ -235,7 +250,7 @@ async def conversations_replies(s: SlackStandin, p: dict[str, Any]) -> dict[str,
 
 @method("users.info", "user")
 async def users_info(s: SlackStandin, p: dict[str, Any]) -> dict[str, Any]:
-    user = s.state.users.get(str(p["user"]))
+    user = _user(s, str(p["user"]))
     if user is None:
         raise SlackError("user_not_found")
     return {"user": user.as_slack()}
@@ -244,7 +259,9 @@ async def users_info(s: SlackStandin, p: dict[str, Any]) -> dict[str, Any]:
 @method("users.lookupByEmail", "email")
 async def users_lookup(s: SlackStandin, p: dict[str, Any]) -> dict[str, Any]:
     email = str(p["email"]).lower()
-    user = next((u for u in s.state.users.values() if (u.email or "").lower() == email), None)
+    team = s.calling_team.id
+    same = (u for u in s.state.users.values() if u.team == team)
+    user = next((u for u in same if (u.email or "").lower() == email), None)
     if user is None:
         raise SlackError("users_not_found")
     return {"user": user.as_slack()}
@@ -270,6 +287,7 @@ def _store_view(
         "state": {"values": {}},
     }
     s.state.views[view_id] = stored
+    s.state.view_teams[view_id] = s.calling_team.id
     return stored
 
 
@@ -304,7 +322,7 @@ async def views_update(s: SlackStandin, p: dict[str, Any]) -> dict[str, Any]:
     if not view_id:
         raise SlackError("invalid_arguments", "[ERROR] view_id or external_id is required")
     current = s.state.views.get(str(view_id))
-    if current is None:
+    if current is None or s.state.view_teams.get(str(view_id)) != s.calling_team.id:
         raise SlackError("not_found")
     if p.get("hash") and p["hash"] != current["hash"]:
         raise SlackError("hash_conflict")
@@ -313,7 +331,7 @@ async def views_update(s: SlackStandin, p: dict[str, Any]) -> dict[str, Any]:
 
 @method("views.publish", "user_id", "view")
 async def views_publish(s: SlackStandin, p: dict[str, Any]) -> dict[str, Any]:
-    if str(p["user_id"]) not in s.state.users:
+    if _user(s, str(p["user_id"])) is None:
         raise SlackError("user_not_found")
     view = _check_view(p["view"])
     if view.get("type") != "home":
@@ -357,7 +375,7 @@ async def complete_upload(s: SlackStandin, p: dict[str, Any]) -> dict[str, Any]:
                 "blocks": [],
                 "files": shared,
                 "metadata": None,
-                "user": BOT_USER,
+                "user": s.calling_team.bot_user_id,
                 "user_id": channel.user,
                 "unfurl_links": None,
             }

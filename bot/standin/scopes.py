@@ -38,6 +38,7 @@ SCOPES: dict[str, str | None] = {
     "reactions.add": "reactions:write",
     "files.getUploadURLExternal": "files:write",
     "files.completeUploadExternal": "files:write",
+    "oauth.v2.access": None,  # takes the app's client id and secret, no token
 }
 
 

@@ -2,7 +2,9 @@
 (Longer than ~300 lines: the faults, limits and revocations tests need are all set up here.)
 
 It records every call and answers like Slack: unknown methods, missing required arguments,
-over-limit Block Kit, unknown channels and users are errors, with Slack's error codes."""
+over-limit Block Kit, unknown channels and users are errors, with Slack's error codes. It serves
+several workspaces: each token is one workspace's, and a call sees only that workspace's users
+and channels (bot/standin/oauth.py issues, rotates and revokes the tokens)."""
 
 from __future__ import annotations
 
@@ -10,18 +12,21 @@ import asyncio
 import json
 import math
 import time
-from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import parse_qsl
 
 from aiohttp import web
 
+from bot.standin.api import CALLER, METHODS, NOBODY, Caller, SlackError, method
+from bot.standin.oauth import CLIENT_ID, CLIENT_SECRET, OAuthStandin, basic_credentials
 from bot.standin.scopes import missing_scope
 from bot.standin.socket_mode import SocketModeStandin
-from bot.standin.state import Channel, FaultPlan, RecordedCall, State, User
+from bot.standin.state import FaultPlan, RecordedCall, State
+from bot.standin.workspaces import Workspaces
 
-Handler = Callable[["SlackStandin", dict[str, Any]], Awaitable[dict[str, Any]]]
-METHODS: dict[str, tuple[tuple[str, ...], Handler]] = {}
+__all__ = ["METHODS", "SlackError", "SlackStandin", "method"]  # methods.py and tests import these
+# Methods that take no workspace token: oauth.v2.access authenticates the app itself.
+NO_TOKEN = frozenset({"oauth.v2.access"})
 JSON_FIELDS = ("blocks", "view", "attachments", "metadata", "files")
 # The ways an answer that took effect can be lost (FaultPlan.lost_kinds, lose_next).
 LOST_KINDS = (
@@ -34,22 +39,7 @@ LOST_KINDS = (
 )
 
 
-class SlackError(Exception):
-    def __init__(self, error: str, *messages: str) -> None:
-        super().__init__(error)
-        self.error = error
-        self.messages = list(messages)
-
-
-def method(name: str, *required: str) -> Callable[[Handler], Handler]:
-    def register(fn: Handler) -> Handler:
-        METHODS[name] = (required, fn)
-        return fn
-
-    return register
-
-
-class SlackStandin:
+class SlackStandin(Workspaces):
     def __init__(
         self,
         tokens: set[str] | None = None,
@@ -58,11 +48,16 @@ class SlackStandin:
         channel_interval: float = 0.0,
         scopes: set[str] | None = None,
         app_tokens: set[str] | None = None,
+        client_id: str = CLIENT_ID,
+        client_secret: str = CLIENT_SECRET,
     ) -> None:
-        """`latency`: seconds before every answer. `channel_interval`: Slack's chat.postMessage
-        limit of one message per second per channel (1.0); a faster post gets a 429. `scopes`:
-        the token's scopes, a call needing another is refused (None: every call is allowed).
-        `app_tokens`: the xapp- tokens Socket Mode takes (bot/standin/socket_mode.py)."""
+        """`tokens`: bot tokens of the default workspace, T_TEST (`add_team` and
+        `stage_install` bring others). `latency`: seconds before every answer.
+        `channel_interval`: Slack's chat.postMessage limit of one message per second per
+        channel (1.0); a faster post gets a 429. `scopes`: the tokens' scopes, a call needing
+        another is refused (None: every call is allowed); a token an install issued has the
+        install's. `app_tokens`: the xapp- tokens Socket Mode takes (socket_mode.py).
+        `client_id`, `client_secret`: the app's, which oauth.v2.access checks."""
         self.tokens = tokens or {"xoxb-test"}
         self.scopes = scopes
         self.state = State()
@@ -79,34 +74,11 @@ class SlackStandin:
         # method → the client connections (address, port) it was called over
         self.connections: dict[str, set[str]] = {}
         self.socket_mode = SocketModeStandin(self, app_tokens)
+        self.client_id = client_id
+        self.client_secret = client_secret
+        self.oauth = OAuthStandin(self)
 
     # --- set-up -----------------------------------------------------------------------------
-    def add_user(
-        self,
-        user_id: str,
-        *,
-        name: str,
-        email: str | None = None,
-        tz: str = "America/New_York",
-        deleted: bool = False,
-        is_bot: bool = False,
-        title: str | None = None,
-    ) -> None:
-        self.state.users[user_id] = User(user_id, name, email, tz, deleted, is_bot, title)
-
-    def add_channel(
-        self,
-        channel_id: str,
-        name: str,
-        *,
-        is_private: bool = False,
-        is_member: bool = True,
-        is_archived: bool = False,
-    ) -> None:
-        self.state.channels[channel_id] = Channel(
-            channel_id, name, is_private=is_private, is_member=is_member, is_archived=is_archived
-        )
-
     def expire_trigger(self, trigger_id: str) -> None:
         self.state.expired_triggers.add(trigger_id)
 
@@ -193,6 +165,13 @@ class SlackStandin:
         return params
 
     async def _handle(self, request: web.Request) -> web.Response:
+        reset = CALLER.set(NOBODY)  # one request's caller; aiohttp may reuse the task
+        try:
+            return await self._handle_call(request)
+        finally:
+            CALLER.reset(reset)
+
+    async def _handle_call(self, request: web.Request) -> web.Response:
         name = request.match_info["method"]
         peer = request.transport.get_extra_info("peername") if request.transport else None
         self.connections.setdefault(name, set()).add(str(peer))
@@ -204,22 +183,29 @@ class SlackStandin:
             await asyncio.sleep(self.latency)
         if name not in METHODS:
             return self._answer(name, params, {"ok": False, "error": "unknown_method"}, status=404)
-        token = request.headers.get("Authorization", "").removeprefix(
-            "Bearer "
-        ).strip() or params.pop("token", "")
-        if not token:
-            return self._answer(name, params, {"ok": False, "error": "not_authed"})
-        if token not in self.tokens:
-            error = "token_revoked" if token in self.revoked else "invalid_auth"
-            return self._answer(name, params, {"ok": False, "error": error})
-        if self.scopes is not None:
-            refused = missing_scope(self.state, self.scopes, name, params)
-            if refused is not None:
-                return self._answer(name, params, refused)
+        authorization = request.headers.get("Authorization", "")
+        if name in NO_TOKEN:
+            CALLER.set(Caller(basic=basic_credentials(authorization)))
+        else:
+            token = authorization.removeprefix("Bearer ").strip() or params.pop("token", "")
+            if not token:
+                return self._answer(name, params, {"ok": False, "error": "not_authed"})
+            known = token in self.tokens or token in self.revoked
+            CALLER.set(Caller(token, self.oauth.team_of(token) if known else None))
+            error = self.oauth.refusal(token)
+            if error is not None:
+                return self._answer(name, params, {"ok": False, "error": error})
+            granted = self.oauth.scopes_of(token)
+            if granted is not None:
+                refused = missing_scope(self.state, set(granted), name, params)
+                if refused is not None:
+                    return self._answer(name, params, refused)
         fault = self._fault(name)
         if fault in ("ratelimited", "server_error", "timeout"):
             return await self._fail(name, params, fault)
         required, handler = METHODS[name]
+        if name == "oauth.v2.access" and params.get("grant_type") == "refresh_token":
+            required = ("refresh_token",)  # the spec predates rotation: a refresh has no code
         missing = [p for p in required if params.get(p) in (None, "")]
         if missing:
             body = {
@@ -323,9 +309,17 @@ class SlackStandin:
         return web.json_response({"ok": False, "error": "internal_error"}, status=500)
 
     def _record(self, name: str, params: dict[str, Any], result: dict[str, Any]) -> None:
+        caller = CALLER.get()
         self.state.calls.append(
             RecordedCall(
-                name, params, bool(result.get("ok")), result.get("error"), time.time(), result
+                name,
+                params,
+                bool(result.get("ok")),
+                result.get("error"),
+                time.time(),
+                result,
+                team=caller.team,
+                token=caller.token,
             )
         )
 
@@ -333,7 +327,12 @@ class SlackStandin:
         self, name: str, params: dict[str, Any], result: dict[str, Any], status: int = 200
     ) -> web.Response:
         self._record(name, params, result)
-        return web.json_response(result, status=status)
+        headers = {}
+        token = CALLER.get().token
+        granted = self.oauth.scopes_of(token) if token in self.tokens else None
+        if granted is not None:  # as Slack, which says the token's scopes on every answer
+            headers["X-OAuth-Scopes"] = ",".join(sorted(granted))
+        return web.json_response(result, status=status, headers=headers)
 
 
 # Importing the handlers fills METHODS.

@@ -1,17 +1,22 @@
-"""Requests exactly as Slack sends them to an app, correctly signed (Bolt verifies them)."""
+"""Requests exactly as Slack sends them to an app, correctly signed (Bolt verifies them).
+
+A sender speaks for one workspace (`team_id`, and `enterprise_id` on Enterprise Grid);
+`for_team` gives a sender for another, so a test can play several workspaces at once."""
 
 from __future__ import annotations
 
+import copy
 import itertools
 import json
 import time
-from typing import Any
+from typing import Any, Self
 from urllib.parse import urlencode
 
 import aiohttp
 from slack_sdk.signature import SignatureVerifier
 
 _triggers = itertools.count(1)
+BOT_USER = "U0KYCBOT"  # the default workspace's bot user in the stand-in (state.py)
 
 
 def new_trigger_id() -> str:
@@ -26,10 +31,20 @@ def slash_command_form(
     command: str = "/kyc",
     trigger_id: str | None = None,
     channel_id: str = "D0DM00001",
+    enterprise_id: str | None = None,
+    is_enterprise_install: bool = False,
 ) -> dict[str, str]:
     """A slash command's fields, as Slack sends them (a form over HTTP, an object in Socket
     Mode)."""
+    grid = {}
+    if enterprise_id is not None:  # Enterprise Grid's extra fields
+        grid = {
+            "enterprise_id": enterprise_id,
+            "enterprise_name": enterprise_id,
+            "is_enterprise_install": str(is_enterprise_install).lower(),
+        }
     return {
+        **grid,
         "token": "deprecated-verification-token",
         "team_id": team_id,
         "team_domain": "northwind",
@@ -46,10 +61,16 @@ def slash_command_form(
 
 
 def event_callback(
-    team_id: str, event: dict[str, Any], *, event_id: str | None = None
+    team_id: str,
+    event: dict[str, Any],
+    *,
+    event_id: str | None = None,
+    enterprise_id: str | None = None,
+    is_enterprise_install: bool = False,
+    bot_user_id: str = BOT_USER,
 ) -> dict[str, Any]:
     """An Events API delivery's body, as Slack sends it (over HTTP and in Socket Mode)."""
-    return {
+    body: dict[str, Any] = {
         "token": "deprecated-verification-token",
         "team_id": team_id,
         "api_app_id": "A0KYC",
@@ -57,8 +78,31 @@ def event_callback(
         "type": "event_callback",
         "event_id": event_id or f"Ev{next(_triggers):08d}",
         "event_time": int(time.time()),
-        "authorizations": [{"team_id": team_id, "user_id": "U0KYCBOT", "is_bot": True}],
+        "authorizations": [
+            {
+                "enterprise_id": enterprise_id,
+                "team_id": team_id,
+                "user_id": bot_user_id,
+                "is_bot": True,
+                "is_enterprise_install": is_enterprise_install,
+            }
+        ],
     }
+    if enterprise_id is not None:
+        body["enterprise_id"] = enterprise_id
+    return body
+
+
+def app_uninstalled_event() -> dict[str, Any]:
+    """Slack's word that the app was removed from the workspace (its tokens are revoked)."""
+    return {"type": "app_uninstalled"}
+
+
+def tokens_revoked_event(
+    *, bot: list[str] | None = None, oauth: list[str] | None = None
+) -> dict[str, Any]:
+    """Slack's word that tokens were revoked: the user ids whose bot / user tokens they were."""
+    return {"type": "tokens_revoked", "tokens": {"oauth": oauth or [], "bot": bot or []}}
 
 
 class Answer:
@@ -72,10 +116,38 @@ class Answer:
 
 
 class SlackSender:
-    def __init__(self, app_url: str, signing_secret: str, *, team_id: str = "T_TEST") -> None:
+    def __init__(
+        self,
+        app_url: str,
+        signing_secret: str,
+        *,
+        team_id: str = "T_TEST",
+        enterprise_id: str | None = None,
+        is_enterprise_install: bool = False,
+        bot_user_id: str = BOT_USER,
+    ) -> None:
+        """`bot_user_id`: the app's bot user in this workspace, which events' authorizations
+        name (the stand-in's Team.bot_user_id)."""
         self.app_url = app_url
         self.signer = SignatureVerifier(signing_secret)
         self.team_id = team_id
+        self.enterprise_id = enterprise_id
+        self.is_enterprise_install = is_enterprise_install
+        self.bot_user_id = bot_user_id
+
+    def for_team(
+        self,
+        team_id: str,
+        *,
+        enterprise_id: str | None = None,
+        is_enterprise_install: bool = False,
+        bot_user_id: str = BOT_USER,
+    ) -> Self:
+        """The same sender (and kind: a SettlingSender stays one), speaking for `team_id`."""
+        other = copy.copy(self)
+        other.team_id, other.enterprise_id = team_id, enterprise_id
+        other.is_enterprise_install, other.bot_user_id = is_enterprise_install, bot_user_id
+        return other
 
     async def post_raw(
         self, body: str, content_type: str, headers: dict[str, str] | None = None
@@ -102,7 +174,18 @@ class SlackSender:
         return await self.post_raw(body, content_type, headers)
 
     def _team(self) -> dict[str, str]:
-        return {"id": self.team_id, "domain": "northwind"}
+        team = {"id": self.team_id, "domain": "northwind"}
+        if self.enterprise_id is not None:
+            team["enterprise_id"] = self.enterprise_id
+        return team
+
+    def _enterprise(self) -> dict[str, Any]:
+        """An interactive payload's enterprise fields, as Slack sends them."""
+        grid = {"id": self.enterprise_id, "name": self.enterprise_id}
+        return {
+            "enterprise": grid if self.enterprise_id is not None else None,
+            "is_enterprise_install": self.is_enterprise_install,
+        }
 
     async def slash_command(
         self,
@@ -120,6 +203,8 @@ class SlackSender:
             command=command,
             trigger_id=trigger_id,
             channel_id=channel_id,
+            enterprise_id=self.enterprise_id,
+            is_enterprise_install=self.is_enterprise_install,
         )
         return await self._signed(urlencode(form), "application/x-www-form-urlencoded")
 
@@ -148,6 +233,7 @@ class SlackSender:
         payload: dict[str, Any] = {
             "type": "block_actions",
             "team": self._team(),
+            **self._enterprise(),
             "user": self._user(user_id),
             "api_app_id": "A0KYC",
             "token": "deprecated-verification-token",
@@ -173,6 +259,7 @@ class SlackSender:
         payload = {
             "type": "view_submission",
             "team": self._team(),
+            **self._enterprise(),
             "user": self._user(user_id),
             "api_app_id": "A0KYC",
             "token": "deprecated-verification-token",
@@ -192,6 +279,7 @@ class SlackSender:
         payload = {
             "type": "block_suggestion",
             "team": self._team(),
+            **self._enterprise(),
             "user": self._user(user_id),
             "api_app_id": "A0KYC",
             "token": "deprecated-verification-token",
@@ -205,8 +293,25 @@ class SlackSender:
     async def event(
         self, event: dict[str, Any], *, event_id: str | None = None, retry_num: int | None = None
     ) -> Answer:
-        body = event_callback(self.team_id, event, event_id=event_id)
+        body = event_callback(
+            self.team_id,
+            event,
+            event_id=event_id,
+            enterprise_id=self.enterprise_id,
+            is_enterprise_install=self.is_enterprise_install,
+            bot_user_id=self.bot_user_id,
+        )
         extra = {}
         if retry_num is not None:
             extra = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"}
         return await self._signed(json.dumps(body), "application/json", extra)
+
+    async def app_uninstalled(self) -> Answer:
+        """The app was uninstalled from this sender's workspace (after `SlackStandin.uninstall`)."""
+        return await self.event(app_uninstalled_event())
+
+    async def tokens_revoked(
+        self, *, bot: list[str] | None = None, oauth: list[str] | None = None
+    ) -> Answer:
+        """Tokens of this sender's workspace were revoked: `bot` and `oauth` name their users."""
+        return await self.event(tokens_revoked_event(bot=bot, oauth=oauth))

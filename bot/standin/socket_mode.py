@@ -103,9 +103,15 @@ class SocketModeStandin:
         return envelope
 
     async def push_event(
-        self, event: dict[str, Any], *, event_id: str | None = None, team_id: str = "T_TEST"
+        self,
+        event: dict[str, Any],
+        *,
+        event_id: str | None = None,
+        team_id: str = "T_TEST",
+        enterprise_id: str | None = None,
     ) -> Envelope:
-        return await self.push("events_api", event_callback(team_id, event, event_id=event_id))
+        body = event_callback(team_id, event, event_id=event_id, enterprise_id=enterprise_id)
+        return await self.push("events_api", body)
 
     async def push_slash_command(
         self, user_id: str, text: str, *, command: str = "/kyc", team_id: str = "T_TEST"

@@ -1,9 +1,12 @@
-"""What the Slack stand-in remembers: users, channels, messages, views, recorded calls."""
+"""What the Slack stand-in remembers: workspaces, users, channels, messages, views, calls.
+
+Every user, channel and DM belongs to one workspace (team); a call sees only its token's."""
 
 from __future__ import annotations
 
 import itertools
 import random
+import re
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,6 +20,28 @@ class RecordedCall:
     error: str | None
     at: float
     response: dict[str, Any] = field(default_factory=dict)
+    team: str | None = None  # the workspace of the token it was made with; None: no such token
+    token: str | None = None
+
+
+DEFAULT_TEAM = "T_TEST"
+
+
+@dataclass
+class Team:
+    """A workspace the app is installed in, and the bot user the install created there."""
+
+    id: str
+    name: str
+    bot_user_id: str
+    bot_id: str
+    domain: str
+    enterprise_id: str | None = None
+    enterprise_name: str | None = None
+
+    @property
+    def url(self) -> str:
+        return f"https://{self.domain}.slack.com/"
 
 
 @dataclass
@@ -28,10 +53,12 @@ class User:
     deleted: bool = False
     is_bot: bool = False
     title: str | None = None
+    team: str = DEFAULT_TEAM
 
     def as_slack(self) -> dict[str, Any]:
         return {
             "id": self.id,
+            "team_id": self.team,
             "name": self.name.lower().replace(" ", "."),
             "real_name": self.name,
             "deleted": self.deleted,
@@ -56,6 +83,7 @@ class Channel:
     is_archived: bool = False
     is_im: bool = False
     user: str | None = None  # the other side of a DM
+    team: str = DEFAULT_TEAM
 
 
 @dataclass
@@ -84,10 +112,14 @@ class FaultPlan:
 
 class State:
     def __init__(self) -> None:
+        self.teams: dict[str, Team] = {
+            DEFAULT_TEAM: Team(DEFAULT_TEAM, "Northwind", "U0KYCBOT", "B0KYCBOT", "northwind")
+        }
         self.users: dict[str, User] = {}
         self.channels: dict[str, Channel] = {}
         self.messages: dict[str, list[dict[str, Any]]] = {}
         self.views: dict[str, dict[str, Any]] = {}
+        self.view_teams: dict[str, str] = {}  # view id -> the workspace it was opened in
         self.expired_triggers: set[str] = set()
         self.uploads: dict[str, bytes] = {}
         self.calls: list[RecordedCall] = []
@@ -103,10 +135,50 @@ class State:
         return f"V{next(self._view_ids):08d}"
 
     def dm_for(self, user_id: str) -> Channel:
+        """The bot's DM with `user_id`, in the user's workspace (opened on first use)."""
         channel_id = "D" + user_id[1:]
         if channel_id not in self.channels:
-            self.channels[channel_id] = Channel(channel_id, channel_id, is_im=True, user=user_id)
+            user = self.users.get(user_id)
+            team = user.team if user is not None else DEFAULT_TEAM
+            self.channels[channel_id] = Channel(
+                channel_id, channel_id, is_im=True, user=user_id, team=team
+            )
         return self.channels[channel_id]
+
+    def put_team(
+        self,
+        team_id: str,
+        name: str,
+        *,
+        enterprise_id: str | None = None,
+        enterprise_name: str | None = None,
+        bot_user_id: str | None = None,
+        domain: str | None = None,
+    ) -> Team:
+        """Registers the workspace, or renames it, keeping the bot user it already has."""
+        known = self.teams.get(team_id)
+        bare = team_id.removeprefix("T")
+        team = Team(
+            team_id,
+            name,
+            bot_user_id or (known.bot_user_id if known else f"U{bare}BOT"),
+            known.bot_id if known else f"B{bare}BOT",
+            domain or (known.domain if known else re.sub(r"[^a-z0-9]+", "-", name.lower())),
+            enterprise_id,
+            enterprise_name,
+        )
+        self.teams[team_id] = team
+        return team
+
+    def user_in(self, team: str, user_id: str) -> User | None:
+        """The user as a token of `team` sees them: another workspace's is not found."""
+        user = self.users.get(user_id)
+        return user if user is not None and user.team == team else None
+
+    def channel_in(self, team: str, channel_id: str) -> Channel | None:
+        """The channel as a token of `team` sees it: another workspace's is not found."""
+        channel = self.channels.get(channel_id)
+        return channel if channel is not None and channel.team == team else None
 
     def find_message(self, channel: str, ts: str) -> dict[str, Any] | None:
         return next((m for m in self.messages.get(channel, []) if m["ts"] == ts), None)
