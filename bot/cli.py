@@ -621,6 +621,68 @@ def outbox_retry(workspace: WorkspaceOpt = None) -> None:
     console.print(f"{asyncio.run(run())} message(s) queued again; the running bot sends them.")
 
 
+@outbox_app.command("purge")
+def outbox_purge(
+    days: Annotated[
+        int | None,
+        typer.Option(min=1, help="older than this many days (default: KYC_RETENTION_DAYS)"),
+    ] = None,
+) -> None:
+    """Drop the contents of messages sent more than KYC_RETENTION_DAYS ago (the scheduler
+    does it daily); their keys stay, so nothing is sent twice."""
+    from bot.services.retention import purge_sent
+
+    settings = settings_or_exit()
+    keep = days or settings.kyc_retention_days
+
+    async def run() -> int:
+        db = await _open_db(settings)
+        try:
+            return await purge_sent(db, now=datetime.now(UTC), days=keep)
+        finally:
+            await db.dispose()
+
+    console.print(f"{asyncio.run(run())} sent message(s) older than {keep} days purged.")
+
+
+person_app = typer.Typer(help="People on the roster.", no_args_is_help=True)
+app.add_typer(person_app, name="person")
+
+
+@person_app.command("erase")
+def person_erase(
+    email: Annotated[str, typer.Argument(help="their email (or Slack user id)")],
+    workspace: WorkspaceOpt = None,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="don't ask first")] = False,
+) -> None:
+    """Erase a person: their personal data everywhere, and every message owed to them.
+
+    Their contacts still count in the figures, under "Erased person #id". Cannot be undone."""
+    from bot.services.erasure import UnknownPerson, erase_person, summary
+
+    settings = settings_or_exit()
+    if not yes:
+        typer.confirm(
+            f"This erases {email}'s name, email and Slack id from every record, and cannot be "
+            "undone. Go on?",
+            abort=True,
+        )
+
+    async def run() -> list[str]:
+        db = await _open_db(settings)
+        try:
+            ws = await _workspace(db, settings, workspace)
+            report = await erase_person(db, ws, email, now=datetime.now(UTC))
+        except UnknownPerson as exc:
+            raise fail(str(exc)) from None
+        finally:
+            await db.dispose()
+        return list(summary(report))
+
+    for line in asyncio.run(run()):
+        console.print(line, markup=False, highlight=False)
+
+
 @app.command("report")
 def report(
     week: Annotated[

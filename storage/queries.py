@@ -73,6 +73,17 @@ async def executives(
     return list(await session.scalars(stmt.order_by(Person.name, Person.id)))
 
 
+async def former_executives(session: AsyncSession, workspace_id: str) -> list[Person]:
+    """Executives no longer active (left, or erased): their past contacts still count in the
+    workspace's totals, though they have no line of their own."""
+    stmt = select(Person).where(
+        Person.workspace_id == workspace_id,
+        Person.active.is_(False),
+        Person.role.in_([Role.EXECUTIVE]),
+    )
+    return list(await session.scalars(stmt.order_by(Person.id)))
+
+
 async def customer_states(
     session: AsyncSession, workspace_id: str, executive_ids: Sequence[int]
 ) -> dict[int, list[CustomerState]]:

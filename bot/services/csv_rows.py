@@ -101,7 +101,7 @@ def boolean(value: str) -> bool:
         return True
     if value.lower() in FALSE:
         return False
-    raise CellError(f"'{value}' is not true or false")
+    raise CellError(f"'{value}' is not true or false (use true/false, yes/no or 1/0)")
 
 
 def choice(value: str, allowed: list[str], what: str) -> str:

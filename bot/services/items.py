@@ -205,7 +205,8 @@ async def remind_overdue(
     count = 0
     for item, customer_name in rows:
         owner = await session.get(Person, item.owner_id) if item.owner_id else None
-        if owner is None or not owner.slack_user_id or item.due_on is None:
+        # someone no longer active (left, or erased) is not chased
+        if owner is None or not owner.active or not owner.slack_user_id or item.due_on is None:
             continue
         reg = regimen_of(owner, settings)
         today = reg.today(now)

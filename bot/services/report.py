@@ -17,6 +17,7 @@ from bot.regimen.metrics import (
     share,
     weekly_trend,
 )
+from bot.regimen.types import ContactKind
 from bot.services.stats import figures
 from bot.settings import Settings
 from bot.views.data import Report
@@ -53,6 +54,7 @@ async def build_report(
 ) -> Report:
     async with db.unit_of_work() as session:
         execs = await queries.executives(session, ws)
+        former = await queries.former_executives(session, ws)
         if team:
             team_row = await session.scalar(
                 select(Team).where(Team.workspace_id == ws, Team.name.ilike(team))
@@ -60,11 +62,17 @@ async def build_report(
             if team_row is None:
                 raise ValueError(f"unknown team {team!r}")
             execs = [p for p in execs if p.team_id == team_row.id]
+            former = [p for p in former if p.team_id == team_row.id]
         ids = [p.id for p in execs]
+        # Who left (or was erased) has no line, but their calls still happened.
+        counted = ids + [p.id for p in former]
         figs = await figures(session, settings, ws, execs, now=now)
-        points, completion = await trend(session, ws, ids, now)
+        gone = await stats.contact_counts(
+            session, ws, [p.id for p in former], now - timedelta(days=30), now
+        )
+        points, completion = await trend(session, ws, counted, now)
         months = last_months(now.date())
-        moods = await stats.daily_sentiments(session, ws, ids, now - timedelta(days=190))
+        moods = await stats.daily_sentiments(session, ws, counted, now - timedelta(days=190))
         texts = await stats.recent_texts(session, ws, now - timedelta(days=7))
         stories = await _stories(session, ws, ids, now - timedelta(days=7))
         kudos = await stats.kudos(session, ws, ids, now - timedelta(days=7))
@@ -80,6 +88,8 @@ async def build_report(
         stories=stories,
         kudos_given=kudos_given,
         team=team,
+        former_proactive=sum(c.get(ContactKind.PROACTIVE, 0) for c in gone.values()),
+        former_reactive=sum(c.get(ContactKind.REACTIVE, 0) for c in gone.values()),
     )
 
 

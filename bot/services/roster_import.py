@@ -4,7 +4,8 @@ Columns (header names, any order and case; `*` required):
   teams.csv      name*, channel_id, channel_name
   people.csv     email or slack_user_id*, name*, title, phone, role (executive|member|admin),
                  team, manager (email or Slack id), timezone, workdays, nudge_time (HH:MM),
-                 weekly_quota (1-40), paused_until (YYYY-MM-DD)
+                 weekly_quota (1-40), paused_until (YYYY-MM-DD), active (true/false; empty
+                 = true; false: no nudges, no plan, no line in the figures)
   customers.csv  external_id*, name*, customer_since, tier, team, executive (email or Slack id),
                  contact_name, contact_title, contact_email, contact_phone, website, linkedin,
                  notes, active (true/false)
@@ -83,6 +84,7 @@ SPEC: dict[str, dict[str, tuple[bool, Parser]]] = {
         "nudge_time": (False, cell.clock),
         "weekly_quota": (False, lambda v: cell.integer(v, 1, 40, "weekly_quota")),
         "paused_until": (False, cell.day),
+        "active": (False, cell.boolean),
     },
     "customers": {
         "external_id": (True, lambda v: cell.text(v, 100)),

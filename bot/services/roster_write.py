@@ -150,6 +150,8 @@ async def _people(session: AsyncSession, ws: str, rows: Rows) -> Counts:
         v = dict(row.values)
         if "role" in v and v["role"] is None:
             v["role"] = Role.MEMBER
+        if "active" in v and v["active"] is None:
+            v["active"] = True
         if "team" in v:
             team = teams.get((v["team"] or "").lower())
             v["team_id"] = team.id if team else None

@@ -189,14 +189,17 @@ class Report:
     kudos_given: int
     team: str | None = None
     sentiment_by_month: tuple[MonthMix, ...] = ()
+    # 30 days' contacts of executives no longer active (left, or erased): in the totals only
+    former_proactive: int = 0
+    former_reactive: int = 0
 
     @property
     def proactive(self) -> int:
-        return sum(f.proactive_30d for f in self.executives)
+        return sum(f.proactive_30d for f in self.executives) + self.former_proactive
 
     @property
     def reactive(self) -> int:
-        return sum(f.reactive_30d for f in self.executives)
+        return sum(f.reactive_30d for f in self.executives) + self.former_reactive
 
     @property
     def proactive_share(self) -> float | None:

@@ -195,3 +195,34 @@ def test_errors_stay_on_one_line_when_piped(tmp_path: Path) -> None:
     start = f"{people}:5: team: unknown team 'Customer Success'"
     assert len(start) > 120
     assert any(line.startswith(start) for line in result.stderr.splitlines()), result.stderr
+
+
+def test_erasing_a_person_asks_first_says_what_it_did_and_is_done_once() -> None:
+    for kind in ("teams", "people", "customers", "contacts"):
+        assert kyc("import", kind, str(EXAMPLES / f"{kind}.csv"))[0] == 0
+    dana = "dana.whitfield@northwindcloud.example"
+    result = runner.invoke(app, ["person", "erase", dana], input="n\n")
+    assert result.exit_code == 1 and "cannot be undone" in result.output
+    assert "Dana Whitfield" in kyc("plan", "--dry-run", "--week", "2026-W48")[1]
+
+    code, out = kyc("person", "erase", dana, "--yes")
+    assert code == 0, out
+    assert "Erased person #" in out and "no longer active" in out
+    assert "customer(s) still have them as executive" in out
+    code, out = kyc("plan", "--dry-run", "--week", "2026-W48")
+    assert code == 0 and "Dana Whitfield" not in out and "Erased person" not in out
+    code, out = kyc("export", "contacts")
+    assert code == 0 and "Dana Whitfield" not in out and dana not in out
+
+    code, out = kyc("person", "erase", dana, "--yes")
+    assert code == 0 and "already erased" in out
+    code, out = kyc("person", "erase", "nobody@northwindcloud.example", "--yes")
+    assert code == 1 and len(out.strip().splitlines()) == 1 and "nobody" in out
+
+
+def test_outbox_purge_takes_the_retention_days_or_an_explicit_period() -> None:
+    code, out = kyc("outbox", "purge")
+    assert code == 0 and "older than 90 days purged" in out
+    code, out = kyc("outbox", "purge", "--days", "7")
+    assert code == 0 and "0 sent message(s) older than 7 days purged" in out
+    assert kyc("outbox", "purge", "--days", "0")[0] == 2

@@ -218,3 +218,68 @@ async def test_people_need_an_email_or_slack_id_column_and_nobody_manages_themse
     got = {e.column: e.message for e in (await import_csv(db, WS, "contacts", ghost)).errors}
     assert got["executive"] == "unknown executive 'g@x.ex' (not in people)"
     assert await _count(db, Person) == 0
+
+
+async def test_the_active_column_takes_yes_no_words_and_empty_is_active(
+    db: Database, tmp_path: Path
+) -> None:
+    path = write(
+        tmp_path,
+        "people.csv",
+        "email,name,role,active\n"
+        "a@x.example,A,executive,true\n"
+        "b@x.example,B,executive,No\n"
+        "c@x.example,C,executive,1\n"
+        "d@x.example,D,executive,0\n"
+        "e@x.example,E,executive,yes\n"
+        "f@x.example,F,executive,\n",
+    )
+    assert (await import_csv(db, WS, "people", path)).created == 6
+    async with db.unit_of_work() as s:
+        active = {p.name: p.active for p in await s.scalars(select(Person))}
+    assert active == {"A": True, "B": False, "C": True, "D": False, "E": True, "F": True}
+
+
+async def test_importing_active_false_takes_an_executive_out_of_planning_and_nudges(
+    db: Database, tmp_path: Path
+) -> None:
+    from bot.services.morning import run_morning
+    from bot.services.planning import plan_week
+    from bot.settings import load_settings
+    from tests.factories import utc
+
+    settings = load_settings(_env_file=None)
+    await _examples(db)
+    dana = "dana.whitfield@northwindcloud.example"
+    monday = utc(2026, 11, 23, 13, 30)  # 08:30 in New York
+    planned = await plan_week(db, settings, WS, "2026-W48", as_of=monday, dry_run=True)
+    assert "Dana Whitfield" in {w.executive_name for w in planned}
+
+    path = write(tmp_path, "people.csv", f"email,name,active\n{dana},Dana Whitfield,false\n")
+    report = await import_csv(db, WS, "people", path)
+    assert (report.updated, report.created) == (1, 0)
+
+    planned = await plan_week(db, settings, WS, "2026-W48", as_of=monday, dry_run=True)
+    assert "Dana Whitfield" not in {w.executive_name for w in planned} and planned
+    morning = await run_morning(db, settings, WS, now=monday)
+    assert "Dana Whitfield" not in {r.executive for r in morning}
+    # a later file without the column leaves her as she is
+    write(tmp_path, "people.csv", f"email,name\n{dana},Dana Whitfield\n")
+    await import_csv(db, WS, "people", path)
+    async with db.unit_of_work() as s:
+        assert await s.scalar(select(Person.active).where(Person.email == dana)) is False
+
+
+async def test_a_bad_active_value_names_file_line_and_column_and_writes_nothing(
+    db: Database, tmp_path: Path
+) -> None:
+    path = write(
+        tmp_path,
+        "people.csv",
+        "email,name,active\na@x.example,A,yes\nb@x.example,B,maybe\n",
+    )
+    report = await import_csv(db, WS, "people", path)
+    assert [str(e) for e in report.errors] == [
+        f"{path}:3: active: 'maybe' is not true or false (use true/false, yes/no or 1/0)"
+    ]
+    assert await _count(db, Person) == 0

@@ -7,8 +7,10 @@ import json
 from sqlalchemy import select
 
 from bot.ids import Action, Block, View
+from bot.services.erasure import erase_person
 from bot.services.items import remind_overdue
-from storage.models import ActionItem
+from storage.models import ActionItem, Person
+from tests import factories as f
 from tests.factories import utc
 from tests.scenario.calls import call_values, call_view, user
 from tests.scenario.conftest import World
@@ -54,6 +56,30 @@ async def test_an_overdue_item_reminds_its_owner_once_a_day_then_tells_the_manag
     assert (
         len([m for m in env.slack.messages("D0LEE") if "Heads-up" in json.dumps(m["blocks"])]) == 1
     )  # the manager is told once
+
+
+async def test_nobody_no_longer_active_is_chased_and_an_erased_owner_hears_nothing_more(
+    world: World,
+) -> None:
+    env = world.env
+    await _log(world, items=[("Fix the export", "U0MO", "2026-11-24")])
+    async with env.db.unit_of_work() as s:
+        mo = await s.get(Person, world.mo.id)
+        assert mo is not None
+        mo.active = False  # `active` false in people.csv
+    env.clock.set(utc(2026, 11, 25, 15))  # one day overdue
+    assert await _remind(world) == 0
+
+    heard = len(env.slack.messages("D0MO"))
+    report = await erase_person(env.db, f.WS, "U0MO", now=env.clock())
+    assert report.items_unassigned == 1
+    env.clock.set(utc(2026, 11, 26, 15))
+    assert await _remind(world) == 0
+    await env.deliver()
+    assert len(env.slack.messages("D0MO")) == heard
+    async with env.db.unit_of_work() as s:
+        item = await s.scalar(select(ActionItem))
+        assert item is not None and item.owner_id is None and "Mo Santos" not in item.text
 
 
 async def test_reassign_moves_the_item_and_tells_the_new_owner(world: World) -> None:
