@@ -23,7 +23,7 @@ def register(app: AsyncApp) -> None:
 
 async def call_submitted(ack: Any, view: dict[str, Any], context: Any) -> None:
     deps, person = deps_of(context), actor_of(context)
-    today = calling.local_today(deps, person)
+    today = await calling.local_today(deps, person)
     submission, errors = parse_call_submission(view["state"]["values"], today=today)
     if errors or submission is None:
         await ack(response_action="errors", errors=errors)
@@ -34,7 +34,7 @@ async def call_submitted(ack: Any, view: dict[str, Any], context: Any) -> None:
 
 async def reactive_submitted(ack: Any, view: dict[str, Any], context: Any) -> None:
     deps, person = deps_of(context), actor_of(context)
-    today = calling.local_today(deps, person)
+    today = await calling.local_today(deps, person)
     fields, errors = parse_reactive(view["state"]["values"], today=today)
     if errors or fields is None:
         await ack(response_action="errors", errors=errors)
@@ -66,7 +66,7 @@ async def reassign_submitted(ack: Any, view: dict[str, Any], context: Any) -> No
 
 
 async def customer_added(ack: Any, view: dict[str, Any], context: Any) -> None:
-    today = calling.local_today(deps_of(context), actor_of(context))
+    today = await calling.local_today(deps_of(context), actor_of(context))
     fields, errors = parse_add_customer(view["state"]["values"], today=today)
     if errors or fields is None:
         await ack(response_action="errors", errors=errors)
