@@ -5,11 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.ids import View
-from bot.services import batch_actions, calling, items
+from bot.services import batch_actions, calling, items, workspace_admin
 from bot.views.call_submission import parse_call_submission
 from bot.views.commands import parse_add_customer, parse_reactive, parse_reassign, parse_swap
+from bot.views.home import build_home
+from bot.views.settings_modal import parse_settings
 from handlers.common import actor_of, answer_submission, deps_of, read_meta, request_key
 
 
@@ -19,6 +22,7 @@ def register(app: AsyncApp) -> None:
     app.view(View.SWAP.value)(swap_submitted)
     app.view(View.REASSIGN.value)(reassign_submitted)
     app.view(View.ADD_CUSTOMER.value)(customer_added)
+    app.view(View.SETTINGS.value)(settings_submitted)
 
 
 async def call_submitted(ack: Any, view: dict[str, Any], context: Any) -> None:
@@ -73,3 +77,17 @@ async def customer_added(ack: Any, view: dict[str, Any], context: Any) -> None:
         return
     work = batch_actions.submit_customer(deps_of(context), actor_of(context), fields)
     await answer_submission(ack, work, field="name")
+
+
+async def settings_submitted(
+    ack: Any, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient, context: Any
+) -> None:
+    """Saved, the modal closes and the admin's App Home is drawn again from the new settings."""
+    chosen, admins, errors = parse_settings(view["state"]["values"])
+    if errors:
+        await ack(response_action="errors", errors=errors)
+        return
+    work = workspace_admin.save_settings(deps_of(context), actor_of(context), chosen, admins)
+    home = await answer_submission(ack, work, field=None)
+    if home is not None:
+        await client.views_publish(user_id=body["user"]["id"], view=build_home(home))
