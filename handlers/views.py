@@ -7,11 +7,13 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.ids import View
-from bot.services import batch_actions, calling, items, workspace_admin
-from bot.views.call_submission import parse_call_submission
+from bot.ids import Block, View
+from bot.services import batch_actions, calling, items, roster_admin, workspace_admin
+from bot.views.call_submission import parse_call_submission, selected
 from bot.views.commands import parse_add_customer, parse_reactive, parse_reassign, parse_swap
 from bot.views.home import build_home
+from bot.views.notices import build_notice_modal
+from bot.views.roster_modals import KIND_OF_FORM, build_roster_form, parse_roster_form
 from bot.views.settings_modal import parse_settings
 from handlers.common import actor_of, answer_submission, deps_of, read_meta, request_key
 
@@ -23,6 +25,9 @@ def register(app: AsyncApp) -> None:
     app.view(View.REASSIGN.value)(reassign_submitted)
     app.view(View.ADD_CUSTOMER.value)(customer_added)
     app.view(View.SETTINGS.value)(settings_submitted)
+    app.view(View.ROSTER_PICK.value)(roster_picked)
+    for form in KIND_OF_FORM:
+        app.view(form)(roster_saved)
 
 
 async def call_submitted(ack: Any, view: dict[str, Any], context: Any) -> None:
@@ -91,3 +96,26 @@ async def settings_submitted(
     home = await answer_submission(ack, work, field=None)
     if home is not None:
         await client.views_publish(user_id=body["user"]["id"], view=build_home(home))
+
+
+async def roster_picked(ack: Any, view: dict[str, Any], context: Any) -> None:
+    """The picker becomes the chosen row's form (or an empty one, to add)."""
+    chosen = selected(view["state"]["values"], Block.PICK)
+    kind = str(read_meta(view).get("kind") or "")
+    record_id = int(chosen) if chosen and chosen.isdigit() else None
+    work = roster_admin.form(deps_of(context), actor_of(context), kind, record_id)
+    await answer_submission(ack, work, field=Block.PICK, show=build_roster_form)
+
+
+async def roster_saved(ack: Any, view: dict[str, Any], context: Any) -> None:
+    kind = KIND_OF_FORM[view["callback_id"]]
+    record_id = read_meta(view).get("id")
+    cells = parse_roster_form(view["state"]["values"])
+    work = roster_admin.save(
+        deps_of(context),
+        actor_of(context),
+        kind,
+        int(record_id) if record_id else None,
+        cells,
+    )
+    await answer_submission(ack, work, field=None, show=lambda done: build_notice_modal(done))

@@ -4,7 +4,7 @@ Columns (header names, any order and case; `*` required):
   teams.csv      name*, channel_id, channel_name
   people.csv     email or slack_user_id*, name*, title, phone, role (executive|member|admin),
                  team, manager (email or Slack id), timezone, workdays, nudge_time (HH:MM),
-                 weekly_quota (1-40), paused_until (YYYY-MM-DD)
+                 weekly_quota (1-40), paused_until (YYYY-MM-DD), active (true/false)
   customers.csv  external_id*, name*, customer_since, tier, team, executive (email or Slack id),
                  contact_name, contact_title, contact_email, contact_phone, website, linkedin,
                  notes, active (true/false)
@@ -83,6 +83,7 @@ SPEC: dict[str, dict[str, tuple[bool, Parser]]] = {
         "nudge_time": (False, cell.clock),
         "weekly_quota": (False, lambda v: cell.integer(v, 1, 40, "weekly_quota")),
         "paused_until": (False, cell.day),
+        "active": (False, cell.boolean),
     },
     "customers": {
         "external_id": (True, lambda v: cell.text(v, 100)),
@@ -139,6 +140,17 @@ class Rows:
 
     def error(self, line: int, column: str, message: str) -> None:
         self.errors.append(RowError(self.file, line, column, message))
+
+    @classmethod
+    def of_form(cls, kind: str, cells: dict[str, str | None], target: Any = None) -> Rows:
+        """One row typed in a form in Slack, read by the same rules as a file's line, for
+        `target` (a stored row; None: a new one)."""
+        rows = cls(Path("Slack"), kind)
+        rows.columns = list(cells)
+        rows._row(1, [(value or "").strip() for value in cells.values()], SPEC[kind])
+        if rows.rows:
+            rows.rows[0].refs["target"] = target
+        return rows
 
     def read(self, path: Path) -> None:
         spec = SPEC[self.kind]

@@ -217,3 +217,14 @@ class SettingsForm:
 
     values: dict[str, Any]
     admins: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RosterForm:
+    """A roster form in Slack: which kind ("people", "teams", "customers") and row (None: a
+    new one), its fields as the roster CSV's cells, and the chosen option of each picker."""
+
+    kind: str
+    record_id: int | None
+    cells: dict[str, str | None]
+    picked: dict[str, Option] = field(default_factory=dict)

@@ -8,10 +8,16 @@ from typing import Any
 from bot.ids import Block
 from bot.settings import Settings
 from bot.tenancy.workspace_settings import EDITABLE, stored_value
-from bot.views.data import SettingsForm
+from bot.views.data import Option, RosterForm, SettingsForm
 from bot.views.limits import validate_view
+from bot.views.roster_modals import (
+    build_roster_form,
+    build_roster_options,
+    build_roster_picker,
+    parse_roster_form,
+)
 from bot.views.settings_modal import build_settings_modal, parse_settings
-from tests.blockkit_oracle import view_problems
+from tests.blockkit_oracle import options_problems, view_problems
 from tests.scenario.forms import filled
 
 
@@ -62,3 +68,47 @@ def test_each_bad_settings_field_gets_its_own_error() -> None:
         Block.ADMINS,
     }
     assert "Nowhere/Land" in errors["kyc_default_timezone"]
+
+
+def test_roster_pickers_forms_and_options_are_valid_for_slack() -> None:
+    manager = Option("7", "L" * 300)
+    forms = [
+        build_roster_picker("people"),
+        build_roster_form(RosterForm("people", None, {"active": "true"})),
+        build_roster_form(
+            RosterForm(
+                "people",
+                3,
+                {
+                    "name": "N" * 200,
+                    "email": "x@y.test",
+                    "slack_user_id": "U0X",
+                    "role": "admin",
+                    "workdays": "sun,mon",
+                    "nudge_time": "07:45",
+                    "weekly_quota": "40",
+                    "active": "false",
+                },
+                {"manager": manager, "team": Option("2", "Support")},
+            )
+        ),
+        build_roster_form(RosterForm("customers", 9, {"notes": "n" * 3000, "name": "<!channel>"})),
+        build_roster_form(RosterForm("teams", 1, {"name": "CS", "channel_id": "C0CS"})),
+    ]
+    for view in forms:
+        assert validate_view(view) == [] and view_problems(view) == []
+    options = build_roster_options([Option(str(i), "x" * 100) for i in range(150)])
+    assert len(options["options"]) == 100 and options_problems(options) == []
+
+
+def test_a_roster_form_reads_back_as_csv_cells() -> None:
+    form = RosterForm(
+        "people",
+        3,
+        {"name": "Mo", "role": "member", "workdays": "mon,fri", "active": "true"},
+        {"team": Option("2", "Support")},
+    )
+    cells = parse_roster_form(filled(build_roster_form(form), active=[], email="mo@x.test"))
+    assert cells["name"] == "Mo" and cells["email"] == "mo@x.test"
+    assert (cells["role"], cells["team"], cells["workdays"]) == ("member", "2", "mon,fri")
+    assert cells["active"] == "false" and cells["manager"] is None
