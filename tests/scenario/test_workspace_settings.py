@@ -11,6 +11,7 @@ from bot.ids import Action, Block, View
 from bot.regimen.types import Role
 from storage.models import Person, Workspace
 from tests import factories as f
+from tests.scenario.calls import call_values, call_view
 from tests.scenario.conftest import World
 from tests.scenario.forms import submitted
 
@@ -151,3 +152,22 @@ async def test_a_non_admin_is_refused_the_settings(world: World) -> None:
     async with env.db.unit_of_work() as s:
         ws = await s.get(Workspace, env.team_id)
     assert ws is not None and not ws.settings
+
+
+async def test_a_success_story_goes_to_the_stories_channel_the_admin_chose(world: World) -> None:
+    env = world.env
+    env.slack.add_channel("C0STORY", "stories")
+    await _admin(world)
+    view = await _open_settings(world)
+    await env.requests.view_submission("U0ADA", submitted(view, kyc_stories_channel=["C0STORY"]))
+    story = {
+        Block.SUCCESS_STORY.value: {
+            Action.INPUT.value: {"type": "checkboxes", "selected_options": [{"value": "yes"}]}
+        }
+    }
+    values = call_values(world.customers[0].id, sentiment="promoter", **story)
+    answer = await env.requests.view_submission("U0DANA", call_view(values))
+    assert answer.status == 200 and answer.text == ""
+    await env.deliver()
+    (post,) = env.slack.messages("C0STORY")
+    assert "Success-story candidate: Acme Corp" in post["text"]
