@@ -21,6 +21,15 @@ class Action(StrEnum):
     # App Home
     ADD_CUSTOMER = "kyc_add_customer"
     OPEN_CALL = "kyc_open_call"
+    # App Home, admins: workspace settings and the roster
+    ADMIN_SETTINGS = "kyc_admin_settings"
+    ADMIN_PEOPLE = "kyc_admin_people"
+    ADMIN_TEAMS = "kyc_admin_teams"
+    ADMIN_CUSTOMERS = "kyc_admin_customers"
+    # roster pickers (external selects), value = the row's id
+    PICK_PERSON = "kyc_pick_person"
+    PICK_TEAM = "kyc_pick_team"
+    PICK_CUSTOMER = "kyc_pick_customer"
     # plain inputs (action ids inside input blocks)
     INPUT = "value"
 
@@ -33,6 +42,11 @@ class View(StrEnum):
     ADD_CUSTOMER = "kyc_add_customer_modal"
     BRIEF = "kyc_brief_modal"
     EMAIL = "kyc_email_modal"
+    SETTINGS = "kyc_settings_modal"
+    ROSTER_PICK = "kyc_roster_pick_modal"
+    PERSON_FORM = "kyc_person_form"
+    TEAM_FORM = "kyc_team_form"
+    CUSTOMER_FORM = "kyc_customer_form"
 
 
 class Block(StrEnum):
@@ -67,6 +81,11 @@ class Block(StrEnum):
     CONTACT_PHONE = "contact_phone"
     WEBSITE = "website"
     OCCURRED_ON = "occurred_on"
+    # workspace settings: each field's block is the Settings field's name
+    # (bot/tenancy/workspace_settings.EDITABLE); the admins are one more
+    ADMINS = "admins"
+    # roster forms: each field's block is the CSV column's name (roster_import.SPEC)
+    PICK = "pick"
 
 
 def numbered(block: Block, n: int) -> str:

@@ -10,11 +10,13 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.ids import Action
-from bot.services import batch_actions, calling, items
+from bot.services import batch_actions, calling, items, roster_admin, workspace_admin
 from bot.services.identity import require_executive
 from bot.views.brief_modal import build_brief_modal, build_email_modal
 from bot.views.call_modal import build_call_modal
 from bot.views.commands import build_add_customer_modal, build_reassign_modal, build_swap_modal
+from bot.views.roster_modals import build_roster_picker
+from bot.views.settings_modal import build_settings_modal
 from handlers.common import actor_of, after_click, click_id, deps_of, open_after, read_meta
 
 
@@ -29,6 +31,16 @@ def register(app: AsyncApp) -> None:
     app.action(Action.ITEM_DONE.value)(item_done_clicked)
     app.action(Action.ITEM_REASSIGN.value)(reassign_clicked)
     app.action(Action.ADD_CUSTOMER.value)(add_customer_clicked)
+    app.action(Action.ADMIN_SETTINGS.value)(settings_clicked)
+    for action in ROSTER:
+        app.action(action.value)(roster_clicked)
+
+
+ROSTER = {
+    Action.ADMIN_PEOPLE: "people",
+    Action.ADMIN_TEAMS: "teams",
+    Action.ADMIN_CUSTOMERS: "customers",
+}
 
 
 def _id_value(body: dict[str, Any]) -> int | None:
@@ -152,3 +164,21 @@ async def add_customer_clicked(
 
 async def _executive(person: Any) -> Any:
     return require_executive(person, calling.NO_BATCH)
+
+
+async def settings_clicked(
+    ack: Any, body: dict[str, Any], client: AsyncWebClient, context: Any
+) -> None:
+    await ack()
+    work = workspace_admin.settings_form(deps_of(context), actor_of(context))
+    await open_after(client, context, body, work, build_settings_modal)
+
+
+async def roster_clicked(
+    ack: Any, body: dict[str, Any], client: AsyncWebClient, context: Any
+) -> None:
+    """People, Teams or Customers: a picker to choose whom to edit (or none, to add)."""
+    await ack()
+    kind = ROSTER[Action(body["actions"][0]["action_id"])]
+    work = roster_admin.picker(actor_of(context), kind)
+    await open_after(client, context, body, work, build_roster_picker)

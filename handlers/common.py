@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 from bot.deps import Deps
 from bot.services import notes
-from bot.services.identity import Actor, NotAllowed, Refused
+from bot.services.identity import Actor, Invalid, NotAllowed, Refused
 from bot.views.notices import build_notice_modal
 
 T = TypeVar("T")
@@ -66,19 +66,34 @@ async def open_after(
         await client.views_open(trigger_id=body["trigger_id"], view=draw(result))
 
 
-async def answer_submission(ack: Any, work: Awaitable[object], *, field: str | None) -> None:
-    """A modal submission's use case, run before Slack hears back (nothing is lost). A refusal
-    answers on `field`; one of the person (not on the roster, not an executive), or with no
-    field, replaces the modal with a notice."""
+async def answer_submission(
+    ack: Any,
+    work: Awaitable[T],
+    *,
+    field: str | None,
+    show: Callable[[T], dict[str, Any]] | None = None,
+) -> T | None:
+    """A modal submission's use case, run before Slack hears back (nothing is lost). Fields the
+    use case found wrong are answered on each; another refusal answers on `field`; one of the
+    person (not on the roster, not an executive), or with no field, replaces the modal with a
+    notice. Done, the modal closes, or becomes what `show` makes of the result; the result is
+    returned (None when refused) for what the listener does after Slack's answer."""
     try:
-        await work
+        result = await work
+    except Invalid as exc:
+        await ack(response_action="errors", errors=exc.fields)
+        return None
     except NotAllowed as exc:
         if field and not isinstance(exc, Refused):
             await ack(response_action="errors", errors={field: str(exc)})
         else:
             await refuse(ack, str(exc))
-        return
-    await ack()
+        return None
+    if show is None:
+        await ack()
+    else:
+        await ack(response_action="update", view=show(result))
+    return result
 
 
 async def refuse(ack: Any, text: str) -> None:

@@ -25,6 +25,7 @@ from bot.services.identity import (
 from bot.services.people import regimen_of
 from bot.services.stats import figures
 from bot.services.week import week_views
+from bot.tenancy.workspace_settings import for_workspace
 from bot.views.commands import build_simple
 from bot.views.data import CustomerChoice, WeekView
 from storage.models import Person
@@ -37,9 +38,10 @@ async def this_week(deps: Deps, person: Person | None) -> WeekView:
     me = require_executive(
         person, "You have no weekly batch: only executives on the roster get one."
     )
+    settings = await for_workspace(deps.db, deps.settings, me.workspace_id)
     async with deps.db.unit_of_work() as session:
         fresh = await reload_actor(session, me)
-        (week,) = await week_views(session, deps.settings, me.workspace_id, [fresh], deps.now())
+        (week,) = await week_views(session, settings, me.workspace_id, [fresh], deps.now())
     return week
 
 
@@ -49,10 +51,9 @@ async def customer_choices(deps: Deps, person: Person | None, typed: str) -> lis
     if not is_executive(person):
         return []
     assert person is not None
+    settings = await for_workspace(deps.db, deps.settings, person.workspace_id)
     async with deps.db.unit_of_work() as session:
-        return await exec_service.search_customers(
-            session, deps.settings, person, typed, now=deps.now()
-        )
+        return await exec_service.search_customers(session, settings, person, typed, now=deps.now())
 
 
 async def swap_form(deps: Deps, person: Person | None, customer_id: int) -> str:
@@ -69,10 +70,11 @@ async def submit_swap(
     deps: Deps, person: Person | None, customer_id: int, reason: str, *, request_key: str
 ) -> None:
     me = require_executive(person, NO_BATCH)
+    settings = await for_workspace(deps.db, deps.settings, me.workspace_id)
     async with deps.db.unit_of_work(writes=True) as session:
         me = await reload_actor(session, me)
         out, new = await exec_service.swap(
-            session, deps.settings, me, customer_id, reason, now=deps.now()
+            session, settings, me, customer_id, reason, now=deps.now()
         )
         text = (
             f"Swapped {out} for *{new}* this week 🔄"
@@ -105,9 +107,10 @@ async def submit_customer(deps: Deps, person: Person | None, fields: dict[str, o
 
 async def pause(deps: Deps, person: Person | None, until: date) -> None:
     me = require_enrolled(person, "You are not on the KYC roster yet.")
+    settings = await for_workspace(deps.db, deps.settings, me.workspace_id)
     async with deps.db.unit_of_work(writes=True) as session:
         me = await reload_actor(session, me)
-        today = local_now(deps.now(), regimen_of(me, deps.settings).tz).date()
+        today = local_now(deps.now(), regimen_of(me, settings).tz).date()
         exec_service.pause(me, until, today)
 
 
@@ -127,6 +130,7 @@ class Stats:
 async def stats(deps: Deps, person: Person | None, mention: str) -> Stats:
     """Mine, or `@someone`'s for an admin or their manager; nobody else's."""
     me = require_enrolled(person, "You are not on the KYC roster yet.")
+    settings = await for_workspace(deps.db, deps.settings, me.workspace_id)
     async with deps.db.unit_of_work() as session:
         me = await reload_actor(session, me)
         target = me
@@ -142,5 +146,5 @@ async def stats(deps: Deps, person: Person | None, mention: str) -> Stats:
             raise NotAllowed("Use `/kyc stats` for yours, or `/kyc stats @someone`.")
         elif not is_executive(me):
             raise NotAllowed("You have no numbers of your own: only executives call customers.")
-        (fig,) = await figures(session, deps.settings, me.workspace_id, [target], now=deps.now())
+        (fig,) = await figures(session, settings, me.workspace_id, [target], now=deps.now())
     return Stats(fig, mine=target.id == me.id)

@@ -21,6 +21,8 @@ from bot.services import calls, outbox
 from bot.services import executive as exec_service
 from bot.services.identity import reload_actor, require_executive
 from bot.services.people import executive_profile, regimen_of
+from bot.settings import Settings
+from bot.tenancy.workspace_settings import for_workspace
 from bot.views.commands import build_simple
 from bot.views.data import CallForm, CallSubmission, Option
 from storage import queries
@@ -51,11 +53,10 @@ async def form_for_call(
     me = require_executive(person, NO_BATCH)
     customer = None
     if typed or customer_id:  # `/kyc done` with no customer named opens no unit of work
+        settings = await for_workspace(deps.db, deps.settings, me.workspace_id)
         async with deps.db.unit_of_work() as session:
             if typed:
-                match = await exec_service.best_match(
-                    session, deps.settings, me, typed, now=deps.now()
-                )
+                match = await exec_service.best_match(session, settings, me, typed, now=deps.now())
                 customer_id = match.customer_id if match else None
             customer = await session.get(Customer, customer_id) if customer_id else None
         if customer is not None and customer.executive_id != me.id:
@@ -75,13 +76,13 @@ async def form_for_call(
     )
 
 
-def local_today(deps: Deps, person: Person | None) -> date:
+async def local_today(deps: Deps, person: Person | None) -> date:
     """The actor's local date (the default timezone's for a stranger), for validating the
     dates typed in a modal."""
-    tz = (
-        regimen_of(person, deps.settings).tz if person else zone(deps.settings.kyc_default_timezone)
-    )
-    return local_now(deps.now(), tz).date()
+    if person is None:
+        return local_now(deps.now(), zone(deps.settings.kyc_default_timezone)).date()
+    settings = await for_workspace(deps.db, deps.settings, person.workspace_id)
+    return local_now(deps.now(), regimen_of(person, settings).tz).date()
 
 
 async def _confirm(session: AsyncSession, person: Person, key: str, text: str) -> None:
@@ -97,10 +98,11 @@ async def submit_call(
     """Store a call with every message it owes and a confirmation DM, before Slack hears
     back; the same request_key (a resubmitted modal) stores nothing twice."""
     me = require_executive(person, NOT_AN_EXECUTIVE)
+    settings = await for_workspace(deps.db, deps.settings, me.workspace_id)
     async with deps.db.unit_of_work(writes=True) as session:
         me = await reload_actor(session, me)
         logged = await calls.log_call(
-            session, deps.settings, me, submission, request_key=request_key, now=deps.now()
+            session, settings, me, submission, request_key=request_key, now=deps.now()
         )
         if not logged.duplicate:
             progress = f"{logged.done_this_week}/{logged.quota}"
@@ -118,7 +120,7 @@ async def submit_reactive(
 ) -> None:
     """A complaint, ticket or escalation the customer started: stored and confirmed."""
     me = require_executive(person, "Only executives on the KYC roster log customer contacts.")
-    reg = regimen_of(me, deps.settings)
+    reg = regimen_of(me, await for_workspace(deps.db, deps.settings, me.workspace_id))
     today = local_now(deps.now(), reg.tz).date()
     on = fields.get("occurred_on")
     occurred = (
@@ -148,26 +150,30 @@ async def submit_reactive(
     deps.wake_sender()
 
 
-async def _brief(session: AsyncSession, deps: Deps, me: Person, customer_id: int) -> Brief:
+async def _brief(
+    session: AsyncSession, settings: Settings, me: Person, customer_id: int, now: datetime
+) -> Brief:
     await calls.own_customer(session, me, customer_id)
     profiles, contacts, open_items = await queries.brief_material(
         session, me.workspace_id, [customer_id]
     )
-    reg = regimen_of(me, deps.settings)
+    reg = regimen_of(me, settings)
     return build_brief(
         customer=profiles[customer_id],
         contacts=contacts.get(customer_id, []),
         open_items=open_items.get(customer_id, []),
-        executive=executive_profile(me, reg, deps.settings.kyc_company),
-        now=deps.now(),
+        executive=executive_profile(me, reg, settings.kyc_company),
+        now=now,
     )
 
 
 async def brief(deps: Deps, person: Person | None, customer_id: int) -> Brief:
     """The full pre-call brief of one of the executive's customers."""
     me = require_executive(person, NO_BATCH)
+    settings = await for_workspace(deps.db, deps.settings, me.workspace_id)
     async with deps.db.unit_of_work() as session:
-        return await _brief(session, deps, await reload_actor(session, me), customer_id)
+        fresh = await reload_actor(session, me)
+        return await _brief(session, settings, fresh, customer_id, deps.now())
 
 
 async def voicemail(
@@ -178,19 +184,20 @@ async def voicemail(
     from sqlalchemy.exc import IntegrityError
 
     me = require_executive(person, NO_BATCH)
+    settings = await for_workspace(deps.db, deps.settings, me.workspace_id)
     for attempt in (1, 2):
         try:
             async with deps.db.unit_of_work(writes=True) as session:
                 fresh = await reload_actor(session, me)
                 await calls.log_voicemail(
                     session,
-                    deps.settings,
+                    settings,
                     fresh,
                     customer_id,
                     now=deps.now(),
                     request_key=request_key,
                 )
-                return await _brief(session, deps, fresh, customer_id)
+                return await _brief(session, settings, fresh, customer_id, deps.now())
         except IntegrityError:  # the other click of a double click won the race
             if attempt == 2:
                 raise

@@ -18,6 +18,7 @@ from bot.services.report import trend
 from bot.services.stats import figures
 from bot.services.week import week_views
 from bot.settings import Settings
+from bot.tenancy.workspace_settings import for_workspace
 from bot.views.data import HomeData
 from storage.models import ActionItem, Customer, Person, Workspace
 
@@ -76,7 +77,8 @@ async def home_data(
 
 async def show_home(deps: Deps, person: Person) -> HomeData:
     """What someone's App Home shows, in its own unit of work."""
+    settings = await for_workspace(deps.db, deps.settings, person.workspace_id)
     async with deps.db.unit_of_work() as session:
         return await home_data(
-            session, deps.settings, await reload_actor(session, person), now=deps.now()
+            session, settings, await reload_actor(session, person), now=deps.now()
         )

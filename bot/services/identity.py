@@ -27,6 +27,17 @@ class Refused(NotAllowed):
     replaced by the message rather than marked on a field."""
 
 
+class Invalid(NotAllowed):
+    """A form the use case cannot take as it is: why, field by field (block id -> message)."""
+
+    def __init__(self, fields: dict[str, str]) -> None:
+        super().__init__("; ".join(fields.values()))
+        self.fields = fields
+
+
+NOT_ADMIN = "Only KYC admins can change the workspace's settings and roster."
+
+
 async def ensure_workspace(session: AsyncSession, workspace_id: str) -> None:
     if await session.get(Workspace, workspace_id) is None:
         # Two first requests from a new workspace at once (Socket Mode hands them over
@@ -107,6 +118,13 @@ async def colleagues(
 
 def is_admin(person: Person | None) -> bool:
     return person is not None and person.role == Role.ADMIN
+
+
+def require_admin(person: Person | None) -> Person:
+    """The actor, when an admin of their workspace; else they are told only admins may."""
+    if person is None or not is_admin(person):
+        raise Refused(NOT_ADMIN)
+    return person
 
 
 def is_executive(person: Person | None) -> bool:

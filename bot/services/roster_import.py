@@ -142,6 +142,17 @@ class Rows:
     def error(self, line: int, column: str, message: str) -> None:
         self.errors.append(RowError(self.file, line, column, message))
 
+    @classmethod
+    def of_form(cls, kind: str, cells: dict[str, str | None], target: Any = None) -> Rows:
+        """One row typed in a form in Slack, read by the same rules as a file's line, for
+        `target` (a stored row; None: a new one)."""
+        rows = cls(Path("Slack"), kind)
+        rows.columns = list(cells)
+        rows._row(1, [(value or "").strip() for value in cells.values()], SPEC[kind])
+        if rows.rows:
+            rows.rows[0].refs["target"] = target
+        return rows
+
     def read(self, path: Path) -> None:
         spec = SPEC[self.kind]
         try:

@@ -93,6 +93,11 @@ async def _upsert(
 async def _teams(session: AsyncSession, ws: str, rows: Rows, teams: dict[str, Team]) -> Counts:
     if rows.errors:
         return 0, 0, 0
+    for row in rows.rows:
+        if "target" in row.refs and row.values.get("name"):
+            _taken(rows, row, row.refs["target"], {"name": teams.get(row.values["name"].lower())})
+    if rows.errors:
+        return 0, 0, 0
     counts = [0, 0, 0]
     mapping = direct_columns("teams")
     for row in rows.rows:
@@ -101,7 +106,7 @@ async def _teams(session: AsyncSession, ws: str, rows: Rows, teams: dict[str, Te
             continue
         await _upsert(
             session,
-            teams.get(name.lower()),
+            row.refs["target"] if "target" in row.refs else teams.get(name.lower()),
             lambda: Team(workspace_id=ws),
             row.values,
             mapping,
@@ -122,13 +127,17 @@ async def _people(session: AsyncSession, ws: str, rows: Rows) -> Counts:
             rows.error(row.line, "email", "give an email or a slack_user_id")
         by_email = people.get(v.get("email") or "")
         by_slack = people.get(v.get("slack_user_id") or "")
-        if by_email and by_slack and by_email.id != by_slack.id:
-            rows.error(
-                row.line,
-                "slack_user_id",
-                f"'{v['slack_user_id']}' belongs to {by_slack.name}, not {by_email.name}",
-            )
-        row.refs["existing"] = by_email or by_slack
+        if "target" in row.refs:  # a form in Slack: this person (None: someone new), by id
+            _taken(rows, row, row.refs["target"], {"email": by_email, "slack_user_id": by_slack})
+            row.refs["existing"] = row.refs["target"]
+        else:
+            if by_email and by_slack and by_email.id != by_slack.id:
+                rows.error(
+                    row.line,
+                    "slack_user_id",
+                    f"'{v['slack_user_id']}' belongs to {by_slack.name}, not {by_email.name}",
+                )
+            row.refs["existing"] = by_email or by_slack
         if v.get("team") and v["team"].lower() not in teams:
             rows.error(row.line, "team", f"unknown team '{v['team']}' (import teams first)")
         for key in (v.get("email"), v.get("slack_user_id")):
@@ -177,12 +186,22 @@ async def _people(session: AsyncSession, ws: str, rows: Rows) -> Counts:
         new_id = manager.id if manager else None
         if person.manager_id != new_id:
             person.manager_id = new_id
-    _check_cycles(rows, saved)
+    _check_cycles(rows, saved, people)
     return counts[0], counts[1], counts[2]
 
 
-def _check_cycles(rows: Rows, saved: dict[int, Person]) -> None:
-    by_id = {p.id: p for p in saved.values()}
+def _taken(rows: Rows, row: Row, target: Base | None, found: dict[str, Base | None]) -> None:
+    """A form edits one row by id: a key it gives that belongs to another row is an error
+    (in a file, the key says which row to update instead)."""
+    for column, other in found.items():
+        if other is not None and (target is None or other is not target):
+            who = getattr(other, "name", "")
+            rows.error(row.line, column, f"'{row.values[column]}' is already {who}'s")
+
+
+def _check_cycles(rows: Rows, saved: dict[int, Person], known: dict[str, Person]) -> None:
+    # The file's people and everyone already stored: a loop may run through either.
+    by_id = {p.id: p for p in known.values()} | {p.id: p for p in saved.values()}
     for line, person in saved.items():
         seen, current = {person.id}, person
         while current.manager_id is not None and current.manager_id in by_id:
@@ -219,6 +238,8 @@ async def _customers(session: AsyncSession, ws: str, rows: Rows) -> Counts:
             row.refs["executive"] = person
         if v.get("team") and v["team"].lower() not in teams:
             rows.error(row.line, "team", f"unknown team '{v['team']}' (import teams first)")
+        if "target" in row.refs and v.get("external_id"):
+            _taken(rows, row, row.refs["target"], {"external_id": existing.get(v["external_id"])})
     if rows.errors:
         return 0, 0, 0
     counts = [0, 0, 0]
@@ -233,7 +254,7 @@ async def _customers(session: AsyncSession, ws: str, rows: Rows) -> Counts:
             v["team_id"] = teams[v["team"].lower()].id if v["team"] else None
         await _upsert(
             session,
-            existing.get(v["external_id"]),
+            row.refs["target"] if "target" in row.refs else existing.get(v["external_id"]),
             lambda: Customer(workspace_id=ws, active=True),
             v,
             {**mapping, "executive_id": "executive_id", "team_id": "team_id"},

@@ -72,6 +72,29 @@ def stored_value(settings: Settings, name: str) -> Any:
     return value
 
 
+def to_store(base: Settings, chosen: dict[str, Any]) -> dict[str, Any]:
+    """What a workspace keeps of the values an admin chose: those that differ from the
+    environment's default (None, a field emptied, is the default)."""
+    return {
+        name: value
+        for name, value in chosen.items()
+        if name in EDITABLE and value is not None and value != stored_value(base, name)
+    }
+
+
+def problems(base: Settings, chosen: dict[str, Any]) -> dict[str, str]:
+    """Why a chosen value would not do, by field name; {} when every one would."""
+    try:
+        type(base).model_validate({**_raw(base), **chosen})
+    except ValidationError as exc:
+        return {
+            str(err["loc"][0]): err["msg"].removeprefix("Value error, ")
+            for err in exc.errors()
+            if err["loc"] and err["loc"][0] in EDITABLE
+        }
+    return {}
+
+
 async def for_workspace(db: Database, base: Settings, workspace_id: str) -> Settings:
     """The settings `workspace_id` runs by. Kept for a few seconds per process (an admin's
     change shows at once in this process, within 5 s in the others)."""

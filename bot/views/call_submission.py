@@ -41,6 +41,27 @@ def checked(values: Values, block_id: str) -> bool:
     return bool(_el(values, block_id).get("selected_options"))
 
 
+def ticked(values: Values, block_id: str) -> list[str]:
+    """The values of the checkboxes ticked (or options of a multi-select chosen)."""
+    return [str(o.get("value")) for o in _el(values, block_id).get("selected_options") or []]
+
+
+def time_of(values: Values, block_id: str) -> str | None:
+    """A timepicker's "HH:MM"."""
+    return _el(values, block_id).get("selected_time") or None
+
+
+def users_of(values: Values, block_id: str) -> list[str]:
+    return list(_el(values, block_id).get("selected_users") or [])
+
+
+def conversation_of(values: Values, block_id: str) -> str | None:
+    """A conversation picked with a conversations_select or a multi-select of at most one."""
+    el = _el(values, block_id)
+    picked = el.get("selected_conversations") or [el.get("selected_conversation")]
+    return picked[0] or None
+
+
 def _too_long(text: str | None, limit: int) -> str | None:
     if text and len(text) > limit:
         return f"Keep it under {limit:,} characters (this is {len(text):,})."

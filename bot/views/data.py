@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from bot.regimen.calendar import Regimen
 from bot.regimen.metrics import ExecutiveFigures, MonthMix, WeekPoint, share
@@ -209,3 +210,24 @@ class Report:
     def silent(self) -> tuple[str, ...]:
         """Executives with no customer contact at all in 30 days."""
         return tuple(f.name for f in self.executives if f.no_contact)
+
+
+@dataclass(frozen=True)
+class SettingsForm:
+    """The workspace settings modal's initial values: the workspace's effective settings by
+    Settings field name, as JSON holds them (times "HH:MM", days as weekday numbers), and the
+    Slack ids of its admins."""
+
+    values: dict[str, Any]
+    admins: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RosterForm:
+    """A roster form in Slack: which kind ("people", "teams", "customers") and row (None: a
+    new one), its fields as the roster CSV's cells, and the chosen option of each picker."""
+
+    kind: str
+    record_id: int | None
+    cells: dict[str, str | None]
+    picked: dict[str, Option] = field(default_factory=dict)

@@ -72,7 +72,19 @@ def build_home(data: HomeData) -> dict[str, Any]:
     if not data.my_items:
         blocks.append(context("Nothing open — nice."))
     if data.is_admin:
-        blocks += [divider(), header("Messages that could not be delivered")]
+        blocks += [
+            divider(),
+            header("Your workspace"),
+            actions(
+                button("Workspace settings", Action.ADMIN_SETTINGS),
+                button("People", Action.ADMIN_PEOPLE),
+                button("Teams", Action.ADMIN_TEAMS),
+                button("Customers", Action.ADMIN_CUSTOMERS),
+                block_id="admin_actions",
+            ),
+            context("Many rows at once: `kyc import people people.csv` (and teams, customers)."),
+            header("Messages that could not be delivered"),
+        ]
         if data.sending_stopped:
             blocks.append(
                 section(
