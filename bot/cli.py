@@ -362,8 +362,18 @@ def serve(
         console.print(NO_TOKENS)
         demo(weeks=1)
         return
-    if settings.slack_bot_token is None:
-        raise fail("SLACK_BOT_TOKEN is not set: the bot needs its xoxb- token to talk to Slack.", 2)
+    if settings.slack_bot_token is None and not settings.oauth:
+        raise fail(
+            "SLACK_BOT_TOKEN is not set: the bot needs its xoxb- token to talk to Slack (or "
+            "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET, for workspaces to install it through OAuth).",
+            2,
+        )
+    if settings.oauth and settings.slack_app_token is not None:
+        raise fail(
+            "SLACK_APP_TOKEN: Socket Mode cannot serve the OAuth install (Slack allows it only "
+            "over HTTP): unset SLACK_APP_TOKEN, or SLACK_CLIENT_ID for one workspace.",
+            2,
+        )
     if settings.slack_app_token is None and settings.slack_signing_secret is None:
         raise fail(
             "SLACK_SIGNING_SECRET is not set: HTTP mode needs it to verify requests from Slack "
@@ -437,8 +447,12 @@ def worker(
     from bot.server import serve as run_server
 
     settings = settings_or_exit()
-    if settings.slack_bot_token is None:
-        raise fail("SLACK_BOT_TOKEN is not set: the worker needs it to send messages.", 2)
+    if settings.slack_bot_token is None and not settings.oauth:
+        raise fail(
+            "SLACK_BOT_TOKEN is not set: the worker needs it to send messages (or "
+            "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET, to send with the installations' tokens).",
+            2,
+        )
     port = port or settings.kyc_http_port
     listening = _listen(host, port) if port else None
     _logging(settings)
@@ -509,7 +523,7 @@ def run_morning_cmd(
         unsettled += not ok
         table.add_row(escape(r.executive), r.local_time, escape(outcome))
     console.print(table)
-    if settings.slack_bot_token is None and not no_send:
+    if settings.slack_bot_token is None and not settings.oauth and not no_send:
         console.print("[yellow]SLACK_BOT_TOKEN is not set: nudges are queued, not sent.[/]")
     elif unsettled and not no_send:
         raise fail(f"{unsettled} message(s) parked or still waiting: see `kyc outbox`.", 1)
@@ -643,6 +657,80 @@ def outbox_purge(
             await db.dispose()
 
     console.print(f"{asyncio.run(run())} sent message(s) older than {keep} days purged.")
+
+
+keys_app = typer.Typer(
+    help="The keys the installations' tokens are encrypted with (KYC_ENCRYPTION_KEYS).",
+    no_args_is_help=True,
+)
+app.add_typer(keys_app, name="keys")
+
+
+@keys_app.command("new")
+def keys_new() -> None:
+    """Print a new Fernet key, for KYC_ENCRYPTION_KEYS (put it first to rotate)."""
+    from bot.tenancy.crypto import TokenCipher
+
+    console.print(TokenCipher.new_key(), markup=False, highlight=False)
+
+
+@keys_app.command("rotate")
+def keys_rotate() -> None:
+    """Encrypt every stored token again with the first key of KYC_ENCRYPTION_KEYS; after
+    this the older keys can be dropped from the setting."""
+    from bot.tenancy.crypto import CipherError
+    from bot.tenancy.runtime import build_tenancy
+
+    settings = settings_or_exit()
+    if settings.kyc_encryption_keys is None:
+        raise fail("KYC_ENCRYPTION_KEYS is not set: nothing is encrypted with it", 2)
+
+    async def run() -> int:
+        db = await _open_db(settings)
+        try:
+            return await build_tenancy(db, settings).store.reseal()
+        except CipherError as exc:
+            raise fail(str(exc)) from None
+        finally:
+            await db.dispose()
+
+    done = asyncio.run(run())
+    console.print(f"{done} installations encrypted with the first key", highlight=False)
+
+
+@app.command("workspaces")
+def workspaces_cmd() -> None:
+    """The workspaces in the database: installed or not, and when an uninstalled one's data
+    is purged."""
+    from sqlalchemy import select
+
+    from storage.models import Installation, Workspace
+
+    settings = settings_or_exit()
+
+    async def run() -> list[tuple[str, str, str]]:
+        db = await _open_db(settings)
+        try:
+            async with db.unit_of_work() as s:
+                installed = set(await s.scalars(select(Installation.workspace_id)))
+                rows = []
+                for ws in await s.scalars(select(Workspace).order_by(Workspace.id)):
+                    if ws.uninstalled_at is not None:
+                        until = ws.purge_after.date().isoformat() if ws.purge_after else "?"
+                        state = f"uninstalled {ws.uninstalled_at.date()}, purged {until}"
+                    elif ws.id in installed:
+                        state = "installed"
+                    else:
+                        state = "not installed (a roster waiting for its install)"
+                    rows.append((ws.id, ws.name or "", state))
+                return rows
+        finally:
+            await db.dispose()
+
+    table = Table("workspace", "name", "state")
+    for row in asyncio.run(run()):
+        table.add_row(*(Text(v) for v in row))
+    console.print(table)
 
 
 person_app = typer.Typer(help="People on the roster.", no_args_is_help=True)

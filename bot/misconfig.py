@@ -144,9 +144,12 @@ def secrets_of(settings: Settings | None) -> list[str]:
             settings.slack_bot_token,
             settings.slack_signing_secret,
             settings.slack_app_token,
+            settings.slack_client_secret,
         )
         if s is not None
     ]
+    if settings.kyc_encryption_keys is not None:
+        values += settings.kyc_encryption_keys.get_secret_value().split(",")
     password = make_url(settings.database_url).password or ""
     values += [password, quote(password, safe="")]  # as typed in the URL, too
     return [v for v in values if v]

@@ -90,6 +90,27 @@ class Settings(BaseSettings):
             )
         return self
 
+    @model_validator(mode="after")
+    def _oauth(self) -> Settings:
+        if bool(self.slack_client_id) != bool(self.slack_client_secret):
+            raise ValueError(
+                "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET go together (App Credentials in the "
+                "app's Basic Information)"
+            )
+        if self.oauth and self.kyc_encryption_keys is None:
+            raise ValueError(
+                "KYC_ENCRYPTION_KEYS is needed with SLACK_CLIENT_ID: installations' tokens are "
+                "stored encrypted (`kyc keys new` makes a key)"
+            )
+        if self.kyc_encryption_keys is not None:
+            from bot.tenancy.crypto import CipherError, TokenCipher
+
+            try:
+                TokenCipher.from_setting(self.kyc_encryption_keys.get_secret_value())
+            except CipherError as exc:
+                raise ValueError(str(exc)) from None
+        return self
+
     @field_validator(
         "slack_bot_token",
         "slack_signing_secret",

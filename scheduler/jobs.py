@@ -22,6 +22,7 @@ from bot.services.identity import link_slack_user
 from bot.services.items import remind_overdue
 from bot.services.morning import run_morning
 from bot.services.planning import plan_ahead
+from bot.services.retention import purge_sent
 from bot.settings import Settings
 from bot.tenancy.installations import purge_expired
 from bot.tenancy.workspace_settings import for_workspace
@@ -131,9 +132,11 @@ async def reminders_tick(deps: Deps) -> None:
 
 
 async def housekeeping_tick(deps: Deps) -> None:
-    """Workspaces uninstalled longer than their grace period are purged."""
+    """Workspaces uninstalled longer than their grace period are purged, and the contents of
+    messages sent longer ago than KYC_RETENTION_DAYS."""
     async with deps.jobs_lock:
         await purge_expired(deps.db, now=deps.now())
+        await purge_sent(deps.db, now=deps.now(), days=deps.settings.kyc_retention_days)
 
 
 async def sender_loop(deps: Deps, sender: Sender, *, idle_seconds: float = 2.0) -> None:

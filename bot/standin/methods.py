@@ -62,6 +62,11 @@ def _check_message(p: dict[str, Any]) -> None:
         raise SlackError("invalid_blocks", *errors)
 
 
+@method("api.test")
+async def api_test(s: SlackStandin, p: dict[str, Any]) -> dict[str, Any]:
+    return {"args": {k: v for k, v in p.items() if k != "token"}}
+
+
 @method("auth.test")
 async def auth_test(s: SlackStandin, p: dict[str, Any]) -> dict[str, Any]:
     team = s.calling_team

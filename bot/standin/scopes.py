@@ -39,6 +39,7 @@ SCOPES: dict[str, str | None] = {
     "files.getUploadURLExternal": "files:write",
     "files.completeUploadExternal": "files:write",
     "oauth.v2.access": None,  # takes the app's client id and secret, no token
+    "api.test": None,
 }
 
 

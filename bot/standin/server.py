@@ -25,8 +25,9 @@ from bot.standin.state import FaultPlan, RecordedCall, State
 from bot.standin.workspaces import Workspaces
 
 __all__ = ["METHODS", "SlackError", "SlackStandin", "method"]  # methods.py and tests import these
-# Methods that take no workspace token: oauth.v2.access authenticates the app itself.
-NO_TOKEN = frozenset({"oauth.v2.access"})
+# Methods that take no workspace token: oauth.v2.access authenticates the app itself, and
+# api.test only says Slack is there.
+NO_TOKEN = frozenset({"oauth.v2.access", "api.test"})
 JSON_FIELDS = ("blocks", "view", "attachments", "metadata", "files")
 # The ways an answer that took effect can be lost (FaultPlan.lost_kinds, lose_next).
 LOST_KINDS = (
