@@ -8,6 +8,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import insert
 
 from bot.regimen.types import Channel, ContactKind, Outcome, Role, Sentiment
+from bot.standin.harness import BOT_TOKEN
+from bot.tenancy.installations import env_installation
 from storage.db import Database
 from storage.models import Contact, Customer, Person, Team, Workspace
 
@@ -46,6 +48,8 @@ async def build(
         s.add(Workspace(id=WS, name="Bench"))
         await s.flush()
         s.add(Team(workspace_id=WS, name="CS", channel_id="C0BENCH"))
+        # Installed with the stand-in's token as SLACK_BOT_TOKEN, as `kyc serve` registers it.
+        s.add(env_installation(WS, BOT_TOKEN))
     people = []
     for i in range(executives):
         tz = "UTC" if nudge_all_now else ZONES[i % len(ZONES)]

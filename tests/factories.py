@@ -10,8 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.regimen.types import Channel, ContactKind, Outcome, Role, Sentiment
 from bot.standin.harness import BOT_TOKEN
-from bot.tenancy.installations import ENV_TOKEN, fingerprint
-from storage.models import Contact, Customer, Installation, Person, Team, Workspace
+from bot.tenancy.installations import env_installation
+from storage.models import Contact, Customer, Person, Team, Workspace
 
 WS = "T_TEST"
 _seq = itertools.count(1)
@@ -24,14 +24,7 @@ async def workspace(session: AsyncSession, ws: str = WS, *, installed: bool = Tr
         session.add(Workspace(id=ws, name="Northwind"))
         await session.flush()
         if installed:
-            session.add(
-                Installation(
-                    workspace_id=ws,
-                    team_id=ws,
-                    bot_token=ENV_TOKEN,
-                    token_fingerprint=fingerprint(BOT_TOKEN),
-                )
-            )
+            session.add(env_installation(ws, BOT_TOKEN))
             await session.flush()
     return ws
 

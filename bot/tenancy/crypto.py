@@ -7,6 +7,8 @@ keys. `kyc keys new` prints a fresh key."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
 
@@ -41,19 +43,18 @@ class TokenCipher:
         return self._fernet.encrypt(token.encode()).decode()
 
     def decrypt(self, stored: str) -> str:
+        return self._undo(self._fernet.decrypt, stored)
+
+    def rotate(self, stored: str) -> str:
+        """The same token, encrypted again with the first key."""
+        return self._undo(self._fernet.rotate, stored)
+
+    @staticmethod
+    def _undo(step: Callable[[bytes], bytes], stored: str) -> str:
         try:
-            return self._fernet.decrypt(stored.encode()).decode()
+            return step(stored.encode()).decode()
         except InvalidToken:
             raise CipherError(
                 "a stored token cannot be decrypted with KYC_ENCRYPTION_KEYS: was a key "
                 "removed before `kyc keys rotate`?"
-            ) from None
-
-    def rotate(self, stored: str) -> str:
-        """The same token, encrypted again with the first key."""
-        try:
-            return self._fernet.rotate(stored.encode()).decode()
-        except InvalidToken:
-            raise CipherError(
-                "a stored token cannot be decrypted with KYC_ENCRYPTION_KEYS"
             ) from None

@@ -152,22 +152,7 @@ class KycInstallationStore(AsyncInstallationStore):
         bot = self.bot_of(row)
         if bot is None:
             return None
-        return SdkInstallation(
-            app_id=row.app_id,
-            enterprise_id=row.enterprise_id or None,
-            enterprise_name=row.enterprise_name,
-            team_id=row.team_id or None,
-            team_name=row.team_name,
-            bot_token=bot.bot_token,
-            bot_id=row.bot_id,
-            bot_user_id=row.bot_user_id,
-            bot_scopes=row.bot_scopes or "",
-            bot_refresh_token=bot.bot_refresh_token,
-            bot_token_expires_at=bot.bot_token_expires_at,
-            user_id=row.installer_user_id or "",
-            is_enterprise_install=row.is_enterprise_install,
-            installed_at=row.installed_at.timestamp(),
-        )
+        return SdkInstallation(**bot.to_dict_for_copying(), user_id=row.installer_user_id or "")
 
     async def async_delete_bot(self, *, enterprise_id: str | None, team_id: str | None) -> None:
         await self.async_delete_installation(enterprise_id=enterprise_id, team_id=team_id)
@@ -246,16 +231,9 @@ class KycInstallationStore(AsyncInstallationStore):
             await session.execute(
                 delete(Installation).where(Installation.workspace_id == workspace_id)
             )
-            session.add(
-                Installation(
-                    workspace_id=workspace_id,
-                    enterprise_id=enterprise_id or "",
-                    team_id=workspace_id,
-                    team_name=team_name,
-                    bot_token=ENV_TOKEN,
-                    token_fingerprint=fp,
-                )
-            )
+            row = env_installation(workspace_id, self.env_token, enterprise_id=enterprise_id)
+            row.team_name = team_name
+            session.add(row)
 
     async def reseal(self) -> int:
         """`kyc keys rotate`: every stored token encrypted again with the first key."""
@@ -270,6 +248,19 @@ class KycInstallationStore(AsyncInstallationStore):
                     row.bot_refresh_token = self.cipher.rotate(row.bot_refresh_token)
                 done += 1
         return done
+
+
+def env_installation(
+    workspace_id: str, token: str, *, enterprise_id: str | None = None
+) -> Installation:
+    """The row of a workspace whose token is SLACK_BOT_TOKEN: its fingerprint, not the token."""
+    return Installation(
+        workspace_id=workspace_id,
+        enterprise_id=enterprise_id or "",
+        team_id=workspace_id,
+        bot_token=ENV_TOKEN,
+        token_fingerprint=fingerprint(token),
+    )
 
 
 _BY_WORKSPACE = select(Installation).where(Installation.workspace_id == bindparam("ws"))

@@ -56,3 +56,21 @@ def submitted(view: dict[str, Any], view_id: str = "V_FORM", **changes: Any) -> 
         "private_metadata": view.get("private_metadata", ""),
         "state": {"values": filled(view, **changes)},
     }
+
+
+def click(action: Any, value: str = "") -> list[dict[str, str]]:
+    """A button of App Home clicked, as Slack's block_actions lists it."""
+    return [{"action_id": action.value, "value": value, "type": "button", "block_id": "b"}]
+
+
+async def admin(world: Any) -> Any:
+    """Ada Quinn, an admin of the scenario's workspace, known to Slack too."""
+    from bot.regimen.types import Role
+    from tests import factories as f
+
+    async with world.env.db.unit_of_work() as s:
+        ada = await f.person(
+            s, "Ada Quinn", slack_user_id="U0ADA", role=Role.ADMIN, email="ada@northwind.test"
+        )
+    world.env.slack.add_user("U0ADA", name="Ada Quinn", email=ada.email, tz="America/New_York")
+    return ada

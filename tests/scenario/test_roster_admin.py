@@ -9,24 +9,10 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.ids import Action, Block
-from bot.regimen.types import Role
 from storage.models import Customer, Person, Team
-from tests import factories as f
 from tests.scenario.conftest import World
-from tests.scenario.forms import submitted
-
-
-def click(action: Action) -> list[dict[str, str]]:
-    return [{"action_id": action.value, "value": "", "type": "button", "block_id": "b"}]
-
-
-async def _admin(world: World) -> Person:
-    async with world.env.db.unit_of_work() as s:
-        ada = await f.person(
-            s, "Ada Quinn", slack_user_id="U0ADA", role=Role.ADMIN, email="ada@northwind.test"
-        )
-    world.env.slack.add_user("U0ADA", name="Ada Quinn", email=ada.email, tz="America/New_York")
-    return ada
+from tests.scenario.forms import admin as _admin
+from tests.scenario.forms import click, submitted
 
 
 async def _form(world: World, button: Action, pick: int | None) -> dict[str, Any]:

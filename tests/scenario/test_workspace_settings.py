@@ -10,23 +10,10 @@ from sqlalchemy import select
 from bot.ids import Action, Block, View
 from bot.regimen.types import Role
 from storage.models import Person, Workspace
-from tests import factories as f
 from tests.scenario.calls import call_values, call_view
 from tests.scenario.conftest import World
-from tests.scenario.forms import submitted
-
-
-def click(action: Action, value: str = "") -> list[dict[str, str]]:
-    return [{"action_id": action.value, "value": value, "type": "button", "block_id": "b"}]
-
-
-async def _admin(world: World) -> Person:
-    async with world.env.db.unit_of_work() as s:
-        ada = await f.person(
-            s, "Ada Quinn", slack_user_id="U0ADA", role=Role.ADMIN, email="ada@northwind.test"
-        )
-    world.env.slack.add_user("U0ADA", name="Ada Quinn", email=ada.email, tz="America/New_York")
-    return ada
+from tests.scenario.forms import admin as _admin
+from tests.scenario.forms import click, submitted
 
 
 async def _open_settings(world: World, user: str = "U0ADA") -> dict:  # type: ignore[type-arg]
