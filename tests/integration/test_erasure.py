@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.regimen.types import BatchStatus, ContactKind, ItemStatus, Sentiment
 from bot.services.erasure import ERASED, Redactor, UnknownPerson, erase_person
@@ -127,14 +127,10 @@ async def _workspace_with_ava(db: Database) -> dict[str, int]:
                     swap_reason=reason,
                 )
             )
-        s.add(
-            Installation(
-                workspace_id=f.WS,
-                team_id=f.WS,
-                installer_user_id=SLACK,
-                bot_token="gAAAAAB-encrypted",
-                token_fingerprint="f" * 64,
-            )
+        await s.execute(  # she installed KYC (an OAuth install's row)
+            update(Installation)
+            .where(Installation.workspace_id == f.WS)
+            .values(installer_user_id=SLACK, bot_token="gAAAAAB-encrypted")
         )
         s.add_all(
             [

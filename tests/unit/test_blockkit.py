@@ -43,8 +43,11 @@ from bot.views.home import build_home
 from bot.views.installs import build_welcome
 from bot.views.notices import build_customer_options, build_not_enrolled_home, build_notice_modal
 from bot.views.nudge import build_all_done, build_nudge, build_week_list
+from bot.views.roster_modals import build_roster_form, build_roster_options, build_roster_picker
+from bot.views.settings_modal import build_settings_modal
 from bot.views.stats import build_stats
 from tests import blockkit_oracle as oracle
+from tests.unit import test_views_admin as admin
 from tests.unit.test_views import EVIL, HUGE, brief, week
 
 LONG_NAME = "Ω" * 300 + EVIL  # longer than any field Slack takes
@@ -177,12 +180,21 @@ VIEWS: dict[str, Views] = {
         _home(executive=e, admin=a) for e in (True, False) for a in (True, False)
     ],
     "build_not_enrolled_home": lambda: [build_not_enrolled_home()],
+    "build_settings_modal": lambda: [build_settings_modal(f) for f in admin.worst_settings()],
+    "build_roster_picker": lambda: [
+        build_roster_picker(k) for k in ("people", "teams", "customers")
+    ],
+    "build_roster_form": lambda: [build_roster_form(f) for f in admin.worst_roster_forms()],
 }
 OPTIONS: dict[str, Callable[[], list[dict[str, Any]]]] = {
     "build_customer_options": lambda: [
         build_customer_options([Choice(i, LONG_NAME, i % 3 == 0) for i in range(500)]),
         build_customer_options([Choice(i, LONG_NAME, False) for i in range(500)]),
         build_customer_options([]),
+    ],
+    "build_roster_options": lambda: [
+        build_roster_options([Option(str(i), LONG_NAME) for i in range(150)]),
+        build_roster_options([]),
     ],
 }
 NOT_BLOCK_KIT = {"build_html"}  # the report's HTML page

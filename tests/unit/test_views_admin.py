@@ -27,13 +27,42 @@ def _form(**values: Any) -> SettingsForm:
     return SettingsForm(values={**effective, **values}, admins=("U0ADA",))
 
 
-def test_the_settings_modal_is_valid_for_slack_with_defaults_and_long_values() -> None:
-    for form in (
+def worst_settings() -> list[SettingsForm]:
+    """Defaults and the longest values (tests/unit/test_blockkit.py checks them too)."""
+    return [
         _form(),
         _form(kyc_company="N" * 200, kyc_digest_channel="C0DIGEST", kyc_workdays=[]),
         _form(kyc_stories_channel="#stories"),  # a name from the environment, not an id
         SettingsForm(values=_form().values, admins=tuple(f"U{i:08d}" for i in range(50))),
-    ):
+    ]
+
+
+def worst_roster_forms() -> list[RosterForm]:
+    manager = Option("7", "L" * 300)
+    return [
+        RosterForm("people", None, {"active": "true"}),
+        RosterForm(
+            "people",
+            3,
+            {
+                "name": "N" * 200,
+                "email": "x@y.test",
+                "slack_user_id": "U0X",
+                "role": "admin",
+                "workdays": "sun,mon",
+                "nudge_time": "07:45",
+                "weekly_quota": "40",
+                "active": "false",
+            },
+            {"manager": manager, "team": Option("2", "Support")},
+        ),
+        RosterForm("customers", 9, {"notes": "n" * 3000, "name": "<!channel>"}),
+        RosterForm("teams", 1, {"name": "CS", "channel_id": "C0CS"}),
+    ]
+
+
+def test_the_settings_modal_is_valid_for_slack_with_defaults_and_long_values() -> None:
+    for form in worst_settings():
         view = build_settings_modal(form)
         assert validate_view(view) == []
         assert view_problems(view) == []
@@ -71,30 +100,7 @@ def test_each_bad_settings_field_gets_its_own_error() -> None:
 
 
 def test_roster_pickers_forms_and_options_are_valid_for_slack() -> None:
-    manager = Option("7", "L" * 300)
-    forms = [
-        build_roster_picker("people"),
-        build_roster_form(RosterForm("people", None, {"active": "true"})),
-        build_roster_form(
-            RosterForm(
-                "people",
-                3,
-                {
-                    "name": "N" * 200,
-                    "email": "x@y.test",
-                    "slack_user_id": "U0X",
-                    "role": "admin",
-                    "workdays": "sun,mon",
-                    "nudge_time": "07:45",
-                    "weekly_quota": "40",
-                    "active": "false",
-                },
-                {"manager": manager, "team": Option("2", "Support")},
-            )
-        ),
-        build_roster_form(RosterForm("customers", 9, {"notes": "n" * 3000, "name": "<!channel>"})),
-        build_roster_form(RosterForm("teams", 1, {"name": "CS", "channel_id": "C0CS"})),
-    ]
+    forms = [build_roster_picker("people")] + [build_roster_form(f) for f in worst_roster_forms()]
     for view in forms:
         assert validate_view(view) == [] and view_problems(view) == []
     options = build_roster_options([Option(str(i), "x" * 100) for i in range(150)])
