@@ -8,7 +8,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.ids import Block, View
-from bot.services import batch_actions, calling, items, roster_admin, workspace_admin
+from bot.services import batch_actions, calling, inbox, items, roster_admin, workspace_admin
 from bot.views.call_submission import parse_call_submission, selected
 from bot.views.commands import parse_add_customer, parse_reactive, parse_reassign, parse_swap
 from bot.views.home import build_home
@@ -37,8 +37,13 @@ async def call_submitted(ack: Any, view: dict[str, Any], context: Any) -> None:
     if errors or submission is None:
         await ack(response_action="errors", errors=errors)
         return
-    work = calling.submit_call(deps, person, submission, request_key=request_key(view))
-    await answer_submission(ack, work, field="customer")
+    values = view["state"]["values"]
+    work = calling.submit_call(
+        deps, person, submission, values, today, request_key=request_key(view)
+    )
+    kept = await answer_submission(ack, work, field="customer")
+    if kept is not None:  # Slack has its answer: now the call and everything it owes
+        await inbox.follow(deps, kept)
 
 
 async def reactive_submitted(ack: Any, view: dict[str, Any], context: Any) -> None:

@@ -17,6 +17,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import and_, or_, select
 
 from bot.deps import Deps
+from bot.services import inbox
 from bot.services.digest import digest_due, queue_digest
 from bot.services.identity import link_slack_user
 from bot.services.items import remind_overdue
@@ -131,6 +132,11 @@ async def reminders_tick(deps: Deps) -> None:
                     deps.wake_sender()
 
 
+async def inbox_tick(deps: Deps) -> None:
+    """Submissions a process kept and did not get to do (it died after answering Slack)."""
+    await inbox.sweep(deps)
+
+
 async def housekeeping_tick(deps: Deps) -> None:
     """Workspaces uninstalled longer than their grace period are purged, and the contents of
     messages sent longer ago than KYC_RETENTION_DAYS."""
@@ -166,6 +172,7 @@ def build_scheduler(deps: Deps) -> AsyncIOScheduler:
         (planning_tick, 30),
         (digest_tick, 15),
         (housekeeping_tick, 60),
+        (inbox_tick, 1),
     ]
     for job, minutes in jobs:
         scheduler.add_job(

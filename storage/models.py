@@ -301,6 +301,24 @@ class BatchEntry(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
+class Submission(Base):
+    """What a user submitted, kept before Slack is answered and turned into records right
+    after (bot/services/inbox.py); a row left here (the process died meanwhile) is done by
+    the scheduler's sweep. Deleted once done."""
+
+    __tablename__ = "submissions"
+    __table_args__ = (UniqueConstraint("workspace_id", "request_key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    request_key: Mapped[str] = mapped_column(String(200))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
 class OutboxStatus(StrEnum):
     PENDING = "pending"
     SENT = "sent"

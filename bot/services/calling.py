@@ -17,16 +17,17 @@ from bot.deps import Deps
 from bot.regimen.brief import build_brief
 from bot.regimen.calendar import local_now, zone
 from bot.regimen.types import Brief, Channel, Sentiment
-from bot.services import calls, outbox
+from bot.services import calls, inbox, outbox
 from bot.services import executive as exec_service
-from bot.services.identity import reload_actor, require_executive
+from bot.services.identity import NotAllowed, reload_actor, require_executive
 from bot.services.people import executive_profile, regimen_of
 from bot.settings import Settings
 from bot.tenancy.workspace_settings import for_workspace
+from bot.views.call_submission import parse_call_submission
 from bot.views.commands import build_simple
 from bot.views.data import CallForm, CallSubmission, Option
 from storage import queries
-from storage.models import Customer, Person, Team
+from storage.models import Customer, Person, Submission, Team
 
 NOT_AN_EXECUTIVE = "Only executives on the KYC roster log calls."
 _TEAMS = select(Team).where(Team.workspace_id == bindparam("workspace_id")).order_by(Team.name)
@@ -93,26 +94,48 @@ async def _confirm(session: AsyncSession, person: Person, key: str, text: str) -
 
 
 async def submit_call(
-    deps: Deps, person: Person | None, submission: CallSubmission, *, request_key: str
-) -> None:
-    """Store a call with every message it owes and a confirmation DM, before Slack hears
-    back; the same request_key (a resubmitted modal) stores nothing twice."""
+    deps: Deps,
+    person: Person | None,
+    submission: CallSubmission,
+    values: dict[str, Any],
+    today: date,
+    *,
+    request_key: str,
+) -> inbox.Received:
+    """Keep the call as typed, before Slack hears back (a resubmitted modal is kept once);
+    `logged_call` stores it with every message it owes right after (bot/services/inbox.py).
+    What can be refused is checked now, to be answered on the form."""
     me = require_executive(person, NOT_AN_EXECUTIVE)
+    rows = await deps.db.read(_CUSTOMER, {"id": submission.customer_id})
+    calls.check_own(rows[0] if rows else None, me)
+    payload = {"values": values, "today": today.isoformat()}
+    return await inbox.keep(deps, me, "call", payload, request_key=request_key)
+
+
+_CUSTOMER = select(Customer).where(Customer.id == bindparam("id"))
+
+
+@inbox.handles("call")
+async def logged_call(deps: Deps, session: AsyncSession, me: Person, kept: Submission) -> None:
+    """A kept call, stored with its messages and a confirmation DM, as of when it came."""
+    payload = kept.payload
+    sub, errors = parse_call_submission(
+        payload["values"], today=date.fromisoformat(payload["today"])
+    )
+    if sub is None:
+        raise NotAllowed("; ".join(errors.values()) or "the form could not be read")
     settings = await for_workspace(deps.db, deps.settings, me.workspace_id)
-    async with deps.db.unit_of_work(writes=True) as session:
-        me = await reload_actor(session, me)
-        logged = await calls.log_call(
-            session, settings, me, submission, request_key=request_key, now=deps.now()
-        )
-        if not logged.duplicate:
-            progress = f"{logged.done_this_week}/{logged.quota}"
-            parts = [f"Logged your call with {logged.customer_name} ✅ {progress} this week."]
-            if logged.item_count:
-                parts.append(f"{logged.item_count} action item(s) posted to the team.")
-            if logged.kudos_count:
-                parts.append(f"{logged.kudos_count} kudos on their way 🎉")
-            await _confirm(session, me, f"call:{logged.contact_id}:confirm", " ".join(parts))
-    deps.wake_sender()
+    logged = await calls.log_call(
+        session, settings, me, sub, request_key=kept.request_key, now=kept.received_at
+    )
+    if not logged.duplicate:
+        progress = f"{logged.done_this_week}/{logged.quota}"
+        parts = [f"Logged your call with {logged.customer_name} ✅ {progress} this week."]
+        if logged.item_count:
+            parts.append(f"{logged.item_count} action item(s) posted to the team.")
+        if logged.kudos_count:
+            parts.append(f"{logged.kudos_count} kudos on their way 🎉")
+        await _confirm(session, me, f"call:{logged.contact_id}:confirm", " ".join(parts))
 
 
 async def submit_reactive(

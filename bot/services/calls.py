@@ -31,7 +31,11 @@ class LoggedCall:
 
 
 async def own_customer(session: AsyncSession, executive: Person, customer_id: int) -> Customer:
-    customer = await session.get(Customer, customer_id)
+    return check_own(await session.get(Customer, customer_id), executive)
+
+
+def check_own(customer: Customer | None, executive: Person) -> Customer:
+    """The customer, if it is on the executive's list; else NotAllowed saying why."""
     if customer is None or customer.workspace_id != executive.workspace_id:
         raise NotAllowed("That customer is not on the KYC roster.")
     if customer.executive_id != executive.id:
