@@ -178,19 +178,15 @@ class KycInstallationStore(AsyncInstallationStore):
         is_enterprise_install: bool | None = False,
     ) -> Installation | None:
         if is_enterprise_install or not team_id:
-            stmt = select(Installation).where(
-                Installation.enterprise_id == (enterprise_id or ""),
-                Installation.is_enterprise_install.is_(True),
-            )
+            rows = await self.db.read(_ORG_WIDE, {"org": enterprise_id or ""}, keep_for=KEPT)
         else:
             # A Grid workspace is found by its team (its events name the org too, but a
             # workspace-level install is the team's either way).
-            stmt = select(Installation).where(Installation.team_id == team_id)
-        rows = await self.db.read(stmt)
+            rows = await self.db.read(_BY_TEAM, {"team": team_id}, keep_for=KEPT)
         return cast(Installation, rows[0]) if rows else None
 
     async def row_for_workspace(self, workspace_id: str) -> Installation | None:
-        rows = await self.db.read(_BY_WORKSPACE, {"ws": workspace_id})
+        rows = await self.db.read(_BY_WORKSPACE, {"ws": workspace_id}, keep_for=KEPT)
         return cast(Installation, rows[0]) if rows else None
 
     def bot_of(self, row: Installation) -> Bot | None:
@@ -263,7 +259,15 @@ def env_installation(
     )
 
 
+# Lookups on every request and every message: kept a second per process (bot/storage's kept
+# reads). A change made here (an uninstall, a refreshed token) shows at once in this process;
+# one made by another process within the second.
+KEPT = 1.0
 _BY_WORKSPACE = select(Installation).where(Installation.workspace_id == bindparam("ws"))
+_BY_TEAM = select(Installation).where(Installation.team_id == bindparam("team"))
+_ORG_WIDE = select(Installation).where(
+    Installation.enterprise_id == bindparam("org"), Installation.is_enterprise_install.is_(True)
+)
 
 
 async def _find(
