@@ -904,9 +904,13 @@ def export(
     since: Annotated[str | None, typer.Option(help="from this date on, YYYY-MM-DD")] = None,
     executive: Annotated[str | None, typer.Option(help="only this executive (email)")] = None,
     output: Annotated[Path | None, typer.Option(help="file to write (default: stdout)")] = None,
+    excel: Annotated[
+        bool, typer.Option("--excel", help="CSV with a UTF-8 BOM, so Excel reads accents")
+    ] = False,
     workspace: WorkspaceOpt = None,
 ) -> None:
-    """Stream rows for the CRM or the auditors, in constant memory."""
+    """Stream rows for the CRM or the auditors, in constant memory. In CSV a cell starting
+    with = + - @ is written after a ' so that a spreadsheet never runs it."""
     from datetime import date as date_type
 
     from bot.services.export import export_rows, write_export
@@ -916,6 +920,8 @@ def export(
         since_day = date_type.fromisoformat(since) if since else None
     except ValueError:
         raise fail(f"--since: bad date {since!r} (use YYYY-MM-DD)", 2) from None
+    if excel and fmt is not ExportFormat.csv:
+        raise fail("--excel is for CSV: leave out --format json", 2)
 
     # A file is written beside the target and renamed when complete: a failed export never
     # leaves half a file where a good one was.
@@ -932,7 +938,7 @@ def export(
                 since=since_day,
                 executive_email=executive,
             )
-            return await write_export(rows, kind.value, fmt.value, out)
+            return await write_export(rows, kind.value, fmt.value, out, excel=excel)
         except ValueError as exc:
             raise fail(str(exc), 2) from None
         finally:
