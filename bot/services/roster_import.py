@@ -9,11 +9,12 @@ Columns (header names, any order and case; `*` required):
   customers.csv  external_id*, name*, customer_since, tier, team, executive (email or Slack id),
                  contact_name, contact_title, contact_email, contact_phone, website, linkedin,
                  notes, active (true/false)
-  contacts.csv   external_ref*, customer* (external_id), occurred_at* (date or datetime, UTC),
+  contacts.csv   external_ref*, customer* (external_id, or a unique name), occurred_at* (UTC),
                  channel (ticket|complaint|escalation|order|email|meeting|call|other),
                  kind (reactive|proactive), executive, outcome, sentiment, score (0-10), summary
 Keys: teams by name, people by email (else Slack id), customers by external_id, contacts by
 external_ref. An empty cell clears an optional field; a column absent from the file is left alone.
+A CRM export is read through a preset or `--map` (csv_presets), the file through csv_files.
 """
 
 from __future__ import annotations
