@@ -59,6 +59,13 @@ class ExportKind(StrEnum):
     batches = "batches"
 
 
+class Preset(StrEnum):
+    """The CRM exports `kyc import --preset` reads (bot.services.csv_presets.PRESETS)."""
+
+    hubspot = "hubspot"
+    salesforce = "salesforce"
+
+
 class ExportFormat(StrEnum):
     csv = "csv"
     json = "json"
@@ -223,22 +230,50 @@ def db_copy(
 def import_roster(
     kind: Annotated[ImportKind, typer.Argument(help="what the file holds")],
     file: Annotated[Path, typer.Argument(exists=False, dir_okay=False)],
+    preset: Annotated[
+        Preset | None,
+        typer.Option(help="read a CRM export's columns; the others are ignored with a warning"),
+    ] = None,
+    maps: Annotated[
+        list[str] | None,
+        typer.Option("--map", help="read the file's column OLD as KYC's NEW: 'OLD=NEW'"),
+    ] = None,
+    encoding: Annotated[
+        str, typer.Option(help="the file's encoding, e.g. cp1252 for an old Excel file")
+    ] = "utf-8",
     workspace: WorkspaceOpt = None,
 ) -> None:
     """Load a roster CSV; a file with any bad row writes nothing."""
+    from bot.services.csv_presets import PRESETS, MapError, parse_maps
     from bot.services.roster_import import import_csv
 
     settings = settings_or_exit()
     if not file.is_file():
         raise fail(f"{file}: no such file", 2)
+    if preset and kind.value not in PRESETS[preset.value]:
+        raise fail(f"--preset {preset.value} reads {', '.join(PRESETS[preset.value])}", 2)
+    try:
+        renames = parse_maps(maps or [])
+    except MapError as exc:
+        raise fail(str(exc), 2) from None
 
     async def run() -> int:
         db = await _open_db(settings)
         try:
             ws = await _workspace(db, settings, workspace)
-            report = await import_csv(db, ws, kind.value, file)
+            report = await import_csv(
+                db,
+                ws,
+                kind.value,
+                file,
+                preset=preset.value if preset else None,
+                maps=renames,
+                encoding=encoding,
+            )
         finally:
             await db.dispose()
+        for warning in report.warnings:
+            err.print(warning, markup=False, highlight=False)
         if not report.ok:
             for error in report.errors:
                 err.print(str(error), markup=False, highlight=False)
@@ -869,9 +904,13 @@ def export(
     since: Annotated[str | None, typer.Option(help="from this date on, YYYY-MM-DD")] = None,
     executive: Annotated[str | None, typer.Option(help="only this executive (email)")] = None,
     output: Annotated[Path | None, typer.Option(help="file to write (default: stdout)")] = None,
+    excel: Annotated[
+        bool, typer.Option("--excel", help="CSV with a UTF-8 BOM, so Excel reads accents")
+    ] = False,
     workspace: WorkspaceOpt = None,
 ) -> None:
-    """Stream rows for the CRM or the auditors, in constant memory."""
+    """Stream rows for the CRM or the auditors, in constant memory. In CSV a cell starting
+    with = + - @ is written after a ' so that a spreadsheet never runs it."""
     from datetime import date as date_type
 
     from bot.services.export import export_rows, write_export
@@ -881,6 +920,8 @@ def export(
         since_day = date_type.fromisoformat(since) if since else None
     except ValueError:
         raise fail(f"--since: bad date {since!r} (use YYYY-MM-DD)", 2) from None
+    if excel and fmt is not ExportFormat.csv:
+        raise fail("--excel is for CSV: leave out --format json", 2)
 
     # A file is written beside the target and renamed when complete: a failed export never
     # leaves half a file where a good one was.
@@ -897,7 +938,7 @@ def export(
                 since=since_day,
                 executive_email=executive,
             )
-            return await write_export(rows, kind.value, fmt.value, out)
+            return await write_export(rows, kind.value, fmt.value, out, excel=excel)
         except ValueError as exc:
             raise fail(str(exc), 2) from None
         finally:

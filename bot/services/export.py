@@ -1,7 +1,8 @@
 """Use case: `kyc export` — rows streamed from the database in constant memory, CSV or JSON Lines.
 
 Contacts use exactly the columns `kyc import contacts` reads, so an export re-imports cleanly
-(a contact logged in Slack gets the external_ref `kyc-<id>`)."""
+(a contact logged in Slack gets the external_ref `kyc-<id>`; the import takes off the `'` that
+guards a formula-like cell in CSV)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from typing import Any, TextIO
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
+from bot.services.csv_files import BOM, guard_formula
 from storage.db import Database
 from storage.models import ActionItem, BatchEntry, Contact, Customer, Kudos, Person, Team
 
@@ -230,15 +232,18 @@ async def export_rows(
 
 
 async def write_export(
-    rows: AsyncIterator[dict[str, str]], kind: str, fmt: str, out: TextIO
+    rows: AsyncIterator[dict[str, str]], kind: str, fmt: str, out: TextIO, *, excel: bool = False
 ) -> int:
+    """CSV with every formula-like cell guarded (and a BOM for Excel), or JSON Lines as is."""
     count = 0
     writer = csv.DictWriter(out, fieldnames=COLUMNS[kind]) if fmt == "csv" else None
     if writer is not None:
+        if excel:
+            out.write(BOM)  # without it Excel reads UTF-8 as the local code page
         writer.writeheader()
     async for row in rows:
         if writer is not None:
-            writer.writerow(row)
+            writer.writerow({k: guard_formula(v) for k, v in row.items()})
         else:
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
         count += 1

@@ -9,29 +9,29 @@ Columns (header names, any order and case; `*` required):
   customers.csv  external_id*, name*, customer_since, tier, team, executive (email or Slack id),
                  contact_name, contact_title, contact_email, contact_phone, website, linkedin,
                  notes, active (true/false)
-  contacts.csv   external_ref*, customer* (external_id), occurred_at* (date or datetime, UTC),
+  contacts.csv   external_ref*, customer* (external_id, or a unique name), occurred_at* (UTC),
                  channel (ticket|complaint|escalation|order|email|meeting|call|other),
                  kind (reactive|proactive), executive, outcome, sentiment, score (0-10), summary
 Keys: teams by name, people by email (else Slack id), customers by external_id, contacts by
 external_ref. An empty cell clears an optional field; a column absent from the file is left alone.
+A CRM export is read through a preset or `--map` (csv_presets), the file through csv_files.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from bot.regimen.types import Channel, ContactKind, Outcome, Role, Sentiment
 from bot.services import csv_rows as cell
+from bot.services.csv_files import EncodingProblem, decode, sniff_delimiter, unguard_formula
+from bot.services.csv_presets import ENDS_AT_BLANK_LINE, PRESETS, MapError, normalise, read_header
 from bot.services.identity import ensure_workspace
 from storage.db import Database
-from storage.models import Contact, Customer, Person, Team
 
 KINDS = ("teams", "people", "customers", "contacts")
 
@@ -55,6 +55,7 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     errors: tuple[RowError, ...] = ()
+    warnings: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -137,10 +138,15 @@ class Rows:
         self.file, self.kind = str(path), kind
         self.rows: list[Row] = []
         self.errors: list[RowError] = []
-        self.columns: list[str] = []
+        self.columns: list[str | None] = []  # per file column: the KYC column, None: ignored
+        self.labels: dict[str, str] = {}
+        self.spares: dict[str, list[int]] = {}
+        self.warnings: list[str] = []
+        self.preset: str | None = None
 
     def error(self, line: int, column: str, message: str) -> None:
-        self.errors.append(RowError(self.file, line, column, message))
+        """An error, named by the file's own column when a preset or `--map` renamed it."""
+        self.errors.append(RowError(self.file, line, self.labels.get(column, column), message))
 
     @classmethod
     def of_form(cls, kind: str, cells: dict[str, str | None], target: Any = None) -> Rows:
@@ -153,55 +159,78 @@ class Rows:
             rows.rows[0].refs["target"] = target
         return rows
 
-    def read(self, path: Path) -> None:
+    def read(
+        self,
+        path: Path,
+        preset: str | None = None,
+        maps: dict[str, str] | None = None,
+        encoding: str = "utf-8",
+    ) -> None:
+        """The file's rows, by KYC's columns or a CRM export's (a preset, `--map`)."""
         spec = SPEC[self.kind]
         try:
-            handle = path.open(encoding="utf-8-sig", newline="")
+            text = decode(path.read_bytes(), encoding)
         except OSError as exc:
             self.error(0, "file", f"cannot read: {exc.strerror}")
             return
-        with handle:
-            reader = csv.reader(handle)
-            try:
-                header = next(reader)
-            except StopIteration:
-                self.error(1, "header", "the file is empty")
-                return
-            except (csv.Error, UnicodeDecodeError) as exc:
-                self.error(1, "header", f"not a readable CSV file ({exc})")
-                return
-            self.columns = [h.strip().lower() for h in header]
-            for col in self.columns:
-                if col not in spec:
-                    self.error(1, col or "(empty)", f"unknown column (expected: {', '.join(spec)})")
-            for col, (required, _) in spec.items():
-                if required and col not in self.columns:
-                    self.error(1, col, "required column is missing")
-            if self.kind == "people" and not {"email", "slack_user_id"} & set(self.columns):
-                self.error(1, "email", "people need an email or slack_user_id column")
-            if self.errors:
-                return
-            previous = reader.line_num
-            try:
-                for raw in reader:
-                    # A record starts on the line after the previous one ended (quoted cells
-                    # may span lines), which is the line an editor shows.
-                    line, previous = previous + 1, reader.line_num
-                    if not any(v.strip() for v in raw):
-                        continue
-                    self._row(line, raw, spec)
-            except (csv.Error, UnicodeDecodeError) as exc:
-                self.error(reader.line_num, "row", f"not readable ({exc})")
+        except EncodingProblem as exc:
+            self.error(exc.line, "encoding", str(exc))
+            return
+        self.preset = preset
+        delimiter = sniff_delimiter(text.split("\n", 1)[0])
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        try:
+            names = next(reader)
+        except StopIteration:
+            self.error(1, "header", "the file is empty")
+            return
+        except csv.Error as exc:
+            self.error(1, "header", f"not a readable CSV file ({exc})")
+            return
+        try:
+            header = read_header(self.kind, names, list(spec), preset, maps or {})
+        except MapError as exc:
+            self.error(1, "--map", str(exc))
+            return
+        self.columns, self.labels, self.spares = header.columns, header.labels, header.spares
+        if header.ignored:
+            self.warnings.append(f"{self.file}: ignored columns: {', '.join(header.ignored)}")
+        for name, problem in header.problems:
+            self.error(1, name, problem)
+        present = set(self.columns)
+        for col, (required, _) in spec.items():
+            if required and col not in present:
+                self.error(1, col, "required column is missing")
+        if self.kind == "people" and not {"email", "slack_user_id"} & present:
+            self.error(1, "email", "people need an email or slack_user_id column")
+        if self.errors:
+            return
+        previous = reader.line_num
+        try:
+            for raw in reader:
+                # A record starts on the line after the previous one ended (quoted cells
+                # may span lines), which is the line an editor shows.
+                line, previous = previous + 1, reader.line_num
+                if not any(v.strip() for v in raw):
+                    if preset in ENDS_AT_BLANK_LINE:
+                        break
+                    continue
+                self._row(line, [unguard_formula(v.strip()) for v in raw], spec)
+        except csv.Error as exc:
+            self.error(reader.line_num, "row", f"not readable ({exc})")
 
     def _row(self, line: int, raw: list[str], spec: dict[str, tuple[bool, Parser]]) -> None:
         if len(raw) > len(self.columns):
             self.error(line, "row", f"{len(raw)} cells but {len(self.columns)} columns")
             return
+        raw = raw + [""] * (len(self.columns) - len(raw))
+        cells = {col: raw[i] for i, col in enumerate(self.columns) if col is not None}
+        for col, spare in self.spares.items():  # a preset's second choice fills an empty cell
+            if not cells[col]:
+                cells[col] = next((raw[i] for i in spare if raw[i]), "")
         values: dict[str, Any] = {}
-        for col, rawvalue in zip(
-            self.columns, raw + [""] * (len(self.columns) - len(raw)), strict=True
-        ):
-            value = rawvalue.strip()
+        for col, rawvalue in cells.items():
+            value = normalise(self.preset, col, rawvalue.strip())
             required, parse = spec[col]
             if not value:
                 if required:
@@ -214,14 +243,37 @@ class Rows:
                 self.error(line, col, str(exc))
         self.rows.append(Row(line, values))
 
+    def position(self, error: RowError) -> tuple[int, int]:
+        """Where an error sorts: by line, then by the column's place in SPEC."""
+        names = {label: column for column, label in self.labels.items()}
+        order = list(SPEC[self.kind])
+        column = names.get(error.column, error.column)
+        return error.line, order.index(column) if column in order else 99
 
-async def import_csv(db: Database, workspace_id: str, kind: str, path: Path) -> ImportReport:
+
+async def import_csv(
+    db: Database,
+    workspace_id: str,
+    kind: str,
+    path: Path,
+    *,
+    preset: str | None = None,
+    maps: dict[str, str] | None = None,
+    encoding: str = "utf-8",
+) -> ImportReport:
+    """Upsert one file's rows, or nothing when any row is wrong. `preset` (hubspot,
+    salesforce) reads a CRM export's columns; `maps` reads a file column as a KYC one."""
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}")
+    if preset is not None and kind not in PRESETS[preset]:
+        raise ValueError(
+            f"the {preset} preset has no {kind} (it reads: {', '.join(PRESETS[preset])})"
+        )
     rows = Rows(path, kind)
-    rows.read(path)
+    rows.read(path, preset, maps, encoding)
+    warnings = tuple(rows.warnings)
     if not rows.columns:  # unreadable, empty, or a header we cannot use: nothing to check
-        return ImportReport(kind, str(path), errors=tuple(rows.errors))
+        return ImportReport(kind, str(path), errors=tuple(rows.errors), warnings=warnings)
     async with db.sessions() as session, session.begin():
         await ensure_workspace(session, workspace_id)
         from bot.services import roster_write
@@ -230,59 +282,6 @@ async def import_csv(db: Database, workspace_id: str, kind: str, path: Path) -> 
         counts = await roster_write.apply(session, workspace_id, rows)
         if rows.errors:
             await session.rollback()  # nothing of a file with a bad row is written
-            ordered = sorted(
-                rows.errors,
-                key=lambda e: (
-                    e.line,
-                    list(SPEC[kind]).index(e.column) if e.column in SPEC[kind] else 99,
-                ),
-            )
-            return ImportReport(kind, str(path), errors=tuple(ordered))
-    return ImportReport(kind, str(path), *counts)
-
-
-async def lookup_people(session: AsyncSession, workspace_id: str) -> dict[str, Person]:
-    """Everyone by lower-case email and by Slack id."""
-    index: dict[str, Person] = {}
-    for p in await session.scalars(select(Person).where(Person.workspace_id == workspace_id)):
-        if p.email:
-            index[p.email.lower()] = p
-        if p.slack_user_id:
-            index[p.slack_user_id] = p
-    return index
-
-
-async def lookup_teams(session: AsyncSession, workspace_id: str) -> dict[str, Team]:
-    return {
-        t.name.lower(): t
-        for t in await session.scalars(select(Team).where(Team.workspace_id == workspace_id))
-    }
-
-
-async def lookup_customers(session: AsyncSession, workspace_id: str) -> dict[str, Customer]:
-    return {
-        c.external_id: c
-        for c in await session.scalars(
-            select(Customer).where(Customer.workspace_id == workspace_id)
-        )
-    }
-
-
-async def lookup_contacts(
-    session: AsyncSession, workspace_id: str, refs: list[str]
-) -> dict[str, Contact]:
-    """The file's contacts already stored: by external_ref, or by the `kyc-<id>` that
-    `kyc export` gives contacts logged in Slack. Only the file's keys are looked up."""
-    found: dict[str, Contact] = {}
-    ids = [int(r[4:]) for r in refs if r.startswith("kyc-") and r[4:].isdigit()]
-    for start in range(0, max(len(refs), len(ids)), 500):
-        chunk, id_chunk = refs[start : start + 500], ids[start : start + 500]
-        rows = await session.scalars(
-            select(Contact).where(
-                Contact.workspace_id == workspace_id,
-                Contact.external_ref.in_(chunk) | Contact.id.in_(id_chunk),
-            )
-        )
-        for c in rows:
-            found[c.external_ref or f"kyc-{c.id}"] = c
-    return found
+            ordered = sorted(rows.errors, key=rows.position)
+            return ImportReport(kind, str(path), errors=tuple(ordered), warnings=warnings)
+    return ImportReport(kind, str(path), *counts, warnings=warnings)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.regimen.types import Channel, ContactKind, Role
+from bot.services import roster_lookup
 from storage.models import Base, Contact, Customer, Person, Team
 
 if TYPE_CHECKING:
@@ -56,11 +57,10 @@ def _duplicates(rows: Rows, column: str, normalise: Any = str) -> None:
 
 
 async def apply(session: AsyncSession, ws: str, rows: Rows) -> Counts:
-    from bot.services import roster_import as ri
 
     if rows.kind == "teams":
         _duplicates(rows, "name", str.lower)
-        return await _teams(session, ws, rows, await ri.lookup_teams(session, ws))
+        return await _teams(session, ws, rows, await roster_lookup.lookup_teams(session, ws))
     if rows.kind == "people":
         _duplicates(rows, "email", str.lower)
         _duplicates(rows, "slack_user_id")
@@ -116,10 +116,9 @@ async def _teams(session: AsyncSession, ws: str, rows: Rows, teams: dict[str, Te
 
 
 async def _people(session: AsyncSession, ws: str, rows: Rows) -> Counts:
-    from bot.services import roster_import as ri
 
-    people = await ri.lookup_people(session, ws)
-    teams = await ri.lookup_teams(session, ws)
+    people = await roster_lookup.lookup_people(session, ws)
+    teams = await roster_lookup.lookup_teams(session, ws)
     in_file: dict[str, Row] = {}
     for row in rows.rows:
         v = row.values
@@ -213,11 +212,10 @@ def _check_cycles(rows: Rows, saved: dict[int, Person], known: dict[str, Person]
 
 
 async def _customers(session: AsyncSession, ws: str, rows: Rows) -> Counts:
-    from bot.services import roster_import as ri
 
-    people = await ri.lookup_people(session, ws)
-    teams = await ri.lookup_teams(session, ws)
-    existing = await ri.lookup_customers(session, ws)
+    people = await roster_lookup.lookup_people(session, ws)
+    teams = await roster_lookup.lookup_teams(session, ws)
+    existing = await roster_lookup.lookup_customers(session, ws)
     for row in rows.rows:
         v = row.values
         ref = v.get("executive")
@@ -264,18 +262,30 @@ async def _customers(session: AsyncSession, ws: str, rows: Rows) -> Counts:
 
 
 async def _contacts(session: AsyncSession, ws: str, rows: Rows) -> Counts:
-    from bot.services import roster_import as ri
-
-    people = await ri.lookup_people(session, ws)
-    customers = await ri.lookup_customers(session, ws)
+    people = await roster_lookup.lookup_people(session, ws)
+    customers = await roster_lookup.lookup_customers(session, ws)
     refs = [r.values["external_ref"] for r in rows.rows if r.values.get("external_ref")]
-    existing = await ri.lookup_contacts(session, ws, refs)
+    existing = await roster_lookup.lookup_contacts(session, ws, refs)
+    by_name = roster_lookup.customers_by_name(customers)
     for row in rows.rows:
         v = row.values
         if v.get("customer") and v["customer"] not in customers:
-            rows.error(
-                row.line, "customer", f"unknown customer '{v['customer']}' (import customers first)"
-            )
+            # A CRM report names the account: one customer of that name is as good as its id.
+            named = by_name.get(v["customer"].lower(), [])
+            if len(named) == 1:
+                v["customer"] = named[0].external_id
+            elif named:
+                rows.error(
+                    row.line,
+                    "customer",
+                    f"{len(named)} customers are named '{v['customer']}' (use the external_id)",
+                )
+            else:
+                rows.error(
+                    row.line,
+                    "customer",
+                    f"unknown customer '{v['customer']}' (import customers first)",
+                )
         ref = v.get("executive")
         if ref and person_key(ref) not in people:
             rows.error(row.line, "executive", f"unknown executive '{ref}' (not in people)")

@@ -226,3 +226,38 @@ def test_outbox_purge_takes_the_retention_days_or_an_explicit_period() -> None:
     code, out = kyc("outbox", "purge", "--days", "7")
     assert code == 0 and "0 sent message(s) older than 7 days purged" in out
     assert kyc("outbox", "purge", "--days", "0")[0] == 2
+
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+def test_a_crm_export_imports_with_its_preset_and_says_what_it_ignored() -> None:
+    companies = str(DATA / "hubspot" / "companies.csv")
+    code, out = kyc("import", "customers", companies)
+    assert code == 1 and "record id: unknown column" in out and "nothing was imported" in out
+    code, out = kyc("import", "customers", companies, "--preset", "hubspot")
+    assert code == 0 and "customers: 4 created" in out
+    assert f"{companies}: ignored columns: Company owner, Create Date," in out
+    code, out = kyc(
+        "import", "contacts", str(DATA / "hubspot" / "tickets.csv"), "--preset", "hubspot"
+    )
+    assert code == 0 and "contacts: 3 created" in out
+    code, out = kyc("import", "people", companies, "--preset", "hubspot")
+    assert code == 2 and "--preset hubspot reads customers, contacts" in out
+
+
+def test_map_and_encoding_options(tmp_path: Path) -> None:
+    clients = tmp_path / "clients.csv"
+    clients.write_bytes(b"Client No;Client\nC-1;Soci\xe9t\xe9 G\xe9n\xe9rale\n")
+    code, out = kyc("import", "customers", str(clients), "--map", "Client No")
+    assert code == 2 and "use OLD=NEW" in out
+    args = ("import", "customers", str(clients), "--map", "Client No=external_id")
+    code, out = kyc(*args, "--map", "client=name")
+    assert code == 1 and f"{clients}:2: encoding: byte 0xe9 is not utf-8" in out
+    code, out = kyc(*args, "--map", "client=name", "--encoding", "cp1252")
+    assert code == 0 and "customers: 1 created" in out
+    code, out = kyc("export", "contacts", "--excel", "--format", "json")
+    assert code == 2 and "--excel is for CSV" in out
+    target = tmp_path / "contacts.csv"
+    assert kyc("export", "contacts", "--excel", "--output", str(target))[0] == 0
+    assert target.read_bytes().startswith(b"\xef\xbb\xbfexternal_ref,")

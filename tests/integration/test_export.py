@@ -107,3 +107,45 @@ async def test_contacts_round_trip_through_kyc_import(db: Database, tmp_path: Pa
     assert (report.created, report.updated, report.unchanged) == (0, 0, 3)
     multiline = next(r for r in csv.DictReader(path.open()) if r["summary"].startswith("Said"))
     assert multiline["summary"] == 'Said "slow", then, on a new line:\nfix it'
+
+
+FORMULAS = ['=HYPERLINK("http://evil.example","open")', "+1 call back", "-5% churn", "@dana said"]
+
+
+async def test_formula_cells_are_guarded_in_csv_and_come_back_as_they_were(
+    db: Database, tmp_path: Path
+) -> None:
+    async with db.unit_of_work() as s:
+        dana = await f.executive(s, "Dana", email="dana@northwind.test")
+        acme = await f.customer(s, dana, "Acme", external_id="NW-1")
+        for n, summary in enumerate(FORMULAS):
+            await f.contact(s, acme, NOW - timedelta(days=n + 1), summary=summary)
+    text = await _export(db, "contacts")
+    summaries = {r["summary"] for r in csv.DictReader(io.StringIO(text))}
+    assert summaries == {"'" + formula for formula in FORMULAS}
+    as_json = {
+        json.loads(x)["summary"] for x in (await _export(db, "contacts", "json")).split("\n") if x
+    }
+    assert as_json == set(FORMULAS)  # JSON Lines are data, never opened as a sheet
+
+    path = tmp_path / "contacts.csv"
+    path.write_text(text, encoding="utf-8")
+    report = await import_csv(db, f.WS, "contacts", path)
+    assert report.ok and (report.created, report.updated, report.unchanged) == (0, 0, 4)
+
+
+async def test_excel_csv_starts_with_a_bom_and_keeps_the_guard(db: Database) -> None:
+    async with db.unit_of_work() as s:
+        dana = await f.executive(s, "Dana", email="dana@northwind.test")
+        acme = await f.customer(s, dana, "Société Générale", external_id="NW-1")
+        await f.contact(s, acme, NOW, summary="=1+1")
+    out = io.StringIO()
+    await write_export(
+        export_rows(db, f.WS, "action-items"), "action-items", "csv", out, excel=True
+    )
+    assert out.getvalue() == "\ufeff" + ",".join(COLUMNS["action-items"]) + "\r\n"
+    out = io.StringIO()
+    await write_export(export_rows(db, f.WS, "contacts"), "contacts", "csv", out, excel=True)
+    assert out.getvalue().startswith("\ufeffexternal_ref,")
+    assert out.getvalue().rstrip().endswith(",'=1+1")
+    assert not (await _export(db, "contacts")).startswith("\ufeff")
