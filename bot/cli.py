@@ -820,6 +820,7 @@ def report(
     """The leadership figures in the terminal (and as an HTML page with the trend chart)."""
     from bot.regimen.metrics import percent
     from bot.services.report import build_report
+    from bot.views.stats import call_nps_text, ticket_text
 
     settings = settings_or_exit()
     at = datetime.now(UTC)
@@ -857,7 +858,8 @@ def report(
             "Streak",
             "Coverage 90d",
             "Longest without a call",
-            "NPS",
+            "Call NPS",
+            "Ticket satisfaction",
             "Open",
             "Overdue",
             "Kudos",
@@ -871,17 +873,29 @@ def report(
                 str(f.streak_weeks),
                 percent(f.coverage),
                 Text(f.longest_without or "—"),
-                "—" if f.nps is None else f"{f.nps:+d}",
+                call_nps_text(f.call_scores),
+                ticket_text(f.ticket_scores),
                 str(f.items_open),
                 str(f.items_overdue),
                 str(f.kudos_given),
             )
         console.print(table)
+        console.print(
+            f"Call NPS (90 days, own calls): {call_nps_text(data.call_scores)} · "
+            f"Ticket satisfaction (customers' tickets): {ticket_text(data.ticket_scores)}",
+            markup=False,
+        )
+        weekly = "  ".join(
+            f"{w.iso_week[-3:]}: {'—' if w.nps is None else f'{w.nps:+d}'} "
+            f"😟{w.mix.unhappy} 🙂{w.mix.satisfied} 🤩{w.mix.promoter}"
+            for w in data.call_trend
+        )
+        console.print(f"Calls by week (Call NPS, sentiment): {weekly}", markup=False)
         moods = "  ".join(
             f"{m.month}: 😟{m.mix.unhappy} 🙂{m.mix.satisfied} 🤩{m.mix.promoter}"
             for m in data.sentiment_by_month
         )
-        console.print(f"Sentiment by month: {moods}", markup=False)
+        console.print(f"Call sentiment by month: {moods}", markup=False)
         terms = ", ".join(f"{t} ({n})" for t, n in data.criticism_terms) or "nothing recurring"
         console.print(f"What customers criticised this week: {terms}", markup=False)
         if html_file is not None:

@@ -6,9 +6,10 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.regimen.metrics import Scores, SentimentMix
 from bot.regimen.types import BatchStatus, ContactKind, ItemStatus, Outcome, Sentiment
 from storage.models import ActionItem, BatchEntry, Contact, Customer, Kudos
 
@@ -118,38 +119,108 @@ async def coverage(
     return {e: (int(n), int(covered or 0), name, oldest.get(e)) for e, n, covered, name in totals}
 
 
-async def sentiments(
-    session: AsyncSession, ws: str, ids: Sequence[int], since: datetime
-) -> dict[int, tuple[dict[Sentiment, int], tuple[int, int, int]]]:
-    """Sentiment counts and (promoters, passives, detractors) of 0–10 scores, per executive."""
+def _opinion(when: ColumnElement[bool]) -> list[ColumnElement[int]]:
+    """Sums for a SentimentMix and Scores over the rows where `when` holds, in that order:
+    unhappy, satisfied, promoter; promoters (9–10), passives (7–8), detractors (0–6), points."""
+
+    def count(cond: ColumnElement[bool]) -> ColumnElement[int]:
+        return func.sum(case((and_(when, cond), 1), else_=0))
+
+    return [
+        count(Contact.sentiment == Sentiment.UNHAPPY),
+        count(Contact.sentiment == Sentiment.SATISFIED),
+        count(Contact.sentiment == Sentiment.PROMOTER),
+        count(Contact.score >= 9),
+        count(and_(Contact.score >= 7, Contact.score <= 8)),
+        count(Contact.score <= 6),
+        func.sum(case((and_(when, Contact.score.is_not(None)), Contact.score), else_=0)),
+    ]
+
+
+def _mix_and_scores(row: Sequence[int | None]) -> tuple[SentimentMix, Scores]:
+    u, s, p, pr, pa, de, pts = (int(v or 0) for v in row)
+    return SentimentMix(u, s, p), Scores(pr, pa, de, pts)
+
+
+async def call_opinion(
+    session: AsyncSession, ws: str, ids: Sequence[int], since: datetime, until: datetime
+) -> dict[int, tuple[SentimentMix, Scores]]:
+    """Sentiment and 0–10 scores of each executive's own proactive calls and meetings."""
     rows = await session.execute(
-        select(
-            Contact.executive_id,
-            func.sum(case((Contact.sentiment == Sentiment.UNHAPPY, 1), else_=0)),
-            func.sum(case((Contact.sentiment == Sentiment.SATISFIED, 1), else_=0)),
-            func.sum(case((Contact.sentiment == Sentiment.PROMOTER, 1), else_=0)),
-            func.sum(case((Contact.score >= 9, 1), else_=0)),
-            func.sum(case((and_(Contact.score >= 7, Contact.score <= 8), 1), else_=0)),
-            func.sum(case((Contact.score <= 6, 1), else_=0)),
-        )
+        select(Contact.executive_id, *_opinion(Contact.kind == ContactKind.PROACTIVE))
         .where(
             Contact.workspace_id == ws,
             Contact.executive_id.in_(ids),
+            Contact.kind == ContactKind.PROACTIVE,
             Contact.occurred_at >= since,
+            Contact.occurred_at <= until,
         )
         .group_by(Contact.executive_id)
     )
-    return {
-        e: (
-            {
-                Sentiment.UNHAPPY: int(u or 0),
-                Sentiment.SATISFIED: int(s or 0),
-                Sentiment.PROMOTER: int(p or 0),
-            },
-            (int(pr or 0), int(pa or 0), int(de or 0)),
+    return {e: _mix_and_scores(rest) for e, *rest in rows if e is not None}
+
+
+async def customer_side(
+    session: AsyncSession,
+    ws: str,
+    ids: Sequence[int],
+    since: datetime,
+    recent: datetime,
+    until: datetime,
+) -> dict[int, tuple[SentimentMix, Scores, int]]:
+    """Per sponsoring executive, over their customers (whoever handled the contact): the
+    sentiment and scores of reactive contacts since `since` (ticket satisfaction), and how many
+    contacts since `recent` had no executive at all (the customer's, not the sponsor's)."""
+    reactive = Contact.kind == ContactKind.REACTIVE
+    nobody = and_(
+        Contact.executive_id.is_(None),
+        Contact.occurred_at >= recent,
+        or_(Contact.outcome.is_(None), Contact.outcome != Outcome.VOICEMAIL),
+    )
+    rows = await session.execute(
+        select(Customer.executive_id, func.sum(case((nobody, 1), else_=0)), *_opinion(reactive))
+        .join(Customer, Customer.id == Contact.customer_id)
+        .where(
+            Contact.workspace_id == ws,
+            Customer.executive_id.in_(ids),
+            Contact.occurred_at >= since,
+            Contact.occurred_at <= until,
+            or_(reactive, Contact.executive_id.is_(None)),
         )
-        for e, u, s, p, pr, pa, de in rows
-    }
+        .group_by(Customer.executive_id)
+    )
+    out: dict[int, tuple[SentimentMix, Scores, int]] = {}
+    for e, n, *rest in rows:
+        mix, scores = _mix_and_scores(rest)
+        out[e] = (mix, scores, int(n or 0))
+    return out
+
+
+async def customer_only_contacts(
+    session: AsyncSession,
+    ws: str,
+    sponsors: Sequence[int] | None,
+    since: datetime,
+    until: datetime,
+) -> dict[ContactKind, int]:
+    """Contacts with no executive (on the sponsors' customers; None: any customer), by kind:
+    they count in the totals, for the customer, and against nobody's share."""
+    stmt = (
+        select(Contact.kind, func.count())
+        .where(
+            Contact.workspace_id == ws,
+            Contact.executive_id.is_(None),
+            Contact.occurred_at >= since,
+            Contact.occurred_at <= until,
+            or_(Contact.outcome.is_(None), Contact.outcome != Outcome.VOICEMAIL),
+        )
+        .group_by(Contact.kind)
+    )
+    if sponsors is not None:
+        stmt = stmt.join(Customer, Customer.id == Contact.customer_id).where(
+            Customer.executive_id.in_(sponsors)
+        )
+    return {kind: int(n) for kind, n in await session.execute(stmt)}
 
 
 async def items(
@@ -255,7 +326,7 @@ async def recent_texts(
 async def daily_sentiments(
     session: AsyncSession, ws: str, ids: Sequence[int], since: datetime
 ) -> list[tuple[date, Sentiment, int]]:
-    """Contacts with a sentiment per UTC day and sentiment (a few hundred rows for half a year)."""
+    """Calls with a sentiment per UTC day and sentiment (a few hundred rows for half a year)."""
     day = func.date(Contact.occurred_at).label("day")
     rows = await session.execute(
         select(day, Contact.sentiment, func.count())
@@ -263,6 +334,7 @@ async def daily_sentiments(
             Contact.workspace_id == ws,
             Contact.executive_id.in_(ids),
             Contact.occurred_at >= since,
+            Contact.kind == ContactKind.PROACTIVE,  # calls only: tickets are not calls
             Contact.sentiment.is_not(None),
         )
         .group_by(day, Contact.sentiment)
@@ -272,3 +344,28 @@ async def daily_sentiments(
         for d, s, n in rows
         if s is not None
     ]
+
+
+async def daily_call_opinion(
+    session: AsyncSession, ws: str, ids: Sequence[int], since: datetime, until: datetime
+) -> list[tuple[date, SentimentMix, Scores]]:
+    """The executives' calls' sentiment and scores per UTC day, for the weekly trend: a row a
+    day with calls, whatever the roster size."""
+    day = func.date(Contact.occurred_at).label("day")
+    rows = await session.execute(
+        select(day, *_opinion(Contact.kind == ContactKind.PROACTIVE))
+        .where(
+            Contact.workspace_id == ws,
+            Contact.executive_id.in_(ids),
+            Contact.kind == ContactKind.PROACTIVE,
+            Contact.occurred_at >= since,
+            Contact.occurred_at <= until,
+            or_(Contact.sentiment.is_not(None), Contact.score.is_not(None)),
+        )
+        .group_by(day)
+    )
+    out = []
+    for d, *rest in rows:
+        mix, scores = _mix_and_scores(rest)
+        out.append((d if isinstance(d, date) else date.fromisoformat(str(d)), mix, scores))
+    return out

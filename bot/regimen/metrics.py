@@ -17,10 +17,53 @@ class SentimentMix:
     def total(self) -> int:
         return self.unhappy + self.satisfied + self.promoter
 
+    def __add__(self, other: SentimentMix) -> SentimentMix:
+        return SentimentMix(
+            self.unhappy + other.unhappy,
+            self.satisfied + other.satisfied,
+            self.promoter + other.promoter,
+        )
+
+
+@dataclass(frozen=True)
+class Scores:
+    """0–10 answers counted as promoters (9–10), passives (7–8) and detractors (0–6), with
+    their sum for the average. Counts, not the answers: SQL sums them per group."""
+
+    promoters: int = 0
+    passives: int = 0
+    detractors: int = 0
+    points: int = 0  # the scores added up
+
+    @property
+    def total(self) -> int:
+        return self.promoters + self.passives + self.detractors
+
+    @property
+    def nps(self) -> int | None:
+        """None with no scored answer: an NPS of +100 or 0 from nothing would be a lie."""
+        return nps_from_counts(self.promoters, self.passives, self.detractors)
+
+    @property
+    def average(self) -> float | None:
+        return self.points / self.total if self.total else None
+
+    def __add__(self, other: Scores) -> Scores:
+        return Scores(
+            self.promoters + other.promoters,
+            self.passives + other.passives,
+            self.detractors + other.detractors,
+            self.points + other.points,
+        )
+
 
 @dataclass(frozen=True)
 class ExecutiveFigures:
-    """One executive's numbers; None where there is nothing to measure yet."""
+    """One executive's numbers; None where there is nothing to measure yet.
+
+    Two sources of opinion are kept apart: the executive's own calls (call sentiment and Call
+    NPS) and the tickets, complaints and escalations of their customers (ticket satisfaction),
+    whoever handled them. Mixing them let support tickets stand in for calls never made."""
 
     executive_id: int
     name: str
@@ -33,13 +76,22 @@ class ExecutiveFigures:
     covered_90d: int = 0
     longest_without: str | None = None
     longest_without_since: date | None = None  # None: never called proactively
-    sentiment: SentimentMix = field(default_factory=SentimentMix)
-    nps: int | None = None
+    call_sentiment: SentimentMix = field(default_factory=SentimentMix)  # own calls, 90 days
+    call_scores: Scores = field(default_factory=Scores)
+    ticket_sentiment: SentimentMix = field(default_factory=SentimentMix)  # their customers'
+    ticket_scores: Scores = field(default_factory=Scores)  # reactive contacts, 90 days
+    # Contacts on their customers with no executive (a CRM ticket nobody was named on), 30
+    # days: the customer's, so neither in the share nor the "no contact" flag.
+    customer_only_30d: int = 0
     items_open: int = 0
     items_overdue: int = 0
     median_days_to_close: float | None = None
     kudos_given: int = 0
     kudos_received: int = 0
+
+    @property
+    def call_nps(self) -> int | None:
+        return self.call_scores.nps
 
     @property
     def contacts_30d(self) -> int:
@@ -51,7 +103,7 @@ class ExecutiveFigures:
 
     @property
     def no_contact(self) -> bool:
-        """The seed's worst answer: no customer contact at all in 30 days."""
+        """The seed's worst answer: no customer contact of their own at all in 30 days."""
         return self.contacts_30d == 0
 
     @property
@@ -128,6 +180,35 @@ def weekly_trend(days: Sequence[tuple[date, str, int]], weeks: Sequence[str]) ->
         if key in totals:
             totals[key][0 if kind == "proactive" else 1] += count
     return [WeekPoint(w, p, r) for w, (p, r) in totals.items()]
+
+
+@dataclass(frozen=True)
+class WeekScores:
+    """One ISO week of call opinion: the sentiment mix and the 0–10 scores."""
+
+    iso_week: str
+    mix: SentimentMix
+    scores: Scores
+
+    @property
+    def nps(self) -> int | None:
+        return self.scores.nps
+
+
+def weekly_scores(
+    days: Sequence[tuple[date, SentimentMix, Scores]], weeks: Sequence[str]
+) -> list[WeekScores]:
+    """Per-day call sentiment and scores folded into ISO weeks, oldest first; a week with no
+    call is an empty mix and no NPS."""
+    mixes = {w: SentimentMix() for w in weeks}
+    scores = {w: Scores() for w in weeks}
+    for day, mix, score in days:
+        year, week, _ = day.isocalendar()
+        key = f"{year}-W{week:02d}"
+        if key in mixes:
+            mixes[key] += mix
+            scores[key] += score
+    return [WeekScores(w, mixes[w], scores[w]) for w in weeks]
 
 
 _STOP = (

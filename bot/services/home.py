@@ -14,7 +14,7 @@ from bot.services import outbox
 from bot.services.call_routing import card
 from bot.services.charts import chart_url
 from bot.services.identity import is_admin, is_executive, reload_actor
-from bot.services.report import trend
+from bot.services.report import call_trend, trend
 from bot.services.stats import figures
 from bot.services.week import week_views
 from bot.settings import Settings
@@ -64,10 +64,12 @@ async def home_data(
     (week,) = await week_views(session, settings, person.workspace_id, [person], now)
     (numbers,) = await figures(session, settings, person.workspace_id, [person], now=now)
     points, _completion = await trend(session, person.workspace_id, [person.id], now)
+    calls = await call_trend(session, person.workspace_id, [person.id], now)
     return replace(
         data,
         figures=numbers,
         trend=points,
+        call_trend=calls,
         chart_url=chart_url(settings, person, week.iso_week),
         iso_week=week.iso_week,
         quota=week.quota,

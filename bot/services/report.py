@@ -11,10 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.regimen.calendar import iso_week_of
 from bot.regimen.metrics import (
     WeekPoint,
+    WeekScores,
     last_months,
     monthly_sentiment,
     recurring_terms,
     share,
+    weekly_scores,
     weekly_trend,
 )
 from bot.regimen.types import ContactKind
@@ -49,6 +51,15 @@ async def trend(
     return points, tuple(share(done[w], target[w]) for w in weeks)
 
 
+async def call_trend(
+    session: AsyncSession, ws: str, ids: Sequence[int], now: datetime
+) -> tuple[WeekScores, ...]:
+    """The executives' calls' NPS and sentiment per ISO week over 12 weeks (tickets apart)."""
+    weeks = trend_weeks(now)
+    days = await stats.daily_call_opinion(session, ws, ids, now - timedelta(weeks=12), now)
+    return tuple(weekly_scores(days, weeks))
+
+
 async def build_report(
     db: Database, settings: Settings, ws: str, *, now: datetime, team: str | None = None
 ) -> Report:
@@ -71,6 +82,11 @@ async def build_report(
             session, ws, [p.id for p in former], now - timedelta(days=30), now
         )
         points, completion = await trend(session, ws, counted, now)
+        calls = await call_trend(session, ws, counted, now)
+        # The whole workspace's report counts every customer's; a team's, its sponsors'.
+        nobody = await stats.customer_only_contacts(
+            session, ws, counted if team else None, now - timedelta(days=30), now
+        )
         months = last_months(now.date())
         moods = await stats.daily_sentiments(session, ws, counted, now - timedelta(days=190))
         texts = await stats.recent_texts(session, ws, now - timedelta(days=7))
@@ -90,6 +106,9 @@ async def build_report(
         team=team,
         former_proactive=sum(c.get(ContactKind.PROACTIVE, 0) for c in gone.values()),
         former_reactive=sum(c.get(ContactKind.REACTIVE, 0) for c in gone.values()),
+        customer_only_proactive=nobody.get(ContactKind.PROACTIVE, 0),
+        customer_only_reactive=nobody.get(ContactKind.REACTIVE, 0),
+        call_trend=calls,
     )
 
 

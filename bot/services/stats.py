@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.regimen.metrics import ExecutiveFigures, SentimentMix, median, nps_from_counts, streak
-from bot.regimen.types import ContactKind, Sentiment
+from bot.regimen.metrics import ExecutiveFigures, Scores, SentimentMix, median, streak
+from bot.regimen.types import ContactKind
 from bot.services.people import regimen_of
 from bot.settings import Settings
 from storage import stats
@@ -27,7 +27,8 @@ async def figures(
     contacts = await stats.contact_counts(session, ws, ids, d30, now)
     batches = await stats.weekly_batches(session, ws, ids, stats.weeks_back(today, 27))
     cover = await stats.coverage(session, ws, ids, d90)
-    moods = await stats.sentiments(session, ws, ids, d90)
+    calls = await stats.call_opinion(session, ws, ids, d90, now)
+    tickets = await stats.customer_side(session, ws, ids, d90, d30, now)
     open_items = await stats.items(session, ws, ids, today, d90)
     kudos = await stats.kudos(session, ws, ids, d90)
     out = []
@@ -37,7 +38,10 @@ async def figures(
         weeks = batches.get(person.id, [])
         this = next(((d, t) for w, d, t in weeks if w == week), (0, 0))
         customers, covered, longest, longest_at = cover.get(person.id, (0, 0, None, None))
-        mix, scores = moods.get(person.id, ({}, (0, 0, 0)))
+        call_mix, call_scores = calls.get(person.id, (SentimentMix(), Scores()))
+        ticket_mix, ticket_scores, customer_only = tickets.get(
+            person.id, (SentimentMix(), Scores(), 0)
+        )
         n_open, n_overdue, closing = open_items.get(person.id, (0, 0, []))
         given, received = kudos.get(person.id, (0, 0))
         out.append(
@@ -53,12 +57,11 @@ async def figures(
                 covered_90d=covered,
                 longest_without=longest,
                 longest_without_since=longest_at.date() if longest_at else None,
-                sentiment=SentimentMix(
-                    mix.get(Sentiment.UNHAPPY, 0),
-                    mix.get(Sentiment.SATISFIED, 0),
-                    mix.get(Sentiment.PROMOTER, 0),
-                ),
-                nps=nps_from_counts(*scores),
+                call_sentiment=call_mix,
+                call_scores=call_scores,
+                ticket_sentiment=ticket_mix,
+                ticket_scores=ticket_scores,
+                customer_only_30d=customer_only,
                 items_open=n_open,
                 items_overdue=n_overdue,
                 median_days_to_close=median(closing),

@@ -8,7 +8,15 @@ from datetime import date
 from typing import Any
 
 from bot.regimen.calendar import Regimen
-from bot.regimen.metrics import ExecutiveFigures, MonthMix, WeekPoint, share
+from bot.regimen.metrics import (
+    ExecutiveFigures,
+    MonthMix,
+    Scores,
+    SentimentMix,
+    WeekPoint,
+    WeekScores,
+    share,
+)
 from bot.regimen.types import BatchStatus, Brief, Outcome, Sentiment
 
 
@@ -124,6 +132,7 @@ class HomeData:
     sending_stopped: str | None = None  # admins: why Slack refuses this workspace's token
     figures: ExecutiveFigures | None = None
     trend: tuple[WeekPoint, ...] = ()
+    call_trend: tuple[WeekScores, ...] = ()  # their calls' NPS and sentiment, 12 weeks
     chart_url: str | None = None  # the 12-week chart, when the bot has a public URL
     extra: dict[str, str] = field(default_factory=dict)
 
@@ -193,14 +202,41 @@ class Report:
     # 30 days' contacts of executives no longer active (left, or erased): in the totals only
     former_proactive: int = 0
     former_reactive: int = 0
+    # 30 days' contacts with no executive (CRM tickets nobody was named on): the customers'
+    customer_only_proactive: int = 0
+    customer_only_reactive: int = 0
+    call_trend: tuple[WeekScores, ...] = ()  # calls' NPS and sentiment per week, 12 weeks
 
     @property
     def proactive(self) -> int:
-        return sum(f.proactive_30d for f in self.executives) + self.former_proactive
+        return (
+            sum(f.proactive_30d for f in self.executives)
+            + self.former_proactive
+            + self.customer_only_proactive
+        )
 
     @property
     def reactive(self) -> int:
-        return sum(f.reactive_30d for f in self.executives) + self.former_reactive
+        return (
+            sum(f.reactive_30d for f in self.executives)
+            + self.former_reactive
+            + self.customer_only_reactive
+        )
+
+    @property
+    def call_scores(self) -> Scores:
+        """The executives' own calls' 0–10 scores, 90 days (Call NPS)."""
+        return sum((f.call_scores for f in self.executives), Scores())
+
+    @property
+    def call_sentiment(self) -> SentimentMix:
+        return sum((f.call_sentiment for f in self.executives), SentimentMix())
+
+    @property
+    def ticket_scores(self) -> Scores:
+        """Their customers' tickets' scores, 90 days: each customer has one sponsor, so no
+        ticket is counted twice."""
+        return sum((f.ticket_scores for f in self.executives), Scores())
 
     @property
     def proactive_share(self) -> float | None:

@@ -9,6 +9,7 @@ from typing import Any
 from bot.regimen.metrics import ExecutiveFigures, percent
 from bot.views.blocks import context, divider, header, message, section
 from bot.views.data import Report
+from bot.views.stats import call_nps_text, call_trend_text, ticket_text
 from bot.views.text import escape
 
 PER_MESSAGE = 40  # executives per digest message; more go in thread replies
@@ -20,6 +21,7 @@ def exec_line(f: ExecutiveFigures) -> str:
     return (
         f"*{escape(f.name)}* — {share} · week {f.done_this_week}/{f.target_this_week}{streak}"
         f" · coverage {percent(f.coverage)} · {f.items_overdue} overdue"
+        f" · Call NPS {call_nps_text(f.call_scores)} · tickets {ticket_text(f.ticket_scores)}"
     )
 
 
@@ -38,6 +40,15 @@ def build_digest_messages(report: Report) -> list[dict[str, Any]]:
             f"customer contacts in the last 30 days were proactive."
         ),
     ]
+    summary.append(
+        section(
+            f"*Call NPS (90 days, the executives' own calls):* {call_nps_text(report.call_scores)}"
+            f"\n*Ticket satisfaction (their customers' tickets):* "
+            f"{ticket_text(report.ticket_scores)}"
+        )
+    )
+    if report.call_trend:
+        summary.append(context(call_trend_text(report.call_trend)))
     if report.silent:
         names = ", ".join(escape(n) for n in report.silent[:20])
         more = f" and {len(report.silent) - 20} more" if len(report.silent) > 20 else ""
@@ -77,14 +88,21 @@ def build_html(report: Report, chart_png: bytes) -> str:
         f"<tr><td>{e(f.name)}</td><td>{percent(f.proactive_share)}</td>"
         f"<td>{f.done_this_week}/{f.target_this_week}</td><td>{f.streak_weeks}</td>"
         f"<td>{percent(f.coverage)}</td><td>{e(f.longest_without or '—')}</td>"
-        f"<td>{f.sentiment.unhappy}/{f.sentiment.satisfied}/{f.sentiment.promoter}</td>"
-        f"<td>{'—' if f.nps is None else f'{f.nps:+d}'}</td><td>{f.items_open}</td>"
+        f"<td>{f.call_sentiment.unhappy}/{f.call_sentiment.satisfied}/"
+        f"{f.call_sentiment.promoter}</td><td>{e(call_nps_text(f.call_scores))}</td>"
+        f"<td>{e(ticket_text(f.ticket_scores))}</td><td>{f.items_open}</td>"
         f"<td>{f.items_overdue}</td><td>{f.kudos_given}</td></tr>"
         for f in report.executives
     )
     terms = ", ".join(f"{e(t)} ({n})" for t, n in report.criticism_terms) or "—"
     stressed = ", ".join(f"{e(t)} ({n})" for t, n in report.stressed_terms) or "—"
     image = base64.b64encode(chart_png).decode()
+    weeks = "\n".join(
+        f"<tr><td>{w.iso_week}</td><td>{'—' if w.nps is None else f'{w.nps:+d}'}</td>"
+        f"<td>{w.scores.total}</td><td>{w.mix.unhappy}</td><td>{w.mix.satisfied}</td>"
+        f"<td>{w.mix.promoter}</td></tr>"
+        for w in report.call_trend
+    )
     months = "\n".join(
         f"<tr><td>{m.month}</td><td>{m.mix.unhappy}</td><td>{m.mix.satisfied}</td>"
         f"<td>{m.mix.promoter}</td></tr>"
@@ -102,11 +120,18 @@ No customer contact in 30 days: {e(", ".join(report.silent)) or "nobody"}.</p>
 <img alt="Proactive and reactive contacts by week, with weekly completion" src="data:image/png;base64,{image}">
 <h2>Executives</h2>
 <table><tr><th>Executive</th><th>Proactive (30 d)</th><th>This week</th><th>Streak</th>
-<th>Coverage (90 d)</th><th>Longest without a call</th><th>😟/🙂/🤩</th><th>NPS</th>
+<th>Coverage (90 d)</th><th>Longest without a call</th><th>Calls 😟/🙂/🤩</th><th>Call NPS</th>
+<th>Ticket satisfaction</th>
 <th>Open items</th><th>Overdue</th><th>Kudos given</th></tr>
 {rows}
 </table>
-<h2>Sentiment by month</h2>
+<p>Call NPS ({e(call_nps_text(report.call_scores))}) comes from the executives' own calls;
+ticket satisfaction ({e(ticket_text(report.ticket_scores))}) from their customers' tickets.</p>
+<h2>Calls by week</h2>
+<table><tr><th>Week</th><th>Call NPS</th><th>Scored calls</th><th>😟</th><th>🙂</th><th>🤩</th></tr>
+{weeks}
+</table>
+<h2>Call sentiment by month</h2>
 <table><tr><th>Month</th><th>😟 Unhappy</th><th>🙂 Satisfied</th><th>🤩 Promoter</th></tr>
 {months}
 </table>

@@ -19,7 +19,7 @@ def build_home(data: HomeData) -> dict[str, Any]:
     blocks: list[dict[str, Any]] = [header(f"☕ Good to see you, {clip(data.name, 100)}")]
     if data.is_executive:
         if data.figures is not None:
-            blocks += figure_blocks(data.figures, data.trend, with_week=False)
+            blocks += figure_blocks(data.figures, data.trend, data.call_trend, with_week=False)
         if data.chart_url:
             blocks.append(
                 {

@@ -5,9 +5,33 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from bot.regimen.metrics import ExecutiveFigures, WeekPoint, percent
+from bot.regimen.metrics import (
+    ExecutiveFigures,
+    Scores,
+    SentimentMix,
+    WeekPoint,
+    WeekScores,
+    percent,
+)
 from bot.views.blocks import Block, context, header, message, section
 from bot.views.text import day, escape, plural
+
+
+def call_nps_text(scores: Scores) -> str:
+    """'+20 from 5 scored calls', or plainly none: never +100 or 0 out of nothing."""
+    if scores.nps is None:
+        return "no scored calls yet"
+    return f"{scores.nps:+d} from {plural(scores.total, 'scored call')}"
+
+
+def ticket_text(scores: Scores) -> str:
+    if scores.average is None:
+        return "no scored tickets"
+    return f"{scores.average:.1f}/10 average from {plural(scores.total, 'scored ticket')}"
+
+
+def mix_text(mix: SentimentMix) -> str:
+    return f"😟 {mix.unhappy} · 🙂 {mix.satisfied} · 🤩 {mix.promoter}"
 
 
 def figure_lines(f: ExecutiveFigures) -> list[str]:
@@ -17,6 +41,11 @@ def figure_lines(f: ExecutiveFigures) -> list[str]:
         share = (
             f"*{percent(f.proactive_share)} proactive* — {f.proactive_30d} of "
             f"{plural(f.contacts_30d, 'customer contact')} in 30 days were calls you started"
+        )
+    if f.customer_only_30d:
+        share += (
+            f" · {plural(f.customer_only_30d, 'contact')} on your customers named no executive:"
+            " the customer's, not counted here"
         )
     week = f"*This week:* {f.done_this_week}/{f.target_this_week} done" + (
         f" · 🔥 {plural(f.streak_weeks, 'complete week')} in a row" if f.streak_weeks else ""
@@ -29,15 +58,19 @@ def figure_lines(f: ExecutiveFigures) -> list[str]:
             else "never called"
         )
         cover += f" · longest without a call: {escape(f.longest_without)} ({since})"
-    mix = f.sentiment
-    mood = f"*Sentiment (90 days):* 😟 {mix.unhappy} · 🙂 {mix.satisfied} · 🤩 {mix.promoter}" + (
-        f" · NPS {f.nps:+d}" if f.nps is not None else ""
+    mood = (
+        f"*Your calls (90 days):* {mix_text(f.call_sentiment)} · "
+        f"*Call NPS* {call_nps_text(f.call_scores)}"
+    )
+    tickets = (
+        f"*Ticket satisfaction (your customers' tickets, 90 days):* "
+        f"{ticket_text(f.ticket_scores)} · {mix_text(f.ticket_sentiment)}"
     )
     items = f"*Action items:* {f.items_open} open, {f.items_overdue} overdue"
     if f.median_days_to_close is not None:
         items += f" · closed in {f.median_days_to_close:.1f} days (median)"
     kudos = f"*Kudos (90 days):* {f.kudos_given} given · {f.kudos_received} received"
-    return [share, week, cover, mood, items, kudos]
+    return [share, week, cover, mood, tickets, items, kudos]
 
 
 BARS = "▁▂▃▄▅▆▇█"
@@ -58,11 +91,36 @@ def trend_block(points: Sequence[WeekPoint]) -> Block:
     )
 
 
+def nps_sparkline(values: Sequence[int | None]) -> str:
+    """NPS from -100 to +100 as bars; a week with no scored call is a dot, not a low bar."""
+    top = len(BARS) - 1
+    return "".join("·" if v is None else BARS[round((v + 100) / 200 * top)] for v in values)
+
+
+def call_trend_text(weeks: Sequence[WeekScores]) -> str:
+    """12 weeks of calls in a line: Call NPS and the sentiment mix per week (tickets apart)."""
+    latest = next((w for w in reversed(weeks) if w.nps is not None), None)
+    now = f"latest {latest.nps:+d} in {latest.iso_week}" if latest else "no scored calls yet"
+    top = max([max(w.mix.unhappy, w.mix.satisfied, w.mix.promoter) for w in weeks] + [0])
+    return (
+        f"*Calls, last {len(weeks)} weeks* · Call NPS `{nps_sparkline([w.nps for w in weeks])}`"
+        f" ({now}; · = none scored) · 😟 `{sparkline([w.mix.unhappy for w in weeks], top)}`"
+        f" · 🙂 `{sparkline([w.mix.satisfied for w in weeks], top)}`"
+        f" · 🤩 `{sparkline([w.mix.promoter for w in weeks], top)}`"
+    )
+
+
 def figure_blocks(
-    f: ExecutiveFigures, trend: Sequence[WeekPoint] = (), *, with_week: bool = True
+    f: ExecutiveFigures,
+    trend: Sequence[WeekPoint] = (),
+    calls: Sequence[WeekScores] = (),
+    *,
+    with_week: bool = True,
 ) -> list[Block]:
     lines = figure_lines(f)
     blocks = [section(line) for i, line in enumerate(lines) if with_week or i != 1]
+    if calls:
+        blocks.insert(len(blocks) - 3, context(call_trend_text(calls)))  # after "Your calls"
     if trend:
         blocks.insert(1, trend_block(trend))
     return blocks
@@ -74,8 +132,10 @@ def build_stats(f: ExecutiveFigures, *, mine: bool) -> dict[str, Any]:
         header(title),
         *figure_blocks(f),
         context(
-            "Proactive share counts calls you started against complaints, tickets "
-            "and escalations; a voicemail counts on neither side."
+            "Proactive share counts calls you started against complaints, tickets and "
+            "escalations naming you; a voicemail counts on neither side, and a ticket naming no "
+            "executive is the customer's. Call NPS scores your calls; ticket satisfaction, your "
+            "customers' tickets."
         ),
     ]
     return {

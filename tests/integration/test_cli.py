@@ -87,7 +87,9 @@ def test_report_for_a_past_week_and_as_an_html_page(tmp_path: Path) -> None:
     assert code == 0 and "(2026-W46)" in out and "Dana Whitfield" in out
     page = (tmp_path / "r.html").read_text()
     assert "data:image/png;base64," in page and "Priya Raman" in page
-    assert "Sentiment by month" in page and "2026-10" in page
+    assert "Call sentiment by month" in page and "2026-10" in page
+    assert "<th>Call NPS</th>" in page and "<th>Ticket satisfaction</th>" in page
+    assert "Calls by week (Call NPS, sentiment): W35:" in out
     assert kyc("report", "--team", "Nope")[0] == 2
 
 

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from bot.regimen.metrics import Scores, SentimentMix
 from bot.regimen.types import BatchStatus, ContactKind, ItemStatus, Outcome, Sentiment
 from bot.services.stats import figures
 from bot.settings import load_settings
@@ -103,13 +104,15 @@ async def test_figures_on_a_fixed_data_set(db: Database) -> None:
     assert round(d.proactive_share or 0, 2) == 0.6
     assert (d.done_this_week, d.target_this_week, d.streak_weeks) == (2, 4, 2)
     assert (d.customers, d.covered_90d) == (4, 4)
-    assert (d.sentiment.unhappy, d.sentiment.satisfied, d.sentiment.promoter) == (2, 2, 1)
-    assert d.nps == 0  # scores 10, 8, 3: one promoter, one detractor
+    # calls: promoter, satisfied, unhappy (meeting), satisfied (60 days ago); the voicemail none
+    assert d.call_sentiment == SentimentMix(1, 2, 1)
+    assert d.ticket_sentiment == SentimentMix(1, 0, 0)  # the unhappy ticket, not with the calls
+    assert d.call_nps == 0  # call scores 10, 8, 3: one promoter, one detractor: (1 - 1) / 3
     assert (d.items_open, d.items_overdue, d.median_days_to_close) == (2, 1, 3.0)
     assert (d.kudos_given, d.kudos_received) == (1, 0)
     assert d.longest_without == "Cust 3"  # reached 60 days ago; the others more recently
     r = got["Raj"]
-    assert r.no_contact and r.proactive_share is None and r.customers == 0 and r.nps is None
+    assert r.no_contact and r.proactive_share is None and r.customers == 0 and r.call_nps is None
 
 
 async def test_a_customer_moved_to_another_executive_counts_for_its_new_sponsor(
@@ -172,3 +175,172 @@ async def test_the_digest_lists_only_this_workspaces_success_stories_of_the_week
     weeks = trend_weeks(NOW)
     assert len(weeks) == 12 and weeks[-1] == "2026-W48" and weeks[0] == "2026-W37"
     assert [p.iso_week for p in report.trend] == weeks
+
+
+async def _tickets_and_calls(db: Database) -> None:
+    """Dana calls Acme; Globex only ever raises tickets; Raj and Lee have made no call at all,
+    and a promoter's ticket names Lee.
+
+    CRM tickets name no executive (executive_id NULL): they are the customer's."""
+    async with db.unit_of_work() as s:
+        dana = await f.executive(s, "Dana")
+        raj = await f.executive(s, "Raj")
+        acme = await f.customer(s, dana, "Acme")
+        globex = await f.customer(s, dana, "Globex")  # ticket-only
+        initech = await f.customer(s, raj, "Initech")
+        lee = await f.executive(s, "Lee")
+        hooli = await f.customer(s, lee, "Hooli")
+        # a CRM ticket naming Lee, scored 10: his contact, and still no call to score
+        await f.contact(
+            s,
+            hooli,
+            NOW - timedelta(days=8),
+            kind=ContactKind.REACTIVE,
+            sentiment=Sentiment.PROMOTER,
+            score=10,
+        )
+        call, ticket = ContactKind.PROACTIVE, ContactKind.REACTIVE
+        # Dana's calls: day 1 (W48) 10 promoter, day 5 (W47) 6 unhappy, day 40 (W42) 9 satisfied
+        await f.contact(s, acme, NOW - timedelta(days=1), sentiment=Sentiment.PROMOTER, score=10)
+        await f.contact(s, acme, NOW - timedelta(days=5), sentiment=Sentiment.UNHAPPY, score=6)
+        await f.contact(s, acme, NOW - timedelta(days=40), sentiment=Sentiment.SATISFIED, score=9)
+        # Dana's own complaint, logged with /kyc log: hers, against her share
+        await f.contact(s, acme, NOW - timedelta(days=4), kind=ticket, sentiment=Sentiment.UNHAPPY)
+        # CRM tickets naming no executive
+        for cust, days, mood, score in (
+            (globex, 3, Sentiment.UNHAPPY, 2),  # W47, the week of Dana's 6
+            (globex, 10, Sentiment.SATISFIED, 8),
+            (globex, 50, Sentiment.PROMOTER, 10),  # 90 days: satisfaction, not the 30-day share
+            (acme, 2, None, None),
+            (initech, 5, Sentiment.SATISFIED, 9),
+        ):
+            await f.contact(
+                s,
+                cust,
+                NOW - timedelta(days=days),
+                kind=ticket,
+                sentiment=mood,
+                score=score,
+                executive_id=None,
+            )
+        assert call and raj.id
+
+
+async def test_a_ticket_naming_no_executive_is_the_customers_not_the_sponsors(
+    db: Database,
+) -> None:
+    await _tickets_and_calls(db)
+    got = await _figures(db)
+    d = got["Dana"]
+    # 30 days, her own: calls on days 1 and 5; her /kyc log complaint. 2 / (2 + 1) = 67%.
+    # (Charged with the 3 unnamed tickets of days 2, 3, 10 it would be 2 / 6 = 33%.)
+    assert (d.proactive_30d, d.reactive_30d) == (2, 1)
+    assert round(d.proactive_share or 0, 2) == 0.67
+    assert d.customer_only_30d == 3  # Globex days 3, 10; Acme day 2 (day 50 is older)
+    r = got["Raj"]
+    # Initech's ticket does not hide that Raj made no contact himself
+    assert r.no_contact and (r.proactive_30d, r.reactive_30d) == (0, 0)
+    assert r.customer_only_30d == 1
+
+
+async def test_call_nps_and_ticket_satisfaction_stand_apart(db: Database) -> None:
+    await _tickets_and_calls(db)
+    got = await _figures(db)
+    d = got["Dana"]
+    # calls (90 days): 10 and 9 promoters, 6 a detractor: (2 - 1) / 3 = 33.3 -> +33
+    assert d.call_scores == Scores(2, 0, 1, 25) and d.call_nps == 33
+    assert d.call_sentiment == SentimentMix(1, 1, 1)
+    # her customers' tickets (90 days), whoever handled them: scores 2, 8, 10
+    # -> 1 promoter, 1 passive, 1 detractor; average 20 / 3 = 6.67
+    assert d.ticket_scores == Scores(1, 1, 1, 20)
+    assert round(d.ticket_scores.average or 0, 2) == 6.67
+    # ticket moods: her complaint and Globex's 2 unhappy, 8 satisfied, 10 promoter
+    assert d.ticket_sentiment == SentimentMix(2, 1, 1)
+    r = got["Raj"]
+    # 0 calls: no NPS at all (the old mix showed Initech's 9 as Raj's NPS +100)
+    assert r.call_scores == Scores() and r.call_nps is None
+    assert r.ticket_scores == Scores(1, 0, 0, 9) and r.ticket_scores.average == 9.0
+    lee = got["Lee"]
+    # the ticket's 10 named him, yet he has no scored call: no Call NPS (the old mix: +100)
+    assert lee.call_nps is None and lee.call_sentiment == SentimentMix()
+    assert lee.ticket_scores == Scores(1, 0, 0, 10) and lee.ticket_sentiment.promoter == 1
+    assert lee.proactive_share == 0.0  # his own ticket counts against his share: 0 of 1
+
+
+async def test_the_report_counts_unnamed_tickets_for_the_customers_and_trends_calls_only(
+    db: Database,
+) -> None:
+    from bot.services.report import build_report, call_trend, trend_weeks
+
+    await _tickets_and_calls(db)
+    report = await build_report(db, SETTINGS, f.WS, now=NOW)
+    # 30 days: Dana's 2 calls; reactive: her complaint, Lee's ticket, and 4 unnamed tickets
+    # (days 2, 3, 5, 10): 1 + 1 + 4 = 6
+    assert (report.proactive, report.reactive) == (2, 6)
+    assert report.silent == ("Raj",)
+    assert report.call_scores.nps == 33  # Dana's calls only
+    # tickets 2, 8, 10 (Dana's customers), 9 (Raj's), 10 (Lee's): 3 promoters, 1 passive,
+    # 1 detractor; 39 points
+    assert report.ticket_scores == Scores(3, 1, 1, 39)
+    weeks = trend_weeks(NOW)
+    by_week = {w.iso_week: w for w in report.call_trend}
+    assert [w.iso_week for w in report.call_trend] == weeks  # W37 … W48, oldest first
+    # W48: the 10 (promoter); W47: the 6 alone (Globex's ticket 2 that week stays out);
+    # W42 (16 Oct): the 9. Every other week: no scored call, no NPS (not 0).
+    assert (by_week["2026-W48"].nps, by_week["2026-W48"].mix) == (100, SentimentMix(0, 0, 1))
+    assert (by_week["2026-W47"].nps, by_week["2026-W47"].mix) == (-100, SentimentMix(1, 0, 0))
+    assert by_week["2026-W47"].scores.total == 1
+    assert (by_week["2026-W42"].nps, by_week["2026-W42"].mix) == (100, SentimentMix(0, 1, 0))
+    assert [w for w, p in by_week.items() if p.nps is not None] == [
+        "2026-W42",
+        "2026-W47",
+        "2026-W48",
+    ]
+    async with db.unit_of_work() as s:
+        raj = await s.scalar(select(Person).where(Person.name == "Raj"))
+        assert raj is not None
+        raj.team_id = (await f.team(s, "Raj's team")).id
+        raj_weeks = await call_trend(s, f.WS, [raj.id], NOW)
+    assert len(raj_weeks) == 12 and all(w.nps is None for w in raj_weeks)
+    # A team's report counts the unnamed tickets of its own customers only: Initech's day 5
+    team = await build_report(db, SETTINGS, f.WS, now=NOW, team="Raj's team")
+    assert (team.proactive, team.reactive, team.silent) == (0, 1, ("Raj",))
+    assert team.call_scores.nps is None and all(w.nps is None for w in team.call_trend)
+
+
+async def test_the_figures_and_the_trends_take_the_same_queries_for_2_or_12_executives(
+    db: Database,
+) -> None:
+    from sqlalchemy import event
+
+    from bot.services.report import call_trend, trend
+
+    async def statements(names: list[str]) -> int:
+        async with db.unit_of_work() as s:
+            for name in names:
+                boss = await f.executive(s, name)
+                cust = await f.customer(s, boss, f"{name}'s customer")
+                await f.contact(s, cust, NOW - timedelta(days=3), score=9)
+                await f.contact(s, cust, NOW - timedelta(days=2), kind=ContactKind.REACTIVE)
+                await f.contact(
+                    s, cust, NOW - timedelta(days=1), kind=ContactKind.REACTIVE, executive_id=None
+                )
+        seen: list[str] = []
+
+        def count(*_args: object) -> None:
+            seen.append("statement")
+
+        event.listen(db.engine.sync_engine, "before_cursor_execute", count)
+        try:
+            async with db.unit_of_work() as s:
+                people = list(await s.scalars(select(Person).where(Person.name.in_(names))))
+                await figures(s, SETTINGS, f.WS, people, now=NOW)
+                await trend(s, f.WS, [p.id for p in people], NOW)
+                await call_trend(s, f.WS, [p.id for p in people], NOW)
+        finally:
+            event.remove(db.engine.sync_engine, "before_cursor_execute", count)
+        return len(seen) - 1  # less the people
+
+    few = await statements(["A1", "A2"])
+    many = await statements([f"B{i}" for i in range(12)])
+    assert few == many and few <= 15, (few, many)

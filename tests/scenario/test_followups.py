@@ -173,6 +173,8 @@ async def test_the_weekly_digest_goes_to_the_leadership_channel_with_its_chart(
     await env.deliver()
     digest, chart = env.slack.messages("C0LEAD")
     assert "Dana Whitfield" in json.dumps(digest["blocks"])
+    assert "Call NPS (90 days" in json.dumps(digest["blocks"])
+    assert "*Calls, last 12 weeks*" in json.dumps(digest["blocks"])
     # The chart was uploaded unshared, then shared by a keyed post naming the file.
     (image,) = chart["blocks"]
     assert len(env.slack.state.uploads[image["slack_file"]["id"]]) > 5000

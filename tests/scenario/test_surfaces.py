@@ -223,6 +223,8 @@ async def test_app_home_shows_the_week_and_the_proactive_share(world: World) -> 
     (published,) = world.env.slack.calls_to("views.publish")
     shown = json.dumps(published.params["view"])
     assert "No customer contact in 30 days" in shown
+    assert "*Call NPS* no scored calls yet" in shown and "Ticket satisfaction" in shown
+    assert "*Calls, last 12 weeks*" in shown
     assert "This week (2026-W48): 0/5 done" in shown
     assert published.params["user_id"] == "U0DANA"
 
@@ -271,6 +273,7 @@ async def test_stats_are_mine_and_only_admins_or_managers_see_someone_elses(worl
     mine = (await env.requests.slash_command("U0DANA", "stats")).json()
     assert mine["text"].startswith("Your numbers")
     assert "No customer contact in 30 days" in json.dumps(mine["blocks"])
+    assert "no scored calls yet" in json.dumps(mine["blocks"])
     refused = (await env.requests.slash_command("U0RAJ", "stats <@U0DANA|dana>")).json()
     assert "Only admins and their manager" in refused["text"]
     async with env.db.unit_of_work() as s:

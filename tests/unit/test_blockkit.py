@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 import bot.views
-from bot.regimen.metrics import ExecutiveFigures, WeekPoint
+from bot.regimen.metrics import ExecutiveFigures, Scores, SentimentMix, WeekPoint, WeekScores
 from bot.regimen.types import Outcome, Sentiment
 from bot.services.report import Report
 from bot.views import blocks as block_helpers
@@ -62,9 +62,21 @@ FIGURES = ExecutiveFigures(
     covered_90d=7,
     longest_without=LONG_NAME,
     longest_without_since=date(2026, 1, 2),
-    nps=-40,
+    call_sentiment=SentimentMix(10**6, 10**6, 10**6),
+    call_scores=Scores(10**6, 10**6, 3 * 10**6, 10**7),
+    ticket_sentiment=SentimentMix(10**6, 10**6, 10**6),
+    ticket_scores=Scores(10**6, 10**6, 10**6, 10**7),
+    customer_only_30d=10**6,
     median_days_to_close=3.5,
     streak_weeks=9,
+)
+# The longest week labels and counts, every week scored and none scored: the widest trend line.
+CALL_TREND = (
+    *(
+        WeekScores(f"2026-W{w}", SentimentMix(10**6, w, 10**6), Scores(10**6, 0, w % 2 * 10**6))
+        for w in range(37, 48)
+    ),
+    WeekScores("2026-W48", SentimentMix(), Scores()),
 )
 TREND = tuple(WeekPoint(f"2026-W{w}", w % 5, w % 3) for w in range(37, 49))
 TEAMS = tuple(Option(str(i), LONG_NAME) for i in range(150))
@@ -79,12 +91,31 @@ class Choice:
 
 def _report(executives: int) -> Report:
     figures = tuple(
-        ExecutiveFigures(i, f"{LONG_NAME} {i}", proactive_30d=i % 3, reactive_30d=1)
+        ExecutiveFigures(
+            i,
+            f"{LONG_NAME} {i}",
+            proactive_30d=i % 3,
+            reactive_30d=1,
+            call_scores=FIGURES.call_scores if i % 2 else Scores(),
+            ticket_scores=FIGURES.ticket_scores if i % 2 else Scores(),
+            streak_weeks=10**6,
+            items_overdue=10**6,
+        )
         for i in range(executives)
     )
     terms = tuple((f"{LONG_NAME}{i}", i) for i in range(20))
     stories = tuple((LONG_NAME, LONG_NAME) for _ in range(20))
-    return Report("2026-W48", figures, TREND, tuple([0.5] * 12), terms, terms, stories, 7)
+    return Report(
+        "2026-W48",
+        figures,
+        TREND,
+        tuple([0.5] * 12),
+        terms,
+        terms,
+        stories,
+        7,
+        call_trend=CALL_TREND,
+    )
 
 
 def _home(*, executive: bool, admin: bool) -> dict[str, Any]:
@@ -102,6 +133,7 @@ def _home(*, executive: bool, admin: bool) -> dict[str, Any]:
             sending_stopped="token_revoked",
             figures=FIGURES,
             trend=TREND,
+            call_trend=CALL_TREND,
             chart_url="https://kyc.example/charts/" + "x" * 200,
         )
     )

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from bot.regimen.metrics import (
     ExecutiveFigures,
+    Scores,
+    SentimentMix,
     last_months,
     median,
     monthly_sentiment,
@@ -15,6 +20,7 @@ from bot.regimen.metrics import (
     recurring_terms,
     share,
     streak,
+    weekly_scores,
     weekly_trend,
 )
 
@@ -146,3 +152,41 @@ def test_recurring_terms_read_every_text_and_split_on_slashes() -> None:
     assert recurring_terms(more) == [
         ("api", 2)
     ]  # 3 letters count; 2 letters, numbers, stopwords not
+
+
+def _scores(answers: list[int]) -> Scores:
+    return Scores(
+        sum(1 for a in answers if a >= 9),
+        sum(1 for a in answers if 7 <= a <= 8),
+        sum(1 for a in answers if a <= 6),
+        sum(answers),
+    )
+
+
+@given(st.lists(st.integers(0, 10)), st.lists(st.integers(0, 10)))
+def test_counted_scores_give_the_nps_and_average_of_the_answers_and_add_up(
+    a: list[int], b: list[int]
+) -> None:
+    assert _scores(a).nps == nps(a)
+    assert _scores(a) + _scores(b) == _scores(a + b)
+    assert _scores(a).average == (sum(a) / len(a) if a else None)
+
+
+def test_no_scored_call_is_no_nps_not_plus_100_or_0() -> None:
+    assert Scores().nps is None and Scores().average is None
+    f = ExecutiveFigures(1, "Raj", ticket_scores=Scores(2, 0, 0, 19))  # tickets 9 and 10
+    assert f.call_nps is None and f.ticket_scores.nps == 100
+
+
+def test_call_scores_fold_into_iso_weeks_across_a_year_end() -> None:
+    # Mon 28 Dec 2026 and Sun 3 Jan 2027 are both in 2026-W53; Mon 4 Jan 2027 is 2027-W01
+    days = [
+        (date(2026, 12, 28), SentimentMix(1, 0, 0), Scores(0, 0, 1, 4)),
+        (date(2027, 1, 3), SentimentMix(0, 0, 1), Scores(1, 0, 0, 10)),
+        (date(2027, 1, 4), SentimentMix(0, 1, 0), Scores(0, 1, 0, 7)),
+        (date(2026, 12, 20), SentimentMix(9, 0, 0), Scores(0, 0, 9, 0)),  # W51: not asked for
+    ]
+    w53, w01, w02 = weekly_scores(days, ["2026-W53", "2027-W01", "2027-W02"])
+    assert (w53.mix, w53.scores, w53.nps) == (SentimentMix(1, 0, 1), Scores(1, 0, 1, 14), 0)
+    assert (w01.mix, w01.nps) == (SentimentMix(0, 1, 0), 0)  # one passive: (0 - 0) / 1
+    assert (w02.mix, w02.scores, w02.nps) == (SentimentMix(), Scores(), None)
