@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.ids import Action
+from bot.ids import Action, Block, numbered
 from bot.views.blocks import actions, button, context, message, section
 from bot.views.data import CallThread, CloseLoop, ItemCard, KudosCard, Person
 from bot.views.text import clip, day, escape, mention, plural
@@ -43,7 +43,7 @@ def build_item_reply(item: ItemCard) -> dict[str, Any]:
     buttons = actions(
         button("Done", Action.ITEM_DONE, str(item.item_id), style="primary"),
         button("Reassign", Action.ITEM_REASSIGN, str(item.item_id)),
-        block_id=f"item_actions_{item.item_id}",
+        block_id=numbered(Block.ITEM_ACTIONS, item.item_id),
     )
     return message(
         f"Action item: {item.text[:200]}", [section(text, block_id=f"item_{item.item_id}"), buttons]
@@ -65,18 +65,6 @@ def build_close_loop_dm(loop: CloseLoop) -> dict[str, Any]:
         f"Every action item from your call with {loop.customer_name} is done",
         [section(head), section(lines)],
     )
-
-
-def build_overdue_reminder(item: ItemCard, customer_name: str) -> dict[str, Any]:
-    text = (
-        f"⏰ Your action item for *{escape(customer_name)}* is "
-        f"{plural(item.overdue_days, 'day')} overdue:\n*{clip(item.text, 1500)}* ({_due(item)})"
-    )
-    buttons = actions(
-        button("Done", Action.ITEM_DONE, str(item.item_id), style="primary"),
-        button("Reassign", Action.ITEM_REASSIGN, str(item.item_id)),
-    )
-    return message(f"Overdue: {item.text[:200]}", [section(text), buttons])
 
 
 def build_overdue_thread_note(item: ItemCard) -> dict[str, Any]:
