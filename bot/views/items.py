@@ -50,9 +50,15 @@ def build_item_reply(item: ItemCard) -> dict[str, Any]:
     )
 
 
+def _name(person: Person | None) -> str:
+    """Who, in a notification's plain fallback text (where a mention would show as markup)."""
+    return person.name if person else "nobody yet"
+
+
 def build_item_done_note(item: ItemCard) -> dict[str, Any]:
-    text = f"✅ {who(item.done_by or item.owner)} marked “{clip(item.text, 500)}” done."
-    return message(text, [section(text)])
+    done_by = item.done_by or item.owner
+    text = f"✅ {who(done_by)} marked “{clip(item.text, 500)}” done."
+    return message(f"✅ {_name(done_by)} marked “{item.text[:200]}” done.", [section(text)])
 
 
 def build_close_loop_dm(loop: CloseLoop) -> dict[str, Any]:
@@ -68,11 +74,10 @@ def build_close_loop_dm(loop: CloseLoop) -> dict[str, Any]:
 
 
 def build_overdue_thread_note(item: ItemCard) -> dict[str, Any]:
-    text = (
-        f"⏰ “{clip(item.text, 500)}” is {plural(item.overdue_days, 'day')} overdue — "
-        f"{who(item.owner)} has been reminded."
-    )
-    return message(text, [section(text)])
+    late = plural(item.overdue_days, "day")
+    text = f"⏰ “{clip(item.text, 500)}” is {late} overdue — {who(item.owner)} has been reminded."
+    fallback = f"⏰ “{item.text[:200]}” is {late} overdue — {_name(item.owner)} has been reminded."
+    return message(fallback, [section(text)])
 
 
 def build_overdue_escalation(item: ItemCard, customer_name: str, owner: Person) -> dict[str, Any]:
