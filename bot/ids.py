@@ -18,6 +18,10 @@ class Action(StrEnum):
     # action-item thread, value = action item id
     ITEM_DONE = "kyc_item_done"
     ITEM_REASSIGN = "kyc_item_reassign"
+    # the owner's daily digest: snooze (value = item id), a new due date (a datepicker, whose
+    # item is its block's: numbered(Block.ITEM_ACTIONS, item id))
+    ITEM_SNOOZE = "kyc_item_snooze"
+    ITEM_DUE_ON = "kyc_item_due_on"
     # App Home
     ADD_CUSTOMER = "kyc_add_customer"
     OPEN_CALL = "kyc_open_call"
@@ -69,6 +73,7 @@ class Block(StrEnum):
     ITEM_DUE = "item_due"
     KUDOS_TO = "kudos_to"
     KUDOS_NOTE = "kudos_note"
+    ITEM_ACTIONS = "item_actions"  # an item's buttons in its thread reply and in the digest
     # other modals
     REASON = "reason"
     CHANNEL = "channel"
@@ -90,3 +95,10 @@ class Block(StrEnum):
 
 def numbered(block: Block, n: int) -> str:
     return f"{block.value}_{n}"
+
+
+def number_of(block: Block, block_id: str) -> int | None:
+    """The n of a numbered block id (None when `block_id` is not one of `block`'s)."""
+    prefix = f"{block.value}_"
+    rest = block_id.removeprefix(prefix)
+    return int(rest) if block_id.startswith(prefix) and rest.isdigit() else None

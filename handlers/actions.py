@@ -4,20 +4,30 @@ acknowledged at once, runs one use case, then opens or updates what it shows."""
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.ids import Action
+from bot.ids import Action, Block, number_of
 from bot.services import batch_actions, calling, items, roster_admin, workspace_admin
 from bot.services.identity import require_executive
 from bot.views.brief_modal import build_brief_modal, build_email_modal
 from bot.views.call_modal import build_call_modal
 from bot.views.commands import build_add_customer_modal, build_reassign_modal, build_swap_modal
+from bot.views.reminders import due_moved_note, snoozed_note
 from bot.views.roster_modals import build_roster_picker
 from bot.views.settings_modal import build_settings_modal
-from handlers.common import actor_of, after_click, click_id, deps_of, open_after, read_meta
+from handlers.common import (
+    actor_of,
+    after_click,
+    click_id,
+    deps_of,
+    open_after,
+    read_meta,
+    tell,
+)
 
 
 def register(app: AsyncApp) -> None:
@@ -30,6 +40,8 @@ def register(app: AsyncApp) -> None:
     app.action(Action.ADD_KUDOS.value)(grow_call_modal)
     app.action(Action.ITEM_DONE.value)(item_done_clicked)
     app.action(Action.ITEM_REASSIGN.value)(reassign_clicked)
+    app.action(Action.ITEM_SNOOZE.value)(snooze_clicked)
+    app.action(Action.ITEM_DUE_ON.value)(due_date_picked)
     app.action(Action.ADD_CUSTOMER.value)(add_customer_clicked)
     app.action(Action.ADMIN_SETTINGS.value)(settings_clicked)
     for action in ROSTER:
@@ -140,6 +152,38 @@ async def item_done_clicked(
         await after_click(
             context, body, items.close_item(deps_of(context), actor_of(context), item_id)
         )
+
+
+async def snooze_clicked(
+    ack: Any, body: dict[str, Any], client: AsyncWebClient, context: Any
+) -> None:
+    await ack()
+    item_id = _id_value(body)
+    if item_id is None:
+        return
+    work = items.snooze_item(deps_of(context), actor_of(context), item_id)
+    snoozed = await after_click(context, body, work)
+    if snoozed is not None and snoozed.changed:
+        await tell(context, body, snoozed_note(snoozed.text, snoozed.on))
+
+
+async def due_date_picked(
+    ack: Any, body: dict[str, Any], client: AsyncWebClient, context: Any
+) -> None:
+    """The digest's datepicker: its item is its block's (a datepicker has no value)."""
+    await ack()
+    action = body["actions"][0]
+    item_id = number_of(Block.ITEM_ACTIONS, str(action.get("block_id") or ""))
+    try:
+        picked = date.fromisoformat(str(action.get("selected_date") or ""))
+    except ValueError:
+        return
+    if item_id is None:
+        return
+    work = items.move_due_date(deps_of(context), actor_of(context), item_id, picked)
+    moved = await after_click(context, body, work)
+    if moved is not None and moved.changed:
+        await tell(context, body, due_moved_note(moved.text, moved.on))
 
 
 async def reassign_clicked(

@@ -275,8 +275,13 @@ class ActionItem(Base):
     done_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     channel_id: Mapped[str | None] = mapped_column(String(32))  # where its thread reply lives
     message_ts: Mapped[str | None] = mapped_column(String(32))
-    last_reminded_on: Mapped[date | None] = mapped_column(Date)
+    last_reminded_on: Mapped[date | None] = mapped_column(Date)  # the last digest it was in
     escalated_at: Mapped[datetime | None] = mapped_column()
+    # The owner's daily digest (bot/regimen/reminders.py): out of it until this day; the last
+    # overdue note in its thread; how many of the owner's digests it was overdue in.
+    snoozed_until: Mapped[date | None] = mapped_column(Date)
+    noted_on: Mapped[date | None] = mapped_column(Date)
+    overdue_workdays: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -118,6 +118,18 @@ def next_workdays(after: date, workdays: tuple[int, ...], count: int) -> list[da
     return out
 
 
+def workdays_between(
+    after: date, through: date, workdays: tuple[int, ...], paused_until: date | None = None
+) -> int:
+    """How many of the days after `after`, up to `through` inclusive, are workdays not paused."""
+    count, day = 0, after
+    while day < through:
+        day += timedelta(days=1)
+        if day.weekday() in workdays and not is_paused(day, paused_until):
+            count += 1
+    return count
+
+
 def add_business_days(start: date, days: int, workdays: tuple[int, ...] = MONDAY_TO_FRIDAY) -> date:
     return next_workdays(start, workdays, days)[-1] if days > 0 else start
 

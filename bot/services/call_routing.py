@@ -73,7 +73,7 @@ async def _route_items(call: RoutedCall) -> None:
         team = await session.get(Team, team_id) if team_id else None
         # A team without a channel still gets its thread: in the executive's DM, nothing lost.
         channel = (team.channel_id if team else None) or executive.slack_user_id or ""
-        parent_key = f"call:{contact.id}:items:{team_id or 0}"
+        parent_key = items_parent_key(contact.id, team_id)
         out.post(
             parent_key,
             channel,
@@ -102,6 +102,11 @@ async def _route_items(call: RoutedCall) -> None:
 
 def item_reply_key(item_id: int) -> str:
     return f"item:{item_id}:reply"
+
+
+def items_parent_key(contact_id: int, team_id: int | None) -> str:
+    """The key of a call's thread parent in a team's channel: its items' notes reply under it."""
+    return f"call:{contact_id}:items:{team_id or 0}"
 
 
 def card(item: ActionItem, owner: Person | None, done_by: Person | None = None) -> ItemCard:

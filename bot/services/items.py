@@ -1,19 +1,21 @@
-"""Use cases on action items: done, reassign, and the daily overdue reminders."""
+"""Use cases on action items: done, reassign, snooze, a new due date. (The daily digest that
+offers them is bot/services/reminders.py; `remind_overdue` is named here too, where the
+scheduler has always found it.)"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import bot.views.items as item_views
 from bot.deps import Deps
-from bot.regimen.calendar import MONDAY_TO_FRIDAY, next_workdays
+from bot.regimen.reminders import snoozed_until
 from bot.regimen.types import ItemStatus
 from bot.services import outbox
-from bot.services.call_routing import card, item_reply_key
+from bot.services.call_routing import card, item_reply_key, items_parent_key
 from bot.services.identity import (
     NotAllowed,
     colleague,
@@ -22,10 +24,13 @@ from bot.services.identity import (
     require_enrolled,
 )
 from bot.services.people import regimen_of
-from bot.settings import Settings
+from bot.services.reminders import remind_overdue
+from bot.tenancy.workspace_settings import for_workspace
 from bot.views.data import CloseLoop, ItemCard
-from bot.views.data import Person as Shown
+from bot.views.text import day
 from storage.models import ActionItem, Contact, Customer, Person
+
+__all__ = ["remind_overdue"]  # scheduler/jobs.py imports it from here
 
 
 @dataclass(frozen=True)
@@ -54,10 +59,6 @@ async def _item_for(session: AsyncSession, actor: Person, item_id: int) -> Actio
     return item
 
 
-def _parent_key(item: ActionItem) -> str:
-    return f"call:{item.contact_id}:items:{item.team_id or 0}"
-
-
 async def mark_done(
     session: AsyncSession, actor: Person, item_id: int, *, now: datetime
 ) -> ItemChange:
@@ -84,7 +85,7 @@ async def mark_done(
         f"item:{item.id}:done-note",
         channel,
         item_views.build_item_done_note(done_card),
-        thread_of=_parent_key(item),
+        thread_of=items_parent_key(item.contact_id, item.team_id),
     )
     closed = await _close_loop_if_done(session, item, now)
     return ItemChange(item.id, changed=True, loop_closed=closed)
@@ -135,8 +136,10 @@ async def reassign(
     if item.owner_id == new_owner.id:
         return ItemChange(item.id, changed=False)
     item.owner_id = new_owner.id
-    item.last_reminded_on = None
+    # The new owner's digest starts afresh: nothing snoozed, counted or escalated for them.
+    item.last_reminded_on = item.snoozed_until = None
     item.escalated_at = None
+    item.overdue_workdays = 0
     ws = item.workspace_id
     stamp = int(now.timestamp())
     new_card = card(item, new_owner)
@@ -191,62 +194,60 @@ async def submit_reassign(
     return change
 
 
-async def remind_overdue(
-    session: AsyncSession, settings: Settings, *, now: datetime, workspace_id: str | None = None
-) -> int:
-    """Once a day per item: remind the owner, note it in the thread, escalate to the manager.
-    `workspace_id`: that workspace's items only (the scheduler runs each with its settings)."""
-    rows = await session.execute(
-        select(ActionItem, Customer.name)
-        .join(Customer, Customer.id == ActionItem.customer_id)
-        .where(ActionItem.status == ItemStatus.OPEN, ActionItem.due_on.is_not(None))
-        .where(*([ActionItem.workspace_id == workspace_id] if workspace_id else []))
-    )
-    count = 0
-    for item, customer_name in rows:
-        owner = await session.get(Person, item.owner_id) if item.owner_id else None
-        # someone no longer active (left, or erased) is not chased
-        if owner is None or not owner.active or not owner.slack_user_id or item.due_on is None:
-            continue
-        reg = regimen_of(owner, settings)
-        today = reg.today(now)
-        if item.due_on >= today or item.last_reminded_on == today:
-            continue
-        item.last_reminded_on = today
-        overdue_days = (today - item.due_on).days
-        ic = replace(card(item, owner), overdue_days=overdue_days)
-        ws = item.workspace_id
-        key = f"item:{item.id}:overdue:{today.isoformat()}"
-        await outbox.post(
-            session,
-            ws,
-            key,
-            owner.slack_user_id,
-            item_views.build_overdue_reminder(ic, customer_name),
-        )
-        await outbox.post(
-            session,
-            ws,
-            key + ":thread",
-            item.channel_id or "",
-            item_views.build_overdue_thread_note(ic),
-            thread_of=_parent_key(item),
-        )
-        count += 1
-        escalate_on = next_workdays(
-            item.due_on, reg.workdays or MONDAY_TO_FRIDAY, settings.kyc_overdue_escalation_days
-        )[-1]
-        if item.escalated_at is None and today >= escalate_on and owner.manager_id:
-            manager = await session.get(Person, owner.manager_id)
-            if manager and manager.slack_user_id:
-                item.escalated_at = now
-                await outbox.post(
-                    session,
-                    ws,
-                    f"item:{item.id}:escalated",
-                    manager.slack_user_id,
-                    item_views.build_overdue_escalation(
-                        ic, customer_name, Shown(owner.name, owner.slack_user_id)
-                    ),
-                )
-    return count
+@dataclass(frozen=True)
+class ItemDate:
+    """An item snoozed until `on`, or now due on `on`."""
+
+    item_id: int
+    text: str
+    on: date
+    changed: bool  # False when it already was (a double click)
+
+
+async def _owners_today(deps: Deps, session: AsyncSession, actor: Person, item: ActionItem) -> date:
+    """Today on the item's owner's calendar (the actor's when it has none): the day the digest
+    compares snoozes and due dates with."""
+    owner = await session.get(Person, item.owner_id) if item.owner_id else None
+    settings = await for_workspace(deps.db, deps.settings, actor.workspace_id)
+    return regimen_of(owner or actor, settings).today(deps.now())
+
+
+async def snooze_item(deps: Deps, person: Person | None, item_id: int) -> ItemDate:
+    """Snooze 1 week: the item is out of its owner's digest (and not counted towards the
+    manager's escalation) until the same weekday next week."""
+    me = require_enrolled(person, ROSTER_ONLY)
+    async with deps.db.unit_of_work(writes=True) as session:
+        item = await _item_for(session, await reload_actor(session, me), item_id)
+        until = snoozed_until(await _owners_today(deps, session, me, item))
+        changed = item.status == ItemStatus.OPEN and item.snoozed_until != until
+        if changed:
+            item.snoozed_until = until
+    return ItemDate(item.id, item.text, until, changed)
+
+
+async def move_due_date(deps: Deps, person: Person | None, item_id: int, due_on: date) -> ItemDate:
+    """A new due date (today or later, on the owner's calendar): the thread's reply shows it,
+    a snooze ends, and the working days overdue count again from it."""
+    me = require_enrolled(person, ROSTER_ONLY)
+    async with deps.db.unit_of_work(writes=True) as session:
+        actor = await reload_actor(session, me)
+        item = await _item_for(session, actor, item_id)
+        today = await _owners_today(deps, session, me, item)
+        if due_on < today:
+            raise NotAllowed(f"{day(due_on)} is in the past — pick today or a later day.")
+        changed = item.status == ItemStatus.OPEN and item.due_on != due_on
+        if changed:
+            item.due_on = due_on
+            item.snoozed_until = None
+            item.overdue_workdays = 0
+            owner = await session.get(Person, item.owner_id) if item.owner_id else None
+            await outbox.update(
+                session,
+                item.workspace_id,
+                f"item:{item.id}:due:{due_on.isoformat()}:{int(deps.now().timestamp())}",
+                item_reply_key(item.id),
+                item_views.build_item_reply(card(item, owner)),
+            )
+    if changed:
+        deps.wake_sender()
+    return ItemDate(item.id, item.text, due_on, changed)

@@ -302,7 +302,8 @@ async def _contacts(session: AsyncSession, ws: str, rows: Rows) -> Counts:
         if v.get("kind") is None:
             v["kind"] = ContactKind.REACTIVE
         ref = v.get("executive")
-        v["executive_id"] = people[person_key(ref)].id if ref else customer.executive_id
+        # No executive named: the customer's contact (a ticket), not its sponsor's own.
+        v["executive_id"] = people[person_key(ref)].id if ref else None
         found = existing.get(v["external_ref"])
         if found is not None and found.external_ref is None:
             del v["external_ref"]  # a Slack-logged call back from an export keeps its identity

@@ -92,6 +92,14 @@ class ItemCard:
 
 
 @dataclass(frozen=True)
+class DigestLine:
+    """One item of an owner's daily digest: overdue, due today, or without a due date."""
+
+    customer_name: str
+    item: ItemCard
+
+
+@dataclass(frozen=True)
 class CallThread:
     """The parent message of one call's action items in a team channel."""
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.ids import Action
+from bot.ids import Action, Block, numbered
 from bot.views.blocks import actions, button, context, message, section
 from bot.views.data import CallThread, CloseLoop, ItemCard, KudosCard, Person
 from bot.views.text import clip, day, escape, mention, plural
@@ -43,16 +43,22 @@ def build_item_reply(item: ItemCard) -> dict[str, Any]:
     buttons = actions(
         button("Done", Action.ITEM_DONE, str(item.item_id), style="primary"),
         button("Reassign", Action.ITEM_REASSIGN, str(item.item_id)),
-        block_id=f"item_actions_{item.item_id}",
+        block_id=numbered(Block.ITEM_ACTIONS, item.item_id),
     )
     return message(
         f"Action item: {item.text[:200]}", [section(text, block_id=f"item_{item.item_id}"), buttons]
     )
 
 
+def _name(person: Person | None) -> str:
+    """Who, in a notification's plain fallback text (where a mention would show as markup)."""
+    return person.name if person else "nobody yet"
+
+
 def build_item_done_note(item: ItemCard) -> dict[str, Any]:
-    text = f"✅ {who(item.done_by or item.owner)} marked “{clip(item.text, 500)}” done."
-    return message(text, [section(text)])
+    done_by = item.done_by or item.owner
+    text = f"✅ {who(done_by)} marked “{clip(item.text, 500)}” done."
+    return message(f"✅ {_name(done_by)} marked “{item.text[:200]}” done.", [section(text)])
 
 
 def build_close_loop_dm(loop: CloseLoop) -> dict[str, Any]:
@@ -67,24 +73,11 @@ def build_close_loop_dm(loop: CloseLoop) -> dict[str, Any]:
     )
 
 
-def build_overdue_reminder(item: ItemCard, customer_name: str) -> dict[str, Any]:
-    text = (
-        f"⏰ Your action item for *{escape(customer_name)}* is "
-        f"{plural(item.overdue_days, 'day')} overdue:\n*{clip(item.text, 1500)}* ({_due(item)})"
-    )
-    buttons = actions(
-        button("Done", Action.ITEM_DONE, str(item.item_id), style="primary"),
-        button("Reassign", Action.ITEM_REASSIGN, str(item.item_id)),
-    )
-    return message(f"Overdue: {item.text[:200]}", [section(text), buttons])
-
-
 def build_overdue_thread_note(item: ItemCard) -> dict[str, Any]:
-    text = (
-        f"⏰ “{clip(item.text, 500)}” is {plural(item.overdue_days, 'day')} overdue — "
-        f"{who(item.owner)} has been reminded."
-    )
-    return message(text, [section(text)])
+    late = plural(item.overdue_days, "day")
+    text = f"⏰ “{clip(item.text, 500)}” is {late} overdue — {who(item.owner)} has been reminded."
+    fallback = f"⏰ “{item.text[:200]}” is {late} overdue — {_name(item.owner)} has been reminded."
+    return message(fallback, [section(text)])
 
 
 def build_overdue_escalation(item: ItemCard, customer_name: str, owner: Person) -> dict[str, Any]:

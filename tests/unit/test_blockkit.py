@@ -8,7 +8,7 @@ from __future__ import annotations
 import inspect
 import pkgutil
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from importlib import import_module
 from typing import Any
@@ -36,13 +36,23 @@ from bot.views.commands import (
     build_simple,
     build_swap_modal,
 )
-from bot.views.data import CallForm, CallThread, CloseLoop, HomeData, ItemCard, KudosCard, Option
+from bot.views.data import (
+    CallForm,
+    CallThread,
+    CloseLoop,
+    DigestLine,
+    HomeData,
+    ItemCard,
+    KudosCard,
+    Option,
+)
 from bot.views.data import Person as Shown
 from bot.views.digest import build_digest_messages
 from bot.views.home import build_home
 from bot.views.installs import build_welcome
 from bot.views.notices import build_customer_options, build_not_enrolled_home, build_notice_modal
 from bot.views.nudge import build_all_done, build_nudge, build_week_list
+from bot.views.reminders import build_items_digest
 from bot.views.roster_modals import build_roster_form, build_roster_options, build_roster_picker
 from bot.views.settings_modal import build_settings_modal
 from bot.views.stats import build_stats
@@ -139,6 +149,18 @@ def _home(*, executive: bool, admin: bool) -> dict[str, Any]:
     )
 
 
+def _digests() -> list[list[DigestLine]]:
+    """One item; exactly a full message; far more than fits; every kind of line (overdue for
+    years, due today, no due date) with the longest text and a customer name past its limit."""
+    kinds = [
+        ItemCard(0, HUGE + EVIL, MO, date(2020, 1, 1), overdue_days=2525),
+        ItemCard(0, HUGE + EVIL, MO, date(2026, 11, 30)),
+        ItemCard(0, HUGE + EVIL, None, None),
+    ]
+    many = [DigestLine(LONG_NAME, replace(kinds[i % 3], item_id=10**12 + i)) for i in range(500)]
+    return [many[:1], many[:24], many[:25], many]
+
+
 # Each builder with its worst input: (name of the builder, what it builds, the payloads).
 Messages = Callable[[], list[dict[str, Any]]]
 MESSAGES: dict[str, Messages] = {
@@ -158,7 +180,7 @@ MESSAGES: dict[str, Messages] = {
     "build_close_loop_dm": lambda: [
         item_views.build_close_loop_dm(CloseLoop(LONG_NAME, tuple([CARD] * 60)))
     ],
-    "build_overdue_reminder": lambda: [item_views.build_overdue_reminder(CARD, LONG_NAME)],
+    "build_items_digest": lambda: [build_items_digest(d) for d in _digests()],
     "build_overdue_thread_note": lambda: [item_views.build_overdue_thread_note(CARD)],
     "build_overdue_escalation": lambda: [item_views.build_overdue_escalation(CARD, LONG_NAME, MO)],
     "build_kudos_post": lambda: [item_views.build_kudos_post(KudosCard(MO, MO, HUGE, LONG_NAME))],

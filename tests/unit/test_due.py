@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.regimen.calendar import Regimen
+from bot.regimen.reminders import digest_skip_reason
 from bot.services.morning import due_reason
 from bot.settings import load_settings
 
@@ -73,3 +74,20 @@ def test_a_paused_day_has_no_nudge_and_the_day_after_does() -> None:
 def test_kiritimati_is_already_monday_while_utc_is_still_sunday() -> None:
     assert due_reason(reg("Pacific/Kiritimati"), utc(2026, 11, 22, 19), SETTINGS) is None
     assert due_reason(reg("Pacific/Honolulu"), utc(2026, 11, 22, 19), SETTINGS) == "not a workday"
+
+
+# The action-items digest follows the same calendar, without the nudge's catch-up cut-off.
+
+
+def test_the_items_digest_goes_from_nudge_time_on_a_workday_and_all_day_after() -> None:
+    r = reg("America/New_York")
+    assert digest_skip_reason(r, utc(2026, 11, 23, 13, 29)) == "before 08:30"
+    assert digest_skip_reason(r, utc(2026, 11, 23, 13, 30)) is None
+    assert digest_skip_reason(r, utc(2026, 11, 24, 4, 59)) is None  # 23:59 Monday there
+    assert digest_skip_reason(r, utc(2026, 11, 28, 15)) == "not a workday"  # Saturday
+
+
+def test_no_items_digest_on_a_paused_day_and_one_the_day_after() -> None:
+    r = reg("UTC", paused=date(2026, 11, 27))
+    assert digest_skip_reason(r, utc(2026, 11, 27, 9)) == "paused until 2026-11-27"
+    assert digest_skip_reason(r, utc(2026, 11, 30, 9)) is None

@@ -30,6 +30,7 @@ from bot.views.data import (
     CallForm,
     CallThread,
     CloseLoop,
+    DigestLine,
     HomeData,
     ItemCard,
     KudosCard,
@@ -40,6 +41,7 @@ from bot.views.data import (
 )
 from bot.views.home import build_home
 from bot.views.nudge import build_all_done, build_nudge, build_week_list
+from bot.views.reminders import build_items_digest
 from tests.blockkit_oracle import BLOCKS, message_problems, view_problems
 from tests.scenario.calls import call_values
 
@@ -144,7 +146,7 @@ def test_item_threads_kudos_and_reminders_stay_within_limits_and_escape_user_tex
         item_views.build_item_reply(card),
         item_views.build_item_done_note(card),
         item_views.build_close_loop_dm(CloseLoop(EVIL, tuple([card] * 10))),
-        item_views.build_overdue_reminder(card, EVIL),
+        build_items_digest([DigestLine(EVIL, card)]),
         item_views.build_overdue_thread_note(card),
         item_views.build_overdue_escalation(card, EVIL, mo),
         item_views.build_kudos_post(KudosCard(mo, mo, EVIL + HUGE, EVIL)),
