@@ -1,5 +1,6 @@
 """Checking a parsed roster file against the database, then upserting it (roster_import's half
-that touches storage). Problems are added to `rows.errors`; the caller rolls back if any."""
+that touches storage). Problems are added to `rows.errors`; the caller rolls back if any.
+(Long on purpose: one check-then-upsert per kind, each checking its own references.)"""
 
 from __future__ import annotations
 

@@ -3,14 +3,17 @@
 `KycInstallationStore` is slack_sdk's AsyncInstallationStore on KYC's own `installations`
 table, so Bolt's OAuth flow saves into it and Bolt's authorization reads from it, on every
 replica. The one workspace of a SLACK_BOT_TOKEN is an installation too, registered at start
-(`register_env_installation`) with no token stored: its row says "the token is the
+(`KycInstallationStore.register_env`) with no token stored: its row says "the token is the
 environment's" (an empty `bot_token`) and holds only the token's fingerprint. Every lookup,
 by Bolt, the scheduler or the sender, goes through the same rows either way.
 
 Uninstalling (`app_uninstalled`, `tokens_revoked`, in any order, any number of times) deletes
 the installation at once, drops what was queued for the workspace and keeps its data for a
 grace period; installing again within it restores the workspace, and `purge_expired` removes
-every row of a workspace whose grace period has passed."""
+every row of a workspace whose grace period has passed.
+
+(Long on purpose: the store, the environment's row and the life cycle all write the same rows,
+and read best together.)"""
 
 from __future__ import annotations
 
