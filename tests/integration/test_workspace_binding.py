@@ -29,6 +29,7 @@ from storage.models import (
     Kudos,
     OutboxMessage,
     Person,
+    Submission,
     Workspace,
 )
 from tests import factories as f
@@ -77,6 +78,14 @@ async def roster(db: Database, ws: str) -> None:
                     parent_key=f"nudge:{ws}:{ex.id}:2026-11-23",
                     method="chat.postMessage",
                     payload={"channel": "U0DANA", "text": "And one more"},
+                ),
+                Submission(  # a call kept before Slack's answer, not done yet
+                    workspace_id=ws,
+                    person_id=ex.id,
+                    kind="call",
+                    request_key="view:V0KEPT",
+                    payload={"values": {}, "today": "2026-11-23"},
+                    attempts=0,
                 ),
             ]
         )
