@@ -176,16 +176,19 @@ async def _queue_later(
     """The nudges an executive asked for again "later today", due at `now`. The stored time
     is spent once looked at: queued now, or dropped when its day is over, skipped or paused."""
     results: list[MorningResult] = []
+    due = select(Person).where(
+        Person.workspace_id == workspace_id,
+        Person.nudge_again_at.is_not(None),
+        Person.nudge_again_at <= now,
+    )
+    # Every minute, and nearly always nobody: a read first, so the writer lock is not taken.
+    async with db.unit_of_work() as session:
+        if await session.scalar(due.with_only_columns(Person.id).limit(1)) is None:
+            return results
     async with db.unit_of_work(writes=True) as session:
         if not await queries.try_workspace_lock(session, workspace_id, "morning"):
             return results
-        asked = await session.scalars(
-            select(Person).where(
-                Person.workspace_id == workspace_id,
-                Person.nudge_again_at.is_not(None),
-                Person.nudge_again_at <= now,
-            )
-        )
+        asked = await session.scalars(due)
         todo: list[Person] = []
         keys: dict[int, str] = {}
         for person in asked:
