@@ -22,8 +22,15 @@ class Action(StrEnum):
     # item is its block's: numbered(Block.ITEM_ACTIONS, item id))
     ITEM_SNOOZE = "kyc_item_snooze"
     ITEM_DUE_ON = "kyc_item_due_on"
+    # the morning nudge: "Later today" (a static select, value = "YYYY-MM-DDTHH:MM" local)
+    # and "Skip today" (value = the local date "YYYY-MM-DD" the nudge was for)
+    NUDGE_LATER = "kyc_nudge_later"
+    NUDGE_SKIP = "kyc_nudge_skip"
     # App Home
     ADD_CUSTOMER = "kyc_add_customer"
+    MY_SETTINGS = "kyc_my_settings"
+    PAUSE = "kyc_pause"
+    RESUME = "kyc_resume"
     OPEN_CALL = "kyc_open_call"
     # App Home, admins: workspace settings and the roster
     ADMIN_SETTINGS = "kyc_admin_settings"
@@ -47,6 +54,8 @@ class View(StrEnum):
     BRIEF = "kyc_brief_modal"
     EMAIL = "kyc_email_modal"
     SETTINGS = "kyc_settings_modal"
+    MY_SETTINGS = "kyc_my_settings_modal"
+    PAUSE = "kyc_pause_modal"
     ROSTER_PICK = "kyc_roster_pick_modal"
     PERSON_FORM = "kyc_person_form"
     TEAM_FORM = "kyc_team_form"
@@ -86,6 +95,13 @@ class Block(StrEnum):
     CONTACT_PHONE = "contact_phone"
     WEBSITE = "website"
     OCCURRED_ON = "occurred_on"
+    # an executive's own settings (the Person columns) and their pause
+    NUDGE_TIME = "nudge_time"
+    WORKDAYS = "workdays"
+    WEEKLY_QUOTA = "weekly_quota"
+    TIMEZONE = "timezone"
+    PAUSE_UNTIL = "pause_until"
+    PAUSE_REASON = "pause_reason"
     # workspace settings: each field's block is the Settings field's name
     # (bot/tenancy/workspace_settings.EDITABLE); the admins are one more
     ADMINS = "admins"

@@ -11,11 +11,20 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.ids import Action, Block, number_of
-from bot.services import batch_actions, calling, items, roster_admin, workspace_admin
+from bot.services import (
+    batch_actions,
+    calling,
+    items,
+    my_settings,
+    roster_admin,
+    workspace_admin,
+)
 from bot.services.identity import require_executive
 from bot.views.brief_modal import build_brief_modal, build_email_modal
 from bot.views.call_modal import build_call_modal
 from bot.views.commands import build_add_customer_modal, build_reassign_modal, build_swap_modal
+from bot.views.home import build_home
+from bot.views.my_settings import build_my_settings_modal, build_pause_modal
 from bot.views.reminders import due_moved_note, snoozed_note
 from bot.views.roster_modals import build_roster_picker
 from bot.views.settings_modal import build_settings_modal
@@ -44,6 +53,11 @@ def register(app: AsyncApp) -> None:
     app.action(Action.ITEM_DUE_ON.value)(due_date_picked)
     app.action(Action.ADD_CUSTOMER.value)(add_customer_clicked)
     app.action(Action.ADMIN_SETTINGS.value)(settings_clicked)
+    app.action(Action.MY_SETTINGS.value)(my_settings_clicked)
+    app.action(Action.PAUSE.value)(pause_clicked)
+    app.action(Action.RESUME.value)(resume_clicked)
+    app.action(Action.NUDGE_LATER.value)(later_picked)
+    app.action(Action.NUDGE_SKIP.value)(skip_clicked)
     for action in ROSTER:
         app.action(action.value)(roster_clicked)
 
@@ -226,3 +240,50 @@ async def roster_clicked(
     kind = ROSTER[Action(body["actions"][0]["action_id"])]
     work = roster_admin.picker(actor_of(context), kind)
     await open_after(client, context, body, work, build_roster_picker)
+
+
+async def my_settings_clicked(
+    ack: Any, body: dict[str, Any], client: AsyncWebClient, context: Any
+) -> None:
+    await ack()
+    work = my_settings.settings_form(deps_of(context), actor_of(context))
+    await open_after(client, context, body, work, build_my_settings_modal)
+
+
+async def pause_clicked(
+    ack: Any, body: dict[str, Any], client: AsyncWebClient, context: Any
+) -> None:
+    await ack()
+    work = my_settings.pause_form(deps_of(context), actor_of(context))
+    await open_after(client, context, body, work, build_pause_modal)
+
+
+async def resume_clicked(
+    ack: Any, body: dict[str, Any], client: AsyncWebClient, context: Any
+) -> None:
+    """Back from a pause: App Home is drawn again without it."""
+    await ack()
+    home = await after_click(context, body, my_settings.resume(deps_of(context), actor_of(context)))
+    if home is not None:
+        await client.views_publish(user_id=body["user"]["id"], view=build_home(home))
+
+
+async def later_picked(
+    ack: Any, body: dict[str, Any], client: AsyncWebClient, context: Any
+) -> None:
+    """The nudge's "Later today": its option is the local day and time to nudge again."""
+    await ack()
+    chosen = (body["actions"][0].get("selected_option") or {}).get("value") or ""
+    await after_click(
+        context, body, my_settings.later_today(deps_of(context), actor_of(context), str(chosen))
+    )
+
+
+async def skip_clicked(
+    ack: Any, body: dict[str, Any], client: AsyncWebClient, context: Any
+) -> None:
+    await ack()
+    value = str(body["actions"][0].get("value") or "")
+    await after_click(
+        context, body, my_settings.skip_today(deps_of(context), actor_of(context), value)
+    )

@@ -10,7 +10,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.services import batch_actions, calling
+from bot.services import batch_actions, calling, my_settings
 from bot.services.identity import NotAllowed, require_executive
 from bot.views.call_modal import build_call_modal
 from bot.views.commands import (
@@ -19,6 +19,7 @@ from bot.views.commands import (
     build_reactive_modal,
     build_simple,
 )
+from bot.views.my_settings import build_pause_modal
 from bot.views.nudge import build_week_list
 from bot.views.stats import build_stats
 from handlers.common import actor_of, deps_of
@@ -56,6 +57,11 @@ async def kyc_command(
             # Slack sends &, < and > of the typed text as HTML entities.
             form = await calling.form_for_call(deps, person, None, typed=html.unescape(rest))
             await client.views_open(trigger_id=command["trigger_id"], view=build_call_modal(form))
+        elif subcommand == "pause" and not rest:
+            # No date typed: a calendar to pick it on.
+            pause = await my_settings.pause_form(deps, person)
+            await ack()
+            await client.views_open(trigger_id=command["trigger_id"], view=build_pause_modal(pause))
         elif subcommand == "log":
             require_executive(person, NOT_TO_LOG)
             await ack()

@@ -8,10 +8,19 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.ids import Block, View
-from bot.services import batch_actions, calling, inbox, items, roster_admin, workspace_admin
+from bot.services import (
+    batch_actions,
+    calling,
+    inbox,
+    items,
+    my_settings,
+    roster_admin,
+    workspace_admin,
+)
 from bot.views.call_submission import parse_call_submission, selected
 from bot.views.commands import parse_add_customer, parse_reactive, parse_reassign, parse_swap
 from bot.views.home import build_home
+from bot.views.my_settings import parse_my_settings, parse_pause
 from bot.views.notices import build_notice_modal
 from bot.views.roster_modals import KIND_OF_FORM, build_roster_form, parse_roster_form
 from bot.views.settings_modal import parse_settings
@@ -25,6 +34,8 @@ def register(app: AsyncApp) -> None:
     app.view(View.REASSIGN.value)(reassign_submitted)
     app.view(View.ADD_CUSTOMER.value)(customer_added)
     app.view(View.SETTINGS.value)(settings_submitted)
+    app.view(View.MY_SETTINGS.value)(my_settings_submitted)
+    app.view(View.PAUSE.value)(pause_submitted)
     app.view(View.ROSTER_PICK.value)(roster_picked)
     for form in KIND_OF_FORM:
         app.view(form)(roster_saved)
@@ -99,6 +110,31 @@ async def settings_submitted(
         return
     work = workspace_admin.save_settings(deps_of(context), actor_of(context), chosen, admins)
     home = await answer_submission(ack, work, field=None)
+    if home is not None:
+        await client.views_publish(user_id=body["user"]["id"], view=build_home(home))
+
+
+async def my_settings_submitted(
+    ack: Any, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient, context: Any
+) -> None:
+    """An executive's own regimen: a value that would not do answers on its field; saved,
+    their App Home is drawn again."""
+    cells = parse_my_settings(view["state"]["values"])
+    work = my_settings.save_settings(deps_of(context), actor_of(context), cells)
+    home = await answer_submission(ack, work, field=None)
+    if home is not None:
+        await client.views_publish(user_id=body["user"]["id"], view=build_home(home))
+
+
+async def pause_submitted(
+    ack: Any, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient, context: Any
+) -> None:
+    until, reason, errors = parse_pause(view["state"]["values"])
+    if errors or until is None:
+        await ack(response_action="errors", errors=errors)
+        return
+    work = my_settings.pause(deps_of(context), actor_of(context), until, reason)
+    home = await answer_submission(ack, work, field=Block.PAUSE_UNTIL)
     if home is not None:
         await client.views_publish(user_id=body["user"]["id"], view=build_home(home))
 

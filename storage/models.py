@@ -175,7 +175,12 @@ class Person(Base):
     workdays: Mapped[str | None] = mapped_column(String(40))  # "mon,tue,..."; None = default
     nudge_time: Mapped[time | None] = mapped_column(Time)
     paused_until: Mapped[date | None] = mapped_column(Date)
+    paused_reason: Mapped[str | None] = mapped_column(String(200))
     weekly_quota: Mapped[int | None] = mapped_column(Integer)
+    # The morning nudge's "Later today" (the instant to nudge again) and "Skip today" (the
+    # executive's local date with no more nudges).
+    nudge_again_at: Mapped[datetime | None] = mapped_column()
+    nudge_skipped_on: Mapped[date | None] = mapped_column(Date)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     erased_at: Mapped[datetime | None] = mapped_column()  # `kyc person erase`: no personal data

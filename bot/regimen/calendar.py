@@ -107,6 +107,15 @@ def local_instant(day: date, at: time, tz: ZoneInfo) -> datetime:
     return aware.astimezone(ZoneInfo("UTC")).astimezone(tz)
 
 
+def later_today(local: datetime, *, step: int = 30, last: time = time(21, 0)) -> list[time]:
+    """The wall times offered for "Later today" at local time `local`: every `step` minutes
+    after the next step boundary (at least `step` // 2 minutes ahead) up to `last`."""
+    minutes = local.hour * 60 + local.minute + step // 2
+    first = (minutes // step + 1) * step
+    end = last.hour * 60 + last.minute
+    return [time(m // 60, m % 60) for m in range(first, min(end, 24 * 60 - 1) + 1, step)]
+
+
 def next_workdays(after: date, workdays: tuple[int, ...], count: int) -> list[date]:
     """The next `count` workdays strictly after `after`."""
     out: list[date] = []

@@ -118,7 +118,17 @@ async def erase_person(
         person.erased_at = now
         person.name = f"Erased person #{pid}"
         person.email = erased_marker(workspace_id, person.email or person.slack_user_id or "")
-        for attr in ("slack_user_id", "slack_tz", "timezone", "title", "phone", "workdays"):
+        for attr in (
+            "slack_user_id",
+            "slack_tz",
+            "timezone",
+            "title",
+            "phone",
+            "workdays",
+            "paused_reason",
+            "nudge_again_at",
+            "nudge_skipped_on",
+        ):
             setattr(person, attr, None)
         person.nudge_time = person.paused_until = person.weekly_quota = None
         person.active = False

@@ -100,17 +100,20 @@ async def swap(
     return out_name, choice.name
 
 
-def pause(person: Person, until: date, today: date) -> None:
+def pause(person: Person, until: date, today: date, reason: str | None = None) -> None:
+    """No nudges through `until` (inclusive): from today on, at most a year away."""
     if until < today:
         raise NotAllowed(f"{until.isoformat()} is in the past — give a date from today on.")
     if until > today + timedelta(days=366):
         raise NotAllowed("Pauses can be at most a year long.")
     person.paused_until = until
+    person.paused_reason = reason[:200] if reason else None
 
 
 def resume(person: Person) -> bool:
     was = person.paused_until is not None
     person.paused_until = None
+    person.paused_reason = None
     return was
 
 

@@ -46,6 +46,7 @@ async def home_data(
         is_admin=is_admin(person),
         my_items=my_items,
         paused_until=person.paused_until,
+        paused_reason=person.paused_reason,
     )
     if is_admin(person):
         parked = await outbox.failed(session, person.workspace_id)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.regimen.calendar import Regimen, is_paused, local_now
+from bot.regimen.calendar import Regimen, is_paused, later_today, local_now
 from bot.services import outbox
 from bot.services.people import regimen_of
 from bot.services.week import week_views
@@ -53,6 +54,11 @@ def nudge_key(workspace_id: str, person: Person, reg: Regimen, now: datetime) ->
     return f"nudge:{workspace_id}:{person.id}:{reg.today(now).isoformat()}"
 
 
+def later_key(workspace_id: str, person: Person, reg: Regimen, at: datetime) -> str:
+    """The "Later today" nudge: one per executive per local day and chosen time `at`."""
+    return f"{nudge_key(workspace_id, person, reg, at)}:later:{local_now(at, reg.tz):%H%M}"
+
+
 def all_done_key(workspace_id: str, person: Person, reg: Regimen, now: datetime) -> str:
     """One all-done note per executive per week."""
     return f"alldone:{workspace_id}:{person.id}:{reg.week(now)}"
@@ -62,10 +68,15 @@ CHUNK = 250
 
 
 async def _queue_nudges(
-    session: AsyncSession, settings: Settings, workspace_id: str, todo: list[Person], now: datetime
+    session: AsyncSession,
+    settings: Settings,
+    workspace_id: str,
+    todo: list[Person],
+    now: datetime,
+    key_of: Callable[[str, Person, Regimen, datetime], str] = nudge_key,
 ) -> list[MorningResult]:
     """Plan, brief and queue the nudge (or all-done note) of each executive in `todo`, with
-    every message in one statement."""
+    every message in one statement; each nudge offers the times still ahead today."""
     results: list[MorningResult] = []
     posts: list[tuple[str, str, dict[str, Any]]] = []
     by_id = {p.id: p for p in todo}
@@ -80,8 +91,9 @@ async def _queue_nudges(
             posts.append((key, user, build_all_done(week)))
             results.append(MorningResult(week.executive_name, local, "all done queued", key))
         else:
-            key = nudge_key(workspace_id, person, week.regimen, now)
-            posts.append((key, user, build_nudge(week)))
+            key = key_of(workspace_id, person, week.regimen, now)
+            later = tuple(later_today(local_now(now, week.regimen.tz)))
+            posts.append((key, user, build_nudge(week, later)))
             results.append(MorningResult(week.executive_name, local, "nudge queued", key))
     await outbox.post_all(session, workspace_id, posts)
     return results
@@ -115,6 +127,8 @@ async def run_morning(
                 results.append(MorningResult(person.name, local, "no Slack user linked yet"))
                 continue
             reason = due_reason(reg, now, settings)
+            if not reason and person.nudge_skipped_on == reg.today(now):
+                reason = "skipped today"
             if reason:
                 results.append(MorningResult(person.name, local, f"not due: {reason}"))
             else:
@@ -150,4 +164,57 @@ async def run_morning(
             results.extend(await _queue_nudges(session, settings, workspace_id, chunk, now))
         if on_queued is not None:
             on_queued()
+    results.extend(await _queue_later(db, settings, workspace_id, now))
+    if on_queued is not None:
+        on_queued()
     return results
+
+
+async def _queue_later(
+    db: Database, settings: Settings, workspace_id: str, now: datetime
+) -> list[MorningResult]:
+    """The nudges an executive asked for again "later today", due at `now`. The stored time
+    is spent once looked at: queued now, or dropped when its day is over, skipped or paused."""
+    results: list[MorningResult] = []
+    due = select(Person).where(
+        Person.workspace_id == workspace_id,
+        Person.nudge_again_at.is_not(None),
+        Person.nudge_again_at <= now,
+    )
+    # Every minute, and nearly always nobody: a read first, so the writer lock is not taken.
+    async with db.unit_of_work() as session:
+        if await session.scalar(due.with_only_columns(Person.id).limit(1)) is None:
+            return results
+    async with db.unit_of_work(writes=True) as session:
+        if not await queries.try_workspace_lock(session, workspace_id, "morning"):
+            return results
+        asked = await session.scalars(due)
+        todo: list[Person] = []
+        keys: dict[int, str] = {}
+        for person in asked:
+            reg = regimen_of(person, settings)
+            today, at = reg.today(now), person.nudge_again_at
+            person.nudge_again_at = None
+            if at is None or local_now(at, reg.tz).date() != today:
+                why = "a later nudge for another day"
+            elif person.nudge_skipped_on == today:
+                why = "skipped today"
+            elif is_paused(today, reg.paused_until):
+                why = f"paused until {reg.paused_until}"
+            elif not person.slack_user_id or not person.active:
+                why = "no Slack user linked"
+            else:
+                todo.append(person)
+                keys[person.id] = later_key(workspace_id, person, reg, at)
+                continue
+            results.append(MorningResult(person.name, clock_label(reg, now), f"not due: {why}"))
+        if todo:
+            results.extend(
+                await _queue_nudges(
+                    session, settings, workspace_id, todo, now, lambda _w, p, _r, _n: keys[p.id]
+                )
+            )
+    return [
+        replace(r, outcome="later nudge queued") if r.outcome == "nudge queued" else r
+        for r in results
+    ]

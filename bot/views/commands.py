@@ -20,7 +20,7 @@ HELP = """*KYC — customers with morning coffee* ☕
 • `/kyc week` — this week's customers and where you are
 • `/kyc stats` — your numbers (admins and managers: `/kyc stats @someone`)
 • `/kyc log` — a reactive contact: a complaint, ticket or escalation
-• `/kyc pause until 2026-12-28` / `/kyc resume` — vacations
+• `/kyc pause` (pick the day) or `/kyc pause until 2026-12-28` / `/kyc resume` — vacations
 • `/kyc help` — this list
 Your morning DM has the brief for each customer; the App Home tab has your numbers."""
 

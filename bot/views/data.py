@@ -136,6 +136,7 @@ class HomeData:
     week: tuple[tuple[int, str, str], ...] = ()  # (customer id, name, status value)
     my_items: tuple[ItemCard, ...] = ()
     paused_until: date | None = None
+    paused_reason: str | None = None
     failed_messages: tuple[str, ...] = ()  # admins: parked outbox messages
     sending_stopped: str | None = None  # admins: why Slack refuses this workspace's token
     figures: ExecutiveFigures | None = None
@@ -275,3 +276,27 @@ class RosterForm:
     record_id: int | None
     cells: dict[str, str | None]
     picked: dict[str, Option] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class MySettingsForm:
+    """An executive's own regimen as the modal shows it: their effective values ("HH:MM",
+    weekday numbers, the quota, an IANA timezone) and the workspace's defaults beside them."""
+
+    nudge_time: str
+    workdays: tuple[int, ...]
+    weekly_quota: int
+    timezone: str
+    default_nudge_time: str
+    default_workdays: tuple[int, ...]
+    default_quota: int
+    profile_timezone: str  # the Slack profile's, or the workspace default when it has none
+
+
+@dataclass(frozen=True)
+class PauseForm:
+    """The pause modal: the executive's local today, and the pause they have now (if any)."""
+
+    today: date
+    paused_until: date | None = None
+    reason: str | None = None

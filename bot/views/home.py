@@ -29,11 +29,9 @@ def build_home(data: HomeData) -> dict[str, Any]:
                 }
             )
         if data.paused_until:
-            blocks.append(
-                context(
-                    f"🌴 Paused until {day(data.paused_until)} — `/kyc resume` to come back early."
-                )
-            )
+            why = f" ({clip(data.paused_reason, 200)})" if data.paused_reason else ""
+            until = day(data.paused_until)
+            blocks.append(context(f"🌴 Paused until {until}{why} — Resume to come back early."))
         done = sum(1 for _, _, s in data.week if s == "done")
         blocks += [divider(), header(f"This week ({data.iso_week}): {done}/{data.quota} done")]
         for customer_id, name, status in data.week[:25]:
@@ -50,6 +48,10 @@ def build_home(data: HomeData) -> dict[str, Any]:
             actions(
                 button("Log a call", Action.OPEN_CALL, style="primary"),
                 button("Add customer", Action.ADD_CUSTOMER),
+                button("My settings", Action.MY_SETTINGS),
+                button("Resume", Action.RESUME)
+                if data.paused_until
+                else button("Pause", Action.PAUSE),
                 block_id="home_actions",
             )
         )

@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import date, time
 from typing import Any
 
 from bot.ids import Action
 from bot.regimen.types import BatchStatus, Brief
-from bot.views.blocks import actions, button, context, divider, header, message, section
+from bot.views.blocks import (
+    actions,
+    button,
+    context,
+    divider,
+    header,
+    message,
+    plain,
+    plain_note,
+    section,
+)
+from bot.views.call_modal import option
 from bot.views.data import WeekItem, WeekView
 from bot.views.text import clip, day, escape, plural
 
@@ -70,7 +82,28 @@ def customer_buttons(customer_id: int) -> dict[str, Any]:
     )
 
 
-def build_nudge(week: WeekView) -> dict[str, Any]:
+def later_buttons(local_date: date, later: tuple[time, ...]) -> dict[str, Any]:
+    """ "Later today" (the times still ahead when the nudge was drawn) and "Skip today"; each
+    carries the local day it is for, so a click on yesterday's nudge changes nothing today."""
+    elements: list[dict[str, Any]] = []
+    if later:
+        elements.append(
+            {
+                "type": "static_select",
+                "action_id": Action.NUDGE_LATER.value,
+                "placeholder": plain("⏰ Later today…"),
+                "options": [
+                    option(f"{local_date.isoformat()}T{t:%H:%M}", f"at {t:%H:%M}")
+                    for t in later[:100]
+                ],
+            }
+        )
+    elements.append(button("Skip today", Action.NUDGE_SKIP, local_date.isoformat()))
+    return actions(*elements, block_id="nudge_later")
+
+
+def build_nudge(week: WeekView, later: tuple[time, ...] = ()) -> dict[str, Any]:
+    """The morning DM; `later` the local times to offer for "Later today"."""
     open_items = week.open_items
     blocks = [
         header("☕ Your customers this week"),
@@ -88,9 +121,8 @@ def build_nudge(week: WeekView) -> dict[str, Any]:
     done = [i for i in week.items if i.status == BatchStatus.DONE]
     if done:
         blocks.append(context("✅ Done: " + ", ".join(escape(i.name) for i in done[:30])))
-    blocks.append(
-        context("`/kyc done` after a call · `/kyc pause until YYYY-MM-DD` for a vacation")
-    )
+    blocks.append(later_buttons(week.local_date, later))
+    blocks.append(context("`/kyc done` after a call · `/kyc pause` for a vacation"))
     names_text = ", ".join(i.name for i in open_items[:5])
     return message(f"☕ {week.done}/{week.quota} done this week. Today: {names_text}", blocks)
 
@@ -119,3 +151,11 @@ def build_week_list(week: WeekView) -> dict[str, Any]:
         reason = week.skipped or "no customers on your list yet"
         blocks.append(section(f"No batch this week: {escape(reason)}."))
     return message(f"Your week: {week.done}/{week.quota} done", blocks)
+
+
+def later_note(at: time) -> dict[str, Any]:
+    return plain_note(f"⏰ Got it — I'll nudge you again today at {at:%H:%M}.")
+
+
+def skipped_note() -> dict[str, Any]:
+    return plain_note("🛌 Skipped today: no more nudges until your next workday. The batch waits.")

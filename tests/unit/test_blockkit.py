@@ -9,7 +9,7 @@ import inspect
 import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, time
 from importlib import import_module
 from typing import Any
 
@@ -44,14 +44,17 @@ from bot.views.data import (
     HomeData,
     ItemCard,
     KudosCard,
+    MySettingsForm,
     Option,
+    PauseForm,
 )
 from bot.views.data import Person as Shown
 from bot.views.digest import build_digest_messages
 from bot.views.home import build_home
 from bot.views.installs import build_welcome
+from bot.views.my_settings import build_my_settings_modal, build_pause_modal
 from bot.views.notices import build_customer_options, build_not_enrolled_home, build_notice_modal
-from bot.views.nudge import build_all_done, build_nudge, build_week_list
+from bot.views.nudge import build_all_done, build_nudge, build_week_list, later_note, skipped_note
 from bot.views.reminders import build_items_digest
 from bot.views.roster_modals import build_roster_form, build_roster_options, build_roster_picker
 from bot.views.settings_modal import build_settings_modal
@@ -90,6 +93,7 @@ CALL_TREND = (
 )
 TREND = tuple(WeekPoint(f"2026-W{w}", w % 5, w % 3) for w in range(37, 49))
 TEAMS = tuple(Option(str(i), LONG_NAME) for i in range(150))
+EVERY_MINUTE = tuple(time(h, m) for h in range(24) for m in range(60))  # more than a select takes
 
 
 @dataclass(frozen=True)
@@ -138,7 +142,8 @@ def _home(*, executive: bool, admin: bool) -> dict[str, Any]:
             quota=40,
             week=tuple((i, LONG_NAME, ("planned", "done", "attempted")[i % 3]) for i in range(40)),
             my_items=tuple(ItemCard(i, HUGE, MO, date(2026, 11, 1)) for i in range(30)),
-            paused_until=date(2026, 12, 28),
+            paused_until=date(2026, 12, 28) if executive != admin else None,
+            paused_reason=HUGE + EVIL,
             failed_messages=tuple([HUGE] * 30),
             sending_stopped="token_revoked",
             figures=FIGURES,
@@ -164,7 +169,11 @@ def _digests() -> list[list[DigestLine]]:
 # Each builder with its worst input: (name of the builder, what it builds, the payloads).
 Messages = Callable[[], list[dict[str, Any]]]
 MESSAGES: dict[str, Messages] = {
-    "build_nudge": lambda: [build_nudge(week(n, LONG_NAME)) for n in (1, 5, 40)],
+    "build_nudge": lambda: [
+        build_nudge(week(n, LONG_NAME), later) for n in (1, 5, 40) for later in ((), EVERY_MINUTE)
+    ],
+    "later_note": lambda: [later_note(time(23, 59))],
+    "skipped_note": lambda: [skipped_note()],
     "build_all_done": lambda: [build_all_done(week(40, LONG_NAME))],
     "build_week_list": lambda: [build_week_list(week(40, LONG_NAME))],
     "build_items_parent": lambda: [
@@ -234,6 +243,17 @@ VIEWS: dict[str, Views] = {
         _home(executive=e, admin=a) for e in (True, False) for a in (True, False)
     ],
     "build_not_enrolled_home": lambda: [build_not_enrolled_home()],
+    "build_my_settings_modal": lambda: [
+        build_my_settings_modal(
+            MySettingsForm("23:59", tuple(range(7)), 40, LONG_NAME, "08:30", (), 1, "Z" * 300)
+        ),
+        build_my_settings_modal(MySettingsForm("00:00", (), 1, "", "08:30", (0,), 5, "UTC")),
+    ],
+    "build_pause_modal": lambda: [
+        build_pause_modal(PauseForm(date(2026, 11, 23), date(2027, 11, 23), HUGE + EVIL)),
+        build_pause_modal(PauseForm(date(2026, 11, 23))),
+        build_pause_modal(PauseForm(date(2026, 11, 23), date(2026, 1, 1))),
+    ],
     "build_settings_modal": lambda: [build_settings_modal(f) for f in admin.worst_settings()],
     "build_roster_picker": lambda: [
         build_roster_picker(k) for k in ("people", "teams", "customers")

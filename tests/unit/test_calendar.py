@@ -5,12 +5,15 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.regimen.calendar import (
     add_business_days,
     format_workdays,
     is_paused,
     iso_week_of,
+    later_today,
     local_instant,
     local_now,
     next_workdays,
@@ -178,3 +181,21 @@ def test_local_time_refuses_a_naive_instant() -> None:
     with pytest.raises(ValueError, match=r"^now must be timezone-aware$"):
         local_now(datetime(2026, 11, 23, 9, 0), NEW_YORK)
     assert local_now(datetime(2026, 11, 23, 14, 0, tzinfo=UTC), NEW_YORK).hour == 9
+
+
+@given(st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2026, 12, 31)))
+def test_later_today_offers_only_half_hours_ahead_and_not_after_nine(local: datetime) -> None:
+    offered = later_today(local)
+    now = local.time()
+    for at in offered:
+        assert at.minute in (0, 30) and at <= time(21, 0)
+        ahead = (at.hour * 60 + at.minute) - (now.hour * 60 + now.minute)
+        assert ahead >= 15  # never a time about to pass
+    assert offered == sorted(set(offered))
+    if now < time(20, 0):
+        assert offered  # there is always a choice before the evening
+
+
+def test_later_today_at_half_past_eight_starts_at_nine() -> None:
+    offered = later_today(datetime(2026, 11, 23, 8, 31))
+    assert offered[0] == time(9, 0) and offered[-1] == time(21, 0) and len(offered) == 25
