@@ -175,6 +175,7 @@ class Person(Base):
     workdays: Mapped[str | None] = mapped_column(String(40))  # "mon,tue,..."; None = default
     nudge_time: Mapped[time | None] = mapped_column(Time)
     paused_until: Mapped[date | None] = mapped_column(Date)
+    email_client: Mapped[str | None] = mapped_column(String(16))  # mailto | gmail | outlook
     weekly_quota: Mapped[int | None] = mapped_column(Integer)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -205,6 +206,7 @@ class Customer(Base):
     website: Mapped[str | None] = mapped_column(String(500))
     linkedin: Mapped[str | None] = mapped_column(String(500))
     notes: Mapped[str | None] = mapped_column(Text)
+    timezone: Mapped[str | None] = mapped_column(String(64))  # the times proposed to them
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
