@@ -118,7 +118,15 @@ async def erase_person(
         person.erased_at = now
         person.name = f"Erased person #{pid}"
         person.email = erased_marker(workspace_id, person.email or person.slack_user_id or "")
-        for attr in ("slack_user_id", "slack_tz", "timezone", "title", "phone", "workdays"):
+        for attr in (
+            "slack_user_id",
+            "slack_tz",
+            "timezone",
+            "title",
+            "phone",
+            "workdays",
+            "email_client",
+        ):
             setattr(person, attr, None)
         person.nudge_time = person.paused_until = person.weekly_quota = None
         person.active = False
