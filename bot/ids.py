@@ -41,6 +41,13 @@ class Action(StrEnum):
     PICK_PERSON = "kyc_pick_person"
     PICK_TEAM = "kyc_pick_team"
     PICK_CUSTOMER = "kyc_pick_customer"
+    # follow-up emails: the confirmation DM's recap button (value = contact id); in the email
+    # modal, the client select and the link buttons (Slack still sends their clicks):
+    # f"{Action.COMPOSE}_{client}" for each client, ICS for the calendar file
+    EMAIL_RECAP = "kyc_email_recap"
+    EMAIL_CLIENT = "kyc_email_client"
+    COMPOSE = "kyc_compose"
+    ICS = "kyc_ics"
     # plain inputs (action ids inside input blocks)
     INPUT = "value"
 

@@ -28,6 +28,7 @@ from bot.deps import Deps
 from bot.misconfig import explain, mask, secrets_of
 from bot.sdklog import close_connections, share_connections
 from bot.services.charts import ChartExpired, chart_png
+from bot.services.ics_links import IcsExpired, ics_file
 from bot.services.workspace_binding import bind_env_token, token_team
 from bot.settings import Settings
 from bot.socket_mode import SocketMode
@@ -113,7 +114,7 @@ def http_app(
     client: AsyncWebClient | None = None,
     socket_connected: Callable[[], Awaitable[bool]] | None = None,
 ) -> web.Application:
-    """`/healthz`, `/readyz`, `/metrics`, the chart images and, with an app and
+    """`/healthz`, `/readyz`, `/metrics`, the chart images, the .ics files and, with an app and
     `slack_events`, Slack's requests on `/slack/events`. `client` answers `/readyz`'s
     auth.test (the app's client by default); `socket_connected`, Socket Mode's state."""
     slack_client = client or (app.client if app is not None else web_client(deps.settings))
@@ -171,6 +172,35 @@ def http_app(
             body=png, content_type="image/png", headers={"Cache-Control": "private, max-age=3600"}
         )
 
+    async def ics(request: web.Request) -> web.Response:
+        m = request.match_info
+        try:
+            text = await ics_file(
+                deps.db,
+                deps.settings,
+                m["ws"],
+                int(m["person"]),
+                int(m["customer"]),
+                int(m["expires"]),
+                m["slots"],
+                m["sig"],
+                now=deps.now(),
+            )
+        except IcsExpired:
+            return web.Response(status=410, text="this calendar link has expired")
+        except ValueError:
+            text = None
+        if text is None:
+            return web.Response(status=404, text="no such calendar file")
+        return web.Response(
+            body=text.encode(),
+            headers={
+                "Content-Type": "text/calendar; charset=utf-8",
+                "Content-Disposition": 'attachment; filename="call-slots.ics"',
+                "Cache-Control": "private, max-age=3600",
+            },
+        )
+
     web_app = web.Application()
     if app is not None and slack_events:
         web_app.router.add_post("/slack/events", events)
@@ -181,6 +211,9 @@ def http_app(
     web_app.router.add_get("/readyz", readyz)
     web_app.router.add_get("/metrics", metrics_page)
     web_app.router.add_get(r"/charts/{ws}/{person:\d+}/{week}/{sig}.png", chart)
+    web_app.router.add_get(
+        r"/ics/{ws}/{person:\d+}/{customer:\d+}/{expires:\d+}/{slots:[\d-]+}/{sig}.ics", ics
+    )
     return web_app
 
 

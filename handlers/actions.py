@@ -4,6 +4,7 @@ acknowledged at once, runs one use case, then opens or updates what it shows."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from typing import Any
 
@@ -14,15 +15,17 @@ from bot.ids import Action, Block, number_of
 from bot.services import (
     batch_actions,
     calling,
+    followup,
     items,
     my_settings,
     roster_admin,
     workspace_admin,
 )
 from bot.services.identity import require_executive
-from bot.views.brief_modal import build_brief_modal, build_email_modal
+from bot.views.brief_modal import build_brief_modal
 from bot.views.call_modal import build_call_modal
 from bot.views.commands import build_add_customer_modal, build_reassign_modal, build_swap_modal
+from bot.views.email_modal import build_email_modal
 from bot.views.home import build_home
 from bot.views.my_settings import build_my_settings_modal, build_pause_modal
 from bot.views.reminders import due_moved_note, snoozed_note
@@ -44,6 +47,9 @@ def register(app: AsyncApp) -> None:
     app.action(Action.OPEN_CALL.value)(log_call_clicked)
     app.action(Action.VOICEMAIL.value)(voicemail_clicked)
     app.action(Action.BRIEF.value)(brief_clicked)
+    app.action(Action.EMAIL_RECAP.value)(recap_clicked)
+    app.action(Action.EMAIL_CLIENT.value)(email_client_chosen)
+    app.action(re.compile(f"^({Action.COMPOSE}_.+|{Action.ICS})$"))(link_clicked)
     app.action(Action.SWAP.value)(swap_clicked)
     app.action(Action.ADD_ITEM.value)(grow_call_modal)
     app.action(Action.ADD_KUDOS.value)(grow_call_modal)
@@ -94,19 +100,50 @@ async def voicemail_clicked(
     # One voicemail per button: a second click on the same nudge (or App Home) logs nothing.
     container = body.get("container") or {}
     where = container.get("message_ts") or container.get("view_id") or click_id(body)
-    work = calling.voicemail(
+    work = followup.after_voicemail(
         deps_of(context),
         actor_of(context),
         customer_id,
         request_key=f"voicemail:{customer_id}:{where}",
     )
-    await open_after(
-        client,
-        context,
-        body,
-        work,
-        lambda brief: build_email_modal(brief.followup_email, brief.customer.name),
-    )
+    await open_after(client, context, body, work, build_email_modal)
+
+
+async def recap_clicked(
+    ack: Any, body: dict[str, Any], client: AsyncWebClient, context: Any
+) -> None:
+    """The confirmation DM of a reached call: the recap email to the customer."""
+    await ack()
+    contact_id = _id_value(body)
+    if contact_id is None:
+        return
+    work = followup.recap(deps_of(context), actor_of(context), contact_id)
+    await open_after(client, context, body, work, build_email_modal)
+
+
+async def email_client_chosen(
+    ack: Any, body: dict[str, Any], client: AsyncWebClient, context: Any
+) -> None:
+    """The email modal's client select: remembered, and the links redrawn for it."""
+    await ack()
+    view = body.get("view") or {}
+    meta = read_meta(view)
+    chosen = (body["actions"][0].get("selected_option") or {}).get("value")
+    ref = meta.get("id")
+    if not view or not chosen or not isinstance(ref, int):
+        return
+    kind = str(meta.get("k") or "")
+    work = followup.choose_client(deps_of(context), actor_of(context), str(chosen), kind, ref)
+    screen = await after_click(context, body, work)
+    if screen is not None:
+        await client.views_update(
+            view_id=view["id"], hash=view.get("hash"), view=build_email_modal(screen)
+        )
+
+
+async def link_clicked(ack: Any) -> None:
+    """A link button opens its URL in the browser; Slack still tells the app, which acks."""
+    await ack()
 
 
 async def brief_clicked(

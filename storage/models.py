@@ -176,6 +176,7 @@ class Person(Base):
     nudge_time: Mapped[time | None] = mapped_column(Time)
     paused_until: Mapped[date | None] = mapped_column(Date)
     paused_reason: Mapped[str | None] = mapped_column(String(200))
+    email_client: Mapped[str | None] = mapped_column(String(16))  # mailto | gmail | outlook
     weekly_quota: Mapped[int | None] = mapped_column(Integer)
     # The morning nudge's "Later today" (the instant to nudge again) and "Skip today" (the
     # executive's local date with no more nudges).
@@ -210,6 +211,7 @@ class Customer(Base):
     website: Mapped[str | None] = mapped_column(String(500))
     linkedin: Mapped[str | None] = mapped_column(String(500))
     notes: Mapped[str | None] = mapped_column(Text)
+    timezone: Mapped[str | None] = mapped_column(String(64))  # the times proposed to them
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -244,6 +244,7 @@ PROFILE_COLUMNS = (
     Customer.website,
     Customer.linkedin,
     Customer.notes,
+    Customer.timezone,
 )
 CONTACT_FIELDS = (
     "occurred_at",

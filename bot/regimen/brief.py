@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from bot.regimen.calendar import (
     MONDAY_TO_FRIDAY,
+    is_paused,
     local_instant,
     local_now,
     next_workdays,
@@ -36,6 +37,7 @@ MAX_REACTIVE = 5
 MAX_DETAILS = 5
 # One slot per business day, varied so the customer sees a morning and an afternoon.
 SLOT_TIMES = (time(10, 0), time(14, 0), time(11, 0))
+WORK_HOURS = range(9, 17)  # a slot's hour on both sides: 9:00 to 16:00, done by 17:00
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 _HONORIFICS = {"mr", "mrs", "ms", "miss", "mx", "dr", "prof"}
 _REACTIVE_PHRASES = {
@@ -145,19 +147,67 @@ def format_slot(moment: datetime) -> str:
     return f"{moment:%A} {moment.day} {moment:%B}, {moment:%H:%M} {_zone_label(moment)}".strip()
 
 
-def proposed_slots(executive: ExecutiveProfile, now: datetime, count: int) -> tuple[datetime, ...]:
+def _slot_days(
+    after: date, workdays: tuple[int, ...], paused_until: date | None, count: int
+) -> list[date]:
+    """The next `count` workdays after `after` that are not paused."""
+    days: list[date] = []
+    for day in next_workdays(after, workdays, count + 400):  # a pause of a year at most
+        if not is_paused(day, paused_until):
+            days.append(day)
+            if len(days) == count:
+                break
+    return days
+
+
+def _slot_time(day: date, usual: time, tz: ZoneInfo, theirs: ZoneInfo | None) -> datetime:
+    """`usual` on `day`, or the working hour nearest it that is also in the customer's working
+    hours (9:00-17:00 both sides), when there is one."""
+    if theirs is not None:
+        fits = [
+            h
+            for h in WORK_HOURS
+            if local_instant(day, time(h), tz).astimezone(theirs).hour in WORK_HOURS
+        ]
+        if fits and usual.hour not in fits:
+            usual = time(min(fits, key=lambda h: abs(h - usual.hour)))
+    return local_instant(day, usual, tz)
+
+
+def proposed_slots(
+    executive: ExecutiveProfile, now: datetime, count: int, customer_tz: str | None = None
+) -> tuple[datetime, ...]:
     """`count` call slots on the executive's next workdays after today (their local date),
-    one a day at 10:00, 14:00, 11:00, ... local time."""
+    skipping days they are paused, one a day at 10:00, 14:00, 11:00, ... their time, moved to
+    an hour inside the customer's working day (`customer_tz`) when the two overlap."""
     if count <= 0:
         return ()
     tz: ZoneInfo = zone(executive.timezone)
+    theirs = _customer_zone(customer_tz)
     today = local_now(now, tz).date()
     # An empty or invalid workday set would never yield a day; fall back to Monday-Friday.
     workdays = tuple(d for d in executive.workdays if 0 <= d <= 6) or MONDAY_TO_FRIDAY
-    days = next_workdays(today, workdays, count)
+    days = _slot_days(today, workdays, executive.paused_until, count)
     return tuple(
-        local_instant(day, SLOT_TIMES[i % len(SLOT_TIMES)], tz) for i, day in enumerate(days)
+        _slot_time(day, SLOT_TIMES[i % len(SLOT_TIMES)], tz, theirs) for i, day in enumerate(days)
     )
+
+
+def _customer_zone(name: str | None) -> ZoneInfo | None:
+    try:
+        return zone(name) if name else None
+    except ValueError:
+        return None
+
+
+def slot_line(moment: datetime, customer_tz: str | None) -> str:
+    """'Tuesday 24 November, 10:00 EST', and the customer's own time beside it when their
+    zone keeps another clock ('— Wednesday 25 November, 00:00 JST your time')."""
+    mine = format_slot(moment)
+    theirs = _customer_zone(customer_tz)
+    if theirs is None or moment.astimezone(theirs).utcoffset() == moment.utcoffset():
+        return mine
+    return f"{mine} — {format_slot(moment.astimezone(theirs))} your time"
 
 
 def _signature(executive: ExecutiveProfile) -> list[str]:
@@ -194,7 +244,7 @@ def followup_email(
     times (see `proposed_slots`) and the executive's contact details."""
     tz = zone(executive.timezone)
     today = local_now(now, tz).date()
-    slots = proposed_slots(executive, now, slot_count)
+    slots = proposed_slots(executive, now, slot_count, customer.timezone)
     first = "I just tried to call you and missed you, so I'm following up by email."
     echo = _echo(last_call, today, tz)
     since = customer.customer_since
@@ -212,7 +262,7 @@ def followup_email(
     ]
     ask = "I'd love ten minutes to hear how things are going and what we could do better."
     if slots:
-        listing = "\n".join(f"- {format_slot(s)}" for s in slots)
+        listing = "\n".join(f"- {slot_line(s, customer.timezone)}" for s in slots)
         paragraphs.append(f"{ask} Would one of these times work for a short call?\n{listing}")
         paragraphs.append("If none of them suits you, just reply with a time that does.")
     else:

@@ -135,6 +135,7 @@ class CustomerProfile:
     website: str | None = None
     linkedin: str | None = None
     notes: str | None = None
+    timezone: str | None = None  # the customer's own, for the times proposed to them
 
 
 @dataclass(frozen=True)
@@ -168,6 +169,7 @@ class ExecutiveProfile:
     email: str | None = None
     phone: str | None = None
     company: str | None = None
+    paused_until: date | None = None  # no call slots on these days (vacation)
 
 
 @dataclass(frozen=True)
@@ -182,6 +184,24 @@ class FollowupEmail:
     subject: str
     body: str
     slots: tuple[datetime, ...]
+
+
+@dataclass(frozen=True)
+class RecapItem:
+    text: str
+    owner_name: str | None = None
+    due_on: date | None = None
+
+
+@dataclass(frozen=True)
+class RecapCall:
+    """What a reached call agreed: its summary, action items, who follows up and when."""
+
+    occurred_at: datetime
+    summary: str | None = None
+    items: tuple[RecapItem, ...] = ()
+    follow_up_owner: str | None = None
+    follow_up_on: date | None = None
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from bot.tenancy.workspace_settings import for_workspace
 from bot.views.call_submission import parse_call_submission
 from bot.views.commands import build_simple
 from bot.views.data import CallForm, CallSubmission, Option
+from bot.views.email_modal import build_call_confirmation
 from storage import queries
 from storage.models import Customer, Person, Submission, Team
 
@@ -135,7 +136,12 @@ async def logged_call(deps: Deps, session: AsyncSession, me: Person, kept: Submi
             parts.append(f"{logged.item_count} action item(s) posted to the team.")
         if logged.kudos_count:
             parts.append(f"{logged.kudos_count} kudos on their way 🎉")
-        await _confirm(session, me, f"call:{logged.contact_id}:confirm", " ".join(parts))
+        # After a reached call, the recap email to the customer is one click away.
+        recap = logged.contact_id if sub.outcome.reached_customer else None
+        if me.slack_user_id:
+            message = build_call_confirmation(" ".join(parts), recap)
+            key = f"call:{logged.contact_id}:confirm"
+            await outbox.post(session, me.workspace_id, key, me.slack_user_id, message)
 
 
 async def submit_reactive(

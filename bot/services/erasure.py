@@ -128,6 +128,7 @@ async def erase_person(
             "paused_reason",
             "nudge_again_at",
             "nudge_skipped_on",
+            "email_client",
         ):
             setattr(person, attr, None)
         person.nudge_time = person.paused_until = person.weekly_quota = None

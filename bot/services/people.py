@@ -38,4 +38,5 @@ def executive_profile(person: Person, regimen: Regimen, company: str | None) -> 
         email=person.email,
         phone=person.phone,
         company=company,
+        paused_until=regimen.paused_until,
     )

@@ -8,7 +8,7 @@ Columns (header names, any order and case; `*` required):
                  = true; false: no nudges, no plan, no line in the figures)
   customers.csv  external_id*, name*, customer_since, tier, team, executive (email or Slack id),
                  contact_name, contact_title, contact_email, contact_phone, website, linkedin,
-                 notes, active (true/false)
+                 notes, timezone (the customer's IANA zone), active (true/false)
   contacts.csv   external_ref*, customer* (external_id, or a unique name), occurred_at* (UTC),
                  channel (ticket|complaint|escalation|order|email|meeting|call|other),
                  kind (reactive|proactive), executive, outcome, sentiment, score (0-10), summary
@@ -101,6 +101,7 @@ SPEC: dict[str, dict[str, tuple[bool, Parser]]] = {
         "website": (False, lambda v: cell.text(v, 500)),
         "linkedin": (False, lambda v: cell.text(v, 500)),
         "notes": (False, lambda v: cell.text(v, 5000)),
+        "timezone": (False, cell.timezone),
         "active": (False, cell.boolean),
     },
     "contacts": {

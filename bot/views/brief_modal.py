@@ -1,11 +1,11 @@
-"""The full pre-call brief, and the voicemail follow-up email ready to copy, as modals."""
+"""The full pre-call brief, as a modal (the follow-up email is bot/views/email_modal.py)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from bot.ids import View
-from bot.regimen.types import Brief, FollowupEmail
+from bot.regimen.types import Brief
 from bot.views.blocks import context, divider, header, modal, section
 from bot.views.nudge import last_call_line
 from bot.views.text import clip, day, escape
@@ -61,19 +61,3 @@ def build_brief_modal(brief: Brief) -> dict[str, Any]:
         blocks.append(context(" · ".join(_link(link.url, link.label) for link in brief.links)))
     blocks += [divider(), section(f"*Suggested opener*\n_{clip(brief.opener, 1500)}_")]
     return modal("Pre-call brief", blocks, callback_id=View.BRIEF)
-
-
-def build_email_modal(email: FollowupEmail, customer_name: str) -> dict[str, Any]:
-    blocks = [
-        section(
-            f"📞 Voicemail logged for *{escape(customer_name)}* ✓\n"
-            "80% of calls end in voicemail — follow up by email with a few times that suit you."
-        ),
-        section(
-            f"*To:* {escape(email.to) if email.to else '_no email on file_'}\n"
-            f"*Subject:* {clip(email.subject, 300)}"
-        ),
-        section("```" + clip(email.body, 2800) + "```"),
-        context("Copy the text into your email; the slots are in your own working hours."),
-    ]
-    return modal("Follow-up email", blocks, callback_id=View.EMAIL, close="Done")

@@ -24,7 +24,7 @@ from bot.views import call_modal as call_modal_module
 from bot.views import items as item_views
 from bot.views import limits
 from bot.views.blocks import plain_note
-from bot.views.brief_modal import build_brief_modal, build_email_modal
+from bot.views.brief_modal import build_brief_modal
 from bot.views.call_modal import build_call_modal
 from bot.views.commands import (
     build_add_customer_modal,
@@ -50,6 +50,7 @@ from bot.views.data import (
 )
 from bot.views.data import Person as Shown
 from bot.views.digest import build_digest_messages
+from bot.views.email_modal import build_call_confirmation, build_email_modal
 from bot.views.home import build_home
 from bot.views.installs import build_welcome
 from bot.views.my_settings import build_my_settings_modal, build_pause_modal
@@ -60,6 +61,7 @@ from bot.views.roster_modals import build_roster_form, build_roster_options, bui
 from bot.views.settings_modal import build_settings_modal
 from bot.views.stats import build_stats
 from tests import blockkit_oracle as oracle
+from tests.unit import test_email_links as email_links
 from tests.unit import test_views_admin as admin
 from tests.unit.test_views import EVIL, HUGE, brief, week
 
@@ -216,11 +218,15 @@ MESSAGES: dict[str, Messages] = {
         build_digest_messages(_report(300)) + build_digest_messages(_report(0))
     ),
     "plain_note": lambda: [plain_note(HUGE + EVIL)],
+    "build_call_confirmation": lambda: [
+        build_call_confirmation("x" * 3000, 10**18),
+        build_call_confirmation(HUGE, None),
+    ],
 }
 Views = Callable[[], list[dict[str, Any]]]
 VIEWS: dict[str, Views] = {
     "build_brief_modal": lambda: [build_brief_modal(brief(LONG_NAME, HUGE, 10))],
-    "build_email_modal": lambda: [build_email_modal(brief(LONG_NAME).followup_email, LONG_NAME)],
+    "build_email_modal": lambda: [build_email_modal(s) for s in email_links.worst_screens()],
     "build_call_modal": lambda: [
         build_call_modal(
             CallForm(

@@ -22,7 +22,7 @@ from bot.regimen.types import (
     Sentiment,
 )
 from bot.views import items as item_views
-from bot.views.brief_modal import build_brief_modal, build_email_modal
+from bot.views.brief_modal import build_brief_modal
 from bot.views.call_modal import build_call_modal
 from bot.views.call_submission import parse_call_submission
 from bot.views.commands import build_help, build_reactive_modal
@@ -116,8 +116,6 @@ def test_the_brief_modal_with_huge_text_and_ten_items_stays_within_limits() -> N
     assert len(view["blocks"]) <= BLOCKS["modal"]
     assert view_problems(view) == []
     assert_escaped(view)
-    email_view = build_email_modal(brief().followup_email, EVIL)
-    assert view_problems(email_view) == []
 
 
 def test_the_call_modal_with_ten_items_and_five_kudos_stays_within_100_blocks() -> None:

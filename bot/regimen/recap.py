@@ -1,0 +1,79 @@
+"""The recap email after a reached call, in the regimen's words: summarise, delineate the
+action items, and set expectations for follow-up — who will be contacting them and when."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from bot.regimen.brief import _company, _greeting_name, _signature
+from bot.regimen.calendar import local_now, zone
+from bot.regimen.types import (
+    CustomerProfile,
+    ExecutiveProfile,
+    FollowupEmail,
+    RecapCall,
+    RecapItem,
+)
+
+
+def _day(value: date) -> str:
+    return f"{value:%A} {value.day} {value:%B}"
+
+
+def _item_line(item: RecapItem) -> str:
+    text = " ".join(item.text.split())
+    who = item.owner_name or "our team"
+    due = f", by {_day(item.due_on)}" if item.due_on else ""
+    return f"- {text} — {who}{due}"
+
+
+def _who_and_when(call: RecapCall, executive: ExecutiveProfile) -> str:
+    """Who will be contacting them and when: the follow-up owner and date, else the latest
+    due date of the items, else the executive in the coming weeks."""
+    owner = call.follow_up_owner
+    on = call.follow_up_on
+    if on is None:
+        dues = [i.due_on for i in call.items if i.due_on is not None]
+        on = max(dues) if dues else None
+    when = f"by {_day(on)}" if on else "in the coming weeks"
+    if owner and owner != executive.name:
+        return f"{owner} will be in touch with you {when}."
+    return f"I will be in touch with you myself {when}."
+
+
+def recap_email(
+    *,
+    customer: CustomerProfile,
+    executive: ExecutiveProfile,
+    call: RecapCall,
+    now: datetime,
+) -> FollowupEmail:
+    """The email to the customer after a call that reached them: thanks, a summary, the action
+    items with their owner and due date, who will contact them and when, and a signature."""
+    tz = zone(executive.timezone)
+    today = local_now(now, tz).date()
+    occurred = call.occurred_at
+    aware = occurred.replace(tzinfo=UTC) if occurred.tzinfo is None else occurred
+    spoke = "today" if aware.astimezone(tz).date() == today else f"on {_day(aware.date())}"
+    paragraphs = [
+        f"Hi {_greeting_name(customer)},",
+        f"Thank you for taking the time to speak with me {spoke} — "
+        "I appreciated hearing how things are going.",
+    ]
+    summary = " ".join((call.summary or "").split())
+    if summary:
+        paragraphs.append(f"To summarise what we discussed: {summary}")
+    if call.items:
+        lines = "\n".join(_item_line(i) for i in call.items)
+        paragraphs.append(f"What we will do, who owns it and by when:\n{lines}")
+    paragraphs.append("Who will contact you, and when: " + _who_and_when(call, executive))
+    paragraphs.append("If anything else comes up in the meantime, just reply to this email.")
+    paragraphs.append("Best regards,\n" + "\n".join(_signature(executive)))
+    return FollowupEmail(
+        to=customer.contact_email or None,
+        subject=f"Our call today — next steps from {_company(executive)}"
+        if spoke == "today"
+        else f"Our call — next steps from {_company(executive)}",
+        body="\n\n".join(paragraphs),
+        slots=(),
+    )

@@ -1,0 +1,136 @@
+"""Use cases behind the follow-up email modal: the email after a voicemail (logged once per
+click), the recap after a reached call, and the executive's choice of email client, each
+returning what the modal shows (bot/views/email_modal.py)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.deps import Deps
+from bot.regimen.compose import EmailClient, compose_links
+from bot.regimen.recap import recap_email
+from bot.regimen.types import CustomerProfile, FollowupEmail, RecapCall, RecapItem
+from bot.services import calling, calls
+from bot.services.ics_links import ics_url
+from bot.services.identity import NotAllowed, reload_actor, require_executive
+from bot.services.people import executive_profile, regimen_of
+from bot.settings import Settings
+from bot.tenancy.workspace_settings import for_workspace
+from bot.views.email_modal import RECAP, VOICEMAIL, EmailScreen
+from bot.views.limits import URL
+from storage import queries
+from storage.models import ActionItem, Contact, Person
+
+NOT_YOUR_CALL = "That call is not one of yours."
+
+
+def preferred_client(person: Person) -> EmailClient:
+    try:
+        return EmailClient(person.email_client or EmailClient.MAILTO)
+    except ValueError:
+        return EmailClient.MAILTO
+
+
+def _screen(
+    settings: Settings,
+    me: Person,
+    kind: str,
+    ref: int,
+    customer: CustomerProfile,
+    email: FollowupEmail,
+    now: datetime,
+) -> EmailScreen:
+    client = preferred_client(me)
+    return EmailScreen(
+        kind=kind,
+        ref=ref,
+        customer_name=customer.name,
+        email=email,
+        links=compose_links(email.to, email.subject, email.body, limit=URL, first=client),
+        preferred=client,
+        ics_url=ics_url(settings, me, customer.customer_id, email.slots, now=now),
+        ics_needs_url=not settings.kyc_public_url,
+        customer_timezone=customer.timezone,
+    )
+
+
+async def after_voicemail(
+    deps: Deps, person: Person | None, customer_id: int, *, request_key: str
+) -> EmailScreen:
+    """Log the voicemail (once per request_key), and the email to send next."""
+    brief = await calling.voicemail(deps, person, customer_id, request_key=request_key)
+    me = require_executive(person, calling.NO_BATCH)
+    settings = await for_workspace(deps.db, deps.settings, me.workspace_id)
+    email = brief.followup_email
+    return _screen(settings, me, VOICEMAIL, customer_id, brief.customer, email, deps.now())
+
+
+async def _recap(
+    session: AsyncSession, settings: Settings, me: Person, contact_id: int, now: datetime
+) -> tuple[CustomerProfile, FollowupEmail]:
+    contact = await session.get(Contact, contact_id)
+    if contact is None or contact.workspace_id != me.workspace_id:
+        raise NotAllowed(NOT_YOUR_CALL)
+    if contact.executive_id != me.id:
+        raise NotAllowed(NOT_YOUR_CALL)
+    await calls.own_customer(session, me, contact.customer_id)
+    profiles, _, _ = await queries.brief_material(session, me.workspace_id, [contact.customer_id])
+    rows = await session.execute(
+        select(ActionItem.text, Person.name, ActionItem.due_on)
+        .outerjoin(Person, Person.id == ActionItem.owner_id)
+        .where(ActionItem.contact_id == contact.id)
+        .order_by(ActionItem.id)
+    )
+    owner = (
+        await session.get(Person, contact.follow_up_owner_id)
+        if contact.follow_up_owner_id
+        else None
+    )
+    call = RecapCall(
+        occurred_at=contact.occurred_at,
+        summary=contact.summary,
+        items=tuple(RecapItem(text, name, due) for text, name, due in rows),
+        follow_up_owner=owner.name if owner else None,
+        follow_up_on=contact.follow_up_on,
+    )
+    customer = profiles[contact.customer_id]
+    executive = executive_profile(me, regimen_of(me, settings), settings.kyc_company)
+    return customer, recap_email(customer=customer, executive=executive, call=call, now=now)
+
+
+async def recap(deps: Deps, person: Person | None, contact_id: int) -> EmailScreen:
+    """The recap email of one of the executive's calls."""
+    me = require_executive(person, calling.NO_BATCH)
+    settings = await for_workspace(deps.db, deps.settings, me.workspace_id)
+    async with deps.db.unit_of_work() as session:
+        fresh = await reload_actor(session, me)
+        customer, email = await _recap(session, settings, fresh, contact_id, deps.now())
+    return _screen(settings, fresh, RECAP, contact_id, customer, email, deps.now())
+
+
+async def choose_client(
+    deps: Deps, person: Person | None, client: str, kind: str, ref: int
+) -> EmailScreen:
+    """Remember the executive's email client, and the open email with links for it (the
+    voicemail's email drafted again, nothing logged)."""
+    me = require_executive(person, calling.NO_BATCH)
+    try:
+        chosen = EmailClient(client)
+    except ValueError:
+        raise NotAllowed("Pick one of the email clients offered.") from None
+    settings = await for_workspace(deps.db, deps.settings, me.workspace_id)
+    now = deps.now()
+    async with deps.db.unit_of_work(writes=True) as session:
+        fresh = await reload_actor(session, me)
+        fresh.email_client = chosen.value
+        if kind == RECAP:
+            customer, email = await _recap(session, settings, fresh, ref, now)
+        else:
+            brief = await calling._brief(session, settings, fresh, ref, now)
+            customer, email = brief.customer, brief.followup_email
+    return _screen(
+        settings, fresh, RECAP if kind == RECAP else VOICEMAIL, ref, customer, email, now
+    )
