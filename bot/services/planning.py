@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.regimen.calendar import week_fully_paused
+from bot.regimen.calendar import week_fully_paused, week_monday
 from bot.regimen.planner import plan_batch
 from bot.regimen.types import BatchStatus, CustomerState
 from bot.services.people import regimen_of
@@ -140,6 +140,7 @@ async def _plan_one(
         current=queries.slots_of(current),
         carry_over=carry,
         as_of=as_of,
+        week_start=week_monday(iso_week),
     )
     dropped = set(plan.drop)
     for entry in current:

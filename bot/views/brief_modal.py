@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.ids import View
+from bot.regimen.contacts import describe
 from bot.regimen.types import Brief, FollowupEmail
 from bot.views.blocks import context, divider, header, modal, section
 from bot.views.nudge import last_call_line
@@ -23,7 +24,10 @@ def build_brief_modal(brief: Brief) -> dict[str, Any]:
     if c.tier:
         facts.append(f"Tier: {escape(c.tier)}")
     blocks.append(context(" · ".join(facts)))
-    if brief.primary_contact:
+    if brief.call is not None:
+        who = clip(describe(brief.call.person), 500)
+        blocks.append(section(f"*Call {who}*\n_{clip(brief.call.why, 200)}_"))
+    elif brief.primary_contact:
         blocks.append(section(f"*Primary contact*\n{clip(brief.primary_contact, 500)}"))
     last = brief.last_proactive
     text = last_call_line(brief)
@@ -55,6 +59,9 @@ def build_brief_modal(brief: Brief) -> dict[str, Any]:
                 + "\n".join(f"• {clip(d, 300)}" for d in brief.details_to_remember)
             )
         )
+    if brief.team_notes:
+        said = "\n".join(f"• {clip(n, 300)}" for n in brief.team_notes)
+        blocks.append(section(f"*From the account team*\n{said}"))
     if c.notes:
         blocks.append(section(f"*Notes*\n{clip(c.notes, 1000)}"))
     if brief.links:
