@@ -19,6 +19,7 @@ from bot.views.commands import build_add_customer_modal, build_reassign_modal, b
 from bot.views.reminders import due_moved_note, snoozed_note
 from bot.views.roster_modals import build_roster_picker
 from bot.views.settings_modal import build_settings_modal
+from handlers import customer_care
 from handlers.common import (
     actor_of,
     after_click,
@@ -46,6 +47,7 @@ def register(app: AsyncApp) -> None:
     app.action(Action.ADMIN_SETTINGS.value)(settings_clicked)
     for action in ROSTER:
         app.action(action.value)(roster_clicked)
+    customer_care.register(app)  # a customer removed, paused or moved; an executive enrolled
 
 
 ROSTER = {

@@ -63,6 +63,10 @@ async def plan_week(
         )
         if dry_run:
             await session.rollback()
+        else:  # the account teams hear which of their customers will be called
+            from bot.services.heads_up import announce_week
+
+            await announce_week(session, workspace_id, iso_week)
         return result
 
 

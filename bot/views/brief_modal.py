@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.ids import View
+from bot.ids import Action, View
 from bot.regimen.contacts import describe
 from bot.regimen.types import Brief, FollowupEmail
-from bot.views.blocks import context, divider, header, modal, section
+from bot.views.blocks import actions, button, context, divider, header, modal, section
 from bot.views.nudge import last_call_line
 from bot.views.text import clip, day, escape
 
@@ -67,6 +67,12 @@ def build_brief_modal(brief: Brief) -> dict[str, Any]:
     if brief.links:
         blocks.append(context(" · ".join(_link(link.url, link.label) for link in brief.links)))
     blocks += [divider(), section(f"*Suggested opener*\n_{clip(brief.opener, 1500)}_")]
+    blocks.append(
+        actions(
+            button("Pause, move or remove…", Action.MANAGE_CUSTOMER, str(c.customer_id)),
+            block_id="brief_actions",
+        )
+    )
     return modal("Pre-call brief", blocks, callback_id=View.BRIEF)
 
 
