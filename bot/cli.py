@@ -48,6 +48,7 @@ class ImportKind(StrEnum):
     people = "people"
     customers = "customers"
     contacts = "contacts"
+    customer_contacts = "customer-contacts"
 
 
 class ExportKind(StrEnum):

@@ -48,6 +48,13 @@ class Action(StrEnum):
     EMAIL_CLIENT = "kyc_email_client"
     COMPOSE = "kyc_compose"
     ICS = "kyc_ics"
+    # a customer of the executive's (brief modal, App Home week list), value = customer id:
+    # remove, pause or move to another executive; an admin's answer to a move
+    MANAGE_CUSTOMER = "kyc_manage_customer"
+    TRANSFER_ACCEPT = "kyc_transfer_accept"
+    TRANSFER_DECLINE = "kyc_transfer_decline"
+    # App Home, admins: make someone in Slack an executive
+    ENROL_EXECUTIVE = "kyc_enrol_executive"
     # plain inputs (action ids inside input blocks)
     INPUT = "value"
 
@@ -67,6 +74,8 @@ class View(StrEnum):
     PERSON_FORM = "kyc_person_form"
     TEAM_FORM = "kyc_team_form"
     CUSTOMER_FORM = "kyc_customer_form"
+    MANAGE_CUSTOMER = "kyc_manage_customer_modal"
+    ENROL = "kyc_enrol_modal"
 
 
 class Block(StrEnum):
@@ -114,6 +123,12 @@ class Block(StrEnum):
     ADMINS = "admins"
     # roster forms: each field's block is the CSV column's name (roster_import.SPEC)
     PICK = "pick"
+    # a customer removed, paused or moved; an executive enrolled
+    CHANGE = "change"
+    UNTIL = "until"
+    NEW_EXECUTIVE = "new_executive"
+    TRANSFER = "transfer"
+    ENROL_USER = "enrol_user"
 
 
 def numbered(block: Block, n: int) -> str:

@@ -8,6 +8,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.services.dm_help import answer_dm
+from bot.services.heads_up import note_reply
 from bot.services.home import show_home
 from bot.services.identity import follow_profile
 from bot.services.installs import uninstalled
@@ -53,9 +54,31 @@ def typed_by_a_person(event: dict[str, Any]) -> bool:
     )
 
 
+def thread_reply(event: dict[str, Any]) -> bool:
+    """A person's reply in a channel thread (an account team answering a heads-up)."""
+    return (
+        event.get("channel_type") in ("channel", "group")
+        and not event.get("subtype")
+        and not event.get("bot_id")
+        and bool(event.get("user"))
+        and bool(event.get("thread_ts"))
+        and event.get("thread_ts") != event.get("ts")
+    )
+
+
 async def direct_message(event: dict[str, Any], context: Any) -> None:
     if typed_by_a_person(event):
         await answer_dm(deps_of(context), context["team_id"], event["channel"], event["ts"])
+    elif thread_reply(event):
+        await note_reply(
+            deps_of(context),
+            context["team_id"],
+            event["channel"],
+            event["thread_ts"],
+            event["ts"],
+            event["user"],
+            str(event.get("text") or ""),
+        )
 
 
 def _workspace(body: dict[str, Any]) -> str | None:

@@ -19,6 +19,7 @@ from sqlalchemy import and_, or_, select
 from bot.deps import Deps
 from bot.services import inbox
 from bot.services.digest import digest_due, queue_digest
+from bot.services.heads_up import announce_ahead
 from bot.services.identity import link_slack_user
 from bot.services.items import remind_overdue
 from bot.services.morning import run_morning
@@ -120,7 +121,10 @@ async def digest_tick(deps: Deps) -> None:
 async def planning_tick(deps: Deps) -> None:
     async with deps.jobs_lock:
         for ws in await workspaces(deps):
-            await plan_ahead(deps.db, await settings_of(deps, ws), ws, now=deps.now())
+            settings = await settings_of(deps, ws)
+            await plan_ahead(deps.db, settings, ws, now=deps.now())
+            if await announce_ahead(deps.db, settings, ws, now=deps.now()):
+                deps.wake_sender()
 
 
 async def reminders_tick(deps: Deps) -> None:

@@ -31,6 +31,7 @@ from bot.regimen.types import (
     BatchStatus,
     Channel,
     ContactKind,
+    ContactRole,
     ItemStatus,
     Outcome,
     Role,
@@ -213,6 +214,49 @@ class Customer(Base):
     notes: Mapped[str | None] = mapped_column(Text)
     timezone: Mapped[str | None] = mapped_column(String(64))  # the times proposed to them
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Out of the rotation through this day (the executive paused it from the brief or App Home).
+    paused_until: Mapped[date | None] = mapped_column(Date)
+    # Asked to move to this executive; the customer stays until an admin accepts.
+    transfer_to_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+
+
+class CustomerContact(Base):
+    """One person at a customer, with what they do for us (the brief names whom to call)."""
+
+    __tablename__ = "customer_contacts"
+    __table_args__ = (Index("ix_customer_contacts_customer", "workspace_id", "customer_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id"))
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[ContactRole] = mapped_column(
+        str_enum(ContactRole, "contact_role"), default=ContactRole.OTHER
+    )
+    title: Mapped[str | None] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(320))
+    phone: Mapped[str | None] = mapped_column(String(64))
+    primary: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    last_reached_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class TeamNote(Base):
+    """A reply in an account team's heads-up thread, shown in the customer's brief."""
+
+    __tablename__ = "team_notes"
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "channel_id", "message_ts", "customer_id"),
+        Index("ix_team_notes_customer", "workspace_id", "customer_id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id"))
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    iso_week: Mapped[str] = mapped_column(String(8))
+    channel_id: Mapped[str] = mapped_column(String(32))
+    message_ts: Mapped[str] = mapped_column(String(32))
+    author_slack_id: Mapped[str | None] = mapped_column(String(32))
+    text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -99,7 +99,11 @@ async def customer_states(
         Customer.executive_id.in_(executive_ids),
     )
     customers = list(
-        await session.execute(select(Customer.executive_id, Customer.id, Customer.name).where(mine))
+        await session.execute(
+            select(Customer.executive_id, Customer.id, Customer.name, Customer.paused_until).where(
+                mine
+            )
+        )
     )
     # Contacts by customer through the (workspace, customer) index; a join on customers lets
     # SQLite walk every contact of the workspace instead.
@@ -141,7 +145,7 @@ async def customer_states(
         )
     )
     out: dict[int, list[CustomerState]] = defaultdict(list)
-    for exec_id, cid, name in customers:
+    for exec_id, cid, name, paused_until in customers:
         if exec_id is None:
             continue
         last_pro, last_rea = (_aware(t) for t in last.get(cid, (None, None)))
@@ -153,6 +157,7 @@ async def customer_states(
                 last_sentiment=moods.get(cid),
                 reactive_since_proactive=last_rea is not None
                 and (last_pro is None or last_rea > last_pro),
+                paused_until=paused_until,
             )
         )
     return dict(out)

@@ -21,11 +21,13 @@ from bot.regimen.calendar import (
     tenure_text,
     zone,
 )
+from bot.regimen.contacts import whom_to_call
 from bot.regimen.types import (
     Brief,
     Channel,
     ContactKind,
     ContactRecord,
+    CustomerPerson,
     CustomerProfile,
     ExecutiveProfile,
     FollowupEmail,
@@ -298,10 +300,13 @@ def build_brief(
     open_items: Sequence[OpenItem],
     executive: ExecutiveProfile,
     now: datetime,
+    people: Sequence[CustomerPerson] = (),
+    team_notes: Sequence[str] = (),
 ) -> Brief:
     """Everything to read before the call: tenure, contact, last proactive call, reactive
     contacts since then (newest first, at most 5), details to remember (deduplicated, at most
-    5), open items by due date (overdue = due before the executive's local today), links."""
+    5), open items by due date (overdue = due before the executive's local today), links;
+    whom to call among `people` and why, and what the account team said (`team_notes`)."""
     today = local_now(now, zone(executive.timezone)).date()
     ordered = _newest_first(contacts)
     last = next((c for c in ordered if c.kind == ContactKind.PROACTIVE), None)
@@ -334,4 +339,6 @@ def build_brief(
             customer=customer, executive=executive, now=now, last_call=last
         ),
         overdue_items=tuple(i for i in items if i.due_on is not None and i.due_on < today),
+        call=whom_to_call(customer, people),
+        team_notes=tuple(" ".join(n.split()) for n in team_notes if n.strip())[:MAX_DETAILS],
     )

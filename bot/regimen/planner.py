@@ -6,8 +6,9 @@ Pure functions over `CustomerState` and `BatchSlot`; the same data always gives 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
+from bot.regimen.calendar import is_paused
 from bot.regimen.types import BatchSlot, BatchStatus, CustomerState, PlanResult, Sentiment
 
 RECENT_DAYS = 14
@@ -50,6 +51,12 @@ def rank_customers(
     return sorted(candidates, key=key)
 
 
+def in_rotation(candidates: Sequence[CustomerState], on: date) -> list[CustomerState]:
+    """The candidates eligible on `on`: a customer paused through `on` or later sits out
+    ("paused until the 7th" is back on the 8th, as an executive's own pause)."""
+    return [c for c in candidates if not is_paused(on, c.paused_until)]
+
+
 def plan_batch(
     *,
     candidates: Sequence[CustomerState],
@@ -57,9 +64,12 @@ def plan_batch(
     current: Sequence[BatchSlot],
     carry_over: Sequence[int],
     as_of: datetime,
+    week_start: date | None = None,
 ) -> PlanResult:
     """Plan or top up a week's batch without reshuffling it.
 
+    - Only customers `in_rotation` on `week_start` (default: `as_of`'s UTC day) are candidates:
+      one paused until after it is left out (and its PLANNED slot dropped).
     - A PLANNED slot whose customer left `candidates` is dropped; any other status stays (history).
     - Kept slots keep their positions; the gap is `quota` minus kept slots that count toward it.
     - The gap is filled with PLANNED slots: first `carry_over` (in order, still-listed only), then
@@ -68,6 +78,7 @@ def plan_batch(
     - New positions continue after the highest existing position (dropped ones included, so a
       position is never reused in the same write).
     """
+    candidates = in_rotation(candidates, week_start or _utc(as_of).date())
     listed = {c.customer_id for c in candidates}
     keep: list[BatchSlot] = []
     drop: list[int] = []
@@ -102,7 +113,8 @@ def swap_choice(
 ) -> CustomerState | None:
     """The next customer in rotation who is not in this week's batch (any status), or None."""
     in_batch = {s.customer_id for s in current}
-    for state in rank_customers(candidates, as_of=as_of):
+    eligible = in_rotation(candidates, _utc(as_of).date())
+    for state in rank_customers(eligible, as_of=as_of):
         if state.customer_id not in in_batch:
             return state
     return None

@@ -97,6 +97,7 @@ class CustomerState:
     last_proactive_at: datetime | None = None
     last_sentiment: Sentiment | None = None
     reactive_since_proactive: bool = False
+    paused_until: date | None = None  # out of the rotation before this day
 
 
 @dataclass(frozen=True)
@@ -120,6 +121,36 @@ class PlanResult:
 
 
 # --- brief ---------------------------------------------------------------------------------
+
+
+class ContactRole(StrEnum):
+    """What a person at the customer does for us: whom the executive should call."""
+
+    DECISION_MAKER = "decision-maker"
+    USER = "user"
+    PROCUREMENT = "procurement"
+    TECHNICAL = "technical"
+    FINANCE = "finance"
+    OTHER = "other"
+
+
+@dataclass(frozen=True)
+class CustomerPerson:
+    """One of a customer's contacts (customer_contacts), or its contact_* columns."""
+
+    name: str
+    role: ContactRole = ContactRole.OTHER
+    title: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    primary: bool = False
+    last_reached_on: date | None = None
+
+
+@dataclass(frozen=True)
+class WhomToCall:
+    person: CustomerPerson
+    why: str  # one short line
 
 
 @dataclass(frozen=True)
@@ -217,6 +248,8 @@ class Brief:
     opener: str
     email_draft: Callable[[], FollowupEmail] = field(compare=False, repr=False)
     overdue_items: tuple[OpenItem, ...] = field(default=())
+    call: WhomToCall | None = None
+    team_notes: tuple[str, ...] = field(default=())  # the account team's heads-up replies
 
     @cached_property
     def followup_email(self) -> FollowupEmail:

@@ -27,7 +27,7 @@ from bot.views.call_submission import parse_call_submission
 from bot.views.commands import build_simple
 from bot.views.data import CallForm, CallSubmission, Option
 from bot.views.email_modal import build_call_confirmation
-from storage import queries
+from storage import customer_people, queries
 from storage.models import Customer, Person, Submission, Team
 
 NOT_AN_EXECUTIVE = "Only executives on the KYC roster log calls."
@@ -193,6 +193,8 @@ async def _brief(
         open_items=open_items.get(customer_id, []),
         executive=executive_profile(me, reg, settings.kyc_company),
         now=now,
+        people=await customer_people.people_of(session, me.workspace_id, customer_id),
+        team_notes=await customer_people.team_notes_of(session, me.workspace_id, customer_id),
     )
 
 

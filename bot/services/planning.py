@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.regimen.calendar import week_fully_paused
+from bot.regimen.calendar import week_fully_paused, week_monday
 from bot.regimen.planner import plan_batch
 from bot.regimen.types import BatchStatus, CustomerState
 from bot.services.people import regimen_of
@@ -63,6 +63,10 @@ async def plan_week(
         )
         if dry_run:
             await session.rollback()
+        else:  # the account teams hear which of their customers will be called
+            from bot.services.heads_up import announce_week
+
+            await announce_week(session, workspace_id, iso_week)
         return result
 
 
@@ -140,6 +144,7 @@ async def _plan_one(
         current=queries.slots_of(current),
         carry_over=carry,
         as_of=as_of,
+        week_start=week_monday(iso_week),
     )
     dropped = set(plan.drop)
     for entry in current:

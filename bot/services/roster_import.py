@@ -12,6 +12,9 @@ Columns (header names, any order and case; `*` required):
   contacts.csv   external_ref*, customer* (external_id, or a unique name), occurred_at* (UTC),
                  channel (ticket|complaint|escalation|order|email|meeting|call|other),
                  kind (reactive|proactive), executive, outcome, sentiment, score (0-10), summary
+  customer-contacts.csv  customer* (external_id), name*, role (decision-maker|user|procurement|
+                 technical|finance|other), title, email, phone, primary (true/false; one a
+                 customer), last_reached (YYYY-MM-DD)
 Keys: teams by name, people by email (else Slack id), customers by external_id, contacts by
 external_ref. An empty cell clears an optional field; a column absent from the file is left alone.
 A CRM export is read through a preset or `--map` (csv_presets), the file through csv_files.
@@ -26,14 +29,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.regimen.types import Channel, ContactKind, Outcome, Role, Sentiment
+from bot.regimen.types import Channel, ContactKind, ContactRole, Outcome, Role, Sentiment
 from bot.services import csv_rows as cell
 from bot.services.csv_files import EncodingProblem, decode, sniff_delimiter, unguard_formula
 from bot.services.csv_presets import ENDS_AT_BLANK_LINE, PRESETS, MapError, normalise, read_header
 from bot.services.identity import ensure_workspace
 from storage.db import Database
 
-KINDS = ("teams", "people", "customers", "contacts")
+KINDS = ("teams", "people", "customers", "contacts", "customer-contacts")
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,7 @@ class ImportReport:
 
 Parser = Callable[[str], Any]
 ROLES = [r.value for r in Role]
+CONTACT_ROLES = [r.value for r in ContactRole]
 CHANNELS = [c.value for c in Channel]
 SPEC: dict[str, dict[str, tuple[bool, Parser]]] = {
     "teams": {
@@ -121,6 +125,16 @@ SPEC: dict[str, dict[str, tuple[bool, Parser]]] = {
         ),
         "score": (False, lambda v: cell.integer(v, 0, 10, "score")),
         "summary": (False, lambda v: cell.text(v, 5000)),
+    },
+    "customer-contacts": {
+        "customer": (True, lambda v: cell.text(v, 100)),
+        "name": (True, cell.text),
+        "role": (False, lambda v: ContactRole(cell.choice(v, CONTACT_ROLES, "role"))),
+        "title": (False, cell.text),
+        "email": (False, cell.email),
+        "phone": (False, lambda v: cell.text(v, 64)),
+        "primary": (False, cell.boolean),
+        "last_reached": (False, cell.day),
     },
 }
 

@@ -69,6 +69,10 @@ async def apply(session: AsyncSession, ws: str, rows: Rows) -> Counts:
     if rows.kind == "customers":
         _duplicates(rows, "external_id")
         return await _customers(session, ws, rows)
+    if rows.kind == "customer-contacts":
+        from bot.services.customer_contacts_write import customer_contacts
+
+        return await customer_contacts(session, ws, rows)
     _duplicates(rows, "external_ref")
     return await _contacts(session, ws, rows)
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.ids import View
+from bot.ids import Action, View
+from bot.regimen.contacts import describe
 from bot.regimen.types import Brief
-from bot.views.blocks import context, divider, header, modal, section
+from bot.views.blocks import actions, button, context, divider, header, modal, section
 from bot.views.nudge import last_call_line
 from bot.views.text import clip, day, escape
 
@@ -23,7 +24,10 @@ def build_brief_modal(brief: Brief) -> dict[str, Any]:
     if c.tier:
         facts.append(f"Tier: {escape(c.tier)}")
     blocks.append(context(" · ".join(facts)))
-    if brief.primary_contact:
+    if brief.call is not None:
+        who = clip(describe(brief.call.person), 500)
+        blocks.append(section(f"*Call {who}*\n_{clip(brief.call.why, 200)}_"))
+    elif brief.primary_contact:
         blocks.append(section(f"*Primary contact*\n{clip(brief.primary_contact, 500)}"))
     last = brief.last_proactive
     text = last_call_line(brief)
@@ -55,9 +59,18 @@ def build_brief_modal(brief: Brief) -> dict[str, Any]:
                 + "\n".join(f"• {clip(d, 300)}" for d in brief.details_to_remember)
             )
         )
+    if brief.team_notes:
+        said = "\n".join(f"• {clip(n, 300)}" for n in brief.team_notes)
+        blocks.append(section(f"*From the account team*\n{said}"))
     if c.notes:
         blocks.append(section(f"*Notes*\n{clip(c.notes, 1000)}"))
     if brief.links:
         blocks.append(context(" · ".join(_link(link.url, link.label) for link in brief.links)))
     blocks += [divider(), section(f"*Suggested opener*\n_{clip(brief.opener, 1500)}_")]
+    blocks.append(
+        actions(
+            button("Pause, move or remove…", Action.MANAGE_CUSTOMER, str(c.customer_id)),
+            block_id="brief_actions",
+        )
+    )
     return modal("Pre-call brief", blocks, callback_id=View.BRIEF)

@@ -82,6 +82,7 @@ def build_home(data: HomeData) -> dict[str, Any]:
                 button("People", Action.ADMIN_PEOPLE),
                 button("Teams", Action.ADMIN_TEAMS),
                 button("Customers", Action.ADMIN_CUSTOMERS),
+                button("Add an executive", Action.ENROL_EXECUTIVE),
                 block_id="admin_actions",
             ),
             context("Many rows at once: `kyc import people people.csv` (and teams, customers)."),

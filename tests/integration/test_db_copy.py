@@ -48,7 +48,7 @@ def sqlite_deployment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> str:
     monkeypatch.setenv("COLUMNS", "200")
     for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN"):
         monkeypatch.delenv(name, raising=False)
-    for kind in ("teams", "people", "customers", "contacts"):
+    for kind in ("teams", "people", "customers", "contacts", "customer-contacts"):
         result = runner.invoke(app, ["import", kind, str(EXAMPLES / f"{kind}.csv")])
         assert result.exit_code == 0, result.output
     assert runner.invoke(app, ["plan", "--week", "2026-W48"]).exit_code == 0

@@ -26,10 +26,12 @@ from storage.models import (
     ActionItem,
     Base,
     BatchEntry,
+    CustomerContact,
     Kudos,
     OutboxMessage,
     Person,
     Submission,
+    TeamNote,
     Workspace,
 )
 from tests import factories as f
@@ -66,6 +68,15 @@ async def roster(db: Database, ws: str) -> None:
                     status=ItemStatus.OPEN,
                 ),
                 Kudos(workspace_id=ws, contact_id=call.id, from_id=ex.id, to_id=boss.id, note="!"),
+                CustomerContact(workspace_id=ws, customer_id=cust.id, name="Jane Roe"),
+                TeamNote(
+                    workspace_id=ws,
+                    customer_id=cust.id,
+                    iso_week="2026-W48",
+                    channel_id="C0CS",
+                    message_ts="1700000000.000100",
+                    text="They are renewing in March",
+                ),
                 OutboxMessage(
                     workspace_id=ws,
                     key=f"nudge:{ws}:{ex.id}:2026-11-23",

@@ -17,7 +17,7 @@ import pytest
 
 import bot.views
 from bot.regimen.metrics import ExecutiveFigures, Scores, SentimentMix, WeekPoint, WeekScores
-from bot.regimen.types import Outcome, Sentiment
+from bot.regimen.types import ContactRole, CustomerPerson, Outcome, Sentiment, WhomToCall
 from bot.services.report import Report
 from bot.views import blocks as block_helpers
 from bot.views import call_modal as call_modal_module
@@ -35,6 +35,14 @@ from bot.views.commands import (
     build_reassign_modal,
     build_simple,
     build_swap_modal,
+)
+from bot.views.customer_care import (
+    HeadsUpLine,
+    TransferRequest,
+    build_enrol_modal,
+    build_heads_up,
+    build_manage_customer_modal,
+    build_transfer_request,
 )
 from bot.views.data import (
     CallForm,
@@ -222,10 +230,36 @@ MESSAGES: dict[str, Messages] = {
         build_call_confirmation("x" * 3000, 10**18),
         build_call_confirmation(HUGE, None),
     ],
+    "build_transfer_request": lambda: [
+        build_transfer_request(
+            TransferRequest(10**12, LONG_NAME + EVIL, None, HUGE, 10**12, "U" + "X" * 20, HUGE)
+        )
+    ],
+    "build_heads_up": lambda: [
+        build_heads_up(
+            [HeadsUpLine(LONG_NAME + EVIL, (LONG_NAME + EVIL,) * 60) for _ in range(60)],
+            date(2026, 11, 23),
+        ),
+        build_heads_up([HeadsUpLine("", (EVIL,))], date(2026, 11, 23)),
+    ],
 }
 Views = Callable[[], list[dict[str, Any]]]
 VIEWS: dict[str, Views] = {
-    "build_brief_modal": lambda: [build_brief_modal(brief(LONG_NAME, HUGE, 10))],
+    "build_brief_modal": lambda: [
+        build_brief_modal(brief(LONG_NAME, HUGE, 10)),
+        build_brief_modal(
+            replace(
+                brief(LONG_NAME, HUGE, 10),
+                call=WhomToCall(
+                    CustomerPerson(HUGE + EVIL, ContactRole.DECISION_MAKER, HUGE, HUGE, HUGE),
+                    HUGE + EVIL,
+                ),
+                team_notes=(HUGE + EVIL,) * 5,
+            )
+        ),
+    ],
+    "build_manage_customer_modal": lambda: [build_manage_customer_modal(HUGE + EVIL, "m" * 3000)],
+    "build_enrol_modal": lambda: [build_enrol_modal()],
     "build_email_modal": lambda: [build_email_modal(s) for s in email_links.worst_screens()],
     "build_call_modal": lambda: [
         build_call_modal(

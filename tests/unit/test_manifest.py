@@ -83,6 +83,7 @@ EVENT_SCOPES: dict[str, set[str]] = {
     "app_home_opened": set(),
     "user_change": {"users:read"},
     "message.im": {"im:history"},
+    "message.channels": {"channels:history"},
     "app_uninstalled": set(),  # sent to every app, no scope
     "tokens_revoked": set(),
 }

@@ -292,3 +292,59 @@ def test_the_wait_after_an_unhappy_call_can_be_set() -> None:
     others = [customer(i, days_ago=100 + i) for i in range(2, 5)]
     assert ids(rank_customers([unhappy, *others], as_of=MONDAY))[0] == 1
     assert ids(rank_customers([unhappy, *others], as_of=MONDAY, recent_days=30))[-1] == 1
+
+
+# --- paused customers ----------------------------------------------------------------------
+
+
+def test_a_paused_customer_sits_out_until_the_day_after_its_pause() -> None:
+    week = MONDAY.date()
+    paused = replace(customer(1), paused_until=week + timedelta(days=7))
+    states = [paused, customer(2), customer(3)]
+    plan = plan_batch(candidates=states, quota=5, current=[], carry_over=[1], as_of=MONDAY)
+    assert added(plan.add) == [2, 3]
+    later = week + timedelta(days=8)
+    back = plan_batch(
+        candidates=states, quota=5, current=[], carry_over=[], as_of=MONDAY, week_start=later
+    )
+    assert 1 in added(back.add)
+
+
+def test_pausing_a_planned_customer_drops_its_slot_and_swaps_skip_it() -> None:
+    paused = replace(customer(1), paused_until=MONDAY.date())
+    plan = plan_batch(
+        candidates=[paused, customer(2)], quota=1, current=[slot(1, 1)], carry_over=[], as_of=MONDAY
+    )
+    assert plan.drop == (1,) and added(plan.add) == [2]
+    assert swap_choice(candidates=[paused], current=[], as_of=MONDAY) is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    pauses=st.lists(st.one_of(st.none(), st.integers(-20, 20)), min_size=1, max_size=12),
+    quota=st.integers(1, 8),
+    offset=st.integers(-10, 10),
+)
+def test_no_customer_paused_through_the_week_start_is_ever_planned(
+    pauses: list[int | None], quota: int, offset: int
+) -> None:
+    start = MONDAY.date() + timedelta(days=offset)
+    states = [
+        replace(customer(i), paused_until=None if p is None else MONDAY.date() + timedelta(days=p))
+        for i, p in enumerate(pauses, start=1)
+    ]
+    current = [slot(s.customer_id, n) for n, s in enumerate(states[:2], start=1)]
+    plan = plan_batch(
+        candidates=states,
+        quota=quota,
+        current=current,
+        carry_over=[s.customer_id for s in states],
+        as_of=MONDAY,
+        week_start=start,
+    )
+    out = {s.customer_id for s in states if s.paused_until is not None and s.paused_until >= start}
+    assert not out & {s.customer_id for s in plan.add}
+    assert not out & {s.customer_id for s in plan.keep if s.status == PLANNED}
+    eligible = len(states) - len(out)
+    kept = sum(1 for s in plan.keep if s.status.counts_toward_quota)
+    assert len(plan.add) == max(0, min(quota - kept, eligible - kept))
