@@ -154,7 +154,8 @@ def proposed_slots(executive: ExecutiveProfile, now: datetime, count: int) -> tu
     today = local_now(now, tz).date()
     # An empty or invalid workday set would never yield a day; fall back to Monday-Friday.
     workdays = tuple(d for d in executive.workdays if 0 <= d <= 6) or MONDAY_TO_FRIDAY
-    days = next_workdays(today, workdays, count)
+    days = next_workdays(today, workdays, count + len(executive.holidays))
+    days = [d for d in days if d not in executive.holidays][:count]
     return tuple(
         local_instant(day, SLOT_TIMES[i % len(SLOT_TIMES)], tz) for i, day in enumerate(days)
     )

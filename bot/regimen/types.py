@@ -168,6 +168,7 @@ class ExecutiveProfile:
     email: str | None = None
     phone: str | None = None
     company: str | None = None
+    holidays: frozenset[date] = frozenset()  # no call slots offered on these
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from bot.deps import Deps
 from bot.regimen.brief import build_brief
 from bot.regimen.calendar import local_now, zone
 from bot.regimen.types import Brief, Channel, Sentiment
-from bot.services import calls, inbox, outbox
+from bot.services import calls, holidays, inbox, outbox
 from bot.services import executive as exec_service
 from bot.services.identity import NotAllowed, reload_actor, require_executive
 from bot.services.people import executive_profile, regimen_of
@@ -180,7 +180,9 @@ async def _brief(
     profiles, contacts, open_items = await queries.brief_material(
         session, me.workspace_id, [customer_id]
     )
-    reg = regimen_of(me, settings)
+    reg = regimen_of(
+        me, settings, await holidays.calendar(session, me.workspace_id, around=now.date())
+    )
     return build_brief(
         customer=profiles[customer_id],
         contacts=contacts.get(customer_id, []),
