@@ -137,3 +137,24 @@ def test_the_cli_imports_holidays_csv_and_loads_a_countrys_public_holidays(
     bad = runner.invoke(app, ["holidays", "load", "--country", "XX", "--year", "2027"])
     assert bad.exit_code == 2 and "no public holidays known for country 'XX'" in bad.output
     assert "Traceback" not in bad.output
+
+
+async def test_an_admin_adds_and_removes_a_holiday_and_others_are_refused(db: Database) -> None:
+    from bot.regimen.types import Role
+    from bot.services.identity import Invalid, NotAllowed
+
+    async with db.unit_of_work() as s:
+        await holidays.ensure_workspace(s, WS)
+        admin = Person(workspace_id=WS, name="Ada", role=Role.ADMIN, active=True)
+        member = Person(workspace_id=WS, name="Mo", role=Role.MEMBER, active=True)
+        s.add_all([admin, member])
+    await holidays.add_holiday(db, admin, date(2026, 12, 24), "Christmas Eve", "gb")
+    with pytest.raises(Invalid):
+        await holidays.add_holiday(db, admin, None, " ", "Great Britain")
+    with pytest.raises(NotAllowed):
+        await holidays.add_holiday(db, member, date(2026, 12, 31), "NYE", None)
+    async with db.unit_of_work() as s:
+        (shown,) = await holidays.upcoming(s, WS, date(2026, 12, 1))
+    assert (shown.day, shown.name, shown.country) == (date(2026, 12, 24), "Christmas Eve", "GB")
+    await holidays.remove_holiday(db, admin, shown.id)
+    assert await _stored(db) == []
