@@ -49,6 +49,7 @@ class ImportKind(StrEnum):
     customers = "customers"
     contacts = "contacts"
     customer_contacts = "customer-contacts"
+    holidays = "holidays"
 
 
 class ExportKind(StrEnum):
@@ -353,7 +354,8 @@ To connect it:
      [bold]App-Level Token[/bold] with connections:write (xapp-…, for Socket Mode).
   3. Put them in [cyan].env[/cyan] (see .env.example): SLACK_BOT_TOKEN, and SLACK_APP_TOKEN
      (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode). The workspace comes from the token.
-  4. Load your roster: kyc import teams|people|customers FILE.csv (samples in examples/).
+  4. Load your roster: kyc import teams|people|customers FILE.csv (samples in examples/);
+     holidays: kyc import holidays FILE.csv, or kyc holidays load --country GB --year 2027.
   5. Run [cyan]make run[/cyan] again.
 
 Meanwhile, here is a week of KYC against a local stand-in of Slack ([cyan]kyc demo[/cyan]):
@@ -767,6 +769,40 @@ def workspaces_cmd() -> None:
     for row in asyncio.run(run()):
         table.add_row(*(Text(v) for v in row))
     console.print(table)
+
+
+holidays_app = typer.Typer(help="Company holidays: no nudges, plans or reminders on them.")
+app.add_typer(holidays_app, name="holidays")
+
+
+@holidays_app.command("load")
+def holidays_load(
+    country: Annotated[str, typer.Option(help="ISO country code, e.g. GB, US, DE")],
+    year: Annotated[int, typer.Option(help="the year, e.g. 2027")],
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Load a country's public holidays (from the `holidays` package) for the people of that
+    country (people.csv's `country`). Run again: nothing doubles."""
+    from bot.services.holidays import UnknownCountry, load_public
+
+    settings = settings_or_exit()
+
+    async def run() -> tuple[int, int, int]:
+        db = await _open_db(settings)
+        try:
+            ws = await _workspace(db, settings, workspace)
+            return await load_public(db, ws, country, year)
+        except UnknownCountry as exc:
+            raise fail(str(exc), 2) from None
+        finally:
+            await db.dispose()
+
+    created, updated, unchanged = asyncio.run(run())
+    console.print(
+        f"holidays {country.upper()} {year}: {created} created, {updated} updated, "
+        f"{unchanged} unchanged",
+        markup=False,
+    )
 
 
 person_app = typer.Typer(help="People on the roster.", no_args_is_help=True)

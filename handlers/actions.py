@@ -187,7 +187,12 @@ async def grow_call_modal(
         n_kudos += 1
     customer_id = int(meta["c"]) if meta.get("c") else None
     work = calling.form_for_call(
-        deps_of(context), actor_of(context), customer_id, items=n_items, kudos=n_kudos
+        deps_of(context),
+        actor_of(context),
+        customer_id,
+        items=n_items,
+        kudos=n_kudos,
+        for_id=int(meta["f"]) if meta.get("f") else None,  # a delegate's modal stays theirs
     )
     form = await after_click(context, body, work)
     if form is not None:

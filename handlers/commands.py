@@ -10,7 +10,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.services import batch_actions, calling, my_settings
+from bot.services import batch_actions, calling, delegates, my_settings
 from bot.services.identity import NotAllowed, require_executive
 from bot.views.call_modal import build_call_modal
 from bot.views.commands import (
@@ -22,10 +22,14 @@ from bot.views.commands import (
 from bot.views.my_settings import build_pause_modal
 from bot.views.nudge import build_week_list
 from bot.views.stats import build_stats
+from bot.views.text import escape
 from handlers.common import actor_of, deps_of
 
 PAUSE = re.compile(r"^(?:until\s+)?(\d{4}-\d{2}-\d{2})$")
-SUBCOMMANDS = ("done", "week", "log", "pause", "resume", "stats")
+# "for @dana …": a delegate acting for their executive (Slack sends <@U123|dana>).
+FOR = re.compile(r"^for\s+<@([UW][A-Z0-9]+)(?:\|[^>]*)?>\s*(.*)$", re.IGNORECASE | re.DOTALL)
+MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
+SUBCOMMANDS = ("done", "week", "log", "pause", "resume", "stats", "delegate")
 NOT_TO_LOG = (
     "Only executives on the KYC roster log customer calls. "
     "Ask your KYC admin to add you with role `executive`."
@@ -49,8 +53,16 @@ async def kyc_command(
     if person is None:
         await ack(**build_not_enrolled(command["user_id"]))
         return
+    for_user, rest = for_whom(rest)
     try:
-        if subcommand == "done":
+        if subcommand == "done" and for_user:
+            await calling.executive_acted_for(deps, person, for_user)  # refused: said in the ack
+            await ack()
+            form = await calling.form_for_call(
+                deps, person, None, typed=html.unescape(rest), for_user=for_user
+            )
+            await client.views_open(trigger_id=command["trigger_id"], view=build_call_modal(form))
+        elif subcommand == "done":
             require_executive(person, NOT_TO_LOG)
             # trigger_id lives 3 s: answer Slack first, then open the modal straight away.
             await ack()
@@ -67,17 +79,27 @@ async def kyc_command(
             await ack()
             await client.views_open(trigger_id=command["trigger_id"], view=build_reactive_modal(""))
         else:
-            await ack(**await _answer(subcommand, rest, person, deps))
+            await ack(**await _answer(subcommand, rest, person, deps, for_user))
     except NotAllowed as exc:
         await ack(**build_simple(str(exc)))
 
 
-async def _answer(subcommand: str, rest: str, person: Any, deps: Any) -> dict[str, Any]:
+def for_whom(rest: str) -> tuple[str | None, str]:
+    """'for <@U0DANA> Acme' -> ('U0DANA', 'Acme'); anything else -> (None, rest)."""
+    found = FOR.match(rest)
+    return (found.group(1), found.group(2).strip()) if found else (None, rest)
+
+
+async def _answer(
+    subcommand: str, rest: str, person: Any, deps: Any, for_user: str | None
+) -> dict[str, Any]:
+    if subcommand == "delegate":
+        return await _delegate(rest, person, deps)
     if subcommand == "stats":
-        stats = await batch_actions.stats(deps, person, rest)
+        stats = await batch_actions.stats(deps, person, f"<@{for_user}>" if for_user else rest)
         return build_stats(stats.figures, mine=stats.mine)
     if subcommand == "week":
-        return build_week_list(await batch_actions.this_week(deps, person))
+        return build_week_list(await batch_actions.this_week(deps, person, for_user=for_user))
     if subcommand == "pause":
         m = PAUSE.match(rest)
         if not m:
@@ -86,7 +108,9 @@ async def _answer(subcommand: str, rest: str, person: Any, deps: Any) -> dict[st
             until = date.fromisoformat(m.group(1))
         except ValueError:
             return build_simple(f"{m.group(1)} is not a date — use YYYY-MM-DD.")
-        await batch_actions.pause(deps, person, until)
+        whose = await batch_actions.pause(deps, person, until, for_user=for_user)
+        if whose is not None:
+            return build_simple(f"Paused {escape(whose)} until {until:%a %-d %b %Y} 🌴")
         return build_simple(
             f"Paused until {until:%a %-d %b %Y} 🌴 No nudges until then; "
             "your customers will be waiting. `/kyc resume` to come back early."
@@ -96,4 +120,24 @@ async def _answer(subcommand: str, rest: str, person: Any, deps: Any) -> dict[st
         "Welcome back ☕ Nudges resume on your next workday."
         if was_paused
         else "You were not paused — nudges are on."
+    )
+
+
+async def _delegate(rest: str, person: Any, deps: Any) -> dict[str, Any]:
+    """`/kyc delegate @someone` or `/kyc delegate off`."""
+    if rest.lower() in ("off", "none", "remove"):
+        done = await delegates.set_delegate(deps, person, None)
+        if done.before_user_id is None:
+            return build_simple("You have no delegate.")
+        return build_simple(f"<@{done.before_user_id}> no longer acts for you.")
+    found = MENTION.match(rest)
+    if not found:
+        return build_simple(
+            "Name your delegate, e.g. `/kyc delegate @pat`, or `/kyc delegate off`."
+        )
+    done = await delegates.set_delegate(deps, person, found.group(1))
+    return build_simple(
+        f"<@{done.delegate_user_id}> is now your delegate 🤝 They can log calls and voicemails "
+        "for you, swap a customer, see your week and numbers, and pause you. "
+        "`/kyc delegate off` to stop."
     )

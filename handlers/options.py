@@ -12,7 +12,7 @@ from bot.services import roster_admin
 from bot.services.batch_actions import customer_choices
 from bot.views.notices import build_customer_options
 from bot.views.roster_modals import build_roster_options
-from handlers.common import actor_of, deps_of
+from handlers.common import actor_of, deps_of, read_meta
 
 
 def register(app: AsyncApp) -> None:
@@ -30,7 +30,10 @@ ROSTER = {
 
 async def customer_options(ack: Any, body: dict[str, Any], context: Any) -> None:
     typed = str(body.get("value") or "")
-    choices = await customer_choices(deps_of(context), actor_of(context), typed)
+    for_id = read_meta(body.get("view") or {}).get("f")  # a delegate's call modal
+    choices = await customer_choices(
+        deps_of(context), actor_of(context), typed, for_id=int(for_id) if for_id else None
+    )
     await ack(**build_customer_options(choices))
 
 

@@ -49,8 +49,15 @@ async def call_submitted(ack: Any, view: dict[str, Any], context: Any) -> None:
         await ack(response_action="errors", errors=errors)
         return
     values = view["state"]["values"]
+    for_id = read_meta(view).get("f")  # a delegate logging for their executive
     work = calling.submit_call(
-        deps, person, submission, values, today, request_key=request_key(view)
+        deps,
+        person,
+        submission,
+        values,
+        today,
+        request_key=request_key(view),
+        for_id=int(for_id) if for_id else None,
     )
     kept = await answer_submission(ack, work, field="customer")
     if kept is not None:  # Slack has its answer: now the call and everything it owes

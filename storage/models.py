@@ -184,11 +184,29 @@ class Person(Base):
     nudge_again_at: Mapped[datetime | None] = mapped_column()
     nudge_skipped_on: Mapped[date | None] = mapped_column(Date)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    country: Mapped[str | None] = mapped_column(String(8))  # which company holidays apply
+    # An executive's chief of staff, who may act for them (bot/services/identity.acting_for).
+    delegate_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     erased_at: Mapped[datetime | None] = mapped_column()  # `kyc person erase`: no personal data
 
-    manager: Mapped[Person | None] = relationship(remote_side=[id], lazy="raise")
+    manager: Mapped[Person | None] = relationship(
+        remote_side=[id], foreign_keys=[manager_id], lazy="raise"
+    )
     team: Mapped[Team | None] = relationship(lazy="raise")
+
+
+class Holiday(Base):
+    """A company holiday: a non-working day for everyone, or for the people of one country."""
+
+    __tablename__ = "holidays"
+    __table_args__ = (Index("ix_holidays_ws_day", "workspace_id", "day"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id"))
+    day: Mapped[date] = mapped_column(Date)
+    name: Mapped[str] = mapped_column(String(200))
+    country: Mapped[str | None] = mapped_column(String(8))  # None: the whole company
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Customer(Base):

@@ -150,12 +150,16 @@ def format_slot(moment: datetime) -> str:
 
 
 def _slot_days(
-    after: date, workdays: tuple[int, ...], paused_until: date | None, count: int
+    after: date,
+    workdays: tuple[int, ...],
+    paused_until: date | None,
+    count: int,
+    holidays: frozenset[date] = frozenset(),
 ) -> list[date]:
-    """The next `count` workdays after `after` that are not paused."""
+    """The next `count` workdays after `after` that are neither paused nor holidays."""
     days: list[date] = []
     for day in next_workdays(after, workdays, count + 400):  # a pause of a year at most
-        if not is_paused(day, paused_until):
+        if not is_paused(day, paused_until) and day not in holidays:
             days.append(day)
             if len(days) == count:
                 break
@@ -189,7 +193,7 @@ def proposed_slots(
     today = local_now(now, tz).date()
     # An empty or invalid workday set would never yield a day; fall back to Monday-Friday.
     workdays = tuple(d for d in executive.workdays if 0 <= d <= 6) or MONDAY_TO_FRIDAY
-    days = _slot_days(today, workdays, executive.paused_until, count)
+    days = _slot_days(today, workdays, executive.paused_until, count, executive.holidays)
     return tuple(
         _slot_time(day, SLOT_TIMES[i % len(SLOT_TIMES)], tz, theirs) for i, day in enumerate(days)
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -163,6 +164,21 @@ def tenure_text(since: date, today: date) -> str:
 
 
 @dataclass(frozen=True)
+class CompanyHoliday:
+    """A day off for the whole company (`country` None) or for the people of one country."""
+
+    day: date
+    name: str
+    country: str | None = None
+
+
+def holidays_for(holidays: Iterable[CompanyHoliday], country: str | None) -> frozenset[date]:
+    """The days off of someone in `country` (None: only the company-wide ones)."""
+    mine = (country or "").upper()
+    return frozenset(h.day for h in holidays if h.country is None or h.country.upper() == mine)
+
+
+@dataclass(frozen=True)
 class Regimen:
     """An executive's effective schedule: roster override, then Slack profile, then defaults
     (resolved by bot/services/people.py)."""
@@ -174,6 +190,49 @@ class Regimen:
     nudge_time: time
     quota: int
     paused_until: date | None
+    holidays: frozenset[date] = frozenset()  # company holidays that apply to this person
+
+    def off_reason(self, day: date) -> str | None:
+        """None when `day` is a working day for this person; else why not. The one rule for
+        "does the regimen run today": their weekdays, less a pause, less company holidays."""
+        if day.weekday() not in self.workdays:
+            return "not a workday"
+        if is_paused(day, self.paused_until):
+            return f"paused until {self.paused_until}"
+        if day in self.holidays:
+            return "a company holiday"
+        return None
+
+    def is_workday(self, day: date) -> bool:
+        return self.off_reason(day) is None
+
+    def workdays_in_week(self, iso_week: str) -> list[date]:
+        """The days of `iso_week` the regimen runs for this person."""
+        return [d for d in week_days(iso_week) if self.is_workday(d)]
+
+    def week_off(self, iso_week: str) -> bool:
+        """Every usual workday of `iso_week` is paused or a holiday: no batch that week."""
+        return bool(workdays_in_week(iso_week, self.workdays)) and not self.workdays_in_week(
+            iso_week
+        )
+
+    def workdays_between(self, after: date, through: date) -> int:
+        """How many days after `after`, up to `through` inclusive, are working days."""
+        count, day = 0, after
+        while day < through:
+            day += timedelta(days=1)
+            count += self.is_workday(day)
+        return count
+
+    def next_workdays(self, after: date, count: int) -> list[date]:
+        """The next `count` working days strictly after `after` (within a year)."""
+        out: list[date] = []
+        day = after
+        while len(out) < count and day < after + timedelta(days=366):
+            day += timedelta(days=1)
+            if self.is_workday(day):
+                out.append(day)
+        return out
 
     def today(self, now: datetime) -> date:
         """The executive's own calendar day at the instant `now`."""

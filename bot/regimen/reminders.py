@@ -4,7 +4,8 @@ The rules, in one place: an owner hears on their workdays, not while paused, fro
 time; an item is in the digest when it is due today or overdue, or (without a due date) once,
 a week after it was logged; a snoozed item stays out until its snooze ends. The team's thread
 hears about an overdue item at most once a week. The manager is told once, when the item has
-been overdue for N of the owner's workdays, paused days and snoozed days not counted. The days
+been overdue for N of the owner's workdays, paused days, company holidays and snoozed days
+not counted. The days
 are counted as the digests go out (a day the bot was down is caught up at the next one, a
 paused day left out by the pause's end date); a pause ended early with `/kyc resume` leaves no
 end date, so its days before the resume count as working ones."""
@@ -14,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from bot.regimen.calendar import Regimen, is_paused, local_now, workdays_between
+from bot.regimen.calendar import Regimen, local_now
 
 NO_DUE_DATE_AFTER = timedelta(days=7)  # an item with no due date is brought up once, then
 THREAD_NOTE_EVERY = timedelta(days=7)  # the team's thread hears of an overdue item at most so
@@ -22,13 +23,13 @@ SNOOZE = timedelta(days=7)  # "Snooze 1 week"
 
 
 def digest_skip_reason(reg: Regimen, now: datetime) -> str | None:
-    """None when the owner's digest may go at `now`: a workday, not paused, past nudge time.
+    """None when the owner's digest may go at `now`: a working day (Regimen.off_reason), past
+    nudge time.
     (No cut-off: a digest missed while the bot was down still goes later that day.)"""
     local = local_now(now, reg.tz)
-    if local.weekday() not in reg.workdays:
-        return "not a workday"
-    if is_paused(local.date(), reg.paused_until):
-        return f"paused until {reg.paused_until}"
+    off = reg.off_reason(local.date())
+    if off:
+        return off
     if local.time() < reg.nudge_time:
         return f"before {reg.nudge_time:%H:%M}"
     return None
@@ -77,7 +78,7 @@ def chase(item: OpenItem, today: date, reg: Regimen, *, escalate_after: int) -> 
         item.reminded_on or item.due_on,
         (item.snoozed_until - timedelta(days=1)) if item.snoozed_until else item.due_on,
     )
-    counted = item.overdue_workdays + workdays_between(since, today, reg.workdays, reg.paused_until)
+    counted = item.overdue_workdays + reg.workdays_between(since, today)
     note = item.noted_on is None or today - item.noted_on >= THREAD_NOTE_EVERY
     return Chase(
         overdue_days,

@@ -201,6 +201,7 @@ class ExecutiveProfile:
     phone: str | None = None
     company: str | None = None
     paused_until: date | None = None  # no call slots on these days (vacation)
+    holidays: frozenset[date] = frozenset()  # no call slots offered on these
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,8 @@ from bot.services import outbox
 from bot.services.calls import own_customer
 from bot.services.identity import (
     NotAllowed,
+    acting_for,
+    executive_for,
     is_admin,
     is_executive,
     person_by_slack_id,
@@ -28,32 +30,46 @@ from bot.services.week import week_views
 from bot.tenancy.workspace_settings import for_workspace
 from bot.views.commands import build_simple
 from bot.views.data import CustomerChoice, WeekView
+from bot.views.text import escape
 from storage.models import Person
 
 NO_BATCH = "Only executives on the KYC roster have customer batches."
 MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 
 
-async def this_week(deps: Deps, person: Person | None) -> WeekView:
-    me = require_executive(
-        person, "You have no weekly batch: only executives on the roster get one."
-    )
+async def this_week(deps: Deps, person: Person | None, *, for_user: str | None = None) -> WeekView:
+    """The actor's week, or (`for_user`) the week of the executive they are the delegate of."""
+    if for_user is None:
+        me = require_executive(
+            person, "You have no weekly batch: only executives on the roster get one."
+        )
+    else:
+        me = require_enrolled(person, "You are not on the KYC roster yet.")
     settings = await for_workspace(deps.db, deps.settings, me.workspace_id)
     async with deps.db.unit_of_work() as session:
         fresh = await reload_actor(session, me)
+        if for_user is not None:
+            fresh = await executive_for(session, fresh, for_user)
         (week,) = await week_views(session, settings, me.workspace_id, [fresh], deps.now())
     return week
 
 
-async def customer_choices(deps: Deps, person: Person | None, typed: str) -> list[CustomerChoice]:
+async def customer_choices(
+    deps: Deps, person: Person | None, typed: str, *, for_id: int | None = None
+) -> list[CustomerChoice]:
     """The customer picker: this week's batch first, then the whole list (nothing for
-    someone who has no customers)."""
-    if not is_executive(person):
+    someone who has no customers). `for_id`: the executive's, when their delegate picks."""
+    if person is None or (for_id is None and not is_executive(person)):
         return []
-    assert person is not None
     settings = await for_workspace(deps.db, deps.settings, person.workspace_id)
     async with deps.db.unit_of_work() as session:
-        return await exec_service.search_customers(session, settings, person, typed, now=deps.now())
+        whose = person
+        if for_id is not None:
+            try:
+                whose = acting_for(person, await session.get(Person, for_id))
+            except NotAllowed:
+                return []
+        return await exec_service.search_customers(session, settings, whose, typed, now=deps.now())
 
 
 async def swap_form(deps: Deps, person: Person | None, customer_id: int) -> str:
@@ -105,13 +121,33 @@ async def submit_customer(deps: Deps, person: Person | None, fields: dict[str, o
     deps.wake_sender()
 
 
-async def pause(deps: Deps, person: Person | None, until: date) -> None:
+async def pause(
+    deps: Deps, person: Person | None, until: date, *, for_user: str | None = None
+) -> str | None:
+    """Pause the actor, or (`for_user`) the executive they are the delegate of, who is told
+    by whom; returns that executive's name (None: the actor paused themselves)."""
     me = require_enrolled(person, "You are not on the KYC roster yet.")
     settings = await for_workspace(deps.db, deps.settings, me.workspace_id)
     async with deps.db.unit_of_work(writes=True) as session:
         me = await reload_actor(session, me)
-        today = local_now(deps.now(), regimen_of(me, settings).tz).date()
-        exec_service.pause(me, until, today)
+        whose = await executive_for(session, me, for_user) if for_user else me
+        today = local_now(deps.now(), regimen_of(whose, settings).tz).date()
+        exec_service.pause(whose, until, today)
+        if whose.id == me.id:
+            return None
+        if whose.slack_user_id:
+            await outbox.post(
+                session,
+                me.workspace_id,
+                f"pause:{whose.id}:{until.isoformat()}:by:{me.id}:{deps.now().isoformat()}",
+                whose.slack_user_id,
+                build_simple(
+                    f"{escape(me.name)} paused you until {until:%a %-d %b %Y} 🌴 "
+                    "(as your delegate). `/kyc resume` to come back early."
+                ),
+            )
+    deps.wake_sender()
+    return whose.name
 
 
 async def resume(deps: Deps, person: Person | None) -> bool:
@@ -139,8 +175,11 @@ async def stats(deps: Deps, person: Person | None, mention: str) -> Stats:
             found = await person_by_slack_id(session, me.workspace_id, found_mention.group(1))
             if found is None or not is_executive(found):
                 raise NotAllowed("That person is not an executive on the KYC roster.")
-            if found.id != me.id and not (is_admin(me) or found.manager_id == me.id):
-                raise NotAllowed("Only admins and their manager can see someone else's numbers.")
+            delegate = found.delegate_id == me.id
+            if found.id != me.id and not (is_admin(me) or found.manager_id == me.id or delegate):
+                raise NotAllowed(
+                    "Only admins, their manager and their delegate can see someone else's numbers."
+                )
             target = found
         elif mention:
             raise NotAllowed("Use `/kyc stats` for yours, or `/kyc stats @someone`.")

@@ -17,9 +17,15 @@ from bot.deps import Deps
 from bot.regimen.brief import build_brief
 from bot.regimen.calendar import local_now, zone
 from bot.regimen.types import Brief, Channel, Sentiment
-from bot.services import calls, inbox, outbox
+from bot.services import calls, holidays, inbox, outbox
 from bot.services import executive as exec_service
-from bot.services.identity import NotAllowed, reload_actor, require_executive
+from bot.services.identity import (
+    NotAllowed,
+    acting_for,
+    executive_for,
+    reload_actor,
+    require_executive,
+)
 from bot.services.people import executive_profile, regimen_of
 from bot.settings import Settings
 from bot.tenancy.workspace_settings import for_workspace
@@ -27,6 +33,7 @@ from bot.views.call_submission import parse_call_submission
 from bot.views.commands import build_simple
 from bot.views.data import CallForm, CallSubmission, Option
 from bot.views.email_modal import build_call_confirmation
+from bot.views.text import escape
 from storage import customer_people, queries
 from storage.models import Customer, Person, Submission, Team
 
@@ -36,9 +43,13 @@ NO_BATCH = "Only executives on the KYC roster have customer batches."
 MAX_ITEMS, MAX_KUDOS = 10, 5
 
 
-def call_meta(customer_id: int | None, items: int, kudos: int) -> str:
-    """The call modal's private_metadata: which customer, how many item and kudos rows."""
-    return json.dumps({"c": customer_id, "i": items, "k": kudos})
+def call_meta(customer_id: int | None, items: int, kudos: int, for_id: int | None = None) -> str:
+    """The call modal's private_metadata: which customer, how many item and kudos rows, and
+    for which executive when a delegate logs it (absent: the submitter's own call)."""
+    meta: dict[str, Any] = {"c": customer_id, "i": items, "k": kudos}
+    if for_id is not None:
+        meta["f"] = for_id
+    return json.dumps(meta)
 
 
 async def form_for_call(
@@ -49,10 +60,17 @@ async def form_for_call(
     items: int = 1,
     kudos: int = 1,
     typed: str | None = None,
+    for_user: str | None = None,
+    for_id: int | None = None,
 ) -> CallForm:
     """What the call modal shows: the customer (given, or the best match for what was typed
-    after `/kyc done`), the teams to route items to, and how many rows."""
-    me = require_executive(person, NO_BATCH)
+    after `/kyc done`), the teams to route items to, and how many rows. `for_user` (a Slack
+    id) or `for_id`: the executive a delegate logs the call for (identity.acting_for)."""
+    if for_user is not None or for_id is not None:
+        me = await executive_acted_for(deps, person, for_user, for_id)
+    else:
+        me = require_executive(person, NO_BATCH)
+    acting = person is not None and me.id != person.id
     customer = None
     if typed or customer_id:  # `/kyc done` with no customer named opens no unit of work
         settings = await for_workspace(deps.db, deps.settings, me.workspace_id)
@@ -72,10 +90,26 @@ async def form_for_call(
         customer=Option(str(customer.id), customer.name) if customer else None,
         item_count=items,
         kudos_count=kudos,
-        private_metadata=call_meta(customer.id if customer else None, items, kudos),
+        private_metadata=call_meta(
+            customer.id if customer else None, items, kudos, me.id if acting else None
+        ),
+        acting_for=me.name if acting else None,
         teams=options,
         default_team=next((o for o in options if o.value == default_team), None),
     )
+
+
+async def executive_acted_for(
+    deps: Deps, person: Person | None, for_user: str | None, for_id: int | None = None
+) -> Person:
+    """The executive `person` acts for, by Slack id or roster id; refused unless their
+    delegate (or themselves)."""
+    if person is None:
+        return acting_for(None, None)
+    async with deps.db.unit_of_work() as session:
+        if for_user is not None:
+            return await executive_for(session, person, for_user)
+        return acting_for(person, await session.get(Person, for_id) if for_id else None)
 
 
 async def local_today(deps: Deps, person: Person | None) -> date:
@@ -102,15 +136,23 @@ async def submit_call(
     today: date,
     *,
     request_key: str,
+    for_id: int | None = None,
 ) -> inbox.Received:
     """Keep the call as typed, before Slack hears back (a resubmitted modal is kept once);
     `logged_call` stores it with every message it owes right after (bot/services/inbox.py).
-    What can be refused is checked now, to be answered on the form."""
-    me = require_executive(person, NOT_AN_EXECUTIVE)
+    What can be refused is checked now, to be answered on the form. `for_id`: the executive
+    a delegate logs it for."""
+    if for_id is not None:
+        executive = await executive_acted_for(deps, person, None, for_id)
+    else:
+        executive = require_executive(person, NOT_AN_EXECUTIVE)
+    assert person is not None
     rows = await deps.db.read(_CUSTOMER, {"id": submission.customer_id})
-    calls.check_own(rows[0] if rows else None, me)
-    payload = {"values": values, "today": today.isoformat()}
-    return await inbox.keep(deps, me, "call", payload, request_key=request_key)
+    calls.check_own(rows[0] if rows else None, executive)
+    payload: dict[str, Any] = {"values": values, "today": today.isoformat()}
+    if executive.id != person.id:
+        payload["for"] = executive.id
+    return await inbox.keep(deps, person, "call", payload, request_key=request_key)
 
 
 _CUSTOMER = select(Customer).where(Customer.id == bindparam("id"))
@@ -126,22 +168,43 @@ async def logged_call(deps: Deps, session: AsyncSession, me: Person, kept: Submi
     if sub is None:
         raise NotAllowed("; ".join(errors.values()) or "the form could not be read")
     settings = await for_workspace(deps.db, deps.settings, me.workspace_id)
+    # A delegate's call is the executive's: checked again, as the delegate may be revoked.
+    executive = (
+        acting_for(me, await session.get(Person, payload["for"])) if payload.get("for") else me
+    )
     logged = await calls.log_call(
-        session, settings, me, sub, request_key=kept.request_key, now=kept.received_at
+        session,
+        settings,
+        executive,
+        sub,
+        request_key=kept.request_key,
+        now=kept.received_at,
+        logged_by=me,
     )
     if not logged.duplicate:
         progress = f"{logged.done_this_week}/{logged.quota}"
-        parts = [f"Logged your call with {logged.customer_name} ✅ {progress} this week."]
+        if executive.id == me.id:
+            head = f"Logged your call with {logged.customer_name} ✅ {progress} this week."
+        else:  # said to both, by whom for whom
+            head = (
+                f"Call with {logged.customer_name} logged by {escape(me.name)} for "
+                f"{escape(executive.name)} ✅ {progress} this week."
+            )
+        parts = [head]
         if logged.item_count:
             parts.append(f"{logged.item_count} action item(s) posted to the team.")
         if logged.kudos_count:
             parts.append(f"{logged.kudos_count} kudos on their way 🎉")
         # After a reached call, the recap email to the customer is one click away.
         recap = logged.contact_id if sub.outcome.reached_customer else None
-        if me.slack_user_id:
+        key = f"call:{logged.contact_id}:confirm"
+        if executive.slack_user_id:
             message = build_call_confirmation(" ".join(parts), recap)
-            key = f"call:{logged.contact_id}:confirm"
-            await outbox.post(session, me.workspace_id, key, me.slack_user_id, message)
+            await outbox.post(
+                session, executive.workspace_id, key, executive.slack_user_id, message
+            )
+        if executive.id != me.id:  # the delegate who logged it is told too
+            await _confirm(session, me, f"{key}:delegate", " ".join(parts))
 
 
 async def submit_reactive(
@@ -186,7 +249,9 @@ async def _brief(
     profiles, contacts, open_items = await queries.brief_material(
         session, me.workspace_id, [customer_id]
     )
-    reg = regimen_of(me, settings)
+    reg = regimen_of(
+        me, settings, await holidays.calendar(session, me.workspace_id, around=now.date())
+    )
     return build_brief(
         customer=profiles[customer_id],
         contacts=contacts.get(customer_id, []),

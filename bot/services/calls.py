@@ -58,8 +58,10 @@ async def log_call(
     *,
     request_key: str,
     now: datetime,
+    logged_by: Person | None = None,
 ) -> LoggedCall:
     """Store a call with its kudos and action items and queue every message it owes, at once.
+    `logged_by`: the delegate who logged it for the executive (the call stays the executive's).
 
     The same request_key (a resubmitted modal) stores and sends nothing twice."""
     ws = executive.workspace_id
@@ -97,7 +99,7 @@ async def log_call(
         follow_up_owner_id=follow_owner.id if follow_owner else None,
         follow_up_on=sub.follow_up_on,
         occurred_at=now,
-        logged_by_id=executive.id,
+        logged_by_id=(logged_by or executive).id,
         source="slack",
         request_key=request_key,
         created_at=now,

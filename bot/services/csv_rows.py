@@ -86,6 +86,12 @@ def workdays(value: str) -> str:
         raise CellError(f"bad workdays '{value}' (e.g. mon-fri, sun-thu, mon,wed)") from None
 
 
+def country(value: str) -> str:
+    if not (value.isascii() and value.isalpha() and 2 <= len(value) <= 3):
+        raise CellError(f"bad country '{value}' (use an ISO code such as GB or US)")
+    return value.upper()
+
+
 def integer(value: str, low: int, high: int, what: str) -> int:
     try:
         number = int(value)

@@ -147,6 +147,51 @@ def require_executive(person: Person | None, why: str) -> Person:
     return person
 
 
+NOT_AN_EXECUTIVE_TO_ACT_FOR = "{name} is not an executive on the KYC roster."
+NOT_THEIR_DELEGATE = (
+    "You are not {name}'s delegate: only the delegate they named (`/kyc delegate @you`) can "
+    "act for them."
+)
+
+
+def acting_for(actor: Person | None, executive: Person | None) -> Person:
+    """The executive `actor` may act for: themselves, or one who named `actor` their
+    delegate (chief of staff). Anyone else is refused, saying why. What the delegate does is
+    recorded as by the delegate (logged_by) for the executive (executive_id)."""
+    if actor is None:
+        raise Refused("You are not on the KYC roster yet — ask your KYC admin to add you.")
+    if executive is None or executive.workspace_id != actor.workspace_id:
+        raise Refused("That person is not on the KYC roster.")
+    if not is_executive(executive):
+        raise Refused(NOT_AN_EXECUTIVE_TO_ACT_FOR.format(name=executive.name))
+    if executive.id != actor.id and executive.delegate_id != actor.id:
+        raise Refused(NOT_THEIR_DELEGATE.format(name=executive.name))
+    return executive
+
+
+async def executive_for(session: AsyncSession, actor: Person, slack_user_id: str | None) -> Person:
+    """`acting_for` the executive with this Slack id (None: the actor, as an executive)."""
+    if slack_user_id is None:
+        return acting_for(actor, actor)
+    found = await person_by_slack_id(session, actor.workspace_id, slack_user_id)
+    return acting_for(actor, found)
+
+
+async def executives_delegating_to(session: AsyncSession, person: Person) -> list[Person]:
+    """The executives who named `person` their delegate."""
+    return list(
+        await session.scalars(
+            select(Person)
+            .where(
+                Person.workspace_id == person.workspace_id,
+                Person.delegate_id == person.id,
+                Person.active.is_(True),
+            )
+            .order_by(Person.name)
+        )
+    )
+
+
 def require_enrolled(person: Person | None, why: str) -> Person:
     """The actor, when on the roster at all; else `why` is what they are told."""
     if person is None:

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.regimen.calendar import Regimen, is_paused, later_today, local_now
-from bot.services import outbox
+from bot.services import holidays, outbox
 from bot.services.people import regimen_of
 from bot.services.week import week_views
 from bot.settings import Settings
@@ -35,12 +35,12 @@ def clock_label(reg: Regimen, now: datetime) -> str:
 
 
 def due_reason(reg: Regimen, now: datetime, settings: Settings) -> str | None:
-    """None when due at `now`: a workday, not paused, between nudge time and cut-off."""
+    """None when due at `now`: a working day (not paused, not a holiday), between nudge time
+    and cut-off."""
     local = local_now(now, reg.tz)
-    if local.weekday() not in reg.workdays:
-        return "not a workday"
-    if is_paused(local.date(), reg.paused_until):
-        return f"paused until {reg.paused_until}"
+    off = reg.off_reason(local.date())
+    if off:
+        return off
     if local.time() < reg.nudge_time:
         return f"before {reg.nudge_time:%H:%M}"
     cutoff = max(settings.kyc_catchup_until, reg.nudge_time)
@@ -119,9 +119,10 @@ async def run_morning(
         if not await queries.try_workspace_lock(session, workspace_id, "morning"):
             return [MorningResult("—", "—", "another process is running this morning")]
         execs = await queries.executives(session, workspace_id)
+        days_off = await holidays.calendar(session, workspace_id, around=now.date())
         due: list[tuple[Person, Regimen]] = []
         for person in execs:
-            reg = regimen_of(person, settings)
+            reg = regimen_of(person, settings, days_off)
             local = clock_label(reg, now)
             if not person.slack_user_id:
                 results.append(MorningResult(person.name, local, "no Slack user linked yet"))

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from bot.regimen.calendar import Regimen, parse_workdays, zone
+from collections.abc import Iterable
+
+from bot.regimen.calendar import CompanyHoliday, Regimen, holidays_for, parse_workdays, zone
 from bot.regimen.types import ExecutiveProfile
 from bot.settings import Settings
 from storage.models import Person
 
 
-def regimen_of(person: Person, settings: Settings) -> Regimen:
+def regimen_of(
+    person: Person, settings: Settings, holidays: Iterable[CompanyHoliday] = ()
+) -> Regimen:
+    """`holidays`: the workspace's company holidays (bot/services/holidays.calendar); those
+    of the person's country, and the company-wide ones, are their days off."""
     tz_name = person.timezone or person.slack_tz or settings.kyc_default_timezone
     try:
         tz = zone(tz_name)
@@ -26,6 +32,7 @@ def regimen_of(person: Person, settings: Settings) -> Regimen:
         nudge_time=person.nudge_time or settings.kyc_nudge_time,
         quota=person.weekly_quota or settings.kyc_weekly_quota,
         paused_until=person.paused_until,
+        holidays=holidays_for(holidays, person.country),
     )
 
 
@@ -39,4 +46,5 @@ def executive_profile(person: Person, regimen: Regimen, company: str | None) -> 
         phone=person.phone,
         company=company,
         paused_until=regimen.paused_until,
+        holidays=regimen.holidays,
     )

@@ -8,9 +8,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.regimen.calendar import week_fully_paused, week_monday
+from bot.regimen.calendar import Regimen, week_fully_paused, week_monday
 from bot.regimen.planner import plan_batch
 from bot.regimen.types import BatchStatus, CustomerState
+from bot.services import holidays
 from bot.services.people import regimen_of
 from bot.settings import Settings
 from storage import queries
@@ -85,6 +86,7 @@ async def plan_week_in(
     current = await queries.batch_entries(session, workspace_id, iso_week, ids)
     previous = await queries.previous_open_entries(session, workspace_id, iso_week, ids)
     names = {s.customer_id: s.name for lst in states.values() for s in lst}
+    days_off = await holidays.calendar(session, workspace_id, around=as_of.date())
     missing = {e.customer_id for lst in current.values() for e in lst} - names.keys()
     if missing:
         names.update(await _customer_names(session, missing))
@@ -96,6 +98,7 @@ async def plan_week_in(
             await _plan_one(
                 session,
                 settings,
+                regimen_of(person, settings, days_off),
                 person,
                 iso_week,
                 as_of,
@@ -118,6 +121,7 @@ async def plan_week_in(
 async def _plan_one(
     session: AsyncSession,
     settings: Settings,
+    reg: Regimen,
     person: Person,
     iso_week: str,
     as_of: datetime,
@@ -127,13 +131,13 @@ async def _plan_one(
     names: dict[int, str],
     new_rows: list[dict[str, object]],
 ) -> ExecutiveWeek:
-    reg = regimen_of(person, settings)
 
     def week(entries: tuple[PlannedEntry, ...] = (), skipped: str | None = None) -> ExecutiveWeek:
         return ExecutiveWeek(person.id, person.name, iso_week, reg.quota, entries, skipped)
 
-    if not current and week_fully_paused(iso_week, reg.workdays, reg.paused_until):
-        return week(skipped="paused all week")
+    if not current and reg.week_off(iso_week):
+        paused = week_fully_paused(iso_week, reg.workdays, reg.paused_until)
+        return week(skipped="paused all week" if paused else "holidays all week")
     if not current and not candidates:
         return week(skipped="no customers")
 

@@ -17,7 +17,7 @@ import bot.views.items as item_views
 from bot.regimen.calendar import Regimen
 from bot.regimen.reminders import Chase, OpenItem, chase, digest_skip_reason
 from bot.regimen.types import ItemStatus
-from bot.services import outbox
+from bot.services import holidays, outbox
 from bot.services.call_routing import card, items_parent_key
 from bot.services.people import regimen_of
 from bot.settings import Settings
@@ -60,13 +60,16 @@ async def remind_overdue(
         by_owner.setdefault(item.owner_id or 0, []).append((item, customer_name))
     if not by_owner:
         return 0
-    owners = await session.scalars(select(Person).where(Person.id.in_(list(by_owner))))
+    owners = list(await session.scalars(select(Person).where(Person.id.in_(list(by_owner)))))
+    days_off = await holidays.calendars(
+        session, [o.workspace_id for o in owners], around=now.date()
+    )
     due: list[tuple[Person, Regimen, str]] = []
     for owner in owners:
         # someone no longer active (left, or erased) is not chased
         if not owner.active or not owner.slack_user_id:
             continue
-        reg = regimen_of(owner, settings)
+        reg = regimen_of(owner, settings, days_off[owner.workspace_id])
         if digest_skip_reason(reg, now) is None:
             due.append((owner, reg, digest_key(owner.workspace_id, owner, reg.today(now))))
     sent = await outbox.queued_keys(session, [key for _, _, key in due])

@@ -5,7 +5,8 @@ Columns (header names, any order and case; `*` required):
   people.csv     email or slack_user_id*, name*, title, phone, role (executive|member|admin),
                  team, manager (email or Slack id), timezone, workdays, nudge_time (HH:MM),
                  weekly_quota (1-40), paused_until (YYYY-MM-DD), active (true/false; empty
-                 = true; false: no nudges, no plan, no line in the figures)
+                 = true; false: no nudges, no plan, no line in the figures), country (ISO
+                 code, e.g. GB: which company holidays apply)
   customers.csv  external_id*, name*, customer_since, tier, team, executive (email or Slack id),
                  contact_name, contact_title, contact_email, contact_phone, website, linkedin,
                  notes, timezone (the customer's IANA zone), active (true/false)
@@ -15,8 +16,10 @@ Columns (header names, any order and case; `*` required):
   customer-contacts.csv  customer* (external_id), name*, role (decision-maker|user|procurement|
                  technical|finance|other), title, email, phone, primary (true/false; one a
                  customer), last_reached (YYYY-MM-DD)
+  holidays.csv   date* (YYYY-MM-DD), name*, country (ISO code; empty: the whole company)
 Keys: teams by name, people by email (else Slack id), customers by external_id, contacts by
-external_ref. An empty cell clears an optional field; a column absent from the file is left alone.
+external_ref, holidays by date and country. An empty cell clears an optional field; a column
+absent from the file is left alone.
 A CRM export is read through a preset or `--map` (csv_presets), the file through csv_files.
 """
 
@@ -36,7 +39,7 @@ from bot.services.csv_presets import ENDS_AT_BLANK_LINE, PRESETS, MapError, norm
 from bot.services.identity import ensure_workspace
 from storage.db import Database
 
-KINDS = ("teams", "people", "customers", "contacts", "customer-contacts")
+KINDS = ("teams", "people", "customers", "contacts", "customer-contacts", "holidays")
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,7 @@ SPEC: dict[str, dict[str, tuple[bool, Parser]]] = {
         "weekly_quota": (False, lambda v: cell.integer(v, 1, 40, "weekly_quota")),
         "paused_until": (False, cell.day),
         "active": (False, cell.boolean),
+        "country": (False, cell.country),
     },
     "customers": {
         "external_id": (True, lambda v: cell.text(v, 100)),
@@ -135,6 +139,11 @@ SPEC: dict[str, dict[str, tuple[bool, Parser]]] = {
         "phone": (False, lambda v: cell.text(v, 64)),
         "primary": (False, cell.boolean),
         "last_reached": (False, cell.day),
+    },
+    "holidays": {
+        "date": (True, cell.day),
+        "name": (True, cell.text),
+        "country": (False, cell.country),
     },
 }
 

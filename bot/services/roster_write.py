@@ -59,6 +59,10 @@ def _duplicates(rows: Rows, column: str, normalise: Any = str) -> None:
 
 async def apply(session: AsyncSession, ws: str, rows: Rows) -> Counts:
 
+    if rows.kind == "holidays":
+        from bot.services.holidays import write_rows
+
+        return await write_rows(session, ws, rows)
     if rows.kind == "teams":
         _duplicates(rows, "name", str.lower)
         return await _teams(session, ws, rows, await roster_lookup.lookup_teams(session, ws))

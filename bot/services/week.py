@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.regimen.brief import build_brief
 from bot.regimen.calendar import Regimen, iso_week_of
+from bot.services import holidays
 from bot.services.people import executive_profile, regimen_of
 from bot.services.planning import plan_week_in
 from bot.settings import Settings
@@ -28,8 +29,9 @@ async def week_views(
     by_week: dict[str, list[Person]] = {}
     local_dates: dict[int, date] = {}
     regimens: dict[int, Regimen] = {}
+    days_off = await holidays.calendar(session, workspace_id, around=now.date())
     for person in people:
-        reg = regimen_of(person, settings)
+        reg = regimen_of(person, settings, days_off)
         regimens[person.id] = reg
         local_dates[person.id] = reg.today(now)
         by_week.setdefault(iso_week_of(local_dates[person.id]), []).append(person)

@@ -8,6 +8,7 @@ from bot.ids import Action, Block, View, numbered
 from bot.regimen.types import Outcome, Sentiment
 from bot.views.blocks import actions, button, context, header, modal, plain
 from bot.views.data import CallForm, Option
+from bot.views.text import escape
 
 MAX_ITEMS = 10
 MAX_KUDOS = 5
@@ -90,6 +91,11 @@ def build_call_modal(form: CallForm) -> dict[str, Any]:
     items = max(1, min(form.item_count, MAX_ITEMS))
     kudos = max(1, min(form.kudos_count, MAX_KUDOS))
     blocks: list[dict[str, Any]] = [
+        *(
+            [context(f"Logging for *{escape(form.acting_for)}*, as their delegate.")]
+            if form.acting_for
+            else []
+        ),
         customer_input(form.customer),
         _input(
             Block.OUTCOME,

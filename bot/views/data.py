@@ -36,6 +36,7 @@ class CallForm:
     private_metadata: str = ""
     teams: tuple[Option, ...] = ()  # static options for an item's team
     default_team: Option | None = None
+    acting_for: str | None = None  # the executive's name, when their delegate logs it
 
 
 @dataclass(frozen=True)

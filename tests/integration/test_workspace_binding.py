@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from datetime import date
 from typing import Any
 
 import pytest
@@ -27,6 +28,7 @@ from storage.models import (
     Base,
     BatchEntry,
     CustomerContact,
+    Holiday,
     Kudos,
     OutboxMessage,
     Person,
@@ -90,6 +92,7 @@ async def roster(db: Database, ws: str) -> None:
                     method="chat.postMessage",
                     payload={"channel": "U0DANA", "text": "And one more"},
                 ),
+                Holiday(workspace_id=ws, day=date(2026, 12, 25), name="Christmas Day"),
                 Submission(  # a call kept before Slack's answer, not done yet
                     workspace_id=ws,
                     person_id=ex.id,

@@ -275,7 +275,7 @@ async def test_stats_are_mine_and_only_admins_or_managers_see_someone_elses(worl
     assert "No customer contact in 30 days" in json.dumps(mine["blocks"])
     assert "no scored calls yet" in json.dumps(mine["blocks"])
     refused = (await env.requests.slash_command("U0RAJ", "stats <@U0DANA|dana>")).json()
-    assert "Only admins and their manager" in refused["text"]
+    assert "Only admins, their manager and their delegate" in refused["text"]
     async with env.db.unit_of_work() as s:
         dana = await s.get(Person, world.dana.id)
         assert dana is not None

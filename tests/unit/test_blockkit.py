@@ -270,6 +270,7 @@ VIEWS: dict[str, Views] = {
                 private_metadata="m" * 2000,
                 teams=TEAMS,
                 default_team=TEAMS[0],
+                acting_for=LONG_NAME + EVIL if n > 1 else None,  # a delegate logs it
             )
         )
         for n in (1, 5, 99)
