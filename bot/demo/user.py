@@ -116,3 +116,23 @@ class User:
                 "thread_ts": thread_ts,
             }
         )
+
+
+def element_in(digest: dict[str, Any], text: str, action: Action) -> dict[str, Any]:
+    """A click on `action` in the digest row of the item `text`, as Slack sends it."""
+    blocks = digest["blocks"]
+    at = next(i for i, b in enumerate(blocks) if text in b.get("text", {}).get("text", ""))
+    row = blocks[at + 1]
+    element = next(e for e in row["elements"] if e["action_id"] == action.value)
+    return {**element, "block_id": row["block_id"]}
+
+
+def initial_of(element: dict[str, Any]) -> str:
+    for key in ("initial_time", "initial_value", "initial_date"):
+        if element.get(key):
+            return str(element[key])
+    if element.get("initial_option"):
+        return str(element["initial_option"]["text"]["text"])
+    if element.get("initial_options"):
+        return ",".join(o["value"] for o in element["initial_options"])
+    return ""

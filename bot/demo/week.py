@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from bot.demo.transcript import Transcript, block_lines, short_url
-from bot.demo.user import User
+from bot.demo.user import User, element_in, initial_of
 from bot.ids import Action, Block, numbered
 from bot.regimen.calendar import local_instant
 from bot.services.morning import run_morning
@@ -211,7 +211,7 @@ class Week:
                 owner = await s.get(Person, item.owner_id)
             assert owner is not None and owner.slack_user_id
             digest = self._digest_of(owner.slack_user_id)
-            element = _element(digest, item.text, action)
+            element = element_in(digest, item.text, action)
             label = "Done" if action == Action.ITEM_DONE else "Snooze 1 week"
             t.act(owner.name, f"clicks {label} on “{item.text}”")
             await User(self.env, owner.slack_user_id).click(action, on=digest, element=element)
@@ -256,7 +256,7 @@ class Week:
             t.say(f"      {line}")
         await self.me.click(Action.MY_SETTINGS)
         fields = [
-            f"{b['block_id']} {_initial(b['element'])}".strip()
+            f"{b['block_id']} {initial_of(b['element'])}".strip()
             for b in self.me.opened()["blocks"]
             if b.get("type") == "input"
         ]
@@ -303,23 +303,3 @@ class Week:
             )
         assert team is not None and mate is not None
         return mate, next(m for m in posted if m.get("channel") == team.channel_id)
-
-
-def _element(digest: dict[str, Any], text: str, action: Action) -> dict[str, Any]:
-    """A click on `action` in the digest row of the item `text`, as Slack sends it."""
-    blocks = digest["blocks"]
-    at = next(i for i, b in enumerate(blocks) if text in b.get("text", {}).get("text", ""))
-    row = blocks[at + 1]
-    element = next(e for e in row["elements"] if e["action_id"] == action.value)
-    return {**element, "block_id": row["block_id"]}
-
-
-def _initial(element: dict[str, Any]) -> str:
-    for key in ("initial_time", "initial_value", "initial_date"):
-        if element.get(key):
-            return str(element[key])
-    if element.get("initial_option"):
-        return str(element["initial_option"]["text"]["text"])
-    if element.get("initial_options"):
-        return ",".join(o["value"] for o in element["initial_options"])
-    return ""
