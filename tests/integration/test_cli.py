@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import io
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
+from rich.console import Console
+from sqlalchemy import select
 from typer.testing import CliRunner
 
 from bot.cli import app
+from bot.demo import run_demo
+from bot.ids import View
+from bot.regimen.calendar import iso_week_of
+from bot.regimen.types import BatchStatus, ContactKind, Outcome
+from bot.standin.harness import LocalSlack
+from storage.models import ActionItem, BatchEntry, Contact, Person, TeamNote
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 runner = CliRunner()
@@ -68,10 +79,96 @@ def test_serve_without_tokens_explains_the_set_up_and_runs_the_demo() -> None:
     assert "Your customers this week" in out and "Action items from" in out
 
 
-def test_the_demo_of_a_quarter_ends_with_the_leadership_digest_and_its_chart() -> None:
-    code, out = kyc("demo", "--weeks", "3")
-    assert code == 0
-    assert "the leadership digest" in out and "bytes PNG" in out
+async def _demo(weeks: int) -> tuple[list[str], dict[str, Any]]:
+    """`kyc demo`'s lines, and what the stand-in and the database held at its end."""
+    out = io.StringIO()
+    seen: dict[str, Any] = {}
+
+    async def look(env: LocalSlack) -> None:
+        seen["calls"] = list(env.slack.calls)
+        seen["messages"] = env.slack.messages()
+        async with env.db.unit_of_work() as s:
+            dana = await s.scalar(select(Person).where(Person.name == "Dana Whitfield"))
+            assert dana is not None
+            seen["dana"] = dana
+            seen["contacts"] = list(
+                await s.scalars(
+                    select(Contact).where(Contact.executive_id == dana.id).order_by(Contact.id)
+                )
+            )
+            seen["entries"] = list(
+                await s.scalars(select(BatchEntry).where(BatchEntry.executive_id == dana.id))
+            )
+            seen["items"] = list(await s.scalars(select(ActionItem).order_by(ActionItem.id)))
+            seen["notes"] = list(await s.scalars(select(TeamNote)))
+
+    await run_demo(Console(file=out, width=100), weeks=weeks, at_the_end=look)
+    text = out.getvalue()
+    assert "Traceback" not in text and "WARNING" not in text and "&amp;" not in text
+    return text.splitlines(), seen
+
+
+async def test_the_demo_is_the_executives_week_monday_to_friday_as_each_person_saw_it() -> None:
+    lines, seen = await _demo(1)
+    assert len(lines) < 400
+    days = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
+    at = [next(i for i, x in enumerate(lines) if x.strip("─ ").startswith(d)) for d in days]
+    assert at == sorted(at)
+    opened = [c.params["view"]["callback_id"] for c in seen["calls"] if c.method == "views.open"]
+    # Brief and Log call from the nudge, the follow-up email, a swap, Log call from the later
+    # nudge, /kyc done, the pause's calendar, My settings
+    assert opened == [
+        View.BRIEF,
+        View.CALL,
+        View.EMAIL,
+        View.SWAP,
+        View.CALL,
+        View.CALL,
+        View.PAUSE,
+        View.MY_SETTINGS,
+    ]
+    dana: Person = seen["dana"]
+    dm = "D" + (dana.slack_user_id or "")[1:]
+    nudges = [m for m in seen["messages"] if m["channel"] == dm and "done this week" in m["text"]]
+    assert len(nudges) == 6  # Monday to Friday, and Wednesday's again at 15:00
+    assert [c.outcome for c in seen["contacts"]] == [
+        Outcome.REACHED,
+        Outcome.VOICEMAIL,
+        Outcome.REACHED,
+        Outcome.REACHED,
+    ]
+    # every call of the week is for a customer of that week's batch
+    batch = {e.customer_id: e for e in seen["entries"]}
+    assert all(c.customer_id in batch for c in seen["contacts"])
+    assert [e.swap_reason for e in batch.values() if e.status == BatchStatus.SWAPPED] == [
+        "Already spoke recently"
+    ]
+    items = {i.text: i for i in seen["items"]}
+    assert items["Look into the slow monthly export"].status == "done"
+    assert items["Call them about the two slow tickets"].snoozed_until is not None
+    assert len(seen["notes"]) == 1  # the account team's reply, kept for the brief
+    monday = min(c.occurred_at for c in seen["contacts"]).date()
+    assert dana.nudge_skipped_on == monday + timedelta(days=3)
+    assert dana.paused_until == monday + timedelta(days=11)
+    assert "Open in Gmail] https://mail.google.com/mail/?… (" in "\n".join(lines)
+
+
+async def test_the_demo_of_a_quarter_calls_each_weeks_own_batch_and_ends_with_the_digest() -> None:
+    lines, seen = await _demo(3)
+    assert len(lines) < 400
+    weeks = {(e.iso_week, e.customer_id) for e in seen["entries"]}
+    calls = [c for c in seen["contacts"] if c.kind == ContactKind.PROACTIVE]
+    assert len({iso_week_of(c.occurred_at.date()) for c in calls}) == 3
+    assert all((iso_week_of(c.occurred_at.date()), c.customer_id) in weeks for c in calls)
+    text = "\n".join(lines)
+    assert "0/5 done this week" in text and "1/5 done this week" in text
+    assert text.index("Friday 17:00: the leadership digest") > text.index("Friday:")
+    posted = [m for m in seen["messages"] if m["channel"] == "C0LEADERS"]
+    assert posted[0]["text"] == f"KYC weekly digest {iso_week_of(calls[-1].occurred_at.date())}"
+    dana = next(x for x in lines if "Dana Whitfield — " in x)
+    assert "week 3/5" in dana  # the week shown, closed by the digest
+    assert any(c.method == "files.completeUploadExternal" for c in seen["calls"])
+    assert "bytes PNG" in text
 
 
 def test_outbox_and_db_upgrade_on_an_empty_database() -> None:
