@@ -55,6 +55,9 @@ class Action(StrEnum):
     TRANSFER_DECLINE = "kyc_transfer_decline"
     # App Home, admins: make someone in Slack an executive
     ENROL_EXECUTIVE = "kyc_enrol_executive"
+    # App Home, admins: the company holidays modal, and its Remove buttons (value = holiday id)
+    ADMIN_HOLIDAYS = "kyc_admin_holidays"
+    REMOVE_HOLIDAY = "kyc_remove_holiday"
     # plain inputs (action ids inside input blocks)
     INPUT = "value"
 
@@ -76,6 +79,7 @@ class View(StrEnum):
     CUSTOMER_FORM = "kyc_customer_form"
     MANAGE_CUSTOMER = "kyc_manage_customer_modal"
     ENROL = "kyc_enrol_modal"
+    HOLIDAYS = "kyc_holidays_modal"
 
 
 class Block(StrEnum):
@@ -129,6 +133,10 @@ class Block(StrEnum):
     NEW_EXECUTIVE = "new_executive"
     TRANSFER = "transfer"
     ENROL_USER = "enrol_user"
+    # a company holiday added by an admin (bot/services/holidays.add_holiday's fields)
+    HOLIDAY_DATE = "holiday_date"
+    HOLIDAY_NAME = "holiday_name"
+    HOLIDAY_COUNTRY = "holiday_country"
 
 
 def numbered(block: Block, n: int) -> str:

@@ -31,7 +31,7 @@ from bot.views.my_settings import build_my_settings_modal, build_pause_modal
 from bot.views.reminders import due_moved_note, snoozed_note
 from bot.views.roster_modals import build_roster_picker
 from bot.views.settings_modal import build_settings_modal
-from handlers import customer_care
+from handlers import customer_care, holidays
 from handlers.common import (
     actor_of,
     after_click,
@@ -68,6 +68,7 @@ def register(app: AsyncApp) -> None:
     for action in ROSTER:
         app.action(action.value)(roster_clicked)
     customer_care.register(app)  # a customer removed, paused or moved; an executive enrolled
+    holidays.register(app)  # the admins' company holidays
 
 
 ROSTER = {

@@ -301,3 +301,21 @@ class PauseForm:
     today: date
     paused_until: date | None = None
     reason: str | None = None
+
+
+@dataclass(frozen=True)
+class HolidayLine:
+    """One company holiday as the admin's list shows it (country None: everyone's)."""
+
+    id: int
+    day: date
+    name: str
+    country: str | None
+
+
+@dataclass(frozen=True)
+class HolidaysScreen:
+    """App Home → Holidays (admins): the next holidays from the admin's local today."""
+
+    today: date
+    holidays: tuple[HolidayLine, ...] = ()

@@ -83,6 +83,7 @@ def build_home(data: HomeData) -> dict[str, Any]:
                 button("Teams", Action.ADMIN_TEAMS),
                 button("Customers", Action.ADMIN_CUSTOMERS),
                 button("Add an executive", Action.ENROL_EXECUTIVE),
+                button("Holidays", Action.ADMIN_HOLIDAYS),
                 block_id="admin_actions",
             ),
             context("Many rows at once: `kyc import people people.csv` (and teams, customers)."),

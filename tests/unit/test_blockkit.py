@@ -49,6 +49,8 @@ from bot.views.data import (
     CallThread,
     CloseLoop,
     DigestLine,
+    HolidayLine,
+    HolidaysScreen,
     HomeData,
     ItemCard,
     KudosCard,
@@ -59,6 +61,7 @@ from bot.views.data import (
 from bot.views.data import Person as Shown
 from bot.views.digest import build_digest_messages
 from bot.views.email_modal import build_call_confirmation, build_email_modal
+from bot.views.holidays import build_holidays_modal
 from bot.views.home import build_home
 from bot.views.installs import build_welcome
 from bot.views.my_settings import build_my_settings_modal, build_pause_modal
@@ -284,6 +287,18 @@ VIEWS: dict[str, Views] = {
         _home(executive=e, admin=a) for e in (True, False) for a in (True, False)
     ],
     "build_not_enrolled_home": lambda: [build_not_enrolled_home()],
+    "build_holidays_modal": lambda: [
+        build_holidays_modal(
+            HolidaysScreen(
+                date(2026, 11, 23),
+                tuple(
+                    HolidayLine(10**12 + i, date(2026, 12, 1), LONG_NAME + EVIL, "<@U")
+                    for i in range(200)
+                ),
+            )
+        ),
+        build_holidays_modal(HolidaysScreen(date(2026, 11, 23))),
+    ],
     "build_my_settings_modal": lambda: [
         build_my_settings_modal(
             MySettingsForm("23:59", tuple(range(7)), 40, LONG_NAME, "08:30", (), 1, "Z" * 300)
