@@ -55,6 +55,14 @@ class Action(StrEnum):
     TRANSFER_DECLINE = "kyc_transfer_decline"
     # App Home, admins: make someone in Slack an executive
     ENROL_EXECUTIVE = "kyc_enrol_executive"
+    # App Home, executives: their delegate set (a users_select modal) or stopped; one picker of
+    # their customers to manage (then MANAGE_CUSTOMER's modal)
+    SET_DELEGATE = "kyc_set_delegate"
+    STOP_DELEGATE = "kyc_stop_delegate"
+    MANAGE_PICK = "kyc_manage_pick"
+    # App Home, admins: the company holidays modal, and its Remove buttons (value = holiday id)
+    ADMIN_HOLIDAYS = "kyc_admin_holidays"
+    REMOVE_HOLIDAY = "kyc_remove_holiday"
     # plain inputs (action ids inside input blocks)
     INPUT = "value"
 
@@ -76,6 +84,9 @@ class View(StrEnum):
     CUSTOMER_FORM = "kyc_customer_form"
     MANAGE_CUSTOMER = "kyc_manage_customer_modal"
     ENROL = "kyc_enrol_modal"
+    HOLIDAYS = "kyc_holidays_modal"
+    DELEGATE = "kyc_delegate_modal"
+    MANAGE_PICK = "kyc_manage_pick_modal"
 
 
 class Block(StrEnum):
@@ -129,6 +140,15 @@ class Block(StrEnum):
     NEW_EXECUTIVE = "new_executive"
     TRANSFER = "transfer"
     ENROL_USER = "enrol_user"
+    # the delegate picked on App Home
+    DELEGATE_USER = "delegate_user"
+    # a delegate's App Home: an executive's customer, f"{FOR}_{executive id}_{customer id}";
+    # its buttons are the nudge's (LOG_CALL, VOICEMAIL, SWAP), value = the customer id
+    FOR = "for"
+    # a company holiday added by an admin (bot/services/holidays.add_holiday's fields)
+    HOLIDAY_DATE = "holiday_date"
+    HOLIDAY_NAME = "holiday_name"
+    HOLIDAY_COUNTRY = "holiday_country"
 
 
 def numbered(block: Block, n: int) -> str:
@@ -140,3 +160,16 @@ def number_of(block: Block, block_id: str) -> int | None:
     prefix = f"{block.value}_"
     rest = block_id.removeprefix(prefix)
     return int(rest) if block_id.startswith(prefix) and rest.isdigit() else None
+
+
+def acting_block(executive_id: int, customer_id: int) -> str:
+    """The block of an executive's customer on their delegate's App Home."""
+    return f"{Block.FOR.value}_{executive_id}_{customer_id}"
+
+
+def executive_of(block_id: str) -> int | None:
+    """The executive an `acting_block` is for (None: another block, the actor's own)."""
+    parts = block_id.split("_")
+    if len(parts) == 3 and parts[0] == Block.FOR.value and parts[1].isdigit():
+        return int(parts[1])
+    return None

@@ -11,7 +11,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.ids import Action, Block, number_of
+from bot.ids import Action, Block, executive_of, number_of
 from bot.services import (
     batch_actions,
     calling,
@@ -31,7 +31,7 @@ from bot.views.my_settings import build_my_settings_modal, build_pause_modal
 from bot.views.reminders import due_moved_note, snoozed_note
 from bot.views.roster_modals import build_roster_picker
 from bot.views.settings_modal import build_settings_modal
-from handlers import customer_care
+from handlers import customer_care, delegates, holidays
 from handlers.common import (
     actor_of,
     after_click,
@@ -68,6 +68,8 @@ def register(app: AsyncApp) -> None:
     for action in ROSTER:
         app.action(action.value)(roster_clicked)
     customer_care.register(app)  # a customer removed, paused or moved; an executive enrolled
+    holidays.register(app)  # the admins' company holidays
+    delegates.register(app)  # an executive's delegate, named on App Home
 
 
 ROSTER = {
@@ -75,6 +77,11 @@ ROSTER = {
     Action.ADMIN_TEAMS: "teams",
     Action.ADMIN_CUSTOMERS: "customers",
 }
+
+
+def _for_id(body: dict[str, Any]) -> int | None:
+    """The executive a delegate clicked for (their App Home's block); None: the actor's own."""
+    return executive_of(str(body["actions"][0].get("block_id") or ""))
 
 
 def _id_value(body: dict[str, Any]) -> int | None:
@@ -87,7 +94,9 @@ async def log_call_clicked(
     ack: Any, body: dict[str, Any], client: AsyncWebClient, context: Any
 ) -> None:
     await ack()
-    work = calling.form_for_call(deps_of(context), actor_of(context), _id_value(body))
+    work = calling.form_for_call(
+        deps_of(context), actor_of(context), _id_value(body), for_id=_for_id(body)
+    )
     await open_after(client, context, body, work, build_call_modal)
 
 
@@ -101,12 +110,17 @@ async def voicemail_clicked(
         return
     # One voicemail per button: a second click on the same nudge (or App Home) logs nothing.
     container = body.get("container") or {}
-    where = container.get("message_ts") or container.get("view_id") or click_id(body)
+    # On App Home, the view as drawn (its hash changes with each publish): a click on next
+    # week's App Home is another voicemail.
+    view = body.get("view") or {}
+    drawn = f"{container.get('view_id')}:{view.get('hash', '')}" if container.get("view_id") else ""
+    where = container.get("message_ts") or drawn or click_id(body)
     work = followup.after_voicemail(
         deps_of(context),
         actor_of(context),
         customer_id,
         request_key=f"voicemail:{customer_id}:{where}",
+        for_id=_for_id(body),
     )
     await open_after(client, context, body, work, build_email_modal)
 
@@ -166,8 +180,9 @@ async def swap_clicked(
     customer_id = _id_value(body)
     if customer_id is None:
         return
-    work = batch_actions.swap_form(deps_of(context), actor_of(context), customer_id)
-    meta = json.dumps({"c": customer_id})
+    for_id = _for_id(body)
+    work = batch_actions.swap_form(deps_of(context), actor_of(context), customer_id, for_id=for_id)
+    meta = json.dumps({"c": customer_id, "f": for_id} if for_id else {"c": customer_id})
     await open_after(client, context, body, work, lambda name: build_swap_modal(name, meta))
 
 

@@ -9,14 +9,16 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.ids import Action, View
+from bot.ids import Action, Block, View
 from bot.services import calling, customer_care
 from bot.services.identity import require_admin
 from bot.views.customer_care import (
     build_enrol_modal,
     build_manage_customer_modal,
+    build_manage_pick_modal,
     parse_enrol,
     parse_manage_customer,
+    parse_manage_pick,
 )
 from bot.views.notices import build_notice_modal
 from handlers.common import (
@@ -24,6 +26,7 @@ from handlers.common import (
     after_click,
     answer_submission,
     deps_of,
+    open_after,
     read_meta,
     request_key,
     tell,
@@ -32,6 +35,8 @@ from handlers.common import (
 
 def register(app: AsyncApp) -> None:
     app.action(Action.MANAGE_CUSTOMER.value)(manage_clicked)
+    app.action(Action.MANAGE_PICK.value)(manage_pick_clicked)
+    app.view(View.MANAGE_PICK.value)(manage_picked)
     app.action(Action.TRANSFER_ACCEPT.value)(transfer_answered)
     app.action(Action.TRANSFER_DECLINE.value)(transfer_answered)
     app.action(Action.ENROL_EXECUTIVE.value)(enrol_clicked)
@@ -56,6 +61,27 @@ async def manage_clicked(
         await client.views_push(trigger_id=body["trigger_id"], view=view)
     else:
         await client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
+async def manage_pick_clicked(
+    ack: Any, body: dict[str, Any], client: AsyncWebClient, context: Any
+) -> None:
+    """App Home's one "Manage a customer…" (a button a row would not fit 100 blocks)."""
+    await ack()
+    work = customer_care.customers_to_manage(deps_of(context), actor_of(context))
+    await open_after(client, context, body, work, build_manage_pick_modal)
+
+
+async def manage_picked(ack: Any, view: dict[str, Any], context: Any) -> None:
+    """The picker becomes the customer's manage modal."""
+    customer_id = parse_manage_pick(view["state"]["values"])
+    if customer_id is None:
+        await ack(response_action="errors", errors={Block.PICK: "Pick a customer."})
+        return
+    work = customer_care.manage_form(deps_of(context), actor_of(context), customer_id)
+    meta = json.dumps({"c": customer_id})
+    show = lambda name: build_manage_customer_modal(name, meta)  # noqa: E731
+    await answer_submission(ack, work, field=Block.PICK, show=show)
 
 
 async def manage_submitted(ack: Any, view: dict[str, Any], context: Any) -> None:

@@ -80,9 +80,15 @@ async def swap_submitted(ack: Any, view: dict[str, Any], context: Any) -> None:
     if errors or reason is None:
         await ack(response_action="errors", errors=errors or {"reason": "Pick a reason"})
         return
-    customer_id = int(read_meta(view).get("c") or 0)
+    meta = read_meta(view)
+    customer_id, for_id = int(meta.get("c") or 0), meta.get("f")  # f: a delegate's, for whom
     work = batch_actions.submit_swap(
-        deps_of(context), actor_of(context), customer_id, reason, request_key=request_key(view)
+        deps_of(context),
+        actor_of(context),
+        customer_id,
+        reason,
+        request_key=request_key(view),
+        for_id=int(for_id) if for_id else None,
     )
     await answer_submission(ack, work, field=None)
 

@@ -72,36 +72,71 @@ async def customer_choices(
         return await exec_service.search_customers(session, settings, whose, typed, now=deps.now())
 
 
-async def swap_form(deps: Deps, person: Person | None, customer_id: int) -> str:
-    """The name of the customer to swap out (the modal asks why)."""
-    me = require_executive(person, NO_BATCH)
+async def _whose(deps: Deps, person: Person | None, for_id: int | None) -> Person:
+    """The actor as an executive, or (`for_id`) the executive they are the delegate of."""
+    if for_id is None:
+        return require_executive(person, NO_BATCH)
+    if person is None:
+        return acting_for(None, None)
+    async with deps.db.unit_of_work() as session:
+        return acting_for(person, await session.get(Person, for_id))
+
+
+async def swap_form(
+    deps: Deps, person: Person | None, customer_id: int, *, for_id: int | None = None
+) -> str:
+    """The name of the customer to swap out (the modal asks why); `for_id`: the executive
+    their delegate swaps for."""
+    me = await _whose(deps, person, for_id)
     async with deps.db.unit_of_work() as session:
         try:
             return (await own_customer(session, me, customer_id)).name
         except NotAllowed:
-            raise NotAllowed("That customer is not on your list.") from None
+            raise NotAllowed(f"That customer is not on {_list_of(me, person)}.") from None
+
+
+def _list_of(executive: Person, person: Person | None) -> str:
+    if person is not None and executive.id == person.id:
+        return "your list"
+    return f"{escape(executive.name)}'s list"
 
 
 async def submit_swap(
-    deps: Deps, person: Person | None, customer_id: int, reason: str, *, request_key: str
+    deps: Deps,
+    person: Person | None,
+    customer_id: int,
+    reason: str,
+    *,
+    request_key: str,
+    for_id: int | None = None,
 ) -> None:
-    me = require_executive(person, NO_BATCH)
-    settings = await for_workspace(deps.db, deps.settings, me.workspace_id)
+    """Swap the customer for the next in rotation; by a delegate (`for_id`), the executive's
+    batch changes and both are told, by whom for whom."""
+    whose = await _whose(deps, person, for_id)
+    assert person is not None
+    settings = await for_workspace(deps.db, deps.settings, whose.workspace_id)
     async with deps.db.unit_of_work(writes=True) as session:
-        me = await reload_actor(session, me)
+        by = await reload_actor(session, person)
+        me = acting_for(by, await session.get(Person, whose.id))  # checked again, in this unit
         out, new = await exec_service.swap(
             session, settings, me, customer_id, reason, now=deps.now()
         )
         text = (
-            f"Swapped {out} for *{new}* this week 🔄"
+            f"Swapped {escape(out)} for *{escape(new)}* this week 🔄"
             if new
-            else f"Took {out} out of this week's batch; no other customer is left to call."
+            else f"Took {escape(out)} out of this week's batch; no other customer is left to call."
         )
-        if me.slack_user_id:
-            await outbox.post(
-                session, me.workspace_id, f"swap:{request_key}", me.slack_user_id,
-                build_simple(text),
-            )  # fmt: skip
+        if by.id != me.id:
+            text = f"{text} (by {escape(by.name)} for {escape(me.name)})"
+        for told in {me.id: me, by.id: by}.values():
+            if told.slack_user_id:
+                await outbox.post(
+                    session,
+                    me.workspace_id,
+                    f"swap:{request_key}" + ("" if told.id == me.id else ":delegate"),
+                    told.slack_user_id,
+                    build_simple(text),
+                )
     deps.wake_sender()
 
 

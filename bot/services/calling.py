@@ -273,27 +273,49 @@ async def brief(deps: Deps, person: Person | None, customer_id: int) -> Brief:
 
 
 async def voicemail(
-    deps: Deps, person: Person | None, customer_id: int, *, request_key: str
+    deps: Deps,
+    person: Person | None,
+    customer_id: int,
+    *,
+    request_key: str,
+    for_id: int | None = None,
 ) -> Brief:
     """Log a voicemail attempt once per request_key (a double click logs one), and return
-    the brief whose follow-up email the executive sends next."""
+    the brief whose follow-up email the executive sends next. `for_id`: the executive their
+    delegate clicked for (on the delegate's App Home); it is theirs, logged by the delegate,
+    and they are told."""
     from sqlalchemy.exc import IntegrityError
 
-    me = require_executive(person, NO_BATCH)
+    if for_id is not None:
+        me = await executive_acted_for(deps, person, None, for_id)
+    else:
+        me = require_executive(person, NO_BATCH)
+    assert person is not None
     settings = await for_workspace(deps.db, deps.settings, me.workspace_id)
     for attempt in (1, 2):
         try:
             async with deps.db.unit_of_work(writes=True) as session:
-                fresh = await reload_actor(session, me)
-                await calls.log_voicemail(
+                by = await reload_actor(session, person)
+                fresh = acting_for(by, await session.get(Person, me.id))  # still their delegate
+                contact = await calls.log_voicemail(
                     session,
                     settings,
                     fresh,
                     customer_id,
                     now=deps.now(),
                     request_key=request_key,
+                    logged_by=by,
                 )
-                return await _brief(session, settings, fresh, customer_id, deps.now())
+                brief = await _brief(session, settings, fresh, customer_id, deps.now())
+                if by.id != fresh.id:  # by X for Y, as a call: the executive hears of it
+                    await _confirm(
+                        session,
+                        fresh,
+                        f"voicemail:{contact.id}:for",
+                        f"{escape(by.name)} left a voicemail with "
+                        f"{escape(brief.customer.name)} for you 📞 (as your delegate).",
+                    )
+                return brief
         except IntegrityError:  # the other click of a double click won the race
             if attempt == 2:
                 raise

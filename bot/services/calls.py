@@ -189,9 +189,10 @@ async def log_voicemail(
     *,
     now: datetime,
     request_key: str,
+    logged_by: Person | None = None,
 ) -> Contact:
     """One click: a voicemail attempt on a customer of the batch. The same request_key (a
-    double click on the same button) logs it once."""
+    double click on the same button) logs it once. `logged_by`: the delegate who clicked."""
     customer = await own_customer(session, executive, customer_id)
     existing = await logged_before(session, executive.workspace_id, request_key)
     if existing is not None:
@@ -204,7 +205,7 @@ async def log_voicemail(
         channel=Channel.CALL,
         outcome=Outcome.VOICEMAIL,
         occurred_at=now,
-        logged_by_id=executive.id,
+        logged_by_id=(logged_by or executive).id,
         source="slack",
         request_key=request_key,
     )

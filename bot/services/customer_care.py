@@ -46,6 +46,24 @@ async def manage_form(deps: Deps, person: Person | None, customer_id: int) -> st
         return (await calls.own_customer(session, me, customer_id)).name
 
 
+async def customers_to_manage(deps: Deps, person: Person | None) -> list[tuple[int, str]]:
+    """App Home → Manage a customer…: the executive's active customers by name (at most
+    100, what a static select holds; `/kyc done` finds any other)."""
+    me = require_executive(person, NO_LIST)
+    async with deps.db.unit_of_work() as session:
+        rows = await session.execute(
+            select(Customer.id, Customer.name)
+            .where(
+                Customer.workspace_id == me.workspace_id,
+                Customer.executive_id == me.id,
+                Customer.active.is_(True),
+            )
+            .order_by(Customer.name, Customer.id)
+            .limit(100)
+        )
+        return [(customer_id, name) for customer_id, name in rows]
+
+
 async def _replan(
     session: AsyncSession, settings: Settings, executive: Person, now: datetime
 ) -> None:

@@ -10,6 +10,7 @@ from bot.deps import Deps
 from bot.services import outbox
 from bot.services.identity import NotAllowed, colleague, reload_actor, require_executive
 from bot.views.commands import build_simple
+from bot.views.data import DelegateForm, HomeData
 from storage.models import Person
 
 ONLY_EXECUTIVES = "Only executives on the KYC roster name a delegate."
@@ -54,3 +55,21 @@ async def set_delegate(
             )
     deps.wake_sender()
     return Delegation(me.slack_user_id, delegate_user_id, before.slack_user_id if before else None)
+
+
+async def delegate_form(deps: Deps, person: Person | None) -> DelegateForm:
+    """App Home → Name one / Change: the modal shows the delegate there is now."""
+    me = require_executive(person, ONLY_EXECUTIVES)
+    async with deps.db.unit_of_work() as session:
+        me = await reload_actor(session, me)
+        now = await session.get(Person, me.delegate_id) if me.delegate_id else None
+        return DelegateForm(now.slack_user_id if now else None)
+
+
+async def from_home(deps: Deps, person: Person | None, delegate_user_id: str | None) -> HomeData:
+    """The delegate named (or stopped, None) on App Home; App Home drawn again with it."""
+    from bot.services.home import show_home  # App Home's own use case reads delegates too
+
+    await set_delegate(deps, person, delegate_user_id)
+    assert person is not None
+    return await show_home(deps, person)

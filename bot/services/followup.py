@@ -58,11 +58,22 @@ def _screen(
 
 
 async def after_voicemail(
-    deps: Deps, person: Person | None, customer_id: int, *, request_key: str
+    deps: Deps,
+    person: Person | None,
+    customer_id: int,
+    *,
+    request_key: str,
+    for_id: int | None = None,
 ) -> EmailScreen:
-    """Log the voicemail (once per request_key), and the email to send next."""
-    brief = await calling.voicemail(deps, person, customer_id, request_key=request_key)
-    me = require_executive(person, calling.NO_BATCH)
+    """Log the voicemail (once per request_key), and the email to send next: the
+    executive's, signed by them, also when their delegate (`for_id`) clicked."""
+    brief = await calling.voicemail(
+        deps, person, customer_id, request_key=request_key, for_id=for_id
+    )
+    if for_id is not None:
+        me = await calling.executive_acted_for(deps, person, None, for_id)
+    else:
+        me = require_executive(person, calling.NO_BATCH)
     settings = await for_workspace(deps.db, deps.settings, me.workspace_id)
     email = brief.followup_email
     return _screen(settings, me, VOICEMAIL, customer_id, brief.customer, email, deps.now())

@@ -8,15 +8,19 @@ second load of the same day renames it rather than adding another."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.regimen.calendar import CompanyHoliday
+from bot.deps import Deps
+from bot.ids import Block
+from bot.regimen.calendar import CompanyHoliday, local_now
 from bot.services.identity import Invalid, ensure_workspace, reload_actor, require_admin
+from bot.services.people import regimen_of
+from bot.tenancy.workspace_settings import for_workspace
+from bot.views.data import HolidayLine, HolidaysScreen
 from storage.db import Database
 from storage.models import Holiday, Person
 
@@ -142,12 +146,8 @@ async def load_public(
         return await _upsert(session, workspace_id, items)
 
 
-@dataclass(frozen=True)
-class ShownHoliday:
-    id: int
-    day: date
-    name: str
-    country: str | None
+ShownHoliday = HolidayLine
+SHOWN = 40  # the modal's list: with its form, well within a modal's 100 blocks
 
 
 async def upcoming(
@@ -164,18 +164,26 @@ async def upcoming(
 
 
 async def add_holiday(
-    db: Database, actor: Person, day: date | None, name: str, country: str | None
+    db: Database,
+    actor: Person,
+    day: date | None,
+    name: str,
+    country: str | None,
+    *,
+    today: date | None = None,
 ) -> None:
-    """An admin adds one holiday (from the App Home modal)."""
+    """An admin adds one holiday (from the App Home modal); not before `today`, if given."""
     problems: dict[str, str] = {}
     if day is None:
-        problems["holiday_date"] = "Pick a date."
+        problems[Block.HOLIDAY_DATE] = "Pick a date."
+    elif today is not None and day < today:
+        problems[Block.HOLIDAY_DATE] = f"{day.isoformat()} is in the past: pick a day from today."
     if not name.strip():
-        problems["holiday_name"] = "Name the holiday."
+        problems[Block.HOLIDAY_NAME] = "Name the holiday."
     elif len(name) > 200:
-        problems["holiday_name"] = "At most 200 characters."
+        problems[Block.HOLIDAY_NAME] = "At most 200 characters."
     if country and not (country.isalpha() and 2 <= len(country) <= 3):
-        problems["holiday_country"] = "A country code such as GB or US, or nothing."
+        problems[Block.HOLIDAY_COUNTRY] = "A country code such as GB or US, or nothing."
     if problems:
         raise Invalid(problems)
     assert day is not None
@@ -191,3 +199,34 @@ async def remove_holiday(db: Database, actor: Person, holiday_id: int) -> None:
         row = await session.get(Holiday, holiday_id)
         if row is not None and row.workspace_id == me.workspace_id:
             await session.delete(row)
+
+
+async def _admin_today(deps: Deps, actor: Person) -> date:
+    settings = await for_workspace(deps.db, deps.settings, actor.workspace_id)
+    return local_now(deps.now(), regimen_of(actor, settings).tz).date()
+
+
+async def holidays_screen(deps: Deps, person: Person | None) -> HolidaysScreen:
+    """App Home → Holidays: the next holidays from the admin's local today."""
+    me = require_admin(person)
+    today = await _admin_today(deps, me)
+    async with deps.db.unit_of_work() as session:
+        me = require_admin(await reload_actor(session, me))
+        shown = await upcoming(session, me.workspace_id, today, limit=SHOWN)
+    return HolidaysScreen(today, tuple(shown))
+
+
+async def add_from_modal(
+    deps: Deps, person: Person | None, day: date | None, name: str, country: str | None
+) -> HolidaysScreen:
+    """The modal's form: a day from today, named; the list shown again with it."""
+    me = require_admin(person)
+    await add_holiday(deps.db, me, day, name, country, today=await _admin_today(deps, me))
+    return await holidays_screen(deps, me)
+
+
+async def remove_from_modal(deps: Deps, person: Person | None, holiday_id: int) -> HolidaysScreen:
+    """A Remove button of the modal's list: the list shown again without it."""
+    me = require_admin(person)
+    await remove_holiday(deps.db, me, holiday_id)
+    return await holidays_screen(deps, me)

@@ -13,13 +13,18 @@ from bot.regimen.types import ItemStatus
 from bot.services import outbox
 from bot.services.call_routing import card
 from bot.services.charts import chart_url
-from bot.services.identity import is_admin, is_executive, reload_actor
+from bot.services.identity import (
+    executives_delegating_to,
+    is_admin,
+    is_executive,
+    reload_actor,
+)
 from bot.services.report import call_trend, trend
 from bot.services.stats import figures
 from bot.services.week import week_views
 from bot.settings import Settings
 from bot.tenancy.workspace_settings import for_workspace
-from bot.views.data import HomeData
+from bot.views.data import ActedFor, HomeData, WeekView
 from storage.models import ActionItem, Customer, Person, Workspace
 
 
@@ -60,8 +65,15 @@ async def home_data(
             failed_messages=tuple(f"{m.method} {m.key}: {m.last_error}" for m in parked[:20]),
             sending_stopped=stopped,
         )
+    acted = await executives_delegating_to(session, person)
+    if acted:  # a chief of staff works their executives' weeks from here
+        weeks = await week_views(session, settings, person.workspace_id, acted, now)
+        data = replace(data, acting_for=tuple(_acted_for(w) for w in weeks))
     if not data.is_executive:
         return data
+    delegate = await session.get(Person, person.delegate_id) if person.delegate_id else None
+    if delegate is not None:
+        data = replace(data, delegate_name=delegate.name, delegate_user=delegate.slack_user_id)
     (week,) = await week_views(session, settings, person.workspace_id, [person], now)
     (numbers,) = await figures(session, settings, person.workspace_id, [person], now=now)
     points, _completion = await trend(session, person.workspace_id, [person.id], now)
@@ -75,6 +87,16 @@ async def home_data(
         iso_week=week.iso_week,
         quota=week.quota,
         week=tuple((i.customer_id, i.name, i.status.value) for i in week.items),
+    )
+
+
+def _acted_for(week: WeekView) -> ActedFor:
+    return ActedFor(
+        week.executive_id,
+        week.executive_name,
+        week.iso_week,
+        week.quota,
+        tuple((i.customer_id, i.name, i.status.value) for i in week.items),
     )
 
 

@@ -20,6 +20,9 @@ from bot.views.data import Option, RosterForm
 from storage.models import Base, Customer, Person, Team
 
 KINDS = ("people", "teams", "customers")
+# A customer's pause (the executive's "pause it until"): shown on its form, to be cleared.
+PAUSED = "paused_until"
+RESUME = "resume"
 MODELS: dict[str, Any] = {"people": Person, "teams": Team, "customers": Customer}
 
 
@@ -125,7 +128,10 @@ async def _customer_form(session: AsyncSession, c: Customer) -> RosterForm:
         "contact_email": c.contact_email,
         "contact_phone": c.contact_phone,
         "notes": c.notes,
+        "timezone": c.timezone,
         "active": "true" if c.active else "false",
+        # not a CSV column: the form shows the pause, to be cleared (PAUSED is read by save)
+        PAUSED: c.paused_until.isoformat() if c.paused_until else None,
     }
     picked = _picked(
         executive=await _option(session, Person, c.executive_id),
@@ -147,6 +153,7 @@ async def save(
     if kind not in KINDS:
         raise Invalid({"name": "Unknown kind of roster row."})
     cells = dict(cells)
+    resume = kind == "customers" and cells.pop(RESUME, None) == "true"
     async with deps.db.unit_of_work(writes=True) as session:
         me = require_admin(await reload_actor(session, me))
         ws = me.workspace_id
@@ -163,6 +170,8 @@ async def save(
             for error in rows.errors:
                 fields.setdefault(error.column if error.column in cells else "name", error.message)
             raise Invalid(fields)
+        if resume and isinstance(target, Customer):
+            target.paused_until = None  # back in its executive's rotation now
     name = cells.get("name") or ""
     return f"{'Saved' if target is not None else 'Added'} {name} ✅"
 

@@ -18,11 +18,16 @@ from bot.views.text import clip, escape
 HELP = """*KYC — customers with morning coffee* ☕
 • `/kyc done [customer]` — log a call (the customer is preselected when you name it)
 • `/kyc week` — this week's customers and where you are
-• `/kyc stats` — your numbers (admins and managers: `/kyc stats @someone`)
+• `/kyc stats` — your numbers (admins, managers and delegates: `/kyc stats @someone`)
 • `/kyc log` — a reactive contact: a complaint, ticket or escalation
-• `/kyc pause` (pick the day) or `/kyc pause until 2026-12-28` / `/kyc resume` — vacations
+• `/kyc pause` — a vacation: pick the last day on a calendar (or `/kyc pause until \
+2026-12-28`); `/kyc resume` to come back early
+• `/kyc delegate @someone` — your chief of staff may act for you; `/kyc delegate off` to stop
+• `/kyc done for @dana [customer]`, `/kyc week for @dana`, `/kyc pause for @dana` — as the \
+delegate of @dana: recorded as by you for them, their numbers stay theirs
 • `/kyc help` — this list
-Your morning DM has the brief for each customer; the App Home tab has your numbers."""
+Your morning DM has the brief for each customer; the App Home tab has your numbers (a \
+delegate's App Home has their executive's week too)."""
 
 SWAP_REASONS = [
     ("recent", "Already spoke recently"),

@@ -12,6 +12,7 @@ from bot.ids import Action, Block, View
 from bot.views.blocks import actions, button, context, message, modal, section
 from bot.views.call_modal import _input, _static
 from bot.views.call_submission import Values, date_of, selected, user_of
+from bot.views.limits import OPTION_TEXT, truncate
 from bot.views.text import clip, day, escape, mention
 
 CHANGES = [
@@ -73,6 +74,28 @@ def build_manage_customer_modal(customer_name: str, private_metadata: str) -> di
         submit="Save",
         private_metadata=private_metadata,
     )
+
+
+def build_manage_pick_modal(customers: Sequence[tuple[int, str]]) -> dict[str, Any]:
+    """App Home → Manage a customer…: which one (then the modal above, in its place)."""
+    if not customers:
+        blocks = [section("You have no active customers on your list.")]
+        return modal("Manage a customer", blocks, callback_id=View.MANAGE_PICK)
+    choices = [(str(cid), truncate(name, OPTION_TEXT)) for cid, name in customers[:100]]
+    return modal(
+        "Manage a customer",
+        [
+            _input(Block.PICK, "Customer", _static(choices), optional=False),
+            context("Then remove it, pause it until a date, or ask to move it."),
+        ],
+        callback_id=View.MANAGE_PICK,
+        submit="Next",
+    )
+
+
+def parse_manage_pick(values: Values) -> int | None:
+    chosen = selected(values, Block.PICK)
+    return int(chosen) if chosen and chosen.isdigit() else None
 
 
 def parse_manage_customer(

@@ -145,6 +145,22 @@ class HomeData:
     call_trend: tuple[WeekScores, ...] = ()  # their calls' NPS and sentiment, 12 weeks
     chart_url: str | None = None  # the 12-week chart, when the bot has a public URL
     extra: dict[str, str] = field(default_factory=dict)
+    # an executive's delegate (None: none), mentioned by their Slack id when they have one
+    delegate_name: str | None = None
+    delegate_user: str | None = None
+    # the executives this person is the delegate of, each with their week
+    acting_for: tuple[ActedFor, ...] = ()
+
+
+@dataclass(frozen=True)
+class ActedFor:
+    """An executive whose delegate sees their week on App Home, to act on it."""
+
+    executive_id: int
+    name: str
+    iso_week: str
+    quota: int
+    week: tuple[tuple[int, str, str], ...] = ()  # (customer id, name, status value)
 
 
 @dataclass(frozen=True)
@@ -301,3 +317,28 @@ class PauseForm:
     today: date
     paused_until: date | None = None
     reason: str | None = None
+
+
+@dataclass(frozen=True)
+class HolidayLine:
+    """One company holiday as the admin's list shows it (country None: everyone's)."""
+
+    id: int
+    day: date
+    name: str
+    country: str | None
+
+
+@dataclass(frozen=True)
+class HolidaysScreen:
+    """App Home → Holidays (admins): the next holidays from the admin's local today."""
+
+    today: date
+    holidays: tuple[HolidayLine, ...] = ()
+
+
+@dataclass(frozen=True)
+class DelegateForm:
+    """App Home → the delegate modal: who it is now (a Slack id), if anyone."""
+
+    current_user: str | None = None

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.ids import Action
+from bot.ids import Action, acting_block
 from bot.views.blocks import actions, button, context, divider, header, section
-from bot.views.data import HomeData
-from bot.views.limits import ensure_view
+from bot.views.data import ActedFor, HomeData
+from bot.views.limits import MAX_VIEW_BLOCKS, ensure_view
 from bot.views.stats import figure_blocks
-from bot.views.text import clip, day, escape
+from bot.views.text import clip, day, escape, mention
 
+OPEN = ("planned", "attempted")
 CHART_ALT = "Your proactive and reactive customer contacts and weekly completion, last 12 weeks"
 STATUS = {"planned": "⏳", "attempted": "📞", "done": "✅"}
 
@@ -44,25 +45,38 @@ def build_home(data: HomeData) -> dict[str, Any]:
                 blocks.append(section(line))
         if not data.week:
             blocks.append(section("No batch this week."))
+        buttons = [
+            button("Log a call", Action.OPEN_CALL, style="primary"),
+            button("Manage a customer…", Action.MANAGE_PICK),
+            button("Add customer", Action.ADD_CUSTOMER),
+            button("My settings", Action.MY_SETTINGS),
+            button("Resume", Action.RESUME) if data.paused_until else button("Pause", Action.PAUSE),
+        ]
+        if data.delegate_name:
+            buttons.append(button("Stop my delegate", Action.STOP_DELEGATE))
+        blocks.append(actions(*buttons, block_id="home_actions"))
+        who = (
+            f"🤝 Your delegate: {mention(data.delegate_user, data.delegate_name)}"
+            if data.delegate_name
+            else "🤝 No delegate"
+        )
         blocks.append(
-            actions(
-                button("Log a call", Action.OPEN_CALL, style="primary"),
-                button("Add customer", Action.ADD_CUSTOMER),
-                button("My settings", Action.MY_SETTINGS),
-                button("Resume", Action.RESUME)
-                if data.paused_until
-                else button("Pause", Action.PAUSE),
-                block_id="home_actions",
+            section(
+                f"{who} — a chief of staff who may log calls, see your week and pause you.",
+                accessory=button(
+                    "Change" if data.delegate_name else "Name one", Action.SET_DELEGATE
+                ),
             )
         )
-    else:
+    elif not data.acting_for:
         blocks.append(
             section(
                 "KYC gives your executives five customers a week to call. When a call needs "
                 "something done, it lands in your team's channel — and here."
             )
         )
-    blocks += [divider(), header("My action items")]
+    head = blocks
+    blocks = [divider(), header("My action items")]
     for item in data.my_items[:20]:
         due = f"due {day(item.due_on)}" if item.due_on else "no due date"
         blocks.append(
@@ -83,6 +97,7 @@ def build_home(data: HomeData) -> dict[str, Any]:
                 button("Teams", Action.ADMIN_TEAMS),
                 button("Customers", Action.ADMIN_CUSTOMERS),
                 button("Add an executive", Action.ENROL_EXECUTIVE),
+                button("Holidays", Action.ADMIN_HOLIDAYS),
                 block_id="admin_actions",
             ),
             context("Many rows at once: `kyc import people people.csv` (and teams, customers)."),
@@ -106,6 +121,55 @@ def build_home(data: HomeData) -> dict[str, Any]:
                     "Fix the cause (e.g. invite @KYC to the channel), then run `kyc outbox retry`."
                 )
             )
-    view = {"type": "home", "blocks": blocks}
+    # A delegate's executives take the room the rest leaves (App Home holds 100 blocks).
+    room = MAX_VIEW_BLOCKS - len(head) - len(blocks)
+    view = {"type": "home", "blocks": head + _acting_for(data.acting_for, room) + blocks}
     ensure_view(view)
     return view
+
+
+def _acting_for(executives: tuple[ActedFor, ...], room: int) -> list[dict[str, Any]]:
+    """Each executive who named this person their delegate: their week, each open customer
+    with the nudge's buttons (the executive carried in the block id), within `room` blocks;
+    what does not fit is one `/kyc week for` away."""
+    blocks: list[dict[str, Any]] = []
+    for n, acted in enumerate(executives):
+        left = room - len(blocks) - 2 * (len(executives) - n - 1)  # the others' heads
+        if left < 2:
+            break
+        done = sum(1 for _, _, s in acted.week if s == "done")
+        name = escape(acted.name)
+        blocks += [
+            divider(),
+            section(
+                f"*You act for {name}* · {acted.iso_week}: {done}/{acted.quota} done — "
+                "what you log is recorded as by you for them."
+            ),
+        ]
+        left -= 2
+        shown = 0
+        for customer_id, customer, status in acted.week:
+            if status not in OPEN:
+                continue
+            if left < 3:  # two for the customer, one for the note of the rest
+                break
+            block_id = acting_block(acted.executive_id, customer_id)
+            value = str(customer_id)
+            blocks += [
+                section(
+                    f"{STATUS.get(status, '•')} *{escape(customer)}*",
+                    block_id=f"{block_id}_s",
+                    accessory=button("Log call", Action.LOG_CALL, value, style="primary"),
+                ),
+                actions(
+                    button("Left voicemail", Action.VOICEMAIL, value),
+                    button("Swap", Action.SWAP, value),
+                    block_id=block_id,
+                ),
+            ]
+            left -= 2
+            shown += 1
+        rest = sum(1 for _, _, s in acted.week if s in OPEN) - shown
+        if rest and left >= 1:
+            blocks.append(context(f"{rest} more open: `/kyc week for @…` lists them all."))
+    return blocks

@@ -149,8 +149,26 @@ def _customer_blocks(form: RosterForm) -> list[dict[str, Any]]:
         _text(form, "contact_email", "Contact email", limit=320),
         _text(form, "contact_phone", "Contact phone", limit=64),
         _text(form, "notes", "Notes", limit=3000, multiline=True),
+        _text(
+            form,
+            "timezone",
+            "Customer's timezone",
+            limit=64,
+            hint="An IANA name such as Europe/London: the times proposed to them.",
+        ),
+        *_paused(form),
         _active(form),
     ]
+
+
+def _paused(form: RosterForm) -> list[dict[str, Any]]:
+    """A paused customer's form says until when, with a box to bring it back now."""
+    until = form.cells.get("paused_until")
+    if not until:
+        return []
+    box = option(ACTIVE, f"Paused until {until}: end the pause now")
+    element = {"type": "checkboxes", "options": [box]}
+    return [_input("resume", "Pause", element, hint="Back in its executive's rotation.")]
 
 
 def _team_blocks(form: RosterForm) -> list[dict[str, Any]]:
@@ -188,7 +206,7 @@ def parse_roster_form(values: Values) -> dict[str, str | None]:
             cells[name] = conversation_of(values, name)
         elif kind_of == "timepicker":
             cells[name] = time_of(values, name)
-        elif kind_of == "checkboxes" and name == "active":
+        elif kind_of == "checkboxes" and name in ("active", "resume"):
             cells[name] = "true" if ticked(values, name) else "false"
         elif kind_of == "checkboxes":
             days = tuple(sorted(int(d) for d in ticked(values, name) if d.isdigit()))

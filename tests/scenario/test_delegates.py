@@ -92,3 +92,13 @@ async def test_a_delegate_sees_the_week_and_pauses_the_executive_until_turned_of
     assert await _delegate_of(world) is None
     again = await env.requests.slash_command("U0LEE", "week for <@U0DANA>")
     assert "You are not Dana Whitfield's delegate" in json.dumps(again.json())
+
+
+async def test_help_tells_of_delegates_acting_for_someone_and_the_pause_calendar(
+    world: World,
+) -> None:
+    answer = await world.env.requests.slash_command("U0MO", "help")
+    said = json.dumps(answer.json())
+    assert "`/kyc delegate @someone`" in said and "`/kyc delegate off`" in said
+    assert "`/kyc done for @dana [customer]`" in said and "`/kyc week for @dana`" in said
+    assert "pick the last day on a calendar" in said

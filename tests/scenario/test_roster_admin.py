@@ -168,3 +168,32 @@ async def test_the_roster_is_for_admins_only(world: World) -> None:
         "U0MO", Action.PICK_PERSON.value, Block.PICK.value, ""
     )
     assert options.json()["options"] == []
+
+
+async def test_an_admin_sets_a_customers_timezone_and_ends_its_pause(world: World) -> None:
+    from datetime import date
+
+    await _admin(world)
+    acme = world.customers[0]
+    async with world.env.db.unit_of_work() as s:
+        stored = await s.get(Customer, acme.id)
+        assert stored is not None
+        stored.paused_until = date(2027, 1, 15)
+    form = await _form(world, Action.ADMIN_CUSTOMERS, acme.id)
+    assert "Paused until 2027-01-15" in json.dumps(form)
+    # A timezone is checked as the CSV's cell is: answered on its field, nothing stored.
+    bad = await world.env.requests.view_submission(
+        "U0ADA", submitted(form, timezone="Mars/Olympus", resume=["true"])
+    )
+    assert "unknown timezone 'Mars/Olympus'" in bad.json()["errors"]["timezone"]
+    async with world.env.db.unit_of_work() as s:
+        kept = await s.get(Customer, acme.id)
+        assert kept is not None and kept.paused_until == date(2027, 1, 15)
+    await _save(world, form, timezone="Europe/Paris", resume=["true"])
+    async with world.env.db.unit_of_work() as s:
+        saved = await s.get(Customer, acme.id)
+        assert saved is not None
+        assert (saved.timezone, saved.paused_until) == ("Europe/Paris", None)
+    # Not paused any more: no box to tick.
+    again = await _form(world, Action.ADMIN_CUSTOMERS, acme.id)
+    assert "Paused until" not in json.dumps(again) and "Europe/Paris" in json.dumps(again)

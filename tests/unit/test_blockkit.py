@@ -42,13 +42,18 @@ from bot.views.customer_care import (
     build_enrol_modal,
     build_heads_up,
     build_manage_customer_modal,
+    build_manage_pick_modal,
     build_transfer_request,
 )
 from bot.views.data import (
+    ActedFor,
     CallForm,
     CallThread,
     CloseLoop,
+    DelegateForm,
     DigestLine,
+    HolidayLine,
+    HolidaysScreen,
     HomeData,
     ItemCard,
     KudosCard,
@@ -57,8 +62,10 @@ from bot.views.data import (
     PauseForm,
 )
 from bot.views.data import Person as Shown
+from bot.views.delegates import build_delegate_modal
 from bot.views.digest import build_digest_messages
 from bot.views.email_modal import build_call_confirmation, build_email_modal
+from bot.views.holidays import build_holidays_modal
 from bot.views.home import build_home
 from bot.views.installs import build_welcome
 from bot.views.my_settings import build_my_settings_modal, build_pause_modal
@@ -160,8 +167,24 @@ def _home(*, executive: bool, admin: bool) -> dict[str, Any]:
             trend=TREND,
             call_trend=CALL_TREND,
             chart_url="https://kyc.example/charts/" + "x" * 200,
+            delegate_name=LONG_NAME if executive else None,
+            delegate_user="U" + "X" * 20 if admin else None,
+            acting_for=ACTING_FOR,
         )
     )
+
+
+# A chief of staff for five executives, each with forty open customers: more than fits.
+ACTING_FOR = tuple(
+    ActedFor(
+        10**12 + n,
+        LONG_NAME,
+        "2026-W48",
+        40,
+        tuple((10**12 + i, LONG_NAME, ("planned", "attempted", "done")[i % 3]) for i in range(40)),
+    )
+    for n in range(5)
+)
 
 
 def _digests() -> list[list[DigestLine]]:
@@ -260,6 +283,14 @@ VIEWS: dict[str, Views] = {
     ],
     "build_manage_customer_modal": lambda: [build_manage_customer_modal(HUGE + EVIL, "m" * 3000)],
     "build_enrol_modal": lambda: [build_enrol_modal()],
+    "build_manage_pick_modal": lambda: [
+        build_manage_pick_modal([(10**12 + i, LONG_NAME) for i in range(150)]),
+        build_manage_pick_modal([]),
+    ],
+    "build_delegate_modal": lambda: [
+        build_delegate_modal(DelegateForm("U" + "X" * 20)),
+        build_delegate_modal(DelegateForm()),
+    ],
     "build_email_modal": lambda: [build_email_modal(s) for s in email_links.worst_screens()],
     "build_call_modal": lambda: [
         build_call_modal(
@@ -284,6 +315,18 @@ VIEWS: dict[str, Views] = {
         _home(executive=e, admin=a) for e in (True, False) for a in (True, False)
     ],
     "build_not_enrolled_home": lambda: [build_not_enrolled_home()],
+    "build_holidays_modal": lambda: [
+        build_holidays_modal(
+            HolidaysScreen(
+                date(2026, 11, 23),
+                tuple(
+                    HolidayLine(10**12 + i, date(2026, 12, 1), LONG_NAME + EVIL, "<@U")
+                    for i in range(200)
+                ),
+            )
+        ),
+        build_holidays_modal(HolidaysScreen(date(2026, 11, 23))),
+    ],
     "build_my_settings_modal": lambda: [
         build_my_settings_modal(
             MySettingsForm("23:59", tuple(range(7)), 40, LONG_NAME, "08:30", (), 1, "Z" * 300)
@@ -313,6 +356,18 @@ OPTIONS: dict[str, Callable[[], list[dict[str, Any]]]] = {
     ],
 }
 NOT_BLOCK_KIT = {"build_html"}  # the report's HTML page
+
+
+def test_app_home_at_its_fullest_still_shows_each_executive_a_delegate_acts_for() -> None:
+    """The executive-and-admin's App Home, acting for five executives of forty customers:
+    within Slack's 100 blocks, the executives' weeks cut short, none of them dropped."""
+    for executive in (True, False):
+        for is_admin in (True, False):
+            home = _home(executive=executive, admin=is_admin)
+            assert len(home["blocks"]) <= 100
+            said = str(home["blocks"])
+            assert said.count("You act for") == 5
+            assert "kyc_voicemail" in said
 
 
 def test_every_builder_in_bot_views_is_checked_here() -> None:

@@ -57,6 +57,11 @@ def worst_roster_forms() -> list[RosterForm]:
             {"manager": manager, "team": Option("2", "Support")},
         ),
         RosterForm("customers", 9, {"notes": "n" * 3000, "name": "<!channel>"}),
+        RosterForm(
+            "customers",
+            9,
+            {"name": "N" * 200, "timezone": "Z" * 64, "paused_until": "2027-11-23"},
+        ),
         RosterForm("teams", 1, {"name": "CS", "channel_id": "C0CS"}),
     ]
 
