@@ -9,8 +9,6 @@ import io
 import threading
 from collections.abc import Sequence
 
-from matplotlib.figure import Figure
-
 from bot.regimen.metrics import WeekPoint
 
 PROACTIVE = "#2e7d32"
@@ -41,6 +39,9 @@ def _draw(
     labels = [p.iso_week.split("-")[1] for p in points]
     proactive = [p.proactive for p in points]
     reactive = [p.reactive for p in points]
+    # matplotlib on first use, not at import: a third of every `kyc` command's start-up.
+    from matplotlib.figure import Figure
+
     fig = Figure(figsize=(8, 3.6), dpi=110)
     ax = fig.subplots()
     ax.bar(labels, proactive, color=PROACTIVE, label="Proactive (calls you started)")
