@@ -3,55 +3,13 @@
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from bot.ids import Action
+from bot.standin.forms import submitted
 from bot.standin.harness import LocalSlack
 
 HOME = {"id": "V0HOME"}  # a click on App Home comes with the home view
-
-# element type -> (the initial value's key, the state's key, empty)
-STATE: dict[str, tuple[str, str, Any]] = {
-    "plain_text_input": ("initial_value", "value", None),
-    "number_input": ("initial_value", "value", None),
-    "timepicker": ("initial_time", "selected_time", None),
-    "datepicker": ("initial_date", "selected_date", None),
-    "checkboxes": ("initial_options", "selected_options", []),
-    "static_select": ("initial_option", "selected_option", None),
-    "radio_buttons": ("initial_option", "selected_option", None),
-    "external_select": ("initial_option", "selected_option", None),
-    "users_select": ("initial_user", "selected_user", None),
-    "multi_users_select": ("initial_users", "selected_users", []),
-    "conversations_select": ("initial_conversation", "selected_conversation", None),
-    "multi_conversations_select": ("initial_conversations", "selected_conversations", []),
-}
-
-
-def filled(view: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
-    """The view_submission's `view`: every input as it was opened, but for `changes` (block id
-    -> a text, a date, a user id or an option's value)."""
-    values: dict[str, Any] = {}
-    for block in view["blocks"]:
-        if block.get("type") != "input":
-            continue
-        el = block["element"]
-        initial_key, state_key, empty = STATE[el["type"]]
-        value = copy.deepcopy(el.get(initial_key, empty))
-        if block["block_id"] in changes:
-            value = changes[block["block_id"]]
-            if el["type"] in ("static_select", "external_select", "radio_buttons"):
-                value = {"value": value, "text": {"type": "plain_text", "text": value}}
-        values[block["block_id"]] = {el["action_id"]: {"type": el["type"], state_key: value}}
-    unknown = set(changes) - set(values)
-    if unknown:
-        raise ValueError(f"the modal has no {sorted(unknown)}")
-    return {
-        "id": view.get("id", "V0DEMO"),
-        "callback_id": view["callback_id"],
-        "private_metadata": view.get("private_metadata", ""),
-        "state": {"values": values},
-    }
 
 
 class User:
@@ -90,7 +48,9 @@ class User:
         return view
 
     async def submit(self, view: dict[str, Any], **changes: Any) -> Any:
-        answer = await self.env.requests.view_submission(self.id, filled(view, changes))
+        answer = await self.env.requests.view_submission(
+            self.id, submitted(view, view.get("id", "V0DEMO"), **changes)
+        )
         await self.env.deliver()
         return answer
 
