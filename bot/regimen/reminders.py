@@ -22,9 +22,9 @@ THREAD_NOTE_EVERY = timedelta(days=7)  # the team's thread hears of an overdue i
 SNOOZE = timedelta(days=7)  # "Snooze 1 week"
 
 
-def digest_skip_reason(reg: Regimen, now: datetime) -> str | None:
-    """None when the owner's digest may go at `now`: a working day (Regimen.off_reason), past
-    nudge time.
+def off_or_early(reg: Regimen, now: datetime) -> str | None:
+    """None on a working day (Regimen.off_reason) past the person's nudge time: when the
+    owner's digest may go, and the morning nudge once within its cut-off.
     (No cut-off: a digest missed while the bot was down still goes later that day.)"""
     local = local_now(now, reg.tz)
     off = reg.off_reason(local.date())

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.regimen.calendar import Regimen, is_paused, later_today, local_now
+from bot.regimen.reminders import off_or_early
 from bot.services import holidays, outbox
 from bot.services.people import regimen_of
 from bot.services.week import week_views
@@ -37,12 +38,10 @@ def clock_label(reg: Regimen, now: datetime) -> str:
 def due_reason(reg: Regimen, now: datetime, settings: Settings) -> str | None:
     """None when due at `now`: a working day (not paused, not a holiday), between nudge time
     and cut-off."""
+    early = off_or_early(reg, now)
+    if early:
+        return early
     local = local_now(now, reg.tz)
-    off = reg.off_reason(local.date())
-    if off:
-        return off
-    if local.time() < reg.nudge_time:
-        return f"before {reg.nudge_time:%H:%M}"
     cutoff = max(settings.kyc_catchup_until, reg.nudge_time)
     if local.time() > cutoff:
         return f"past the {cutoff:%H:%M} catch-up cut-off"

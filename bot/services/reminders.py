@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 import bot.views.items as item_views
 from bot.regimen.calendar import Regimen
-from bot.regimen.reminders import Chase, OpenItem, chase, digest_skip_reason
+from bot.regimen.reminders import Chase, OpenItem, chase, off_or_early
 from bot.regimen.types import ItemStatus
 from bot.services import holidays, outbox
 from bot.services.call_routing import card, items_parent_key
@@ -70,7 +70,7 @@ async def remind_overdue(
         if not owner.active or not owner.slack_user_id:
             continue
         reg = regimen_of(owner, settings, days_off[owner.workspace_id])
-        if digest_skip_reason(reg, now) is None:
+        if off_or_early(reg, now) is None:
             due.append((owner, reg, digest_key(owner.workspace_id, owner, reg.today(now))))
     sent = await outbox.queued_keys(session, [key for _, _, key in due])
     count = 0

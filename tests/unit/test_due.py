@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.regimen.calendar import Regimen
-from bot.regimen.reminders import digest_skip_reason
+from bot.regimen.reminders import off_or_early
 from bot.services.morning import due_reason
 from bot.settings import load_settings
 
@@ -81,13 +81,13 @@ def test_kiritimati_is_already_monday_while_utc_is_still_sunday() -> None:
 
 def test_the_items_digest_goes_from_nudge_time_on_a_workday_and_all_day_after() -> None:
     r = reg("America/New_York")
-    assert digest_skip_reason(r, utc(2026, 11, 23, 13, 29)) == "before 08:30"
-    assert digest_skip_reason(r, utc(2026, 11, 23, 13, 30)) is None
-    assert digest_skip_reason(r, utc(2026, 11, 24, 4, 59)) is None  # 23:59 Monday there
-    assert digest_skip_reason(r, utc(2026, 11, 28, 15)) == "not a workday"  # Saturday
+    assert off_or_early(r, utc(2026, 11, 23, 13, 29)) == "before 08:30"
+    assert off_or_early(r, utc(2026, 11, 23, 13, 30)) is None
+    assert off_or_early(r, utc(2026, 11, 24, 4, 59)) is None  # 23:59 Monday there
+    assert off_or_early(r, utc(2026, 11, 28, 15)) == "not a workday"  # Saturday
 
 
 def test_no_items_digest_on_a_paused_day_and_one_the_day_after() -> None:
     r = reg("UTC", paused=date(2026, 11, 27))
-    assert digest_skip_reason(r, utc(2026, 11, 27, 9)) == "paused until 2026-11-27"
-    assert digest_skip_reason(r, utc(2026, 11, 30, 9)) is None
+    assert off_or_early(r, utc(2026, 11, 27, 9)) == "paused until 2026-11-27"
+    assert off_or_early(r, utc(2026, 11, 30, 9)) is None

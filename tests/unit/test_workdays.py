@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.regimen.calendar import CompanyHoliday, Regimen, holidays_for
-from bot.regimen.reminders import OpenItem, chase, digest_skip_reason
+from bot.regimen.reminders import OpenItem, chase, off_or_early
 from tests.factories import utc
 
 MON = date(2026, 11, 23)
@@ -37,8 +37,8 @@ def test_a_country_holiday_is_off_only_for_the_people_of_that_country() -> None:
 
 def test_no_digest_on_a_holiday_and_the_next_workday_is_normal() -> None:
     reg = replace(REG, holidays=frozenset({THU}))
-    assert digest_skip_reason(reg, utc(2026, 11, 26, 9, 0)) == "a company holiday"
-    assert digest_skip_reason(reg, utc(2026, 11, 27, 9, 0)) is None
+    assert off_or_early(reg, utc(2026, 11, 26, 9, 0)) == "a company holiday"
+    assert off_or_early(reg, utc(2026, 11, 27, 9, 0)) is None
 
 
 def test_escalation_counts_business_days_and_skips_a_holiday() -> None:
