@@ -225,14 +225,18 @@ async def customer_only_contacts(
 
 async def items(
     session: AsyncSession, ws: str, ids: Sequence[int], today: date, since: datetime
-) -> dict[int, tuple[int, int, list[float]]]:
-    """(open, overdue, days-to-close of items closed since `since`) for items from each
-    executive's calls. Only closure times are fetched, and only of the recent closed items."""
+) -> dict[int, tuple[int, int, int, list[float]]]:
+    """(open, overdue, snoozed, days-to-close of items closed since `since`) for items from
+    each executive's calls. An item snoozed (until a day after `today`) counts as snoozed, not
+    overdue, as the owner's digest leaves it out. Only closure times are fetched, and only of
+    the recent closed items."""
+    snoozed = ActionItem.snoozed_until > today
     counts = await session.execute(
         select(
             Contact.executive_id,
             func.count(),
-            func.sum(case((ActionItem.due_on < today, 1), else_=0)),
+            func.sum(case((snoozed, 0), (ActionItem.due_on < today, 1), else_=0)),
+            func.sum(case((snoozed, 1), else_=0)),
         )
         .join(Contact, Contact.id == ActionItem.contact_id)
         .where(
@@ -242,8 +246,8 @@ async def items(
         )
         .group_by(Contact.executive_id)
     )
-    out: dict[int, tuple[int, int, list[float]]] = {
-        e: (int(n), int(overdue or 0), []) for e, n, overdue in counts
+    out: dict[int, tuple[int, int, int, list[float]]] = {
+        e: (int(n), int(overdue or 0), int(asleep or 0), []) for e, n, overdue, asleep in counts
     }
     closed = await session.execute(
         select(Contact.executive_id, ActionItem.created_at, ActionItem.done_at)
@@ -258,8 +262,8 @@ async def items(
     for exec_id, created, done in closed:
         if exec_id is None or done is None:
             continue
-        entry = out.setdefault(exec_id, (0, 0, []))
-        entry[2].append((done - created).total_seconds() / 86400)
+        entry = out.setdefault(exec_id, (0, 0, 0, []))
+        entry[3].append((done - created).total_seconds() / 86400)
     return out
 
 

@@ -84,7 +84,8 @@ class ExecutiveFigures:
     # days: the customer's, so neither in the share nor the "no contact" flag.
     customer_only_30d: int = 0
     items_open: int = 0
-    items_overdue: int = 0
+    items_overdue: int = 0  # snoozed items left out: they are counted as snoozed
+    items_snoozed: int = 0
     median_days_to_close: float | None = None
     kudos_given: int = 0
     kudos_received: int = 0

@@ -42,7 +42,7 @@ async def figures(
         ticket_mix, ticket_scores, customer_only = tickets.get(
             person.id, (SentimentMix(), Scores(), 0)
         )
-        n_open, n_overdue, closing = open_items.get(person.id, (0, 0, []))
+        n_open, n_overdue, n_snoozed, closing = open_items.get(person.id, (0, 0, 0, []))
         given, received = kudos.get(person.id, (0, 0))
         out.append(
             ExecutiveFigures(
@@ -64,6 +64,7 @@ async def figures(
                 customer_only_30d=customer_only,
                 items_open=n_open,
                 items_overdue=n_overdue,
+                items_snoozed=n_snoozed,
                 median_days_to_close=median(closing),
                 kudos_given=given,
                 kudos_received=received,

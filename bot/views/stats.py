@@ -67,6 +67,8 @@ def figure_lines(f: ExecutiveFigures) -> list[str]:
         f"{ticket_text(f.ticket_scores)} · {mix_text(f.ticket_sentiment)}"
     )
     items = f"*Action items:* {f.items_open} open, {f.items_overdue} overdue"
+    if f.items_snoozed:
+        items += f", {f.items_snoozed} snoozed"
     if f.median_days_to_close is not None:
         items += f" · closed in {f.median_days_to_close:.1f} days (median)"
     kudos = f"*Kudos (90 days):* {f.kudos_given} given · {f.kudos_received} received"

@@ -220,3 +220,39 @@ async def test_a_fortnight_of_reminders_one_digest_a_workday_quiet_on_pause_week
     # The roadmap's thread reply shows its new date.
     reply = next(m for m in env.slack.messages("C0CS") if m["ts"] == roadmap.message_ts)
     assert "Thu 3 Dec 2026" in json.dumps(reply["blocks"]) and reply.get("edited")
+
+
+def _item_figures(blocks: list[dict[str, Any]]) -> str:
+    said = json.dumps(blocks, ensure_ascii=False)
+    return said.split("*Action items:* ", 1)[1].split(" ·", 1)[0].split('"', 1)[0]
+
+
+async def test_a_snoozed_item_counts_as_snoozed_not_overdue_in_stats_and_on_app_home(
+    world: World,
+) -> None:
+    env = world.env
+    ff = Fortnight(world)
+    items = [
+        ("Fix the export", "U0MO", "2026-11-23"),
+        ("Send the SOC2 report", "U0MO", "2026-11-23"),
+        ("Update the contract", "U0MO", "2026-11-30"),
+    ]
+    values = call_values(world.customers[0].id, items=items)  # type: ignore[arg-type]
+    assert (await env.requests.view_submission("U0DANA", call_view(values))).status == 200
+    await env.deliver()
+    ff.new("D0MO")
+    tuesday = MONDAY + timedelta(days=1)
+    await ff.day(tuesday)
+    (digest,) = ff.new("D0MO")
+    await ff.click("U0MO", _action(digest, "SOC2", Action.ITEM_SNOOZE))
+
+    stats = (await env.requests.slash_command("U0DANA", "stats")).json()
+    assert _item_figures(stats["blocks"]) == "3 open, 1 overdue, 1 snoozed"
+    await env.requests.event({"type": "app_home_opened", "user": "U0DANA", "tab": "home"})
+    home = env.slack.calls_to("views.publish")[-1].params["view"]
+    assert _item_figures(home["blocks"]) == "3 open, 1 overdue, 1 snoozed"
+
+    # A week on, the snooze is over: overdue again, with the contract due the day before.
+    env.clock.set(_at(tuesday + timedelta(days=7), 16))
+    stats = (await env.requests.slash_command("U0DANA", "stats")).json()
+    assert _item_figures(stats["blocks"]) == "3 open, 3 overdue"

@@ -131,6 +131,7 @@ def _report(executives: int) -> Report:
             ticket_scores=FIGURES.ticket_scores if i % 2 else Scores(),
             streak_weeks=10**6,
             items_overdue=10**6,
+            items_snoozed=10**6,
         )
         for i in range(executives)
     )
