@@ -149,7 +149,10 @@ async def email_client_chosen(
     if not view or not chosen or not isinstance(ref, int):
         return
     kind = str(meta.get("k") or "")
-    work = followup.choose_client(deps_of(context), actor_of(context), str(chosen), kind, ref)
+    for_id = meta.get("f") if isinstance(meta.get("f"), int) else None
+    work = followup.choose_client(
+        deps_of(context), actor_of(context), str(chosen), kind, ref, for_id=for_id
+    )
     screen = await after_click(context, body, work)
     if screen is not None:
         await client.views_update(

@@ -42,8 +42,13 @@ def _screen(
     customer: CustomerProfile,
     email: FollowupEmail,
     now: datetime,
+    *,
+    clicker: Person | None = None,
 ) -> EmailScreen:
-    client = preferred_client(me)
+    """The modal of `me`'s email; the links open in the mail app of who clicked (`clicker`,
+    their delegate, or `me`)."""
+    client = preferred_client(clicker or me)
+    for_id = me.id if clicker is not None and clicker.id != me.id else None
     return EmailScreen(
         kind=kind,
         ref=ref,
@@ -54,6 +59,7 @@ def _screen(
         ics_url=ics_url(settings, me, customer.customer_id, email.slots, now=now),
         ics_needs_url=not settings.kyc_public_url,
         customer_timezone=customer.timezone,
+        for_id=for_id,
     )
 
 
@@ -76,7 +82,11 @@ async def after_voicemail(
         me = require_executive(person, calling.NO_BATCH)
     settings = await for_workspace(deps.db, deps.settings, me.workspace_id)
     email = brief.followup_email
-    return _screen(settings, me, VOICEMAIL, customer_id, brief.customer, email, deps.now())
+    # Opened by their delegate: the links open in the delegate's own mail app.
+    clicker = person if for_id is not None else None
+    return _screen(
+        settings, me, VOICEMAIL, customer_id, brief.customer, email, deps.now(), clicker=clicker
+    )
 
 
 async def _recap(
@@ -123,11 +133,23 @@ async def recap(deps: Deps, person: Person | None, contact_id: int) -> EmailScre
 
 
 async def choose_client(
-    deps: Deps, person: Person | None, client: str, kind: str, ref: int
+    deps: Deps,
+    person: Person | None,
+    client: str,
+    kind: str,
+    ref: int,
+    *,
+    for_id: int | None = None,
 ) -> EmailScreen:
-    """Remember the executive's email client, and the open email with links for it (the
-    voicemail's email drafted again, nothing logged)."""
-    me = require_executive(person, calling.NO_BATCH)
+    """Remember the clicker's email client, and the open email with links for it (the
+    voicemail's email drafted again, nothing logged). `for_id`: the executive whose email it
+    is, when their delegate opened it (`identity.acting_for` checks); the choice is the
+    delegate's own, as it is their mail app."""
+    if for_id is not None:
+        me = await calling.executive_acted_for(deps, person, None, for_id)
+    else:
+        me = require_executive(person, calling.NO_BATCH)
+    assert person is not None
     try:
         chosen = EmailClient(client)
     except ValueError:
@@ -135,13 +157,13 @@ async def choose_client(
     settings = await for_workspace(deps.db, deps.settings, me.workspace_id)
     now = deps.now()
     async with deps.db.unit_of_work(writes=True) as session:
-        fresh = await reload_actor(session, me)
-        fresh.email_client = chosen.value
+        clicker = await reload_actor(session, person)
+        clicker.email_client = chosen.value
+        fresh = clicker if clicker.id == me.id else await reload_actor(session, me)
         if kind == RECAP:
             customer, email = await _recap(session, settings, fresh, ref, now)
         else:
             brief = await calling._brief(session, settings, fresh, ref, now)
             customer, email = brief.customer, brief.followup_email
-    return _screen(
-        settings, fresh, RECAP if kind == RECAP else VOICEMAIL, ref, customer, email, now
-    )
+    shown = RECAP if kind == RECAP else VOICEMAIL
+    return _screen(settings, fresh, shown, ref, customer, email, now, clicker=clicker)

@@ -34,6 +34,7 @@ class EmailScreen:
     ics_url: str | None = None
     ics_needs_url: bool = False
     customer_timezone: str | None = None
+    for_id: int | None = None  # the executive whose email it is, when their delegate opened it
 
 
 def _client_select(preferred: EmailClient) -> dict[str, Any]:
@@ -100,7 +101,9 @@ def build_email_modal(screen: EmailScreen) -> dict[str, Any]:
         section("*Open links in*", accessory=_client_select(screen.preferred), block_id="client")
     )
     blocks.append(section("```" + clip(email.body, 2800) + "```"))
-    meta = json.dumps({"k": screen.kind, "id": screen.ref})
+    meta = json.dumps(
+        {"k": screen.kind, "id": screen.ref, **({"f": screen.for_id} if screen.for_id else {})}
+    )
     title = "Follow-up email" if screen.kind == VOICEMAIL else "Recap email"
     return modal_view(title, blocks, callback_id=View.EMAIL, close="Done", private_metadata=meta)
 

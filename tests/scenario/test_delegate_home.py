@@ -174,3 +174,40 @@ async def test_manage_a_customer_from_app_home_picks_it_then_pauses_it(world: Wo
     assert len(env.slack.calls_to("views.open")) == 1
     async with env.db.unit_of_work() as s:
         assert (await s.get(Person, world.mo.id)) is not None
+
+
+async def test_the_delegate_switches_the_email_client_of_the_email_they_opened_for_dana(
+    world: World,
+) -> None:
+    env = world.env
+    await run_morning(env.db, env.settings, env.team_id, now=env.clock())
+    await _name_lee_on_app_home(world)
+    acme = world.customers[0]
+    await env.requests.block_actions(
+        "U0LEE", _on_lee_home(world, Action.VOICEMAIL, acme.id), view=HOME
+    )
+    email = env.slack.calls_to("views.open")[-1].response["view"]
+    assert email["callback_id"] == View.EMAIL
+    outlook = {
+        "action_id": Action.EMAIL_CLIENT.value,
+        "type": "static_select",
+        "block_id": "client",
+        "selected_option": {"value": "outlook"},
+    }
+    await env.requests.block_actions("U0LEE", [outlook], view=email)
+    (updated,) = env.slack.calls_to("views.update")
+    first = next(b for b in updated.params["view"]["blocks"] if b["type"] == "actions")
+    assert first["elements"][0]["text"]["text"] == "Open in Outlook"
+    assert "Dana Whitfield" in _said(updated.params["view"])  # still Dana's email, signed by her
+    async with env.db.unit_of_work() as s:
+        lee, dana = await s.get(Person, world.lee.id), await s.get(Person, world.dana.id)
+        assert lee is not None and dana is not None
+        assert (lee.email_client, dana.email_client) == ("outlook", None)  # Lee's mail app
+        assert len(list(await s.scalars(select(Contact)))) == 1  # the switch logged nothing
+
+    # Once Dana stops her delegate, Lee's switch on the same modal is refused.
+    await env.requests.block_actions("U0DANA", click(Action.STOP_DELEGATE), view=HOME)
+    await env.requests.block_actions("U0LEE", [outlook], view=email)
+    assert len(env.slack.calls_to("views.update")) == 1
+    await env.deliver()
+    assert "not Dana Whitfield's delegate" in env.slack.messages("D0LEE")[-1]["text"]
