@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import date
+from functools import partial
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -172,8 +173,9 @@ async def brief_clicked(
     customer_id = _id_value(body)
     if customer_id is None:
         return
-    work = calling.brief(deps_of(context), actor_of(context), customer_id)
-    await open_after(client, context, body, work, build_brief_modal)
+    for_id = _for_id(body)
+    work = calling.brief(deps_of(context), actor_of(context), customer_id, for_id=for_id)
+    await open_after(client, context, body, work, partial(build_brief_modal, own=for_id is None))
 
 
 async def swap_clicked(

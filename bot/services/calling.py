@@ -263,9 +263,15 @@ async def _brief(
     )
 
 
-async def brief(deps: Deps, person: Person | None, customer_id: int) -> Brief:
-    """The full pre-call brief of one of the executive's customers."""
-    me = require_executive(person, NO_BATCH)
+async def brief(
+    deps: Deps, person: Person | None, customer_id: int, *, for_id: int | None = None
+) -> Brief:
+    """The full pre-call brief of one of the executive's customers; `for_id`: the executive
+    their delegate clicked for (on the delegate's App Home), checked by `acting_for`."""
+    if for_id is not None:
+        me = await executive_acted_for(deps, person, None, for_id)
+    else:
+        me = require_executive(person, NO_BATCH)
     settings = await for_workspace(deps.db, deps.settings, me.workspace_id)
     async with deps.db.unit_of_work() as session:
         fresh = await reload_actor(session, me)

@@ -17,7 +17,9 @@ def _link(url: str, label: str) -> str:
     return f"<{safe_url}|{escape(label)}>"
 
 
-def build_brief_modal(brief: Brief) -> dict[str, Any]:
+def build_brief_modal(brief: Brief, *, own: bool = True) -> dict[str, Any]:
+    """The pre-call brief; `own` False when a delegate opened it for their executive: managing
+    the customer (pause, move, remove) stays the executive's, so it is not offered."""
     c = brief.customer
     blocks = [header(clip(c.name, 140))]
     facts = [escape(brief.tenure) if brief.tenure else "Customer since: not recorded"]
@@ -67,10 +69,11 @@ def build_brief_modal(brief: Brief) -> dict[str, Any]:
     if brief.links:
         blocks.append(context(" · ".join(_link(link.url, link.label) for link in brief.links)))
     blocks += [divider(), section(f"*Suggested opener*\n_{clip(brief.opener, 1500)}_")]
-    blocks.append(
-        actions(
-            button("Pause, move or remove…", Action.MANAGE_CUSTOMER, str(c.customer_id)),
-            block_id="brief_actions",
+    if own:
+        blocks.append(
+            actions(
+                button("Pause, move or remove…", Action.MANAGE_CUSTOMER, str(c.customer_id)),
+                block_id="brief_actions",
+            )
         )
-    )
     return modal("Pre-call brief", blocks, callback_id=View.BRIEF)

@@ -163,6 +163,7 @@ def _acting_for(executives: tuple[ActedFor, ...], room: int) -> list[dict[str, A
                 ),
                 actions(
                     button("Left voicemail", Action.VOICEMAIL, value),
+                    button("Brief", Action.BRIEF, value),
                     button("Swap", Action.SWAP, value),
                     block_id=block_id,
                 ),

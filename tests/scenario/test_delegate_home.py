@@ -211,3 +211,32 @@ async def test_the_delegate_switches_the_email_client_of_the_email_they_opened_f
     assert len(env.slack.calls_to("views.update")) == 1
     await env.deliver()
     assert "not Dana Whitfield's delegate" in env.slack.messages("D0LEE")[-1]["text"]
+
+
+async def test_the_delegate_opens_the_brief_of_dana_s_customer_from_app_home(
+    world: World,
+) -> None:
+    env = world.env
+    await run_morning(env.db, env.settings, env.team_id, now=env.clock())
+    await _name_lee_on_app_home(world)
+    acme = world.customers[0]
+    lee_home = await _home_of(world, "U0LEE")
+    row = next(
+        b for b in lee_home["blocks"] if b.get("block_id") == acting_block(world.dana.id, acme.id)
+    )
+    assert [e["text"]["text"] for e in row["elements"]] == ["Left voicemail", "Brief", "Swap"]
+
+    await env.requests.block_actions("U0LEE", _on_lee_home(world, Action.BRIEF, acme.id), view=HOME)
+    brief = _opened(world)
+    assert brief["callback_id"] == View.BRIEF and "Acme Corp" in _said(brief)
+    # Managing the customer stays Dana's: not offered to Lee.
+    assert Action.MANAGE_CUSTOMER.value not in _said(brief)
+    async with env.db.unit_of_work() as s:
+        assert list(await s.scalars(select(Contact))) == []  # a brief logs nothing
+
+    # Anyone else clicking the same button is refused, and sees no brief.
+    opened = len(env.slack.calls_to("views.open"))
+    await env.requests.block_actions("U0MO", _on_lee_home(world, Action.BRIEF, acme.id), view=HOME)
+    assert len(env.slack.calls_to("views.open")) == opened
+    await env.deliver()
+    assert "not Dana Whitfield's delegate" in env.slack.messages("D0MO")[-1]["text"]

@@ -271,6 +271,7 @@ Views = Callable[[], list[dict[str, Any]]]
 VIEWS: dict[str, Views] = {
     "build_brief_modal": lambda: [
         build_brief_modal(brief(LONG_NAME, HUGE, 10)),
+        build_brief_modal(brief(LONG_NAME, HUGE, 10), own=False),
         build_brief_modal(
             replace(
                 brief(LONG_NAME, HUGE, 10),
