@@ -338,9 +338,10 @@ async def later_picked(
     """The nudge's "Later today": its option is the local day and time to nudge again."""
     await ack()
     chosen = (body["actions"][0].get("selected_option") or {}).get("value") or ""
-    await after_click(
-        context, body, my_settings.later_today(deps_of(context), actor_of(context), str(chosen))
+    work = my_settings.later_today(
+        deps_of(context), actor_of(context), str(chosen), _message_ts(body)
     )
+    await after_click(context, body, work)
 
 
 async def skip_clicked(
@@ -348,6 +349,11 @@ async def skip_clicked(
 ) -> None:
     await ack()
     value = str(body["actions"][0].get("value") or "")
-    await after_click(
-        context, body, my_settings.skip_today(deps_of(context), actor_of(context), value)
-    )
+    work = my_settings.skip_today(deps_of(context), actor_of(context), value, _message_ts(body))
+    await after_click(context, body, work)
+
+
+def _message_ts(body: dict[str, Any]) -> str | None:
+    """The message clicked (the nudge), whose Later / Skip row is redrawn with the answer."""
+    ts = (body.get("message") or {}).get("ts") or (body.get("container") or {}).get("message_ts")
+    return str(ts) if ts else None

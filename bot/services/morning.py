@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -50,7 +50,13 @@ def due_reason(reg: Regimen, now: datetime, settings: Settings) -> str | None:
 
 def nudge_key(workspace_id: str, person: Person, reg: Regimen, now: datetime) -> str:
     """One nudge per executive per local day."""
-    return f"nudge:{workspace_id}:{person.id}:{reg.today(now).isoformat()}"
+    return day_nudge_key(workspace_id, person.id, reg.today(now))
+
+
+def day_nudge_key(workspace_id: str, person_id: int, local_day: date) -> str:
+    """The key of an executive's morning nudge of `local_day`; that day's "Later today" nudges
+    have keys that start with it."""
+    return f"nudge:{workspace_id}:{person_id}:{local_day.isoformat()}"
 
 
 def later_key(workspace_id: str, person: Person, reg: Regimen, at: datetime) -> str:

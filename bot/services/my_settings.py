@@ -12,20 +12,30 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import TypeVar
 
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.deps import Deps
 from bot.regimen.calendar import format_workdays, local_instant, local_now
 from bot.services import csv_rows as cell
 from bot.services import executive as exec_service
-from bot.services import outbox
+from bot.services import holidays, outbox
 from bot.services.home import home_data
 from bot.services.identity import Invalid, NotAllowed, reload_actor, require_executive
+from bot.services.morning import day_nudge_key
 from bot.services.people import regimen_of
 from bot.settings import Settings
 from bot.tenancy.workspace_settings import for_workspace
 from bot.views.data import HomeData, MySettingsForm, PauseForm
-from bot.views.nudge import later_note, skipped_note
+from bot.views.nudge import (
+    build_answered_nudge,
+    coming_back,
+    later_note,
+    skipped_note,
+    skipped_until,
+)
 from bot.views.text import day
-from storage.models import Person
+from storage.models import OutboxMessage, Person
 
 T = TypeVar("T")
 NOT_EXECUTIVE = "Only executives on the KYC roster have a morning regimen to set."
@@ -146,9 +156,41 @@ def _for_today(picked: date, today: date) -> None:
         raise NotAllowed(f"That nudge was for {day(picked)}; today's has its own buttons.")
 
 
-async def later_today(deps: Deps, person: Person | None, value: str) -> None:
+async def _clicked_nudge(
+    session: AsyncSession, me: Person, local_day: date, message_ts: str | None
+) -> OutboxMessage | None:
+    """The nudge of `local_day` that was clicked: the one sent as `message_ts` (the morning's
+    or a "Later today" one), else that morning's; None when there is none to redraw."""
+    key = day_nudge_key(me.workspace_id, me.id, local_day)
+    sent = list(
+        await session.scalars(
+            select(OutboxMessage).where(
+                OutboxMessage.workspace_id == me.workspace_id,
+                OutboxMessage.method == "chat.postMessage",
+                OutboxMessage.key.startswith(key, autoescape=True),
+            )
+        )
+    )
+    by_ts = [m for m in sent if message_ts and m.result_ts == message_ts]
+    return next(iter(by_ts or [m for m in sent if m.key == key]), None)
+
+
+async def _answer_on(session: AsyncSession, nudge: OutboxMessage, what: str, answer: str) -> None:
+    """Redraw the nudge with `answer` in place of its Later / Skip row (a chat.update queued
+    once per answer, after the nudge itself is sent); the redraw says it all, so no DM."""
+    redrawn = build_answered_nudge(nudge.payload, answer)
+    await outbox.update(
+        session, nudge.workspace_id, f"answer:{what}:{nudge.key}", nudge.key, redrawn
+    )
+
+
+async def later_today(
+    deps: Deps, person: Person | None, value: str, message_ts: str | None = None
+) -> None:
     """Nudge again at a local time later today (`value` "YYYY-MM-DDTHH:MM", the nudge's own
-    day). The same choice twice stores and says it once."""
+    day); the nudge clicked (`message_ts`) shows "Coming back at 15:00" instead of its Later /
+    Skip row (a DM says so when there is no nudge to redraw). The same choice twice stores
+    and says it once."""
     me = require_executive(person, NOT_EXECUTIVE)
     try:
         picked = datetime.fromisoformat(value)
@@ -166,14 +208,21 @@ async def later_today(deps: Deps, person: Person | None, value: str) -> None:
             raise NotAllowed(f"{at_time:%H:%M} has passed already — pick a later time.")
         me.nudge_again_at = at
         me.nudge_skipped_on = None  # a later time after a skip: they want the nudge after all
-        if me.slack_user_id:
+        nudge = await _clicked_nudge(session, me, at_day, message_ts)
+        if nudge is not None:
+            await _answer_on(session, nudge, f"later:{at_time:%H%M}", coming_back(at_time))
+        elif me.slack_user_id:
             key = f"later:{me.workspace_id}:{me.id}:{at_day.isoformat()}:{at_time:%H%M}:note"
             await outbox.post(session, me.workspace_id, key, me.slack_user_id, later_note(at_time))
     deps.wake_sender()
 
 
-async def skip_today(deps: Deps, person: Person | None, value: str) -> None:
-    """No more nudges today (`value` the nudge's local day); this week's batch stays."""
+async def skip_today(
+    deps: Deps, person: Person | None, value: str, message_ts: str | None = None
+) -> None:
+    """No more nudges today (`value` the nudge's local day); this week's batch stays. The
+    nudge clicked (`message_ts`) shows "Skipped today — back tomorrow" instead of its Later /
+    Skip row (a DM says so when there is no nudge to redraw)."""
     me = require_executive(person, NOT_EXECUTIVE)
     try:
         picked = date.fromisoformat(value)
@@ -182,10 +231,16 @@ async def skip_today(deps: Deps, person: Person | None, value: str) -> None:
     settings = await for_workspace(deps.db, deps.settings, me.workspace_id)
     async with deps.db.unit_of_work(writes=True) as session:
         me = await reload_actor(session, me)
-        _for_today(picked, regimen_of(me, settings).today(deps.now()))
+        days_off = await holidays.calendar(session, me.workspace_id, around=picked)
+        reg = regimen_of(me, settings, days_off)
+        _for_today(picked, reg.today(deps.now()))
         me.nudge_skipped_on = picked
         me.nudge_again_at = None
-        if me.slack_user_id:
+        nudge = await _clicked_nudge(session, me, picked, message_ts)
+        if nudge is not None:
+            back = next(iter(reg.next_workdays(picked, 1)), None)
+            await _answer_on(session, nudge, "skip", skipped_until(picked, back))
+        elif me.slack_user_id:
             key = f"skip:{me.workspace_id}:{me.id}:{picked.isoformat()}:note"
             await outbox.post(session, me.workspace_id, key, me.slack_user_id, skipped_note())
     deps.wake_sender()

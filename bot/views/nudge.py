@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, time, timedelta
 from typing import Any
 
 from bot.ids import Action
@@ -20,8 +20,10 @@ from bot.views.blocks import (
 )
 from bot.views.call_modal import option
 from bot.views.data import WeekItem, WeekView
+from bot.views.limits import ensure_message
 from bot.views.text import clip, day, escape, plural
 
+LATER_BLOCK = "nudge_later"  # the nudge's "Later today" / "Skip today" row
 DETAILED = 10  # customers shown in full; the rest are listed in one line
 STATUS_EMOJI = {
     BatchStatus.PLANNED: "⏳",
@@ -99,7 +101,7 @@ def later_buttons(local_date: date, later: tuple[time, ...]) -> dict[str, Any]:
             }
         )
     elements.append(button("Skip today", Action.NUDGE_SKIP, local_date.isoformat()))
-    return actions(*elements, block_id="nudge_later")
+    return actions(*elements, block_id=LATER_BLOCK)
 
 
 def build_nudge(week: WeekView, later: tuple[time, ...] = ()) -> dict[str, Any]:
@@ -159,3 +161,32 @@ def later_note(at: time) -> dict[str, Any]:
 
 def skipped_note() -> dict[str, Any]:
     return plain_note("🛌 Skipped today: no more nudges until your next workday. The batch waits.")
+
+
+def coming_back(at: time) -> str:
+    return f"⏰ Coming back at {at:%H:%M}"
+
+
+def skipped_until(today: date, back: date | None) -> str:
+    """'Skipped today — back tomorrow' (or the weekday, or the date, of the next workday)."""
+    if back is None:
+        when = "on your next workday"
+    elif back == today + timedelta(days=1):
+        when = "tomorrow"
+    elif back < today + timedelta(days=7):
+        when = f"{back:%A}"
+    else:
+        when = day(back)
+    return f"🛌 Skipped today — back {when}"
+
+
+def build_answered_nudge(sent: dict[str, Any], answer: str) -> dict[str, Any]:
+    """The nudge as it was sent (`sent`, its chat.postMessage payload), its "Later today" /
+    "Skip today" row replaced by `answer`: the click is answered where it was made. The text
+    was escaped when the nudge was built, so it is kept as it is."""
+    blocks = [
+        context(answer) if b.get("block_id") == LATER_BLOCK else b for b in sent.get("blocks") or []
+    ]
+    text = sent.get("text")
+    ensure_message(text, blocks)
+    return {"text": text, "blocks": blocks}

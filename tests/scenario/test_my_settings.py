@@ -54,6 +54,14 @@ def _notes(world: World, words: str) -> list[dict[str, Any]]:
     return [m for m in world.env.slack.messages("D0DANA") if words in m["text"]]
 
 
+def _answered(nudge: dict[str, Any]) -> str | None:
+    """What the nudge says where its Later / Skip row was (None: the row is still there)."""
+    if any(b.get("block_id") == "nudge_later" for b in nudge["blocks"]):
+        return None
+    said = [b for b in nudge["blocks"] if b["type"] == "context"]
+    return str(said[-2]["elements"][0]["text"])  # the last is the `/kyc done` hint
+
+
 def _later(value: str) -> list[dict[str, Any]]:
     option = {"value": value, "text": {"type": "plain_text", "text": value}}
     return [
@@ -205,7 +213,12 @@ async def test_later_today_sends_one_nudge_at_the_chosen_time_and_none_before(
     clicks = [_click_on_nudge(world, _later("2026-11-23T15:00")) for _ in range(2)]
     await asyncio.gather(*clicks)  # a double click
     await env.deliver()
-    assert len(_notes(world, "again today at 15:00")) == 1
+    # Answered on the nudge itself, once (chat.update): no more Later / Skip there, no DM.
+    (morning,) = _nudges(world)
+    assert morning.get("edited") and _answered(morning) == "⏰ Coming back at 15:00"
+    assert len(env.slack.calls_to("chat.update")) == 1
+    assert _notes(world, "again today") == []
+    assert "Acme Corp" in json.dumps(morning["blocks"])  # the rest of the nudge as it was
     dana = await _dana(world)
     assert dana.nudge_again_at == utc(2026, 11, 23, 20, 0)  # kept: a restart finds it
 
@@ -223,6 +236,13 @@ async def test_later_today_sends_one_nudge_at_the_chosen_time_and_none_before(
             await s.scalars(select(OutboxMessage.key).where(OutboxMessage.key.like("nudge:%")))
         )
     assert sorted(k.split(":", 3)[-1] for k in keys) == ["2026-11-23", "2026-11-23:later:1500"]
+
+    # Skip today on the 15:00 nudge: that one is redrawn; the morning's keeps its answer.
+    await _click_on_nudge(world, [click(Action.NUDGE_SKIP, "2026-11-23")[0]])
+    await env.deliver()
+    morning, later = _nudges(world)
+    assert _answered(later) == "🛌 Skipped today — back tomorrow"
+    assert _answered(morning) == "⏰ Coming back at 15:00"
 
 
 async def test_a_time_already_past_or_a_nudge_of_another_day_changes_nothing(
@@ -247,7 +267,10 @@ async def test_skip_today_sends_no_more_nudges_that_day_and_keeps_the_batch(worl
     skip = [click(Action.NUDGE_SKIP, "2026-11-23")[0]]
     await asyncio.gather(_click_on_nudge(world, skip), _click_on_nudge(world, skip))
     await env.deliver()
-    assert len(_notes(world, "Skipped today")) == 1
+    (morning,) = _nudges(world)  # Later, then Skip: the nudge shows the last answer
+    assert _answered(morning) == "🛌 Skipped today — back tomorrow"
+    assert len(env.slack.calls_to("chat.update")) == 2
+    assert _notes(world, "Skipped today") == [] and _notes(world, "again today") == []
     assert (await _dana(world)).nudge_skipped_on is not None
 
     for minute in (utc(2026, 11, 23, 14, 0), utc(2026, 11, 23, 20, 0), utc(2026, 11, 23, 22, 0)):

@@ -70,7 +70,16 @@ from bot.views.home import build_home
 from bot.views.installs import build_welcome
 from bot.views.my_settings import build_my_settings_modal, build_pause_modal
 from bot.views.notices import build_customer_options, build_not_enrolled_home, build_notice_modal
-from bot.views.nudge import build_all_done, build_nudge, build_week_list, later_note, skipped_note
+from bot.views.nudge import (
+    build_all_done,
+    build_answered_nudge,
+    build_nudge,
+    build_week_list,
+    coming_back,
+    later_note,
+    skipped_note,
+    skipped_until,
+)
 from bot.views.reminders import build_items_digest
 from bot.views.roster_modals import build_roster_form, build_roster_options, build_roster_picker
 from bot.views.settings_modal import build_settings_modal
@@ -205,6 +214,15 @@ Messages = Callable[[], list[dict[str, Any]]]
 MESSAGES: dict[str, Messages] = {
     "build_nudge": lambda: [
         build_nudge(week(n, LONG_NAME), later) for n in (1, 5, 40) for later in ((), EVERY_MINUTE)
+    ],
+    "build_answered_nudge": lambda: [
+        build_answered_nudge(build_nudge(week(n, LONG_NAME), EVERY_MINUTE), answer)
+        for n in (1, 40)
+        for answer in (
+            coming_back(time(23, 59)),
+            skipped_until(date(2026, 11, 27), None),
+            skipped_until(date(2026, 11, 27), date(2027, 11, 26)),
+        )
     ],
     "later_note": lambda: [later_note(time(23, 59))],
     "skipped_note": lambda: [skipped_note()],
