@@ -34,7 +34,8 @@ STRESSED = [None, "reporting export", "pricing", "onboarding"]
 # The simulated weeks are written in bulk: a few executemany statements of the rows `log_call`
 # and `mark_done` would have left (contacts, batch entries, items, kudos), not each call through
 # the app's routing and the sender. The demo prints the shown week only, so what these weeks
-# would have sent is not delivered: whatever they queued (the planning's) is marked as sent.
+# would have sent is never queued nor delivered; should planning ever queue something, it is
+# marked as sent below, not left for the shown week's sender.
 # `kyc demo --weeks 13`, wall time of 3 runs on the 2-core machine (`kyc demo`: 3.0–3.2 s):
 #   before (log_call, mark_done and the sender per call): 6.14 s, 7.14 s, 6.63 s
 #   after (bulk rows, nothing delivered):                  4.68 s, 4.49 s, 4.33 s
