@@ -169,6 +169,12 @@ async def test_the_demo_of_a_quarter_calls_each_weeks_own_batch_and_ends_with_th
     assert "week 3/5" in dana  # the week shown, closed by the digest
     assert any(c.method == "files.completeUploadExternal" for c in seen["calls"])
     assert "bytes PNG" in text
+    # The earlier weeks' rows are all there, their items closed by their owners, but what those
+    # weeks would have sent was not delivered: the stand-in saw no message about their calls.
+    simulated = [i for i in seen["items"] if i.text == "Follow up on the export"]
+    assert simulated and all(i.done_by_id in (None, i.owner_id) for i in simulated)
+    assert any(i.status == "done" for i in simulated)
+    assert not any("Follow up on the export" in str(m) for m in seen["messages"])
 
 
 def test_outbox_and_db_upgrade_on_an_empty_database() -> None:
