@@ -348,7 +348,12 @@ class Runtime:
         self.sender.stopping = True
         self.deps.wake_sender()
         if self._scheduler is not None:
-            self._scheduler.shutdown(wait=False)
+            self._scheduler.shutdown(wait=False)  # no new job starts
+            # Every job takes the jobs lock: holding it once, the one running (and any already
+            # queued behind it) has finished with the database before it is closed.
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(15), self.deps.jobs_lock:
+                    pass
         for task in self._tasks:
             with contextlib.suppress(asyncio.TimeoutError, asyncio.CancelledError):
                 await asyncio.wait_for(task, timeout=15)

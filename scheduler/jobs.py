@@ -138,7 +138,8 @@ async def reminders_tick(deps: Deps) -> None:
 
 async def inbox_tick(deps: Deps) -> None:
     """Submissions a process kept and did not get to do (it died after answering Slack)."""
-    await inbox.sweep(deps)
+    async with deps.jobs_lock:
+        await inbox.sweep(deps)
 
 
 async def housekeeping_tick(deps: Deps) -> None:
