@@ -19,6 +19,10 @@ COUNTED = [BatchStatus.PLANNED, BatchStatus.ATTEMPTED, BatchStatus.DONE, BatchSt
 REACHED = [Outcome.REACHED, Outcome.MEETING_SCHEDULED]
 
 
+# A voicemail is an attempt, not a contact: the one rule every count of contacts keeps.
+IS_CONTACT = or_(Contact.outcome.is_(None), Contact.outcome != Outcome.VOICEMAIL)
+
+
 async def contact_counts(
     session: AsyncSession, ws: str, ids: Sequence[int], since: datetime, until: datetime
 ) -> dict[int, dict[ContactKind, int]]:
@@ -30,7 +34,7 @@ async def contact_counts(
             Contact.executive_id.in_(ids),
             Contact.occurred_at >= since,
             Contact.occurred_at <= until,
-            or_(Contact.outcome.is_(None), Contact.outcome != Outcome.VOICEMAIL),
+            IS_CONTACT,
         )
         .group_by(Contact.executive_id, Contact.kind)
     )
@@ -175,7 +179,7 @@ async def customer_side(
     nobody = and_(
         Contact.executive_id.is_(None),
         Contact.occurred_at >= recent,
-        or_(Contact.outcome.is_(None), Contact.outcome != Outcome.VOICEMAIL),
+        IS_CONTACT,
     )
     rows = await session.execute(
         select(Customer.executive_id, func.sum(case((nobody, 1), else_=0)), *_opinion(reactive))
@@ -212,7 +216,7 @@ async def customer_only_contacts(
             Contact.executive_id.is_(None),
             Contact.occurred_at >= since,
             Contact.occurred_at <= until,
-            or_(Contact.outcome.is_(None), Contact.outcome != Outcome.VOICEMAIL),
+            IS_CONTACT,
         )
         .group_by(Contact.kind)
     )
@@ -298,7 +302,7 @@ async def daily_contacts(
         .where(
             Contact.workspace_id == ws,
             Contact.occurred_at >= since,
-            or_(Contact.outcome.is_(None), Contact.outcome != Outcome.VOICEMAIL),
+            IS_CONTACT,
         )
         .group_by(Contact.executive_id, day, Contact.kind)
     )
