@@ -11,11 +11,10 @@ thread, so a chart never stalls the requests and sends of the event loop."""
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import hmac
 from datetime import UTC, datetime, time, timedelta
 
 from bot.regimen.calendar import iso_week_of, week_monday
+from bot.services import signed_links
 from bot.services.report import trend
 from bot.settings import Settings
 from bot.views.charts import trend_png
@@ -32,11 +31,7 @@ class ChartExpired(Exception):
 
 
 def _signature(settings: Settings, workspace_id: str, person_id: int, iso_week: str) -> str:
-    secret = (
-        settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
-    )
-    message = f"{workspace_id}:{person_id}:{iso_week}".encode()
-    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()[:32]
+    return signed_links.signature(settings, f"{workspace_id}:{person_id}:{iso_week}")
 
 
 def chart_url(settings: Settings, person: Person, iso_week: str) -> str | None:
@@ -61,7 +56,7 @@ async def chart_png(
     does not match or the week has begun nowhere yet; ChartExpired when the week is too old;
     ValueError when it is no ISO week."""
     expected = _signature(settings, workspace_id, person_id, iso_week)
-    if not hmac.compare_digest(expected, signature):
+    if not signed_links.matches(expected, signature):
         return None
     monday = week_monday(iso_week)
     starts = datetime.combine(monday, time(0), UTC)

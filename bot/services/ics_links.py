@@ -7,12 +7,11 @@ refused; it lives ICS_LINK_DAYS, long enough for the customer to pick a slot."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 from bot.regimen.ics import CallInvite, build_ics
+from bot.services import signed_links
 from bot.settings import Settings
 from bot.tenancy.workspace_settings import for_workspace
 from storage.db import Database
@@ -27,9 +26,7 @@ class IcsExpired(Exception):
 
 
 def _signature(settings: Settings, path: str) -> str:
-    secret = settings.slack_signing_secret
-    key = secret.get_secret_value().encode() if secret else b""
-    return hmac.new(key, f"ics:{path}".encode(), hashlib.sha256).hexdigest()[:32]
+    return signed_links.signature(settings, f"ics:{path}")
 
 
 def _path(ws: str, person_id: int, customer_id: int, expires: int, slots: str) -> str:
@@ -69,7 +66,7 @@ async def ics_file(
     """The calendar file of a signed link; None when the signature does not match or the
     people are gone; IcsExpired past its expiry."""
     expected = _signature(settings, _path(ws, person_id, customer_id, expires, slots))
-    if not hmac.compare_digest(expected, signature):
+    if not signed_links.matches(expected, signature):
         return None
     if now.timestamp() > expires:
         raise IcsExpired(expires)
