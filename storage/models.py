@@ -23,6 +23,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     false,
+    true,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -153,6 +154,8 @@ class Team(Base):
     name: Mapped[str] = mapped_column(String(200))
     channel_id: Mapped[str | None] = mapped_column(String(32))
     channel_name: Mapped[str | None] = mapped_column(String(200))
+    # False for HR, Engineering, Risk, Legal…: their people are matched with customers.
+    customer_facing: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 class Person(Base):
@@ -221,6 +224,7 @@ class Customer(Base):
     name: Mapped[str] = mapped_column(String(200))
     customer_since: Mapped[date | None] = mapped_column(Date)
     tier: Mapped[str | None] = mapped_column(String(50))
+    key: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
     executive_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     contact_name: Mapped[str | None] = mapped_column(String(200))
@@ -302,6 +306,7 @@ class Contact(Base):
     stressed_areas: Mapped[str | None] = mapped_column(Text)
     make_it_great: Mapped[str | None] = mapped_column(Text)
     details_to_remember: Mapped[str | None] = mapped_column(Text)
+    in_their_words: Mapped[str | None] = mapped_column(Text)  # the customer's own vocabulary
     success_story: Mapped[bool] = mapped_column(Boolean, default=False)
     follow_up_owner_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     follow_up_on: Mapped[date | None] = mapped_column(Date)

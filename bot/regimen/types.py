@@ -21,7 +21,8 @@ class ContactKind(StrEnum):
 
 
 class Channel(StrEnum):
-    """How a contact happened. Proactive calls are `call`; the rest come from CRMs or `/kyc log`."""
+    """How a contact happened. A proactive touchpoint is one of TOUCHPOINTS (logged in Slack);
+    the rest come from CRMs or `/kyc log`. MEETING is also a team's formal customer meeting."""
 
     CALL = "call"
     EMAIL = "email"
@@ -31,6 +32,42 @@ class Channel(StrEnum):
     ESCALATION = "escalation"
     ORDER = "order"
     OTHER = "other"
+    VISIT = "visit"
+    OFFICE = "office"  # the customer came to our office
+    MEAL = "meal"  # lunch or dinner
+    EVENT = "event"
+    FLOOR = "floor"  # a back-to-the-floor shift
+
+    @property
+    def label(self) -> str:
+        return CHANNEL_LABELS[self]
+
+
+CHANNEL_LABELS: dict[Channel, str] = {
+    Channel.CALL: "Call",
+    Channel.EMAIL: "Email",
+    Channel.MEETING: "Meeting",
+    Channel.TICKET: "Ticket",
+    Channel.COMPLAINT: "Complaint",
+    Channel.ESCALATION: "Escalation",
+    Channel.ORDER: "Order",
+    Channel.OTHER: "Other",
+    Channel.VISIT: "Visit",
+    Channel.OFFICE: "Customer at our office",
+    Channel.MEAL: "Lunch or dinner",
+    Channel.EVENT: "Event",
+    Channel.FLOOR: "Back-to-the-floor shift",
+}
+
+# The kinds of proactive touchpoint an executive logs in Slack, in the order the modal offers.
+TOUCHPOINTS: tuple[Channel, ...] = (
+    Channel.CALL,
+    Channel.VISIT,
+    Channel.OFFICE,
+    Channel.MEAL,
+    Channel.EVENT,
+    Channel.FLOOR,
+)
 
 
 class Outcome(StrEnum):
@@ -38,6 +75,9 @@ class Outcome(StrEnum):
     VOICEMAIL = "voicemail"
     EMAILED = "emailed"
     MEETING_SCHEDULED = "meeting_scheduled"
+    # "Not now": no blame; the seed reads a refusal as the mark of a busy person, so the
+    # customer comes round again a few weeks later.
+    DECLINED = "declined"
 
     @property
     def reached_customer(self) -> bool:
@@ -51,6 +91,7 @@ class Outcome(StrEnum):
             Outcome.VOICEMAIL: "Left voicemail",
             Outcome.EMAILED: "Emailed",
             Outcome.MEETING_SCHEDULED: "Meeting scheduled",
+            Outcome.DECLINED: "Declined / not now",
         }[self]
 
 
