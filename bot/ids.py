@@ -63,6 +63,11 @@ class Action(StrEnum):
     # App Home, admins: the company holidays modal, and its Remove buttons (value = holiday id)
     ADMIN_HOLIDAYS = "kyc_admin_holidays"
     REMOVE_HOLIDAY = "kyc_remove_holiday"
+    # a customer's history (`/kyc customer`, the brief's History button, value = customer id;
+    # Older / Newer in the history modal, value = "customer id:page")
+    HISTORY = "kyc_history"
+    HISTORY_OLDER = "kyc_history_older"
+    HISTORY_NEWER = "kyc_history_newer"
     # plain inputs (action ids inside input blocks)
     INPUT = "value"
 
@@ -87,6 +92,7 @@ class View(StrEnum):
     HOLIDAYS = "kyc_holidays_modal"
     DELEGATE = "kyc_delegate_modal"
     MANAGE_PICK = "kyc_manage_pick_modal"
+    HISTORY = "kyc_history_modal"
 
 
 class Block(StrEnum):
@@ -99,6 +105,8 @@ class Block(StrEnum):
     STRESSED = "stressed_areas"
     MAKE_GREAT = "make_it_great"
     DETAILS = "details"
+    KIND = "touchpoint_kind"  # call, visit, lunch… (Channel.TOUCHPOINTS)
+    IN_THEIR_WORDS = "in_their_words"
     FOLLOW_UP_OWNER = "follow_up_owner"
     FOLLOW_UP_ON = "follow_up_on"
     SUCCESS_STORY = "success_story"

@@ -10,15 +10,17 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.services import batch_actions, calling, delegates, my_settings
+from bot.services import batch_actions, calling, delegates, history, my_settings
 from bot.services.identity import NotAllowed, require_executive
 from bot.views.call_modal import build_call_modal
+from bot.views.call_submission import touchpoint_of
 from bot.views.commands import (
     build_help,
     build_not_enrolled,
     build_reactive_modal,
     build_simple,
 )
+from bot.views.history import build_history_modal
 from bot.views.my_settings import build_pause_modal
 from bot.views.nudge import build_week_list
 from bot.views.stats import build_stats
@@ -29,7 +31,7 @@ PAUSE = re.compile(r"^(?:until\s+)?(\d{4}-\d{2}-\d{2})$")
 # "for @dana …": a delegate acting for their executive (Slack sends <@U123|dana>).
 FOR = re.compile(r"^for\s+<@([UW][A-Z0-9]+)(?:\|[^>]*)?>\s*(.*)$", re.IGNORECASE | re.DOTALL)
 MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
-SUBCOMMANDS = ("done", "week", "log", "pause", "resume", "stats", "delegate")
+SUBCOMMANDS = ("done", "week", "log", "pause", "resume", "stats", "delegate", "customer")
 NOT_TO_LOG = (
     "Only executives on the KYC roster log customer calls. "
     "Ask your KYC admin to add you with role `executive`."
@@ -58,8 +60,9 @@ async def kyc_command(
         if subcommand == "done" and for_user:
             await calling.executive_acted_for(deps, person, for_user)  # refused: said in the ack
             await ack()
+            kind, typed = touchpoint_of(html.unescape(rest))
             form = await calling.form_for_call(
-                deps, person, None, typed=html.unescape(rest), for_user=for_user
+                deps, person, None, typed=typed, for_user=for_user, kind=kind
             )
             await client.views_open(trigger_id=command["trigger_id"], view=build_call_modal(form))
         elif subcommand == "done":
@@ -67,13 +70,25 @@ async def kyc_command(
             # trigger_id lives 3 s: answer Slack first, then open the modal straight away.
             await ack()
             # Slack sends &, < and > of the typed text as HTML entities.
-            form = await calling.form_for_call(deps, person, None, typed=html.unescape(rest))
+            kind, typed = touchpoint_of(html.unescape(rest))
+            form = await calling.form_for_call(deps, person, None, typed=typed, kind=kind)
             await client.views_open(trigger_id=command["trigger_id"], view=build_call_modal(form))
         elif subcommand == "pause" and not rest:
             # No date typed: a calendar to pick it on.
             pause = await my_settings.pause_form(deps, person)
             await ack()
             await client.views_open(trigger_id=command["trigger_id"], view=build_pause_modal(pause))
+        elif subcommand == "customer":
+            # Found (or refused, said in the ack) before answering; then the modal at once.
+            try:
+                page = await history.history_by_name(deps, person, html.unescape(rest))
+            except NotAllowed as exc:  # names the customers typed or found: escaped
+                await ack(**build_simple(escape(str(exc))))
+                return
+            await ack()
+            await client.views_open(
+                trigger_id=command["trigger_id"], view=build_history_modal(page)
+            )
         elif subcommand == "log":
             require_executive(person, NOT_TO_LOG)
             await ack()

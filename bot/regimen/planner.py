@@ -12,6 +12,9 @@ from bot.regimen.calendar import is_paused
 from bot.regimen.types import BatchSlot, BatchStatus, CustomerState, PlanResult, Sentiment
 
 RECENT_DAYS = 14
+# A customer who said "not now" comes round again this many weeks later (the setting
+# KYC_DECLINED_COMEBACK_WEEKS): a refusal is the mark of a busy person, not a failure.
+DECLINED_COMEBACK_WEEKS = 4
 
 
 def _utc(moment: datetime) -> datetime:
@@ -51,10 +54,29 @@ def rank_customers(
     return sorted(candidates, key=key)
 
 
-def in_rotation(candidates: Sequence[CustomerState], on: date) -> list[CustomerState]:
+def comeback_on(declined_at: datetime, weeks: int = DECLINED_COMEBACK_WEEKS) -> date:
+    """The Monday (UTC) a customer who declined comes round again: `weeks` weeks after the
+    Monday of the week they declined in (declined on any day of week 45, back in week 49)."""
+    day = _utc(declined_at).date()
+    return day - timedelta(days=day.weekday()) + timedelta(weeks=max(weeks, 0))
+
+
+def resting(state: CustomerState, on: date, weeks: int = DECLINED_COMEBACK_WEEKS) -> bool:
+    """True while a customer whose latest proactive touch was declined sits out."""
+    return state.declined_at is not None and on < comeback_on(state.declined_at, weeks)
+
+
+def in_rotation(
+    candidates: Sequence[CustomerState], on: date, comeback_weeks: int = DECLINED_COMEBACK_WEEKS
+) -> list[CustomerState]:
     """The candidates eligible on `on`: a customer paused through `on` or later sits out
-    ("paused until the 7th" is back on the 8th, as an executive's own pause)."""
-    return [c for c in candidates if not is_paused(on, c.paused_until)]
+    ("paused until the 7th" is back on the 8th, as an executive's own pause), and so does one
+    who declined until `comeback_on` (see `resting`)."""
+    return [
+        c
+        for c in candidates
+        if not is_paused(on, c.paused_until) and not resting(c, on, comeback_weeks)
+    ]
 
 
 def plan_batch(
@@ -65,11 +87,13 @@ def plan_batch(
     carry_over: Sequence[int],
     as_of: datetime,
     week_start: date | None = None,
+    comeback_weeks: int = DECLINED_COMEBACK_WEEKS,
 ) -> PlanResult:
     """Plan or top up a week's batch without reshuffling it.
 
     - Only customers `in_rotation` on `week_start` (default: `as_of`'s UTC day) are candidates:
-      one paused until after it is left out (and its PLANNED slot dropped).
+      one paused until after it, or resting after a decline (`resting`), is left out (and its
+      PLANNED slot dropped).
     - A PLANNED slot whose customer left `candidates` is dropped; any other status stays (history).
     - Kept slots keep their positions; the gap is `quota` minus kept slots that count toward it.
     - The gap is filled with PLANNED slots: first `carry_over` (in order, still-listed only), then
@@ -78,7 +102,7 @@ def plan_batch(
     - New positions continue after the highest existing position (dropped ones included, so a
       position is never reused in the same write).
     """
-    candidates = in_rotation(candidates, week_start or _utc(as_of).date())
+    candidates = in_rotation(candidates, week_start or _utc(as_of).date(), comeback_weeks)
     listed = {c.customer_id for c in candidates}
     keep: list[BatchSlot] = []
     drop: list[int] = []
@@ -109,11 +133,15 @@ def plan_batch(
 
 
 def swap_choice(
-    *, candidates: Sequence[CustomerState], current: Sequence[BatchSlot], as_of: datetime
+    *,
+    candidates: Sequence[CustomerState],
+    current: Sequence[BatchSlot],
+    as_of: datetime,
+    comeback_weeks: int = DECLINED_COMEBACK_WEEKS,
 ) -> CustomerState | None:
     """The next customer in rotation who is not in this week's batch (any status), or None."""
     in_batch = {s.customer_id for s in current}
-    eligible = in_rotation(candidates, _utc(as_of).date())
+    eligible = in_rotation(candidates, _utc(as_of).date(), comeback_weeks)
     for state in rank_customers(eligible, as_of=as_of):
         if state.customer_id not in in_batch:
             return state

@@ -32,6 +32,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "sentiment",
         "score",
         "summary",
+        "in_their_words",
     ),
     "action-items": (
         "id",
@@ -172,6 +173,7 @@ def _row(kind: str, r: Any) -> dict[str, str]:
             c.sentiment,
             c.score,
             c.summary,
+            c.in_their_words,
         ]
     elif kind == "action-items":
         i, customer, name, o_email, o_slack, team, e_email, e_slack = r

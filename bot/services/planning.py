@@ -149,6 +149,7 @@ async def _plan_one(
         carry_over=carry,
         as_of=as_of,
         week_start=week_monday(iso_week),
+        comeback_weeks=settings.kyc_declined_comeback_weeks,
     )
     dropped = set(plan.drop)
     for entry in current:

@@ -129,6 +129,7 @@ SPEC: dict[str, dict[str, tuple[bool, Parser]]] = {
         ),
         "score": (False, lambda v: cell.integer(v, 0, 10, "score")),
         "summary": (False, lambda v: cell.text(v, 5000)),
+        "in_their_words": (False, lambda v: cell.text(v, 5000)),
     },
     "customer-contacts": {
         "customer": (True, lambda v: cell.text(v, 100)),

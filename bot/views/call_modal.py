@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.ids import Action, Block, View, numbered
-from bot.regimen.types import Outcome, Sentiment
+from bot.regimen.types import TOUCHPOINTS, Channel, Outcome, Sentiment
 from bot.views.blocks import actions, button, context, header, modal, plain
 from bot.views.data import CallForm, Option
 from bot.views.text import escape
@@ -87,6 +87,17 @@ def _static(options: list[tuple[str, str]], initial: str | None = None) -> dict[
     return el
 
 
+def kind_input(kind: Channel) -> dict[str, Any]:
+    """Which kind of touchpoint: call (the default), visit, customer at our office, …"""
+    initial = kind if kind in TOUCHPOINTS else Channel.CALL
+    return _input(
+        Block.KIND,
+        "Kind of touchpoint",
+        _static([(c.value, c.label) for c in TOUCHPOINTS], initial.value),
+        optional=False,
+    )
+
+
 def build_call_modal(form: CallForm) -> dict[str, Any]:
     items = max(1, min(form.item_count, MAX_ITEMS))
     kudos = max(1, min(form.kudos_count, MAX_KUDOS))
@@ -97,6 +108,7 @@ def build_call_modal(form: CallForm) -> dict[str, Any]:
             else []
         ),
         customer_input(form.customer),
+        kind_input(form.kind),
         _input(
             Block.OUTCOME,
             "Outcome",
@@ -124,6 +136,11 @@ def build_call_modal(form: CallForm) -> dict[str, Any]:
         text_input(Block.CRITICISM, "Criticism"),
         text_input(Block.STRESSED, "Stressed areas", placeholder="Topics they kept coming back to"),
         text_input(Block.MAKE_GREAT, "What would make it great?"),
+        text_input(
+            Block.IN_THEIR_WORDS,
+            "In their words",
+            placeholder="Their own words for their story, their problem, their business",
+        ),
         text_input(
             Block.DETAILS,
             "Details to remember",
@@ -186,7 +203,7 @@ def build_call_modal(form: CallForm) -> dict[str, Any]:
         ),
     ]
     return modal(
-        "Log a call",
+        "Log a touchpoint",
         blocks,
         callback_id=View.CALL,
         submit="Save",

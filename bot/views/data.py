@@ -4,7 +4,7 @@ a service: the types they draw live here."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from bot.regimen.calendar import Regimen
@@ -17,7 +17,7 @@ from bot.regimen.metrics import (
     WeekScores,
     share,
 )
-from bot.regimen.types import BatchStatus, Brief, Outcome, Sentiment
+from bot.regimen.types import BatchStatus, Brief, Channel, ContactKind, Outcome, Sentiment
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,7 @@ class CallForm:
     teams: tuple[Option, ...] = ()  # static options for an item's team
     default_team: Option | None = None
     acting_for: str | None = None  # the executive's name, when their delegate logs it
+    kind: Channel = Channel.CALL  # the touchpoint preselected (`/kyc done visit Acme`)
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,8 @@ class CallSubmission:
     follow_up_owner_user_id: str | None = None
     follow_up_on: date | None = None
     success_story: bool = False
+    channel: Channel = Channel.CALL  # the kind of touchpoint (Channel.TOUCHPOINTS)
+    in_their_words: str | None = None  # the customer's own vocabulary, as they said it
 
 
 @dataclass(frozen=True)
@@ -342,3 +345,36 @@ class DelegateForm:
     """App Home → the delegate modal: who it is now (a Slack id), if anyone."""
 
     current_user: str | None = None
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One contact in a customer's history, as the history modal shows it."""
+
+    occurred_at: datetime
+    kind: ContactKind
+    channel: Channel
+    outcome: Outcome | None = None
+    who: str | None = None  # the executive (and the delegate who logged it), or None
+    sentiment: Sentiment | None = None
+    score: int | None = None
+    summary: str | None = None
+    criticism: str | None = None
+    stressed_areas: str | None = None
+    make_it_great: str | None = None
+    in_their_words: str | None = None
+    details_to_remember: str | None = None
+    items: tuple[str, ...] = ()  # its action items, "text (done)" or "text (open)"
+
+
+@dataclass(frozen=True)
+class HistoryPage:
+    """A page of a customer's history, newest first; `page` 0 is the newest."""
+
+    customer_id: int
+    customer_name: str
+    page: int
+    pages: int
+    total: int
+    entries: tuple[HistoryEntry, ...] = ()
+    open_items: tuple[str, ...] = ()  # shown on the first page

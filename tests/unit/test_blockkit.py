@@ -9,7 +9,7 @@ import inspect
 import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date, time
+from datetime import UTC, date, datetime, time
 from importlib import import_module
 from typing import Any
 
@@ -17,7 +17,17 @@ import pytest
 
 import bot.views
 from bot.regimen.metrics import ExecutiveFigures, Scores, SentimentMix, WeekPoint, WeekScores
-from bot.regimen.types import ContactRole, CustomerPerson, Outcome, Sentiment, WhomToCall
+from bot.regimen.types import (
+    Channel,
+    ContactKind,
+    ContactRole,
+    CustomerPerson,
+    DoneItem,
+    Insight,
+    Outcome,
+    Sentiment,
+    WhomToCall,
+)
 from bot.services.report import Report
 from bot.views import blocks as block_helpers
 from bot.views import call_modal as call_modal_module
@@ -52,6 +62,8 @@ from bot.views.data import (
     CloseLoop,
     DelegateForm,
     DigestLine,
+    HistoryEntry,
+    HistoryPage,
     HolidayLine,
     HolidaysScreen,
     HomeData,
@@ -65,6 +77,7 @@ from bot.views.data import Person as Shown
 from bot.views.delegates import build_delegate_modal
 from bot.views.digest import build_digest_messages
 from bot.views.email_modal import build_call_confirmation, build_email_modal
+from bot.views.history import build_history_modal
 from bot.views.holidays import build_holidays_modal
 from bot.views.home import build_home
 from bot.views.installs import build_welcome
@@ -90,6 +103,7 @@ from tests.unit import test_views_admin as admin
 from tests.unit.test_views import EVIL, HUGE, brief, week
 
 LONG_NAME = "Ω" * 300 + EVIL  # longer than any field Slack takes
+NOW_ = datetime(2026, 11, 30, 15, tzinfo=UTC)
 MO = Shown(LONG_NAME, "U0MO")
 CARD = ItemCard(1, HUGE + EVIL, MO, date(2026, 11, 30), overdue_days=4, done=True, done_by=MO)
 FIGURES = ExecutiveFigures(
@@ -286,6 +300,50 @@ MESSAGES: dict[str, Messages] = {
     ],
 }
 Views = Callable[[], list[dict[str, Any]]]
+
+
+def worst_history_brief() -> Any:
+    """A brief drawing on the longest history: 3 insights of every field at its longest, 5
+    items done since, 10 details, the customer's own words on the last touchpoint."""
+    full = replace(
+        brief(LONG_NAME, HUGE, 10),
+        insights=tuple(
+            Insight(NOW_, Channel.FLOOR, HUGE + EVIL, HUGE + EVIL, HUGE + EVIL, HUGE + EVIL)
+            for _ in range(3)
+        ),
+        done_since=tuple(DoneItem(HUGE + EVIL, NOW_, LONG_NAME) for _ in range(5)),
+        details_to_remember=(HUGE + EVIL,) * 10,
+        team_notes=(HUGE + EVIL,) * 5,
+    )
+    last = full.last_proactive
+    assert last is not None
+    return replace(full, last_proactive=replace(last, in_their_words=HUGE + EVIL))
+
+
+def worst_history_page(page: int) -> HistoryPage:
+    """The longest history page: 10 contacts with every field at its longest and 60 items
+    each, 20 open items, a name longer than a header takes; `page` in the middle (both
+    buttons) or at either end."""
+    entry = HistoryEntry(
+        NOW_,
+        ContactKind.PROACTIVE,
+        Channel.MEAL,
+        Outcome.DECLINED,
+        LONG_NAME + " (logged by " + LONG_NAME + ")",
+        Sentiment.PROMOTER,
+        10,
+        *(HUGE + EVIL,) * 6,
+        items=(HUGE + EVIL,) * 60,
+    )
+    return HistoryPage(
+        10**12,
+        LONG_NAME,
+        page,
+        100,
+        10**6,
+        (entry,) * 10,
+        (HUGE + EVIL,) * 20,
+    )
 VIEWS: dict[str, Views] = {
     "build_brief_modal": lambda: [
         build_brief_modal(brief(LONG_NAME, HUGE, 10)),
@@ -300,7 +358,12 @@ VIEWS: dict[str, Views] = {
                 team_notes=(HUGE + EVIL,) * 5,
             )
         ),
+        build_brief_modal(worst_history_brief()),
     ],
+    "build_history_modal": lambda: [
+        build_history_modal(worst_history_page(page)) for page in (0, 1, 99)
+    ]
+    + [build_history_modal(HistoryPage(1, "", 0, 1, 0))],
     "build_manage_customer_modal": lambda: [build_manage_customer_modal(HUGE + EVIL, "m" * 3000)],
     "build_enrol_modal": lambda: [build_enrol_modal()],
     "build_manage_pick_modal": lambda: [
@@ -322,6 +385,7 @@ VIEWS: dict[str, Views] = {
                 teams=TEAMS,
                 default_team=TEAMS[0],
                 acting_for=LONG_NAME + EVIL if n > 1 else None,  # a delegate logs it
+                kind=(Channel.CALL, Channel.FLOOR, Channel.MEAL)[n % 3],
             )
         )
         for n in (1, 5, 99)
