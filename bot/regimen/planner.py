@@ -36,15 +36,18 @@ def is_urgent(state: CustomerState, *, as_of: datetime, recent_days: int = RECEN
 def rank_customers(
     candidates: Sequence[CustomerState], *, as_of: datetime, recent_days: int = RECENT_DAYS
 ) -> list[CustomerState]:
-    """The rotation order: urgent customers first (see `is_urgent`), then never contacted
-    proactively, then longest since the last proactive call; ties by name (casefold), then id.
-    The urgent group uses the same sub-order."""
+    """The rotation order: urgent customers first (see `is_urgent`), then those back after a
+    decline (the candidates are `in_rotation`, so a decline among them has served its weeks:
+    "I'll come back to you in a few weeks" is kept), then never contacted proactively, then
+    longest since the last proactive call; ties by name (casefold), then id. The urgent group
+    uses the same sub-order."""
     epoch = _utc(as_of)
 
-    def key(state: CustomerState) -> tuple[bool, bool, datetime, str, int]:
+    def key(state: CustomerState) -> tuple[bool, bool, bool, datetime, str, int]:
         last = state.last_proactive_at
         return (
             not is_urgent(state, as_of=as_of, recent_days=recent_days),
+            state.declined_at is None,
             last is not None,
             epoch if last is None else _utc(last),
             state.name.casefold(),
@@ -96,8 +99,9 @@ def plan_batch(
       PLANNED slot dropped).
     - A PLANNED slot whose customer left `candidates` is dropped; any other status stays (history).
     - Kept slots keep their positions; the gap is `quota` minus kept slots that count toward it.
-    - The gap is filled with PLANNED slots: first `carry_over` (in order, still-listed only), then
-      the rotation of `rank_customers`; never a customer already in `current` (any status,
+    - The gap is filled with PLANNED slots: first customers back after a decline (their weeks
+      served), then `carry_over` (in order, still-listed only), then the rotation of
+      `rank_customers`; never a customer already in `current` (any status,
       SWAPPED included) and never one twice.
     - New positions continue after the highest existing position (dropped ones included, so a
       position is never reused in the same write).
@@ -117,7 +121,10 @@ def plan_batch(
     chosen: list[int] = []
     if gap > 0:
         ranked = [c.customer_id for c in rank_customers(candidates, as_of=as_of)]
-        for customer_id in [*(c for c in carry_over if c in listed), *ranked]:
+        # Back after a decline: promised "in a few weeks", so ahead of the carried-over ones.
+        back = [c.customer_id for c in candidates if c.declined_at is not None]
+        back.sort(key=ranked.index)
+        for customer_id in [*back, *(c for c in carry_over if c in listed), *ranked]:
             if len(chosen) >= gap:
                 break
             if customer_id not in taken:

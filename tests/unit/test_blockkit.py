@@ -344,6 +344,8 @@ def worst_history_page(page: int) -> HistoryPage:
         (entry,) * 10,
         (HUGE + EVIL,) * 20,
     )
+
+
 VIEWS: dict[str, Views] = {
     "build_brief_modal": lambda: [
         build_brief_modal(brief(LONG_NAME, HUGE, 10)),
@@ -360,10 +362,10 @@ VIEWS: dict[str, Views] = {
         ),
         build_brief_modal(worst_history_brief()),
     ],
-    "build_history_modal": lambda: [
-        build_history_modal(worst_history_page(page)) for page in (0, 1, 99)
-    ]
-    + [build_history_modal(HistoryPage(1, "", 0, 1, 0))],
+    "build_history_modal": lambda: (
+        [build_history_modal(worst_history_page(page)) for page in (0, 1, 99)]
+        + [build_history_modal(HistoryPage(1, "", 0, 1, 0))]
+    ),
     "build_manage_customer_modal": lambda: [build_manage_customer_modal(HUGE + EVIL, "m" * 3000)],
     "build_enrol_modal": lambda: [build_enrol_modal()],
     "build_manage_pick_modal": lambda: [
