@@ -16,8 +16,8 @@ from bot.views.limits import ensure_message
 from bot.views.text import clip, escape
 
 HELP = """*KYC — customers with morning coffee* ☕
-• `/kyc done [kind] [customer]` — log a call, or a visit, lunch, event, office or floor \
-touchpoint (`/kyc done lunch Acme`); the customer is preselected when you name it
+• `/kyc done [customer]` — log a call (the customer is preselected when you name it); \
+`/kyc done visit Acme` for a visit, lunch, event, office or floor touchpoint
 • `/kyc customer NAME` — the customer's history: every touchpoint, what they said, open items
 • `/kyc week` — this week's customers and where you are
 • `/kyc stats` — your numbers (admins, managers and delegates: `/kyc stats @someone`)
