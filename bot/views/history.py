@@ -67,12 +67,8 @@ def entry_text(entry: HistoryEntry) -> str:
 def build_history_modal(page: HistoryPage) -> dict[str, Any]:
     blocks: list[dict[str, Any]] = [header(page.customer_name.strip() or "Customer")]
     if page.total:
-        first = page.page * 10 + 1
         blocks.append(
-            context(
-                f"{page.total} contact(s), newest first · page {page.page + 1} of {page.pages}"
-                + ("" if page.pages == 1 else f" · from #{first}")
-            )
+            context(f"{page.total} contact(s), newest first · page {page.page + 1} of {page.pages}")
         )
     else:
         blocks.append(context("No contact recorded yet — the first touchpoint starts it."))
