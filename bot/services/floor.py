@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.deps import Deps
@@ -311,7 +312,11 @@ async def run_floor(db: Database, settings: Settings, ws: str, *, now: datetime)
             local = now.astimezone(regimen.tz)
             # A proposal goes out on the leader's working day, from their nudge time.
             if regimen.is_workday(local.date()) and local.time() >= regimen.nudge_time:
-                queued += await _propose(session, settings, held, leader, regimen, now)
+                try:
+                    async with session.begin_nested():  # another process proposed it first
+                        queued += await _propose(session, settings, held, leader, regimen, now)
+                except IntegrityError:
+                    continue
         shifts = list(
             await session.scalars(
                 select(FloorShift).where(
