@@ -68,6 +68,16 @@ class Action(StrEnum):
     HISTORY = "kyc_history"
     HISTORY_OLDER = "kyc_history_older"
     HISTORY_NEWER = "kyc_history_newer"
+    # back to the floor: App Home's button opening the commitment modal, and its Stop; the
+    # host lead's Confirm (value = shift id) and datepicker proposing another day (its block:
+    # numbered(Block.FLOOR_SHIFT, shift id)); the leader's Accept of that day and the button
+    # opening the after-shift modal (value = shift id)
+    FLOOR_SET = "kyc_floor_set"
+    FLOOR_STOP = "kyc_floor_stop"
+    FLOOR_CONFIRM = "kyc_floor_confirm"
+    FLOOR_OTHER_DAY = "kyc_floor_other_day"
+    FLOOR_ACCEPT = "kyc_floor_accept"
+    FLOOR_REPORT = "kyc_floor_report"
     # plain inputs (action ids inside input blocks)
     INPUT = "value"
 
@@ -93,6 +103,8 @@ class View(StrEnum):
     DELEGATE = "kyc_delegate_modal"
     MANAGE_PICK = "kyc_manage_pick_modal"
     HISTORY = "kyc_history_modal"
+    FLOOR = "kyc_floor_modal"
+    FLOOR_REPORT = "kyc_floor_report_modal"
 
 
 class Block(StrEnum):
@@ -157,6 +169,15 @@ class Block(StrEnum):
     HOLIDAY_DATE = "holiday_date"
     HOLIDAY_NAME = "holiday_name"
     HOLIDAY_COUNTRY = "holiday_country"
+    # back to the floor: the commitment's fields; the after-shift modal's (with CRITICISM,
+    # STRESSED and MAKE_GREAT of the call modal); a shift's buttons, numbered by shift id
+    FLOOR_CADENCE = "floor_cadence"
+    FLOOR_PLACE = "floor_place"
+    FLOOR_TEAM = "floor_team"
+    FLOOR_WEEKDAY = "floor_weekday"
+    FLOOR_DID = "floor_did"
+    FLOOR_LEARNED = "floor_learned"
+    FLOOR_SHIFT = "floor_shift"
 
 
 def numbered(block: Block, n: int) -> str:

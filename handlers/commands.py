@@ -10,7 +10,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.services import batch_actions, calling, delegates, history, my_settings
+from bot.services import batch_actions, calling, delegates, floor, history, my_settings
 from bot.services.identity import NotAllowed, require_executive
 from bot.views.call_modal import build_call_modal
 from bot.views.call_submission import touchpoint_of
@@ -20,6 +20,7 @@ from bot.views.commands import (
     build_reactive_modal,
     build_simple,
 )
+from bot.views.floor import build_floor_modal
 from bot.views.history import build_history_modal
 from bot.views.my_settings import build_pause_modal
 from bot.views.nudge import build_week_list
@@ -31,7 +32,17 @@ PAUSE = re.compile(r"^(?:until\s+)?(\d{4}-\d{2}-\d{2})$")
 # "for @dana …": a delegate acting for their executive (Slack sends <@U123|dana>).
 FOR = re.compile(r"^for\s+<@([UW][A-Z0-9]+)(?:\|[^>]*)?>\s*(.*)$", re.IGNORECASE | re.DOTALL)
 MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
-SUBCOMMANDS = ("done", "week", "log", "pause", "resume", "stats", "delegate", "customer")
+SUBCOMMANDS = (
+    "done",
+    "week",
+    "log",
+    "pause",
+    "resume",
+    "stats",
+    "delegate",
+    "customer",
+    "floor",
+)
 NOT_TO_LOG = (
     "Only executives on the KYC roster log customer calls. "
     "Ask your KYC admin to add you with role `executive`."
@@ -89,6 +100,15 @@ async def kyc_command(
             await client.views_open(
                 trigger_id=command["trigger_id"], view=build_history_modal(page)
             )
+        elif subcommand == "floor" and rest.lower() in ("off", "stop"):
+            await floor.stop_commitment(deps, person)
+            await ack(**build_simple("Back to the floor stopped. `/kyc floor` to start again."))
+        elif subcommand == "floor":
+            commitment = await floor.floor_form(deps, person)
+            await ack()
+            await client.views_open(
+                trigger_id=command["trigger_id"], view=build_floor_modal(commitment)
+            )
         elif subcommand == "log":
             require_executive(person, NOT_TO_LOG)
             await ack()
@@ -112,7 +132,7 @@ async def _answer(
         return await _delegate(rest, person, deps)
     if subcommand == "stats":
         stats = await batch_actions.stats(deps, person, f"<@{for_user}>" if for_user else rest)
-        return build_stats(stats.figures, mine=stats.mine)
+        return build_stats(stats.figures, mine=stats.mine, floor=stats.floor)
     if subcommand == "week":
         return build_week_list(await batch_actions.this_week(deps, person, for_user=for_user))
     if subcommand == "pause":

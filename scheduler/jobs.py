@@ -19,6 +19,7 @@ from sqlalchemy import and_, or_, select
 from bot.deps import Deps
 from bot.services import inbox
 from bot.services.digest import digest_due, queue_digest
+from bot.services.floor import run_floor
 from bot.services.heads_up import announce_ahead
 from bot.services.identity import link_slack_user
 from bot.services.items import remind_overdue
@@ -136,6 +137,16 @@ async def reminders_tick(deps: Deps) -> None:
                     deps.wake_sender()
 
 
+async def floor_tick(deps: Deps) -> None:
+    """Back to the floor: each period's proposal, the reminders the day before, the question
+    after the shift (bot/services/floor.py)."""
+    async with deps.jobs_lock:
+        for ws in await workspaces(deps):
+            settings = await settings_of(deps, ws)
+            if await run_floor(deps.db, settings, ws, now=deps.now()):
+                deps.wake_sender()
+
+
 async def inbox_tick(deps: Deps) -> None:
     """Submissions a process kept and did not get to do (it died after answering Slack)."""
     async with deps.jobs_lock:
@@ -176,6 +187,7 @@ def build_scheduler(deps: Deps) -> AsyncIOScheduler:
         (reminders_tick, 15),
         (planning_tick, 30),
         (digest_tick, 15),
+        (floor_tick, 15),
         (housekeeping_tick, 60),
         (inbox_tick, 1),
     ]

@@ -452,3 +452,58 @@ class OutboxWorker(Base):
     pid: Mapped[int] = mapped_column(Integer)
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     heartbeat_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class FloorCommitment(Base):
+    """A leader's back-to-the-floor commitment (bot/regimen/floor.py): a shift of front-line
+    work each month or quarter, at a place, hosted by a team. One per leader; stopped, it stays
+    (its missed periods end with it)."""
+
+    __tablename__ = "floor_commitments"
+    __table_args__ = (UniqueConstraint("workspace_id", "executive_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id"))
+    executive_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    cadence: Mapped[str] = mapped_column(String(16))  # floor.Cadence
+    place: Mapped[str] = mapped_column(String(200))
+    host_team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
+    weekday: Mapped[int | None] = mapped_column(Integer)  # preferred, Monday is 0
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    started_on: Mapped[date] = mapped_column(Date)  # the leader's local date it was set up
+    stopped_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class FloorShift(Base):
+    """One period's back-to-the-floor shift: proposed, confirmed by the host team's lead, then
+    what the leader did and learned. Its own table, not a Contact: a shift serves many customers
+    and names none (contacts.customer_id is NOT NULL), and counting it as a proactive contact
+    would swell the proactive share and coverage figures with calls no customer received. The
+    figures count shifts apart (bot/services/floor.py)."""
+
+    __tablename__ = "floor_shifts"
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "executive_id", "period"),
+        UniqueConstraint("workspace_id", "request_key"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id"))
+    commitment_id: Mapped[int] = mapped_column(ForeignKey("floor_commitments.id"), index=True)
+    executive_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    period: Mapped[str] = mapped_column(String(8))  # "2026-12" or "2026-Q4"
+    day: Mapped[date] = mapped_column(Date)  # proposed, then agreed
+    status: Mapped[str] = mapped_column(String(16))  # floor.ShiftStatus
+    place: Mapped[str] = mapped_column(String(200))
+    host_team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
+    host_user_id: Mapped[str | None] = mapped_column(String(32))  # the lead asked to confirm
+    host_channel: Mapped[str | None] = mapped_column(String(32))  # or the team's channel
+    confirmed_at: Mapped[datetime | None] = mapped_column()
+    did: Mapped[str | None] = mapped_column(Text)
+    learned: Mapped[str | None] = mapped_column(Text)
+    criticism: Mapped[str | None] = mapped_column(Text)
+    stressed_areas: Mapped[str | None] = mapped_column(Text)
+    make_it_great: Mapped[str | None] = mapped_column(Text)
+    reported_at: Mapped[datetime | None] = mapped_column()
+    request_key: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

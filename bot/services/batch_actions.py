@@ -9,9 +9,10 @@ from datetime import date
 
 from bot.deps import Deps
 from bot.regimen.calendar import local_now
+from bot.regimen.floor import FloorFigures
 from bot.regimen.metrics import ExecutiveFigures
 from bot.services import executive as exec_service
-from bot.services import outbox
+from bot.services import floor, outbox
 from bot.services.calls import own_customer
 from bot.services.identity import (
     NotAllowed,
@@ -196,6 +197,7 @@ async def resume(deps: Deps, person: Person | None) -> bool:
 class Stats:
     figures: ExecutiveFigures
     mine: bool
+    floor: FloorFigures | None = None  # their back-to-the-floor record, when they keep one
 
 
 async def stats(deps: Deps, person: Person | None, mention: str) -> Stats:
@@ -221,4 +223,5 @@ async def stats(deps: Deps, person: Person | None, mention: str) -> Stats:
         elif not is_executive(me):
             raise NotAllowed("You have no numbers of your own: only executives call customers.")
         (fig,) = await figures(session, settings, me.workspace_id, [target], now=deps.now())
-    return Stats(fig, mine=target.id == me.id)
+        on_floor = await floor.figures_of(session, settings, target, now=deps.now())
+    return Stats(fig, mine=target.id == me.id, floor=on_floor)

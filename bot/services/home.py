@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.deps import Deps
 from bot.regimen.types import ItemStatus
-from bot.services import outbox
+from bot.services import floor, outbox
 from bot.services.call_routing import card
 from bot.services.charts import chart_url
 from bot.services.identity import (
@@ -80,6 +80,7 @@ async def home_data(
     calls = await call_trend(session, person.workspace_id, [person.id], now)
     return replace(
         data,
+        floor=await floor.figures_of(session, settings, person, now=now),
         figures=numbers,
         trend=points,
         call_trend=calls,

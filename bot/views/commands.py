@@ -25,6 +25,8 @@ HELP = """*KYC — customers with morning coffee* ☕
 • `/kyc pause` — a vacation: pick the last day on a calendar (or `/kyc pause until \
 2026-12-28`); `/kyc resume` to come back early
 • `/kyc delegate @someone` — your chief of staff may act for you; `/kyc delegate off` to stop
+• `/kyc floor` — back to the floor: a monthly or quarterly shift doing the front-line work \
+yourself, hosted by a team; `/kyc floor off` to stop
 • `/kyc done for @dana [customer]`, `/kyc week for @dana`, `/kyc pause for @dana` — as the \
 delegate of @dana: recorded as by you for them, their numbers stay theirs
 • `/kyc help` — this list

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from bot.regimen.calendar import Regimen
+from bot.regimen.floor import FloorFigures
 from bot.regimen.metrics import (
     ExecutiveFigures,
     MonthMix,
@@ -153,6 +154,8 @@ class HomeData:
     delegate_user: str | None = None
     # the executives this person is the delegate of, each with their week
     acting_for: tuple[ActedFor, ...] = ()
+    # an executive's back-to-the-floor commitment and record (None: none set up)
+    floor: FloorFigures | None = None
 
 
 @dataclass(frozen=True)
@@ -235,6 +238,8 @@ class Report:
     customer_only_proactive: int = 0
     customer_only_reactive: int = 0
     call_trend: tuple[WeekScores, ...] = ()  # calls' NPS and sentiment per week, 12 weeks
+    # each leader's back-to-the-floor record (bot/services/floor.py), for the digest
+    floor: tuple[FloorFigures, ...] = ()
 
     @property
     def proactive(self) -> int:
@@ -378,3 +383,41 @@ class HistoryPage:
     total: int
     entries: tuple[HistoryEntry, ...] = ()
     open_items: tuple[str, ...] = ()  # shown on the first page
+
+
+@dataclass(frozen=True)
+class FloorForm:
+    """The back-to-the-floor modal: the commitment as it stands (or empty) and the teams."""
+
+    teams: tuple[Option, ...]
+    cadence: str | None = None
+    place: str | None = None
+    team_id: str | None = None
+    weekday: int | None = None
+    active: bool = False
+
+
+@dataclass(frozen=True)
+class ShiftNote:
+    """One back-to-the-floor shift, as its messages show it."""
+
+    shift_id: int
+    leader_name: str
+    leader_user: str | None
+    place: str
+    team: str
+    day: date
+    period: str  # "December 2026", "2026 Q4"
+    host_user: str | None = None  # the host team's lead asked to confirm (None: the channel)
+    was_day: date | None = None  # the day first proposed, when another was proposed
+
+
+@dataclass(frozen=True)
+class FloorReport:
+    """What a leader typed after a shift."""
+
+    did: str
+    learned: str
+    criticism: str | None = None
+    stressed_areas: str | None = None
+    make_it_great: str | None = None

@@ -7,6 +7,7 @@ from typing import Any
 from bot.ids import Action, acting_block
 from bot.views.blocks import actions, button, context, divider, header, section
 from bot.views.data import ActedFor, HomeData
+from bot.views.floor import floor_blocks
 from bot.views.limits import MAX_VIEW_BLOCKS, ensure_view
 from bot.views.stats import figure_blocks
 from bot.views.text import clip, day, escape, mention
@@ -60,6 +61,7 @@ def build_home(data: HomeData) -> dict[str, Any]:
             if data.delegate_name
             else "🤝 No delegate"
         )
+        blocks += floor_blocks(data.floor)
         blocks.append(
             section(
                 f"{who} — a chief of staff who may log calls, see your week and pause you.",

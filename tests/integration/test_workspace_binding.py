@@ -28,6 +28,8 @@ from storage.models import (
     Base,
     BatchEntry,
     CustomerContact,
+    FloorCommitment,
+    FloorShift,
     Holiday,
     Kudos,
     OutboxMessage,
@@ -102,6 +104,29 @@ async def roster(db: Database, ws: str) -> None:
                     attempts=0,
                 ),
             ]
+        )
+        floor = FloorCommitment(
+            workspace_id=ws,
+            executive_id=ex.id,
+            cadence="monthly",
+            place="support queue",
+            host_team_id=team.id,
+            started_on=date(2026, 11, 23),
+        )
+        s.add(floor)
+        await s.flush()
+        s.add(
+            FloorShift(
+                workspace_id=ws,
+                commitment_id=floor.id,
+                executive_id=ex.id,
+                period="2026-12",
+                day=date(2026, 12, 3),
+                status="done",
+                place="support queue",
+                host_team_id=team.id,
+                learned="Refunds take three screens",
+            )
         )
 
 

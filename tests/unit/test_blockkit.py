@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 import bot.views
+from bot.regimen.floor import Cadence, FloorFigures, ShiftStatus
 from bot.regimen.metrics import ExecutiveFigures, Scores, SentimentMix, WeekPoint, WeekScores
 from bot.regimen.types import (
     Channel,
@@ -62,6 +63,7 @@ from bot.views.data import (
     CloseLoop,
     DelegateForm,
     DigestLine,
+    FloorForm,
     HistoryEntry,
     HistoryPage,
     HolidayLine,
@@ -72,11 +74,23 @@ from bot.views.data import (
     MySettingsForm,
     Option,
     PauseForm,
+    ShiftNote,
 )
 from bot.views.data import Person as Shown
 from bot.views.delegates import build_delegate_modal
 from bot.views.digest import build_digest_messages
 from bot.views.email_modal import build_call_confirmation, build_email_modal
+from bot.views.floor import (
+    build_floor_answered,
+    build_floor_ask,
+    build_floor_confirmed,
+    build_floor_modal,
+    build_floor_moved,
+    build_floor_proposal,
+    build_floor_reminder,
+    build_floor_report_modal,
+    build_floor_thanks,
+)
 from bot.views.history import build_history_modal
 from bot.views.holidays import build_holidays_modal
 from bot.views.home import build_home
@@ -194,8 +208,40 @@ def _home(*, executive: bool, admin: bool) -> dict[str, Any]:
             delegate_name=LONG_NAME if executive else None,
             delegate_user="U" + "X" * 20 if admin else None,
             acting_for=ACTING_FOR,
+            floor=FLOOR[0] if executive and admin else FLOOR[1] if executive else None,
         )
     )
+
+
+# Back to the floor: the longest names, places and teams, years of missed periods.
+FLOOR = (
+    FloorFigures(
+        LONG_NAME,
+        Cadence.MONTHLY,
+        LONG_NAME + EVIL,
+        LONG_NAME + EVIL,
+        True,
+        10**6,
+        tuple(f"{EVIL} {i}" for i in range(500)),
+        date(2026, 12, 3),
+        ShiftStatus.MOVED,
+    ),
+    FloorFigures("x", Cadence.QUARTERLY, "shop floor", "Support", False, 0, ()),
+)
+SHIFTS = (
+    ShiftNote(
+        10**12,
+        LONG_NAME + EVIL,
+        "U" + "X" * 20,
+        LONG_NAME + EVIL,
+        LONG_NAME + EVIL,
+        date(2026, 12, 3),
+        EVIL,
+        "U" + "Y" * 20,
+        date(2026, 12, 1),
+    ),
+    ShiftNote(1, "<@U1>", None, "&", "<>", date(2026, 12, 3), "2026 Q4"),
+)
 
 
 # A chief of staff for five executives, each with forty open customers: more than fits.
@@ -276,11 +322,23 @@ MESSAGES: dict[str, Messages] = {
     "build_not_enrolled": lambda: [build_not_enrolled("U" + "X" * 20)],
     "build_stats": lambda: (
         [build_stats(FIGURES, mine=m) for m in (True, False)]
+        + [build_stats(FIGURES, mine=True, floor=f) for f in FLOOR]
         + [build_stats(ExecutiveFigures(2, LONG_NAME), mine=False)]
     ),
     "build_digest_messages": lambda: (
-        build_digest_messages(_report(300)) + build_digest_messages(_report(0))
+        build_digest_messages(_report(300))
+        + build_digest_messages(_report(0))
+        + build_digest_messages(replace(_report(300), floor=FLOOR * 100))
     ),
+    "build_floor_proposal": lambda: [build_floor_proposal(n) for n in SHIFTS],
+    "build_floor_answered": lambda: [build_floor_answered(n, c) for n in SHIFTS for c in (1, 0)],
+    "build_floor_confirmed": lambda: [build_floor_confirmed(n) for n in SHIFTS],
+    "build_floor_moved": lambda: [build_floor_moved(n) for n in SHIFTS],
+    "build_floor_reminder": lambda: [
+        build_floor_reminder(n, host=h) for n in SHIFTS for h in (True, False)
+    ],
+    "build_floor_ask": lambda: [build_floor_ask(n) for n in SHIFTS],
+    "build_floor_thanks": lambda: [build_floor_thanks(n) for n in SHIFTS],
     "plain_note": lambda: [plain_note(HUGE + EVIL)],
     "build_call_confirmation": lambda: [
         build_call_confirmation("x" * 3000, 10**18),
@@ -401,6 +459,12 @@ VIEWS: dict[str, Views] = {
         _home(executive=e, admin=a) for e in (True, False) for a in (True, False)
     ],
     "build_not_enrolled_home": lambda: [build_not_enrolled_home()],
+    "build_floor_modal": lambda: [
+        build_floor_modal(FloorForm(TEAMS, "quarterly", LONG_NAME + EVIL, "149", 6, True)),
+        build_floor_modal(FloorForm(TEAMS[:1], "monthly", "shop floor", "nope", 0)),
+        build_floor_modal(FloorForm(())),
+    ],
+    "build_floor_report_modal": lambda: [build_floor_report_modal(n) for n in SHIFTS],
     "build_holidays_modal": lambda: [
         build_holidays_modal(
             HolidaysScreen(
