@@ -63,6 +63,11 @@ class Action(StrEnum):
     # App Home, admins: the company holidays modal, and its Remove buttons (value = holiday id)
     ADMIN_HOLIDAYS = "kyc_admin_holidays"
     REMOVE_HOLIDAY = "kyc_remove_holiday"
+    # a recurring theme put to a team's lead (value = candidate id): make it an action point,
+    # dismiss it; the action point's Done in the team thread
+    THEME_ACT = "kyc_theme_act"
+    THEME_DISMISS = "kyc_theme_dismiss"
+    THEME_DONE = "kyc_theme_done"
     # plain inputs (action ids inside input blocks)
     INPUT = "value"
 
@@ -87,6 +92,8 @@ class View(StrEnum):
     HOLIDAYS = "kyc_holidays_modal"
     DELEGATE = "kyc_delegate_modal"
     MANAGE_PICK = "kyc_manage_pick_modal"
+    THEME_ACT = "kyc_theme_act_modal"
+    THEME_DISMISS = "kyc_theme_dismiss_modal"
 
 
 class Block(StrEnum):
@@ -99,6 +106,9 @@ class Block(StrEnum):
     STRESSED = "stressed_areas"
     MAKE_GREAT = "make_it_great"
     DETAILS = "details"
+    IN_THEIR_WORDS = "in_their_words"  # the customer's own words (Contact.in_their_words)
+    # an insight's theme select, f"{Block.THEME}_{field}" (themes.INSIGHT_FIELDS)
+    THEME = "theme"
     FOLLOW_UP_OWNER = "follow_up_owner"
     FOLLOW_UP_ON = "follow_up_on"
     SUCCESS_STORY = "success_story"
@@ -149,10 +159,19 @@ class Block(StrEnum):
     HOLIDAY_DATE = "holiday_date"
     HOLIDAY_NAME = "holiday_name"
     HOLIDAY_COUNTRY = "holiday_country"
+    # a theme made an action point: what, who, by when (the dismissal's reason is REASON)
+    ACTION_TEXT = "action_text"
+    ACTION_OWNER = "action_owner"
+    ACTION_DUE = "action_due"
 
 
 def numbered(block: Block, n: int) -> str:
     return f"{block.value}_{n}"
+
+
+def theme_block(field: str) -> str:
+    """The theme select beside an insight field of the call modal."""
+    return f"{Block.THEME.value}_{field}"
 
 
 def number_of(block: Block, block_id: str) -> int | None:

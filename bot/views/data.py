@@ -17,6 +17,7 @@ from bot.regimen.metrics import (
     WeekScores,
     share,
 )
+from bot.regimen.themes import QuarterThemes
 from bot.regimen.types import BatchStatus, Brief, Outcome, Sentiment
 
 
@@ -37,6 +38,7 @@ class CallForm:
     teams: tuple[Option, ...] = ()  # static options for an item's team
     default_team: Option | None = None
     acting_for: str | None = None  # the executive's name, when their delegate logs it
+    themes: tuple[Option, ...] = ()  # the insight theme selects' options (built-ins if none)
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,27 @@ class CallSubmission:
     follow_up_owner_user_id: str | None = None
     follow_up_on: date | None = None
     success_story: bool = False
+    in_their_words: str | None = None
+    insights: tuple[InsightInput, ...] = ()
+
+
+@dataclass(frozen=True)
+class SaidQuote:
+    """A customer's words for the digest: which customer, which field, what they said."""
+
+    customer: str
+    field: str
+    text: str
+
+
+@dataclass(frozen=True)
+class InsightInput:
+    """An insight field typed in the call modal with its theme (None: not tagged)."""
+
+    field: str
+    text: str
+    theme: str | None = None
+    team_id: int | None = None  # the team whose tag it is (None: a built-in theme)
 
 
 @dataclass(frozen=True)
@@ -232,6 +255,11 @@ class Report:
     customer_only_proactive: int = 0
     customer_only_reactive: int = 0
     call_trend: tuple[WeekScores, ...] = ()  # calls' NPS and sentiment per week, 12 weeks
+    # What customers said this week, in their words (criticism, stressed areas, …), newest
+    # first; the recurring themes raised, acted on and done this quarter, and those acted on.
+    quotes: tuple[SaidQuote, ...] = ()
+    themes_quarter: QuarterThemes | None = None
+    themes_acted: tuple[str, ...] = ()
 
     @property
     def proactive(self) -> int:
