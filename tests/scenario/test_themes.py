@@ -285,3 +285,42 @@ async def test_each_quarter_a_team_is_reminded_once_to_review_its_open_themes(
     assert len(reviews) == 1
     shown = _text(reviews[0]["blocks"])
     assert "2027Q1" in shown and "*Product* — waiting for a decision, 3 customers" in shown
+
+
+async def test_an_admin_gives_a_team_its_own_theme_tags_in_slack_and_by_csv(
+    world: World, tmp_path: Any
+) -> None:
+    from bot.services.roster_import import import_csv
+    from tests.scenario.forms import admin
+    from tests.scenario.test_roster_admin import _form, _save
+
+    env = world.env
+    await admin(world)
+    form = await _form(world, Action.ADMIN_TEAMS, world.support.id)
+    body = await _save(world, form, theme_tags="Product, refunds")
+    assert "every team has" in body["errors"]["theme_tags"]  # a built-in is no team tag
+    await _save(world, form, theme_tags=" Refunds ,  SLA breaches,refunds")
+    async with env.db.unit_of_work() as s:
+        support = await s.get(Team, world.support.id)
+        assert support is not None and support.theme_tags == "refunds, sla breaches"
+    again = await _form(world, Action.ADMIN_TEAMS, world.support.id)
+    assert "refunds, sla breaches" in _text([again])  # the form shows what is stored
+
+    # The teams CSV sets them too; a bad cell is file:line: column: problem, nothing written.
+    bad = tmp_path / "teams.csv"
+    bad.write_text("name,theme_tags\nCustomer Success," + "x" * 31 + "\n")
+    report = await import_csv(env.db, env.team_id, "teams", bad)
+    assert not report.ok and "theme_tags" in str(report.errors[0])
+    good = tmp_path / "teams_ok.csv"
+    good.write_text('name,theme_tags\nCustomer Success,"Onboarding, renewals"\n')
+    assert (await import_csv(env.db, env.team_id, "teams", good)).ok
+
+    view = await _open_call_modal(world, "acme")
+    offered = {
+        o["value"]: o["text"]["text"]
+        for o in next(
+            b for b in view["blocks"] if b.get("block_id") == theme_block(Block.CRITICISM)
+        )["element"]["options"]
+    }
+    assert offered[f"t{world.support.id}:sla breaches"] == "sla breaches (Support)"
+    assert offered[f"t{world.cs.id}:renewals"] == "renewals (Customer Success)"
