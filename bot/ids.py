@@ -78,6 +78,11 @@ class Action(StrEnum):
     FLOOR_OTHER_DAY = "kyc_floor_other_day"
     FLOOR_ACCEPT = "kyc_floor_accept"
     FLOOR_REPORT = "kyc_floor_report"
+    # a recurring theme put to a team's lead (value = candidate id): make it an action point,
+    # dismiss it; the action point's Done in the team thread
+    THEME_ACT = "kyc_theme_act"
+    THEME_DISMISS = "kyc_theme_dismiss"
+    THEME_DONE = "kyc_theme_done"
     # plain inputs (action ids inside input blocks)
     INPUT = "value"
 
@@ -105,6 +110,8 @@ class View(StrEnum):
     HISTORY = "kyc_history_modal"
     FLOOR = "kyc_floor_modal"
     FLOOR_REPORT = "kyc_floor_report_modal"
+    THEME_ACT = "kyc_theme_act_modal"
+    THEME_DISMISS = "kyc_theme_dismiss_modal"
 
 
 class Block(StrEnum):
@@ -118,7 +125,9 @@ class Block(StrEnum):
     MAKE_GREAT = "make_it_great"
     DETAILS = "details"
     KIND = "touchpoint_kind"  # call, visit, lunch… (Channel.TOUCHPOINTS)
-    IN_THEIR_WORDS = "in_their_words"
+    IN_THEIR_WORDS = "in_their_words"  # the customer's own words (Contact.in_their_words)
+    # an insight's theme select, f"{Block.THEME}_{field}" (themes.INSIGHT_FIELDS)
+    THEME = "theme"
     FOLLOW_UP_OWNER = "follow_up_owner"
     FOLLOW_UP_ON = "follow_up_on"
     SUCCESS_STORY = "success_story"
@@ -178,10 +187,19 @@ class Block(StrEnum):
     FLOOR_DID = "floor_did"
     FLOOR_LEARNED = "floor_learned"
     FLOOR_SHIFT = "floor_shift"
+    # a theme made an action point: what, who, by when (the dismissal's reason is REASON)
+    ACTION_TEXT = "action_text"
+    ACTION_OWNER = "action_owner"
+    ACTION_DUE = "action_due"
 
 
 def numbered(block: Block, n: int) -> str:
     return f"{block.value}_{n}"
+
+
+def theme_block(field: str) -> str:
+    """The theme select beside an insight field of the call modal."""
+    return f"{Block.THEME.value}_{field}"
 
 
 def number_of(block: Block, block_id: str) -> int | None:

@@ -32,7 +32,7 @@ from bot.views.my_settings import build_my_settings_modal, build_pause_modal
 from bot.views.reminders import due_moved_note, snoozed_note
 from bot.views.roster_modals import build_roster_picker
 from bot.views.settings_modal import build_settings_modal
-from handlers import customer_care, delegates, floor, history, holidays
+from handlers import customer_care, delegates, floor, history, holidays, themes
 from handlers.common import (
     actor_of,
     after_click,
@@ -73,6 +73,7 @@ def register(app: AsyncApp) -> None:
     delegates.register(app)  # an executive's delegate, named on App Home
     history.register(app)  # a customer's history: the brief's History button, Older / Newer
     floor.register(app)  # back to the floor: commitments, proposals, after-shift reports
+    themes.register(app)  # recurring customer themes: action point, dismissal, done
 
 
 ROSTER = {

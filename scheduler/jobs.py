@@ -17,7 +17,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import and_, or_, select
 
 from bot.deps import Deps
-from bot.services import inbox
+from bot.services import inbox, themes
 from bot.services.digest import digest_due, queue_digest
 from bot.services.floor import run_floor
 from bot.services.heads_up import announce_ahead
@@ -147,6 +147,20 @@ async def floor_tick(deps: Deps) -> None:
                 deps.wake_sender()
 
 
+async def themes_tick(deps: Deps) -> None:
+    """Recurring customer themes: the weekly grouping (Mondays) puts new ones to their team's
+    lead; each quarter, teams with themes still open are reminded to review them (once)."""
+    async with deps.jobs_lock:
+        for ws in await workspaces(deps):
+            settings = await settings_of(deps, ws)
+            raised = 0
+            if themes.scan_due(settings, deps.now()):
+                raised = await themes.raise_themes(deps.db, ws, now=deps.now())
+            reminded = await themes.remind_review(deps.db, settings, ws, now=deps.now())
+            if raised or reminded:
+                deps.wake_sender()
+
+
 async def inbox_tick(deps: Deps) -> None:
     """Submissions a process kept and did not get to do (it died after answering Slack)."""
     async with deps.jobs_lock:
@@ -190,6 +204,7 @@ def build_scheduler(deps: Deps) -> AsyncIOScheduler:
         (floor_tick, 15),
         (housekeeping_tick, 60),
         (inbox_tick, 1),
+        (themes_tick, 60),
     ]
     for job, minutes in jobs:
         scheduler.add_job(

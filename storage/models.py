@@ -156,6 +156,8 @@ class Team(Base):
     channel_name: Mapped[str | None] = mapped_column(String(200))
     # False for HR, Engineering, Risk, Legal…: their people are matched with customers.
     customer_facing: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # The team's own themes beside product/process/policy/people: "onboarding,billing".
+    theme_tags: Mapped[str | None] = mapped_column(String(500))
 
 
 class Person(Base):
@@ -316,6 +318,56 @@ class Contact(Base):
     external_ref: Mapped[str | None] = mapped_column(String(100))  # CRM id, for idempotent import
     request_key: Mapped[str | None] = mapped_column(String(200))  # dedupes a resubmitted modal
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Insight(Base):
+    """What a customer said at a touchpoint (criticism, a stressed area, what would make it
+    great, their own words), tagged to a theme owned by a team (bot/services/themes.py)."""
+
+    __tablename__ = "insights"
+    __table_args__ = (Index("ix_insights_ws_time", "workspace_id", "created_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id"))
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id"))
+    field: Mapped[str] = mapped_column(String(32))  # criticism | stressed_areas | make_it_great…
+    text: Mapped[str] = mapped_column(Text)
+    theme: Mapped[str | None] = mapped_column(String(40))  # None: not tagged
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))  # the theme's owner
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ThemeStatus(StrEnum):
+    RAISED = "raised"  # with the team's lead, to act on or dismiss
+    ACTION = "action"  # an action point, open
+    DONE = "done"
+    DISMISSED = "dismissed"
+
+
+class ThemeCandidate(Base):
+    """A theme three or more customers raised (bot/regimen/themes.py), put to its team's lead."""
+
+    __tablename__ = "theme_candidates"
+    __table_args__ = (Index("ix_theme_candidates_ws_theme", "workspace_id", "theme", "team_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id"))
+    theme: Mapped[str] = mapped_column(String(40))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
+    status: Mapped[ThemeStatus] = mapped_column(str_enum(ThemeStatus, "theme_status"))
+    insight_ids: Mapped[list[int]] = mapped_column(JSON)  # the quotes behind it
+    lead_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    raised_at: Mapped[datetime] = mapped_column()
+    action_text: Mapped[str | None] = mapped_column(Text)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    due_on: Mapped[date | None] = mapped_column(Date)
+    channel_id: Mapped[str | None] = mapped_column(String(32))  # the action point's thread
+    acted_at: Mapped[datetime | None] = mapped_column()
+    acted_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    done_at: Mapped[datetime | None] = mapped_column()
+    done_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    dismissed_reason: Mapped[str | None] = mapped_column(Text)
+    dismissed_at: Mapped[datetime | None] = mapped_column()
+    dismissed_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
 
 
 class Kudos(Base):

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.deps import Deps
 from bot.regimen.brief import build_brief
 from bot.regimen.calendar import local_now, zone
+from bot.regimen.themes import BUILT_IN, parse_tags, theme_value
 from bot.regimen.types import Brief, Channel, Outcome, Sentiment
 from bot.services import calls, holidays, inbox, outbox
 from bot.services import executive as exec_service
@@ -98,7 +99,20 @@ async def form_for_call(
         kind=kind or Channel.CALL,
         teams=options,
         default_team=next((o for o in options if o.value == default_team), None),
+        themes=theme_options(teams),
     )
+
+
+def theme_options(teams: list[Team]) -> tuple[Option, ...]:
+    """The call modal's themes: the built-ins, then each team's own tags (100 at most)."""
+    options = [Option(value, label) for value, label in BUILT_IN]
+    for team in teams:
+        try:
+            tags = parse_tags(team.theme_tags)
+        except ValueError:
+            continue
+        options += [Option(theme_value(t, team.id), f"{t} ({team.name})") for t in tags]
+    return tuple(options[:100])
 
 
 async def executive_acted_for(

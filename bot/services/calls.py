@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.regimen.types import BatchStatus, Channel, ContactKind, Outcome, Sentiment
-from bot.services import outbox
+from bot.services import outbox, themes
 from bot.services.call_routing import RoutedCall, route_call
 from bot.services.identity import NotAllowed, colleagues
 from bot.services.people import regimen_of
@@ -110,6 +110,7 @@ async def log_call(
     session.add(contact)
     await session.flush()
     await _mark_batch(session, settings, executive, customer.id, contact, now)
+    themes.keep_insights(session, contact, sub.insights, customer, executive)
     await route_call(
         RoutedCall(
             session=session,

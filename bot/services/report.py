@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,11 +19,13 @@ from bot.regimen.metrics import (
     weekly_scores,
     weekly_trend,
 )
+from bot.regimen.themes import ThemeEvent, quarter_figures, quarter_start
 from bot.regimen.types import ContactKind
 from bot.services.stats import figures
 from bot.settings import Settings
-from bot.views.data import Report
+from bot.views.data import Report, SaidQuote
 from storage import queries, stats
+from storage import themes as theme_store
 from storage.db import Database
 from storage.models import Contact, Customer, Person, Team
 
@@ -93,6 +95,8 @@ async def build_report(
         stories = await _stories(session, ws, ids, now - timedelta(days=7))
         kudos = await stats.kudos(session, ws, ids, now - timedelta(days=7))
         kudos_given = sum(given for given, _received in kudos.values())
+        quotes = await theme_store.recent_quotes(session, ws, now - timedelta(days=7))
+        events = await theme_store.theme_events(session, ws)
     return Report(
         iso_week=iso_week_of(now.date()),
         executives=tuple(figs),
@@ -109,6 +113,16 @@ async def build_report(
         customer_only_proactive=nobody.get(ContactKind.PROACTIVE, 0),
         customer_only_reactive=nobody.get(ContactKind.REACTIVE, 0),
         call_trend=calls,
+        quotes=tuple(SaidQuote(c, f, t) for c, f, t in quotes),
+        themes_quarter=quarter_figures([e for e, _ in events], now.date()),
+        themes_acted=acted_this_quarter(events, now.date()),
+    )
+
+
+def acted_this_quarter(events: Sequence[tuple[ThemeEvent, str]], today: date) -> tuple[str, ...]:
+    start = quarter_start(today)
+    return tuple(
+        label for e, label in events if e.acted_on is not None and start <= e.acted_on <= today
     )
 
 

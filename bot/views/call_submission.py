@@ -5,10 +5,18 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from bot.ids import Action, Block, numbered
+from bot.ids import Action, Block, numbered, theme_block
+from bot.regimen.themes import read_theme_value
 from bot.regimen.types import TOUCHPOINTS, Channel, Outcome, Sentiment
-from bot.views.call_modal import ITEM_TEXT, KUDOS_TEXT, LONG_TEXT, MAX_ITEMS, MAX_KUDOS
-from bot.views.data import CallSubmission, ItemInput, KudosInput
+from bot.views.call_modal import (
+    INSIGHT_FIELDS,
+    ITEM_TEXT,
+    KUDOS_TEXT,
+    LONG_TEXT,
+    MAX_ITEMS,
+    MAX_KUDOS,
+)
+from bot.views.data import CallSubmission, InsightInput, ItemInput, KudosInput
 
 Values = dict[str, dict[str, Any]]
 
@@ -136,6 +144,8 @@ def parse_call_submission(
             else f"{channel.label}: a line or two of what you heard, please."
         )
 
+    insights = parse_insights(values, texts, errors)
+
     items: list[ItemInput] = []
     for n in range(1, MAX_ITEMS + 1):
         text_id = numbered(Block.ITEM_TEXT, n)
@@ -195,4 +205,29 @@ def parse_call_submission(
         success_story=checked(values, Block.SUCCESS_STORY),
         channel=channel,
         in_their_words=texts[Block.IN_THEIR_WORDS],
+        insights=insights,
     ), {}
+
+
+def parse_insights(
+    values: Values, texts: dict[Block, str | None], errors: dict[str, str]
+) -> tuple[InsightInput, ...]:
+    """Each insight field typed, with its theme; a theme picked for an empty field is an
+    error on the theme (say what they said, or clear it)."""
+    found: list[InsightInput] = []
+    for block, _, _ in INSIGHT_FIELDS:
+        text = texts.get(block)
+        theme = read_theme_value(selected(values, theme_block(block)))
+        if theme and not text:
+            errors[theme_block(block)] = "Add what they said, or clear the theme."
+            continue
+        if text:
+            found.append(
+                InsightInput(
+                    field=block.value,
+                    text=text,
+                    theme=theme[0] if theme else None,
+                    team_id=theme[1] if theme else None,
+                )
+            )
+    return tuple(found)

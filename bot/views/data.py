@@ -18,6 +18,7 @@ from bot.regimen.metrics import (
     WeekScores,
     share,
 )
+from bot.regimen.themes import QuarterThemes
 from bot.regimen.types import BatchStatus, Brief, Channel, ContactKind, Outcome, Sentiment
 
 
@@ -39,6 +40,7 @@ class CallForm:
     default_team: Option | None = None
     acting_for: str | None = None  # the executive's name, when their delegate logs it
     kind: Channel = Channel.CALL  # the touchpoint preselected (`/kyc done visit Acme`)
+    themes: tuple[Option, ...] = ()  # the insight theme selects' options (built-ins if none)
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,26 @@ class CallSubmission:
     success_story: bool = False
     channel: Channel = Channel.CALL  # the kind of touchpoint (Channel.TOUCHPOINTS)
     in_their_words: str | None = None  # the customer's own vocabulary, as they said it
+    insights: tuple[InsightInput, ...] = ()
+
+
+@dataclass(frozen=True)
+class SaidQuote:
+    """A customer's words for the digest: which customer, which field, what they said."""
+
+    customer: str
+    field: str
+    text: str
+
+
+@dataclass(frozen=True)
+class InsightInput:
+    """An insight field typed in the call modal with its theme (None: not tagged)."""
+
+    field: str
+    text: str
+    theme: str | None = None
+    team_id: int | None = None  # the team whose tag it is (None: a built-in theme)
 
 
 @dataclass(frozen=True)
@@ -240,6 +262,11 @@ class Report:
     call_trend: tuple[WeekScores, ...] = ()  # calls' NPS and sentiment per week, 12 weeks
     # each leader's back-to-the-floor record (bot/services/floor.py), for the digest
     floor: tuple[FloorFigures, ...] = ()
+    # What customers said this week, in their words (criticism, stressed areas, …), newest
+    # first; the recurring themes raised, acted on and done this quarter, and those acted on.
+    quotes: tuple[SaidQuote, ...] = ()
+    themes_quarter: QuarterThemes | None = None
+    themes_acted: tuple[str, ...] = ()
 
     @property
     def proactive(self) -> int:

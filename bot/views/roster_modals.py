@@ -176,6 +176,15 @@ def _team_blocks(form: RosterForm) -> list[dict[str, Any]]:
     return [
         _text(form, "name", "Name", optional=False),
         _input("channel_id", "Channel", channel, hint="Where its action items are posted."),
+        _text(
+            form,
+            "theme_tags",
+            "Theme tags",
+            limit=500,
+            optional=True,
+            hint="The team's own customer themes beside product, process, policy and people, "
+            "comma-separated: onboarding, billing",
+        ),
     ]
 
 

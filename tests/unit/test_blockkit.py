@@ -18,6 +18,7 @@ import pytest
 import bot.views
 from bot.regimen.floor import Cadence, FloorFigures, ShiftStatus
 from bot.regimen.metrics import ExecutiveFigures, Scores, SentimentMix, WeekPoint, WeekScores
+from bot.regimen.themes import QuarterThemes
 from bot.regimen.types import (
     Channel,
     ContactKind,
@@ -34,6 +35,7 @@ from bot.views import blocks as block_helpers
 from bot.views import call_modal as call_modal_module
 from bot.views import items as item_views
 from bot.views import limits
+from bot.views import themes as theme_views
 from bot.views.blocks import plain_note
 from bot.views.brief_modal import build_brief_modal
 from bot.views.call_modal import build_call_modal
@@ -74,6 +76,7 @@ from bot.views.data import (
     MySettingsForm,
     Option,
     PauseForm,
+    SaidQuote,
     ShiftNote,
 )
 from bot.views.data import Person as Shown
@@ -184,6 +187,9 @@ def _report(executives: int) -> Report:
         stories,
         7,
         call_trend=CALL_TREND,
+        quotes=tuple(SaidQuote(LONG_NAME, "criticism", HUGE + EVIL) for _ in range(50)),
+        themes_quarter=QuarterThemes("2026Q4", 10**6, 10**6, 10**6),
+        themes_acted=tuple(LONG_NAME for _ in range(40)),
     )
 
 
@@ -255,6 +261,26 @@ ACTING_FOR = tuple(
     )
     for n in range(5)
 )
+
+
+# The most themes a call modal offers (100), and candidates with the most customers and
+# quotes, the longest names and words, decided or not.
+THEMES = tuple(Option(f"t{10**12}:{'x' * 30}{i}", LONG_NAME) for i in range(150))
+THEME_CARDS = [
+    theme_views.ThemeCard(
+        10**12,
+        LONG_NAME,
+        LONG_NAME,
+        (LONG_NAME,) * 500,
+        tuple(theme_views.QuoteLine(LONG_NAME, HUGE + EVIL) for _ in range(500)),
+        state,
+    )
+    for state in (None, HUGE + EVIL)
+] + [theme_views.ThemeCard(1, "P", None, (), ())]
+ACTION_POINTS = [
+    theme_views.ActionPoint(10**12, LONG_NAME, HUGE + EVIL, MO, date(2026, 12, 31), done, MO)
+    for done in (False, True)
+] + [theme_views.ActionPoint(1, "P", "x", None, None)]
 
 
 def _digests() -> list[list[DigestLine]]:
@@ -356,6 +382,32 @@ MESSAGES: dict[str, Messages] = {
         ),
         build_heads_up([HeadsUpLine("", (EVIL,))], date(2026, 11, 23)),
     ],
+    "build_theme_candidate": lambda: [theme_views.build_theme_candidate(c) for c in THEME_CARDS],
+    "build_action_point_parent": lambda: [
+        theme_views.build_action_point_parent(c) for c in THEME_CARDS
+    ],
+    "build_action_point_reply": lambda: [
+        theme_views.build_action_point_reply(p) for p in ACTION_POINTS
+    ],
+    "build_action_point_done_note": lambda: [
+        theme_views.build_action_point_done_note(p) for p in ACTION_POINTS
+    ],
+    "build_tell_customers_dm": lambda: [
+        theme_views.build_tell_customers_dm(
+            theme_views.TellCustomers(LONG_NAME, HUGE + EVIL, (LONG_NAME,) * 500)
+        ),
+        theme_views.build_tell_customers_dm(theme_views.TellCustomers("x", "y", ("z",))),
+    ],
+    "build_theme_review": lambda: [
+        theme_views.build_theme_review(
+            theme_views.Review(
+                LONG_NAME,
+                "2026Q4",
+                tuple(theme_views.ReviewLine(LONG_NAME, "raised", 10**6) for _ in range(200)),
+            )
+        ),
+        theme_views.build_theme_review(theme_views.Review("T", "2026Q4", ())),
+    ],
 }
 Views = Callable[[], list[dict[str, Any]]]
 
@@ -446,9 +498,14 @@ VIEWS: dict[str, Views] = {
                 default_team=TEAMS[0],
                 acting_for=LONG_NAME + EVIL if n > 1 else None,  # a delegate logs it
                 kind=(Channel.CALL, Channel.FLOOR, Channel.MEAL)[n % 3],
+                themes=THEMES if n > 1 else (),
             )
         )
         for n in (1, 5, 99)
+    ],
+    "build_theme_act_modal": lambda: [theme_views.build_theme_act_modal(c) for c in THEME_CARDS],
+    "build_theme_dismiss_modal": lambda: [
+        theme_views.build_theme_dismiss_modal(c) for c in THEME_CARDS
     ],
     "build_swap_modal": lambda: [build_swap_modal(LONG_NAME, "m" * 3000)],
     "build_reassign_modal": lambda: [build_reassign_modal(CARD, "m" * 3000)],
