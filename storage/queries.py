@@ -100,9 +100,14 @@ async def customer_states(
     )
     customers = list(
         await session.execute(
-            select(Customer.executive_id, Customer.id, Customer.name, Customer.paused_until).where(
-                mine
-            )
+            select(
+                Customer.executive_id,
+                Customer.id,
+                Customer.name,
+                Customer.paused_until,
+                Customer.key,
+                Customer.tier,
+            ).where(mine)
         )
     )
     # Contacts by customer through the (workspace, customer) index; a join on customers lets
@@ -145,7 +150,7 @@ async def customer_states(
         )
     )
     out: dict[int, list[CustomerState]] = defaultdict(list)
-    for exec_id, cid, name, paused_until in customers:
+    for exec_id, cid, name, paused_until, key, tier in customers:
         if exec_id is None:
             continue
         last_pro, last_rea = (_aware(t) for t in last.get(cid, (None, None)))
@@ -158,6 +163,8 @@ async def customer_states(
                 reactive_since_proactive=last_rea is not None
                 and (last_pro is None or last_rea > last_pro),
                 paused_until=paused_until,
+                key=bool(key),
+                tier=tier,
             )
         )
     return dict(out)

@@ -121,6 +121,19 @@ class BatchStatus(StrEnum):
         return self in (BatchStatus.PLANNED, BatchStatus.ATTEMPTED)
 
 
+class RecoveryStatus(StrEnum):
+    """A key customer's complaint on its way back (bot/regimen/recovery.py)."""
+
+    OFFERED = "offered"  # the executive sponsor was asked to take ownership
+    OWNED = "owned"  # they took it
+    RECOVERED = "recovered"  # called, and the customer's next word was not a complaint
+    RELAPSED = "relapsed"  # called, but the next reactive contact was another complaint
+
+    @property
+    def is_open(self) -> bool:
+        return self in (RecoveryStatus.OFFERED, RecoveryStatus.OWNED)
+
+
 class ItemStatus(StrEnum):
     OPEN = "open"
     DONE = "done"
@@ -139,6 +152,9 @@ class CustomerState:
     last_sentiment: Sentiment | None = None
     reactive_since_proactive: bool = False
     paused_until: date | None = None  # out of the rotation before this day
+    key: bool = False  # a key customer: comes round every `cadence_weeks` (planner)
+    cadence_weeks: int | None = None  # for key customers; None: the plain rotation
+    tier: str | None = None  # what the cadence is looked up by (settings.cadence_of)
 
 
 @dataclass(frozen=True)
