@@ -59,6 +59,7 @@ class ExportKind(StrEnum):
     action_items = "action-items"
     kudos = "kudos"
     batches = "batches"
+    customers = "customers"
 
 
 class Preset(StrEnum):
@@ -263,6 +264,8 @@ def import_roster(
         db = await _open_db(settings)
         try:
             ws = await _workspace(db, settings, workspace)
+            from bot.tenancy.workspace_settings import for_workspace
+
             report = await import_csv(
                 db,
                 ws,
@@ -271,6 +274,7 @@ def import_roster(
                 preset=preset.value if preset else None,
                 maps=renames,
                 encoding=encoding,
+                key_tiers=(await for_workspace(db, settings, ws)).key_tiers(),
             )
         finally:
             await db.dispose()
