@@ -63,6 +63,10 @@ class Action(StrEnum):
     # App Home, admins: the company holidays modal, and its Remove buttons (value = holiday id)
     ADMIN_HOLIDAYS = "kyc_admin_holidays"
     REMOVE_HOLIDAY = "kyc_remove_holiday"
+    # key customers (brief modal), value = customer id: mark or unmark key
+    TOGGLE_KEY = "kyc_toggle_key"
+    # a key customer's complaint offered to its sponsor, value = the complaint contact's id
+    TAKE_OWNERSHIP = "kyc_take_ownership"
     # plain inputs (action ids inside input blocks)
     INPUT = "value"
 

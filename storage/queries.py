@@ -257,6 +257,7 @@ PROFILE_COLUMNS = (
     Customer.linkedin,
     Customer.notes,
     Customer.timezone,
+    Customer.key,
 )
 CONTACT_FIELDS = (
     "occurred_at",

@@ -224,6 +224,7 @@ class CustomerProfile:
     linkedin: str | None = None
     notes: str | None = None
     timezone: str | None = None  # the customer's own, for the times proposed to them
+    key: bool = False  # a key customer (README "Key customers")
 
 
 @dataclass(frozen=True)

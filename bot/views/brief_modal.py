@@ -25,6 +25,8 @@ def build_brief_modal(brief: Brief, *, own: bool = True) -> dict[str, Any]:
     facts = [escape(brief.tenure) if brief.tenure else "Customer since: not recorded"]
     if c.tier:
         facts.append(f"Tier: {escape(c.tier)}")
+    if c.key:
+        facts.append("*Key customer*")
     blocks.append(context(" · ".join(facts)))
     if brief.call is not None:
         who = clip(describe(brief.call.person), 500)
@@ -73,6 +75,11 @@ def build_brief_modal(brief: Brief, *, own: bool = True) -> dict[str, Any]:
         blocks.append(
             actions(
                 button("Pause, move or remove…", Action.MANAGE_CUSTOMER, str(c.customer_id)),
+                button(
+                    "Not a key customer" if c.key else "Mark as key customer",
+                    Action.TOGGLE_KEY,
+                    str(c.customer_id),
+                ),
                 block_id="brief_actions",
             )
         )

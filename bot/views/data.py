@@ -4,7 +4,7 @@ a service: the types they draw live here."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from bot.regimen.calendar import Regimen
@@ -17,7 +17,7 @@ from bot.regimen.metrics import (
     WeekScores,
     share,
 )
-from bot.regimen.types import BatchStatus, Brief, Outcome, Sentiment
+from bot.regimen.types import BatchStatus, Brief, Channel, Outcome, Sentiment
 
 
 @dataclass(frozen=True)
@@ -342,3 +342,23 @@ class DelegateForm:
     """App Home → the delegate modal: who it is now (a Slack id), if anyone."""
 
     current_user: str | None = None
+
+
+@dataclass(frozen=True)
+class RecoveryOffer:
+    """A key customer's complaint, offered to its executive sponsor to own."""
+
+    contact_id: int
+    customer_name: str
+    channel: Channel
+    occurred_at: datetime
+    summary: str | None
+
+
+@dataclass(frozen=True)
+class KeyCustomerLine:
+    """A key customer with no formal meeting in the last 12 months."""
+
+    name: str
+    team: str | None
+    last_meeting: date | None
