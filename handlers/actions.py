@@ -364,9 +364,7 @@ def _message_ts(body: dict[str, Any]) -> str | None:
     return str(ts) if ts else None
 
 
-async def key_toggled(
-    ack: Any, body: dict[str, Any], client: AsyncWebClient, context: Any
-) -> None:
+async def key_toggled(ack: Any, body: dict[str, Any], client: AsyncWebClient, context: Any) -> None:
     """The brief's "Mark as key customer" / "Not a key customer": the brief redrawn."""
     await ack()
     customer_id = _id_value(body)

@@ -24,9 +24,7 @@ class KeyCustomerMeeting:
     last_meeting_at: datetime | None
 
 
-def without_meeting(
-    rows: Sequence[KeyCustomerMeeting], now: datetime
-) -> list[KeyCustomerMeeting]:
+def without_meeting(rows: Sequence[KeyCustomerMeeting], now: datetime) -> list[KeyCustomerMeeting]:
     """The key customers due a formal meeting, never met first, then longest since; by name."""
     due = [r for r in rows if meeting_overdue(r.last_meeting_at, now)]
     return sorted(

@@ -10,6 +10,7 @@ from datetime import date
 from bot.deps import Deps
 from bot.regimen.calendar import local_now
 from bot.regimen.metrics import ExecutiveFigures
+from bot.regimen.recovery import RecoveryFigures
 from bot.services import executive as exec_service
 from bot.services import outbox
 from bot.services.calls import own_customer
@@ -196,6 +197,7 @@ async def resume(deps: Deps, person: Person | None) -> bool:
 class Stats:
     figures: ExecutiveFigures
     mine: bool
+    recoveries: RecoveryFigures | None = None  # their key customers' complaints
 
 
 async def stats(deps: Deps, person: Person | None, mention: str) -> Stats:
@@ -221,4 +223,7 @@ async def stats(deps: Deps, person: Person | None, mention: str) -> Stats:
         elif not is_executive(me):
             raise NotAllowed("You have no numbers of your own: only executives call customers.")
         (fig,) = await figures(session, settings, me.workspace_id, [target], now=deps.now())
-    return Stats(fig, mine=target.id == me.id)
+        from bot.services.recoveries import figures_in
+
+        owned = await figures_in(session, me.workspace_id, executive_id=target.id)
+    return Stats(fig, mine=target.id == me.id, recoveries=owned)

@@ -43,15 +43,19 @@ async def without_formal_meeting(
 ) -> list[KeyCustomerLine]:
     """Key customers with no formal meeting in the last 12 months: every team's for an admin
     or `viewer` None (the report), else those of the viewer's team."""
-    team_id: int | None = None
     if viewer is not None and not is_admin(viewer):
         if viewer.team_id is None:
             return []
-        team_id = viewer.team_id
+        return await key_customers_due(session, workspace_id, now, team_id=viewer.team_id)
+    return await key_customers_due(session, workspace_id, now)
+
+
+async def key_customers_due(
+    session: AsyncSession, workspace_id: str, now: datetime, *, team_id: int | None = None
+) -> list[KeyCustomerLine]:
+    """The key customers (of one team, or all) with no formal meeting in 12 months."""
     rows = await key_customer_meetings(session, workspace_id, team_id=team_id)
     return [
-        KeyCustomerLine(
-            r.name, r.team, r.last_meeting_at.date() if r.last_meeting_at else None
-        )
+        KeyCustomerLine(r.name, r.team, r.last_meeting_at.date() if r.last_meeting_at else None)
         for r in without_meeting(rows, now)
     ]

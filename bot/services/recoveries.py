@@ -19,8 +19,8 @@ of their important customers' complaints). The rules are bot/regimen/recovery.py
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import and_, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -61,7 +61,9 @@ def owned_key(workspace_id: str, contact_id: int) -> str:
 
 def _unoffered(workspace_id: str, executive_ids: list[int], since: datetime) -> Any:
     return (
-        select(Contact.id, Contact.customer_id, Contact.occurred_at, Contact.summary, Contact.channel)
+        select(
+            Contact.id, Contact.customer_id, Contact.occurred_at, Contact.summary, Contact.channel
+        )
         .join(Customer, Customer.id == Contact.customer_id)
         .outerjoin(
             Recovery,
@@ -106,7 +108,11 @@ async def morning(
 
 
 async def _offer(
-    session: AsyncSession, workspace_id: str, executive_ids: list[int], since: datetime, now: datetime
+    session: AsyncSession,
+    workspace_id: str,
+    executive_ids: list[int],
+    since: datetime,
+    now: datetime,
 ) -> int:
     rows = list(await session.execute(_unoffered(workspace_id, executive_ids, since)))
     queued = 0
@@ -215,7 +221,11 @@ async def take_ownership(deps: Deps, person: Person | None, contact_id: int) -> 
         assert customer is not None
         if customer.executive_id != actor.id and not is_admin(actor):
             raise NotAllowed(NOT_YOURS)
-        owner = actor if customer.executive_id is None else await session.get(Person, customer.executive_id)
+        owner = (
+            actor
+            if customer.executive_id is None
+            else await session.get(Person, customer.executive_id)
+        )
         assert owner is not None
         rec = await session.scalar(
             select(Recovery)
@@ -312,9 +322,13 @@ async def _first_in_batch(
 
 
 async def figures_in(
-    session: AsyncSession, workspace_id: str, *, executive_id: int | None = None
+    session: AsyncSession,
+    workspace_id: str,
+    *,
+    executive_id: int | None = None,
+    executive_ids: list[int] | None = None,
 ) -> RecoveryFigures:
-    """The recovery figures of a workspace (or one executive's)."""
+    """The recovery figures of a workspace (or one executive's, or some executives')."""
     stmt = select(
         Recovery.complained_at,
         Recovery.status,
@@ -324,5 +338,7 @@ async def figures_in(
     ).where(Recovery.workspace_id == workspace_id)
     if executive_id is not None:
         stmt = stmt.where(Recovery.executive_id == executive_id)
+    if executive_ids is not None:
+        stmt = stmt.where(Recovery.executive_id.in_(executive_ids))
     rows = await session.execute(stmt)
     return recovery_figures([RecoveryTimes(*row) for row in rows])

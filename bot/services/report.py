@@ -20,6 +20,8 @@ from bot.regimen.metrics import (
     weekly_trend,
 )
 from bot.regimen.types import ContactKind
+from bot.services.key_customers import key_customers_due
+from bot.services.recoveries import figures_in as recovery_figures
 from bot.services.stats import figures
 from bot.settings import Settings
 from bot.views.data import Report
@@ -74,6 +76,7 @@ async def build_report(
                 raise ValueError(f"unknown team {team!r}")
             execs = [p for p in execs if p.team_id == team_row.id]
             former = [p for p in former if p.team_id == team_row.id]
+        team_id = team_row.id if team and team_row is not None else None
         ids = [p.id for p in execs]
         # Who left (or was erased) has no line, but their calls still happened.
         counted = ids + [p.id for p in former]
@@ -93,6 +96,8 @@ async def build_report(
         stories = await _stories(session, ws, ids, now - timedelta(days=7))
         kudos = await stats.kudos(session, ws, ids, now - timedelta(days=7))
         kudos_given = sum(given for given, _received in kudos.values())
+        owned = await recovery_figures(session, ws, executive_ids=counted if team else None)
+        key_due = await key_customers_due(session, ws, now, team_id=team_id)
     return Report(
         iso_week=iso_week_of(now.date()),
         executives=tuple(figs),
@@ -109,6 +114,8 @@ async def build_report(
         customer_only_proactive=nobody.get(ContactKind.PROACTIVE, 0),
         customer_only_reactive=nobody.get(ContactKind.REACTIVE, 0),
         call_trend=calls,
+        recoveries=owned,
+        key_without_meeting=tuple(key_due),
     )
 
 

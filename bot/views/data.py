@@ -17,6 +17,7 @@ from bot.regimen.metrics import (
     WeekScores,
     share,
 )
+from bot.regimen.recovery import RecoveryFigures
 from bot.regimen.types import BatchStatus, Brief, Channel, Outcome, Sentiment
 
 
@@ -150,6 +151,10 @@ class HomeData:
     delegate_user: str | None = None
     # the executives this person is the delegate of, each with their week
     acting_for: tuple[ActedFor, ...] = ()
+    # key customers of their team (every team's for an admin) with no formal meeting in 12
+    # months, and their key customers' complaints (the workspace's for an admin)
+    key_without_meeting: tuple[KeyCustomerLine, ...] = ()
+    recoveries: RecoveryFigures | None = None
 
 
 @dataclass(frozen=True)
@@ -232,6 +237,9 @@ class Report:
     customer_only_proactive: int = 0
     customer_only_reactive: int = 0
     call_trend: tuple[WeekScores, ...] = ()  # calls' NPS and sentiment per week, 12 weeks
+    # key customers' complaints owned and recovered; key customers due a formal meeting
+    recoveries: RecoveryFigures | None = None
+    key_without_meeting: tuple[KeyCustomerLine, ...] = ()
 
     @property
     def proactive(self) -> int:

@@ -9,6 +9,7 @@ from typing import Any
 
 from bot.ids import Block, View
 from bot.regimen.calendar import zone
+from bot.settings import parse_tier_cadence
 from bot.views.blocks import context, modal, plain
 from bot.views.call_modal import _input, option
 from bot.views.call_submission import (
@@ -19,7 +20,6 @@ from bot.views.call_submission import (
     time_of,
     users_of,
 )
-from bot.settings import parse_tier_cadence
 from bot.views.data import SettingsForm
 
 DAY_LABELS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")

@@ -13,7 +13,9 @@ from bot.regimen.metrics import (
     WeekScores,
     percent,
 )
+from bot.regimen.recovery import RecoveryFigures
 from bot.views.blocks import Block, context, header, message, section
+from bot.views.recovery import recovery_section
 from bot.views.text import day, escape, plural
 
 
@@ -128,11 +130,14 @@ def figure_blocks(
     return blocks
 
 
-def build_stats(f: ExecutiveFigures, *, mine: bool) -> dict[str, Any]:
+def build_stats(
+    f: ExecutiveFigures, *, mine: bool, recoveries: RecoveryFigures | None = None
+) -> dict[str, Any]:
     title = "Your numbers" if mine else f"{f.name}'s numbers"
     blocks = [
         header(title),
         *figure_blocks(f),
+        *(recovery_section(recoveries) if recoveries is not None else []),
         context(
             "Proactive share counts calls you started against complaints, tickets and "
             "escalations naming you; a voicemail counts on neither side, and a ticket naming no "

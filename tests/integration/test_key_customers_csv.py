@@ -50,9 +50,7 @@ async def test_key_column_and_key_tiers(db: Database, tmp_path: Path) -> None:
 
 
 async def test_a_bad_key_cell_writes_nothing(db: Database, tmp_path: Path) -> None:
-    path = write(
-        tmp_path, "customers.csv", "external_id,name,key\nA,Acme,yes\nB,Bolt,maybe\n"
-    )
+    path = write(tmp_path, "customers.csv", "external_id,name,key\nA,Acme,yes\nB,Bolt,maybe\n")
     report = await import_csv(db, WS, "customers", path)
     assert [str(e) for e in report.errors] == [
         f"{path}:3: key: 'maybe' is not true or false (use true/false, yes/no or 1/0)"

@@ -4,6 +4,7 @@ week's slots, and nobody starved (bot/regimen/planner.py)."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from itertools import pairwise
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -43,7 +44,12 @@ def simulate(
             for c in range(1, n + 1)
         ]
         plan = plan_batch(
-            candidates=states, quota=quota, current=[], carry_over=[], as_of=as_of, week_start=monday
+            candidates=states,
+            quota=quota,
+            current=[],
+            carry_over=[],
+            as_of=as_of,
+            week_start=monday,
         )
         chosen = [s.customer_id for s in plan.add]
         plans.append(chosen)
@@ -88,7 +94,7 @@ def test_every_customer_comes_round_within_the_bound(
         turns = [w for w, chosen in enumerate(plans) if c in chosen]
         assert turns, f"customer {c} never came round in {weeks} weeks"
         assert turns[0] < bound, (c, turns, bound)  # first turn within the bound
-        for a, b in zip(turns, turns[1:], strict=False):
+        for a, b in pairwise(turns):
             assert b - a <= bound, (c, turns, bound)
         assert weeks - 1 - turns[-1] < bound  # and no wait at the end longer than it
 
@@ -133,7 +139,7 @@ def test_key_customers_come_round_at_their_cadence(case: tuple[int, int, int, in
     for c in keys:
         turns = [w for w, chosen in enumerate(plans) if c in chosen]
         assert turns and turns[0] <= cadence
-        for a, b in zip(turns, turns[1:], strict=False):
+        for a, b in pairwise(turns):
             assert b - a <= cadence, (c, turns)
 
 
