@@ -9,7 +9,7 @@ import inspect
 import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date, time
+from datetime import UTC, date, datetime, time
 from importlib import import_module
 from typing import Any
 
@@ -17,7 +17,15 @@ import pytest
 
 import bot.views
 from bot.regimen.metrics import ExecutiveFigures, Scores, SentimentMix, WeekPoint, WeekScores
-from bot.regimen.types import ContactRole, CustomerPerson, Outcome, Sentiment, WhomToCall
+from bot.regimen.recovery import RecoveryFigures
+from bot.regimen.types import (
+    Channel,
+    ContactRole,
+    CustomerPerson,
+    Outcome,
+    Sentiment,
+    WhomToCall,
+)
 from bot.services.report import Report
 from bot.views import blocks as block_helpers
 from bot.views import call_modal as call_modal_module
@@ -56,10 +64,12 @@ from bot.views.data import (
     HolidaysScreen,
     HomeData,
     ItemCard,
+    KeyCustomerLine,
     KudosCard,
     MySettingsForm,
     Option,
     PauseForm,
+    RecoveryOffer,
 )
 from bot.views.data import Person as Shown
 from bot.views.delegates import build_delegate_modal
@@ -80,6 +90,7 @@ from bot.views.nudge import (
     skipped_note,
     skipped_until,
 )
+from bot.views.recovery import build_ownership_post, build_recovery_offer
 from bot.views.reminders import build_items_digest
 from bot.views.roster_modals import build_roster_form, build_roster_options, build_roster_picker
 from bot.views.settings_modal import build_settings_modal
@@ -129,6 +140,15 @@ class Choice:
     in_batch: bool
 
 
+# Key customers' complaints at their worst: every figure huge.
+RECOVERIES = RecoveryFigures(10.0**9, 10.0**9, 10.0**9, 10**9, 10**9, 10**9)
+# Key customers without a formal meeting: more than any surface lists, names at their longest.
+KEY_DUE = tuple(
+    KeyCustomerLine(LONG_NAME + EVIL, LONG_NAME + EVIL, date(2024, 1, 1) if i % 2 else None)
+    for i in range(500)
+)
+
+
 def _report(executives: int) -> Report:
     figures = tuple(
         ExecutiveFigures(
@@ -156,6 +176,8 @@ def _report(executives: int) -> Report:
         stories,
         7,
         call_trend=CALL_TREND,
+        recoveries=RECOVERIES if executives else None,
+        key_without_meeting=KEY_DUE if executives else (),
     )
 
 
@@ -180,6 +202,8 @@ def _home(*, executive: bool, admin: bool) -> dict[str, Any]:
             delegate_name=LONG_NAME if executive else None,
             delegate_user="U" + "X" * 20 if admin else None,
             acting_for=ACTING_FOR,
+            key_without_meeting=KEY_DUE,
+            recoveries=RECOVERIES,
         )
     )
 
@@ -261,13 +285,24 @@ MESSAGES: dict[str, Messages] = {
     "build_welcome": lambda: [build_welcome()],
     "build_not_enrolled": lambda: [build_not_enrolled("U" + "X" * 20)],
     "build_stats": lambda: (
-        [build_stats(FIGURES, mine=m) for m in (True, False)]
+        [build_stats(FIGURES, mine=m, recoveries=RECOVERIES) for m in (True, False)]
         + [build_stats(ExecutiveFigures(2, LONG_NAME), mine=False)]
     ),
     "build_digest_messages": lambda: (
         build_digest_messages(_report(300)) + build_digest_messages(_report(0))
     ),
     "plain_note": lambda: [plain_note(HUGE + EVIL)],
+    "build_recovery_offer": lambda: [
+        build_recovery_offer(
+            RecoveryOffer(10**12, LONG_NAME + EVIL, c, datetime(2026, 11, 23, tzinfo=UTC), s)
+        )
+        for c in (Channel.COMPLAINT, Channel.ESCALATION)
+        for s in (HUGE + EVIL, None)
+    ],
+    "build_ownership_post": lambda: [
+        build_ownership_post(LONG_NAME + EVIL, LONG_NAME + EVIL, HUGE + EVIL),
+        build_ownership_post("A", "B", None),
+    ],
     "build_call_confirmation": lambda: [
         build_call_confirmation("x" * 3000, 10**18),
         build_call_confirmation(HUGE, None),
