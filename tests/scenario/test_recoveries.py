@@ -211,3 +211,62 @@ async def test_the_sponsor_marks_a_key_customer_from_the_brief_and_others_cannot
     async with env.db.unit_of_work() as s:
         fresh = await s.get(Customer, acme.id)
         assert fresh is not None and fresh.key is False
+
+
+async def test_a_key_customer_not_in_the_batch_is_added_at_the_top(
+    world: World, tmp_path: Path
+) -> None:
+    env = world.env
+    wayne = await _make_key(world, "Wayne Ent")
+    async with env.db.unit_of_work() as s:  # called last week: not due by its 4-week cadence
+        await f.contact(s, wayne, utc(2026, 11, 17, 15), executive_id=world.dana.id)
+    await _morning(world, MONDAY)  # the week is planned before the complaint comes in
+    # 09:00 in New York, before Dana's catch-up cut-off: offered the same morning.
+    await _import_complaint(world, tmp_path, "WAYNE-ENT", "2026-11-23T14:00:00Z")
+    await _morning(world, utc(2026, 11, 23, 14, 30))
+    (offer,) = _offers(world)
+    async with env.db.unit_of_work() as s:
+        planned = set(
+            await s.scalars(
+                select(BatchEntry.customer_id).where(BatchEntry.executive_id == world.dana.id)
+            )
+        )
+    assert wayne.id not in planned and len(planned) == 5
+    await env.requests.block_actions("U0DANA", click(Action.TAKE_OWNERSHIP, _button_value(offer)))
+    async with env.db.unit_of_work() as s:
+        batch = list(
+            await s.scalars(
+                select(BatchEntry)
+                .where(BatchEntry.executive_id == world.dana.id, BatchEntry.iso_week == "2026-W48")
+                .order_by(BatchEntry.position)
+            )
+        )
+    assert [b.customer_id for b in batch][0] == wayne.id and len(batch) == 6
+    (rec,) = await _recoveries(world)
+    assert rec.first_call_at is None  # last week's call came before the complaint
+
+
+async def test_a_complaint_logged_with_kyc_log_is_offered_the_same_morning(world: World) -> None:
+    from bot.ids import Block, View
+    from tests.scenario.calls import choice, text
+
+    env = world.env
+    acme = await _make_key(world, "Acme Corp")
+    env.clock.set(utc(2026, 11, 23, 14, 0))  # 09:00 in New York
+    await env.requests.slash_command("U0DANA", "log")
+    values = {
+        Block.CUSTOMER.value: {
+            Action.CUSTOMER_SELECT.value: {
+                "type": "external_select",
+                "selected_option": {"value": str(acme.id)},
+            }
+        },
+        Block.CHANNEL.value: choice("escalation"),
+        Block.SUMMARY.value: text("Outage, third this month"),
+    }
+    view = {"id": "V_LOG", "callback_id": View.REACTIVE.value, "state": {"values": values}}
+    assert (await env.requests.view_submission("U0DANA", view)).status == 200
+    await _morning(world, utc(2026, 11, 23, 14, 1))
+    (offer,) = _offers(world)
+    assert "Outage, third this month" in json.dumps(offer["blocks"])
+    assert "an escalation" in json.dumps(offer["blocks"])
