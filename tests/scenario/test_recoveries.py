@@ -241,7 +241,7 @@ async def test_a_key_customer_not_in_the_batch_is_added_at_the_top(
                 .order_by(BatchEntry.position)
             )
         )
-    assert [b.customer_id for b in batch][0] == wayne.id and len(batch) == 6
+    assert batch[0].customer_id == wayne.id and len(batch) == 6
     (rec,) = await _recoveries(world)
     assert rec.first_call_at is None  # last week's call came before the complaint
 
