@@ -83,6 +83,10 @@ class Action(StrEnum):
     THEME_ACT = "kyc_theme_act"
     THEME_DISMISS = "kyc_theme_dismiss"
     THEME_DONE = "kyc_theme_done"
+    # key customers (brief modal), value = customer id: mark or unmark key
+    TOGGLE_KEY = "kyc_toggle_key"
+    # a key customer's complaint offered to its sponsor, value = the complaint contact's id
+    TAKE_OWNERSHIP = "kyc_take_ownership"
     # plain inputs (action ids inside input blocks)
     INPUT = "value"
 

@@ -132,7 +132,9 @@ async def _answer(
         return await _delegate(rest, person, deps)
     if subcommand == "stats":
         stats = await batch_actions.stats(deps, person, f"<@{for_user}>" if for_user else rest)
-        return build_stats(stats.figures, mine=stats.mine, floor=stats.floor)
+        return build_stats(
+            stats.figures, mine=stats.mine, floor=stats.floor, recoveries=stats.recoveries
+        )
     if subcommand == "week":
         return build_week_list(await batch_actions.this_week(deps, person, for_user=for_user))
     if subcommand == "pause":

@@ -35,6 +35,7 @@ from bot.regimen.types import (
     ContactRole,
     ItemStatus,
     Outcome,
+    RecoveryStatus,
     Role,
     Sentiment,
 )
@@ -430,6 +431,32 @@ class BatchEntry(Base):
     contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Recovery(Base):
+    """A key customer's complaint or escalation, offered to its executive sponsor to own
+    (bot/services/recoveries.py; the rule that closes it: bot/regimen/recovery.py). One per
+    complaint contact: the offer DM and the ownership post are sent once."""
+
+    __tablename__ = "recoveries"
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "complaint_contact_id"),
+        Index("ix_recoveries_ws_status", "workspace_id", "status"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id"))
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    complaint_contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id"))
+    executive_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    complained_at: Mapped[datetime] = mapped_column()
+    offered_at: Mapped[datetime | None] = mapped_column()
+    owned_at: Mapped[datetime | None] = mapped_column()
+    first_call_at: Mapped[datetime | None] = mapped_column()
+    recovered_at: Mapped[datetime | None] = mapped_column()
+    status: Mapped[RecoveryStatus] = mapped_column(
+        str_enum(RecoveryStatus, "recovery_status"), default=RecoveryStatus.OFFERED
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Submission(Base):

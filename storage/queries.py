@@ -102,9 +102,14 @@ async def customer_states(
     )
     customers = list(
         await session.execute(
-            select(Customer.executive_id, Customer.id, Customer.name, Customer.paused_until).where(
-                mine
-            )
+            select(
+                Customer.executive_id,
+                Customer.id,
+                Customer.name,
+                Customer.paused_until,
+                Customer.key,
+                Customer.tier,
+            ).where(mine)
         )
     )
     # Contacts by customer through the (workspace, customer) index; a join on customers lets
@@ -148,7 +153,7 @@ async def customer_states(
     )
     declined = await _declined_last(session, workspace_id, their_customers)
     out: dict[int, list[CustomerState]] = defaultdict(list)
-    for exec_id, cid, name, paused_until in customers:
+    for exec_id, cid, name, paused_until, key, tier in customers:
         if exec_id is None:
             continue
         last_pro, last_rea = (_aware(t) for t in last.get(cid, (None, None)))
@@ -162,6 +167,8 @@ async def customer_states(
                 and (last_pro is None or last_rea > last_pro),
                 paused_until=paused_until,
                 declined_at=declined.get(cid),
+                key=bool(key),
+                tier=tier,
             )
         )
     return dict(out)
@@ -285,6 +292,7 @@ PROFILE_COLUMNS = (
     Customer.linkedin,
     Customer.notes,
     Customer.timezone,
+    Customer.key,
 )
 CONTACT_FIELDS = (
     "occurred_at",

@@ -69,6 +69,43 @@ def resting(state: CustomerState, on: date, weeks: int = DECLINED_COMEBACK_WEEKS
     return state.declined_at is not None and on < comeback_on(state.declined_at, weeks)
 
 
+def key_slots(quota: int) -> int:
+    """How many of a week's `quota` slots may go to key customers pulled forward by their
+    cadence: half, rounded down. The other half (rounded up) follows the plain rotation, so
+    nobody is starved: see `wait_bound`."""
+    return quota // 2
+
+
+def wait_bound(list_size: int, quota: int) -> int:
+    """The most weeks any customer waits for their turn in a list of `list_size` (from one turn
+    to the next, or from the start to the first), with nobody urgent and every planned customer
+    called in its week: the rotation's ceil(quota/2) slots always take the customers called
+    longest ago, and anyone called meanwhile goes behind them, so each customer reaches the
+    front within ceil(list_size / (quota - key_slots(quota))) weeks."""
+    free = quota - key_slots(quota)
+    return -(-list_size // free)
+
+
+def _monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def weeks_since(last: datetime | None, week_start: date) -> int | None:
+    """Whole ISO weeks from the week of `last` to the week of `week_start` (None: never)."""
+    if last is None:
+        return None
+    return (_monday(week_start) - _monday(_utc(last).date())).days // 7
+
+
+def is_cadence_due(state: CustomerState, week_start: date) -> bool:
+    """A key customer whose last proactive contact is at least `cadence_weeks` ISO weeks
+    before `week_start`'s week (or who was never contacted) is due this week."""
+    if not state.key or state.cadence_weeks is None:
+        return False
+    since = weeks_since(state.last_proactive_at, week_start)
+    return since is None or since >= state.cadence_weeks
+
+
 def in_rotation(
     candidates: Sequence[CustomerState], on: date, comeback_weeks: int = DECLINED_COMEBACK_WEEKS
 ) -> list[CustomerState]:
@@ -100,13 +137,16 @@ def plan_batch(
     - A PLANNED slot whose customer left `candidates` is dropped; any other status stays (history).
     - Kept slots keep their positions; the gap is `quota` minus kept slots that count toward it.
     - The gap is filled with PLANNED slots: first customers back after a decline (their weeks
-      served), then `carry_over` (in order, still-listed only), then the rotation of
+      served), then `carry_over` (in order, still-listed only), then the urgent customers
+      (`is_urgent`), then key customers due by their cadence (`is_cadence_due`, longest
+      waiting first) in at most `key_slots(quota)` slots of the week, then the rotation of
       `rank_customers`; never a customer already in `current` (any status,
       SWAPPED included) and never one twice.
     - New positions continue after the highest existing position (dropped ones included, so a
       position is never reused in the same write).
     """
-    candidates = in_rotation(candidates, week_start or _utc(as_of).date(), comeback_weeks)
+    week_start = week_start or _utc(as_of).date()
+    candidates = in_rotation(candidates, week_start, comeback_weeks)
     listed = {c.customer_id for c in candidates}
     keep: list[BatchSlot] = []
     drop: list[int] = []
@@ -120,11 +160,19 @@ def plan_batch(
     taken = {s.customer_id for s in current}
     chosen: list[int] = []
     if gap > 0:
-        ranked = [c.customer_id for c in rank_customers(candidates, as_of=as_of)]
+        order = rank_customers(candidates, as_of=as_of)
+        ranked = [c.customer_id for c in order]
         # Back after a decline: promised "in a few weeks", so ahead of the carried-over ones.
-        back = [c.customer_id for c in candidates if c.declined_at is not None]
-        back.sort(key=ranked.index)
-        for customer_id in [*back, *(c for c in carry_over if c in listed), *ranked]:
+        back = [c.customer_id for c in order if c.declined_at is not None]
+        urgent = [c.customer_id for c in order if is_urgent(c, as_of=as_of)]
+        keyed = set(back) | set(urgent) | {s.customer_id for s in current}
+        due = [
+            c.customer_id
+            for c in order
+            if c.customer_id not in keyed and is_cadence_due(c, week_start)
+        ][: key_slots(quota)]
+        listed_over = [c for c in carry_over if c in listed]
+        for customer_id in [*back, *listed_over, *urgent, *due, *ranked]:
             if len(chosen) >= gap:
                 break
             if customer_id not in taken:

@@ -128,6 +128,19 @@ class BatchStatus(StrEnum):
         return self in (BatchStatus.PLANNED, BatchStatus.ATTEMPTED)
 
 
+class RecoveryStatus(StrEnum):
+    """A key customer's complaint on its way back (bot/regimen/recovery.py)."""
+
+    OFFERED = "offered"  # the executive sponsor was asked to take ownership
+    OWNED = "owned"  # they took it
+    RECOVERED = "recovered"  # called, and the customer's next word was not a complaint
+    RELAPSED = "relapsed"  # called, but the next reactive contact was another complaint
+
+    @property
+    def is_open(self) -> bool:
+        return self in (RecoveryStatus.OFFERED, RecoveryStatus.OWNED)
+
+
 class ItemStatus(StrEnum):
     OPEN = "open"
     DONE = "done"
@@ -149,6 +162,9 @@ class CustomerState:
     # When the latest proactive touch was "declined / not now": the customer sits out for a
     # few weeks (planner.in_rotation), then comes round again.
     declined_at: datetime | None = None
+    key: bool = False  # a key customer: comes round every `cadence_weeks` (planner)
+    cadence_weeks: int | None = None  # for key customers; None: the plain rotation
+    tier: str | None = None  # what the cadence is looked up by (settings.cadence_of)
 
 
 @dataclass(frozen=True)
@@ -218,6 +234,7 @@ class CustomerProfile:
     linkedin: str | None = None
     notes: str | None = None
     timezone: str | None = None  # the customer's own, for the times proposed to them
+    key: bool = False  # a key customer (README "Key customers")
 
 
 @dataclass(frozen=True)

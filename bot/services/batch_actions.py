@@ -11,6 +11,7 @@ from bot.deps import Deps
 from bot.regimen.calendar import local_now
 from bot.regimen.floor import FloorFigures
 from bot.regimen.metrics import ExecutiveFigures
+from bot.regimen.recovery import RecoveryFigures
 from bot.services import executive as exec_service
 from bot.services import floor, outbox
 from bot.services.calls import own_customer
@@ -198,6 +199,7 @@ class Stats:
     figures: ExecutiveFigures
     mine: bool
     floor: FloorFigures | None = None  # their back-to-the-floor record, when they keep one
+    recoveries: RecoveryFigures | None = None  # their key customers' complaints
 
 
 async def stats(deps: Deps, person: Person | None, mention: str) -> Stats:
@@ -224,4 +226,7 @@ async def stats(deps: Deps, person: Person | None, mention: str) -> Stats:
             raise NotAllowed("You have no numbers of your own: only executives call customers.")
         (fig,) = await figures(session, settings, me.workspace_id, [target], now=deps.now())
         on_floor = await floor.figures_of(session, settings, target, now=deps.now())
-    return Stats(fig, mine=target.id == me.id, floor=on_floor)
+        from bot.services.recoveries import figures_in
+
+        owned = await figures_in(session, me.workspace_id, executive_id=target.id)
+    return Stats(fig, mine=target.id == me.id, floor=on_floor, recoveries=owned)

@@ -19,6 +19,8 @@ from bot.services.identity import (
     is_executive,
     reload_actor,
 )
+from bot.services.key_customers import without_formal_meeting
+from bot.services.recoveries import figures_in as recovery_figures
 from bot.services.report import call_trend, trend
 from bot.services.stats import figures
 from bot.services.week import week_views
@@ -64,6 +66,21 @@ async def home_data(
             data,
             failed_messages=tuple(f"{m.method} {m.key}: {m.last_error}" for m in parked[:20]),
             sending_stopped=stopped,
+        )
+    data = replace(
+        data,
+        key_without_meeting=tuple(
+            await without_formal_meeting(session, person.workspace_id, now, viewer=person)
+        ),
+    )
+    if is_admin(person) or is_executive(person):
+        data = replace(
+            data,
+            recoveries=await recovery_figures(
+                session,
+                person.workspace_id,
+                executive_id=None if is_admin(person) else person.id,
+            ),
         )
     acted = await executives_delegating_to(session, person)
     if acted:  # a chief of staff works their executives' weeks from here

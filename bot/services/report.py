@@ -21,6 +21,8 @@ from bot.regimen.metrics import (
 )
 from bot.regimen.themes import ThemeEvent, quarter_figures, quarter_start
 from bot.regimen.types import ContactKind
+from bot.services.key_customers import key_customers_due
+from bot.services.recoveries import figures_in as recovery_figures
 from bot.services.stats import figures
 from bot.settings import Settings
 from bot.views.data import Report, SaidQuote
@@ -76,6 +78,7 @@ async def build_report(
                 raise ValueError(f"unknown team {team!r}")
             execs = [p for p in execs if p.team_id == team_row.id]
             former = [p for p in former if p.team_id == team_row.id]
+        team_id = team_row.id if team and team_row is not None else None
         ids = [p.id for p in execs]
         # Who left (or was erased) has no line, but their calls still happened.
         counted = ids + [p.id for p in former]
@@ -97,6 +100,8 @@ async def build_report(
         kudos_given = sum(given for given, _received in kudos.values())
         quotes = await theme_store.recent_quotes(session, ws, now - timedelta(days=7))
         events = await theme_store.theme_events(session, ws)
+        owned = await recovery_figures(session, ws, executive_ids=counted if team else None)
+        key_due = await key_customers_due(session, ws, now, team_id=team_id)
     return Report(
         iso_week=iso_week_of(now.date()),
         executives=tuple(figs),
@@ -116,6 +121,8 @@ async def build_report(
         quotes=tuple(SaidQuote(c, f, t) for c, f, t in quotes),
         themes_quarter=quarter_figures([e for e, _ in events], now.date()),
         themes_acted=acted_this_quarter(events, now.date()),
+        recoveries=owned,
+        key_without_meeting=tuple(key_due),
     )
 
 

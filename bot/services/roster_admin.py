@@ -124,6 +124,7 @@ async def _customer_form(session: AsyncSession, c: Customer) -> RosterForm:
         "external_id": c.external_id,
         "name": c.name,
         "tier": c.tier,
+        "key": "true" if c.key else "false",
         "contact_name": c.contact_name,
         "contact_title": c.contact_title,
         "contact_email": c.contact_email,

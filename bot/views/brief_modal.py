@@ -47,6 +47,8 @@ def build_brief_modal(brief: Brief, *, own: bool = True) -> dict[str, Any]:
     facts = [escape(brief.tenure) if brief.tenure else "Customer since: not recorded"]
     if c.tier:
         facts.append(f"Tier: {escape(c.tier)}")
+    if c.key:
+        facts.append("*Key customer*")
     blocks.append(context(" · ".join(facts)))
     if brief.call is not None:
         who = clip(describe(brief.call.person), 500)
@@ -105,5 +107,12 @@ def build_brief_modal(brief: Brief, *, own: bool = True) -> dict[str, Any]:
     buttons = [button("History", Action.HISTORY, str(c.customer_id))]
     if own:
         buttons.append(button("Pause, move or remove…", Action.MANAGE_CUSTOMER, str(c.customer_id)))
+        buttons.append(
+            button(
+                "Not a key customer" if c.key else "Mark as key customer",
+                Action.TOGGLE_KEY,
+                str(c.customer_id),
+            )
+        )
     blocks.append(actions(*buttons, block_id="brief_actions"))
     return modal("Pre-call brief", blocks, callback_id=View.BRIEF)

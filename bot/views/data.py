@@ -18,6 +18,7 @@ from bot.regimen.metrics import (
     WeekScores,
     share,
 )
+from bot.regimen.recovery import RecoveryFigures
 from bot.regimen.themes import QuarterThemes
 from bot.regimen.types import BatchStatus, Brief, Channel, ContactKind, Outcome, Sentiment
 
@@ -178,6 +179,10 @@ class HomeData:
     acting_for: tuple[ActedFor, ...] = ()
     # an executive's back-to-the-floor commitment and record (None: none set up)
     floor: FloorFigures | None = None
+    # key customers of their team (every team's for an admin) with no formal meeting in 12
+    # months, and their key customers' complaints (the workspace's for an admin)
+    key_without_meeting: tuple[KeyCustomerLine, ...] = ()
+    recoveries: RecoveryFigures | None = None
 
 
 @dataclass(frozen=True)
@@ -267,6 +272,9 @@ class Report:
     quotes: tuple[SaidQuote, ...] = ()
     themes_quarter: QuarterThemes | None = None
     themes_acted: tuple[str, ...] = ()
+    # key customers' complaints owned and recovered; key customers due a formal meeting
+    recoveries: RecoveryFigures | None = None
+    key_without_meeting: tuple[KeyCustomerLine, ...] = ()
 
     @property
     def proactive(self) -> int:
@@ -448,3 +456,23 @@ class FloorReport:
     criticism: str | None = None
     stressed_areas: str | None = None
     make_it_great: str | None = None
+
+
+@dataclass(frozen=True)
+class RecoveryOffer:
+    """A key customer's complaint, offered to its executive sponsor to own."""
+
+    contact_id: int
+    customer_name: str
+    channel: Channel
+    occurred_at: datetime
+    summary: str | None
+
+
+@dataclass(frozen=True)
+class KeyCustomerLine:
+    """A key customer with no formal meeting in the last 12 months."""
+
+    name: str
+    team: str | None
+    last_meeting: date | None

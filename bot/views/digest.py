@@ -11,6 +11,7 @@ from bot.regimen.themes import quote
 from bot.views.blocks import context, divider, header, message, section
 from bot.views.data import Report
 from bot.views.floor import floor_digest
+from bot.views.recovery import key_meeting_section, recovery_section
 from bot.views.stats import call_nps_text, call_trend_text, ticket_text
 from bot.views.text import clip, escape
 
@@ -100,6 +101,10 @@ def build_digest_messages(report: Report) -> list[dict[str, Any]]:
         summary.append(section(f"🌟 *New success-story candidates:* {stories}"))
     if report.floor:
         summary.append(section(floor_digest(report.floor)))
+    if report.recoveries is not None:
+        summary += recovery_section(report.recoveries)
+    if report.key_without_meeting:
+        summary += key_meeting_section(list(report.key_without_meeting))
     summary += [context(f"🎉 {report.kudos_given} kudos given this week"), divider()]
     execs = list(report.executives)
     first, rest = execs[: PER_MESSAGE - len(summary)], execs[PER_MESSAGE - len(summary) :]

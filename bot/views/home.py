@@ -9,6 +9,7 @@ from bot.views.blocks import actions, button, context, divider, header, section
 from bot.views.data import ActedFor, HomeData
 from bot.views.floor import floor_blocks
 from bot.views.limits import MAX_VIEW_BLOCKS, ensure_view
+from bot.views.recovery import key_meeting_section, recovery_section
 from bot.views.stats import figure_blocks
 from bot.views.text import clip, day, escape, mention
 
@@ -77,6 +78,9 @@ def build_home(data: HomeData) -> dict[str, Any]:
                 "something done, it lands in your team's channel — and here."
             )
         )
+    blocks += key_meeting_section(list(data.key_without_meeting))
+    if data.recoveries is not None:
+        blocks += recovery_section(data.recoveries)
     head = blocks
     blocks = [divider(), header("My action items")]
     for item in data.my_items[:20]:

@@ -14,8 +14,10 @@ from bot.regimen.metrics import (
     WeekScores,
     percent,
 )
+from bot.regimen.recovery import RecoveryFigures
 from bot.views.blocks import Block, context, header, message, section
 from bot.views.floor import floor_line
+from bot.views.recovery import recovery_section
 from bot.views.text import day, escape, plural
 
 
@@ -131,13 +133,18 @@ def figure_blocks(
 
 
 def build_stats(
-    f: ExecutiveFigures, *, mine: bool, floor: FloorFigures | None = None
+    f: ExecutiveFigures,
+    *,
+    mine: bool,
+    floor: FloorFigures | None = None,
+    recoveries: RecoveryFigures | None = None,
 ) -> dict[str, Any]:
     title = "Your numbers" if mine else f"{f.name}'s numbers"
     blocks = [
         header(title),
         *figure_blocks(f),
         *([section(floor_line(floor))] if floor is not None else []),
+        *(recovery_section(recoveries) if recoveries is not None else []),
         context(
             "Proactive share counts calls you started against complaints, tickets and "
             "escalations naming you; a voicemail counts on neither side, and a ticket naming no "

@@ -10,7 +10,13 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from bot.regimen.types import BatchStatus, ItemStatus
+from bot.regimen.types import (
+    BatchStatus,
+    Channel,
+    ContactKind,
+    ItemStatus,
+    RecoveryStatus,
+)
 from bot.services.identity import ensure_workspace
 from bot.services.workspace_binding import (
     PLACEHOLDER,
@@ -35,6 +41,7 @@ from storage.models import (
     Kudos,
     OutboxMessage,
     Person,
+    Recovery,
     Submission,
     TeamNote,
     ThemeCandidate,
@@ -54,6 +61,9 @@ async def roster(db: Database, ws: str) -> None:
         ex = await f.executive(s, "Dana Whitfield", workspace_id=ws, manager_id=boss.id)
         cust = await f.customer(s, ex, "Acme", team_id=team.id)
         call = await f.contact(s, cust, f.utc(2026, 11, 23), logged_by_id=ex.id)
+        complaint = await f.contact(
+            s, cust, f.utc(2026, 11, 22), kind=ContactKind.REACTIVE, channel=Channel.COMPLAINT
+        )
         s.add_all(
             [
                 BatchEntry(
@@ -115,6 +125,15 @@ async def roster(db: Database, ws: str) -> None:
                     insight_ids=[],
                     lead_id=boss.id,
                     raised_at=f.utc(2026, 11, 23),
+                ),
+                Recovery(  # a key customer's complaint, owned
+                    workspace_id=ws,
+                    customer_id=cust.id,
+                    complaint_contact_id=complaint.id,
+                    executive_id=ex.id,
+                    complained_at=f.utc(2026, 11, 22),
+                    owned_at=f.utc(2026, 11, 23),
+                    status=RecoveryStatus.OWNED,
                 ),
                 Submission(  # a call kept before Slack's answer, not done yet
                     workspace_id=ws,

@@ -18,6 +18,7 @@ import pytest
 import bot.views
 from bot.regimen.floor import Cadence, FloorFigures, ShiftStatus
 from bot.regimen.metrics import ExecutiveFigures, Scores, SentimentMix, WeekPoint, WeekScores
+from bot.regimen.recovery import RecoveryFigures
 from bot.regimen.themes import QuarterThemes
 from bot.regimen.types import (
     Channel,
@@ -72,10 +73,12 @@ from bot.views.data import (
     HolidaysScreen,
     HomeData,
     ItemCard,
+    KeyCustomerLine,
     KudosCard,
     MySettingsForm,
     Option,
     PauseForm,
+    RecoveryOffer,
     SaidQuote,
     ShiftNote,
 )
@@ -110,6 +113,7 @@ from bot.views.nudge import (
     skipped_note,
     skipped_until,
 )
+from bot.views.recovery import build_ownership_post, build_recovery_offer
 from bot.views.reminders import build_items_digest
 from bot.views.roster_modals import build_roster_form, build_roster_options, build_roster_picker
 from bot.views.settings_modal import build_settings_modal
@@ -160,6 +164,15 @@ class Choice:
     in_batch: bool
 
 
+# Key customers' complaints at their worst: every figure huge.
+RECOVERIES = RecoveryFigures(10.0**9, 10.0**9, 10.0**9, 10**9, 10**9, 10**9)
+# Key customers without a formal meeting: more than any surface lists, names at their longest.
+KEY_DUE = tuple(
+    KeyCustomerLine(LONG_NAME + EVIL, LONG_NAME + EVIL, date(2024, 1, 1) if i % 2 else None)
+    for i in range(500)
+)
+
+
 def _report(executives: int) -> Report:
     figures = tuple(
         ExecutiveFigures(
@@ -190,6 +203,8 @@ def _report(executives: int) -> Report:
         quotes=tuple(SaidQuote(LONG_NAME, "criticism", HUGE + EVIL) for _ in range(50)),
         themes_quarter=QuarterThemes("2026Q4", 10**6, 10**6, 10**6),
         themes_acted=tuple(LONG_NAME for _ in range(40)),
+        recoveries=RECOVERIES if executives else None,
+        key_without_meeting=KEY_DUE if executives else (),
     )
 
 
@@ -215,6 +230,8 @@ def _home(*, executive: bool, admin: bool) -> dict[str, Any]:
             delegate_user="U" + "X" * 20 if admin else None,
             acting_for=ACTING_FOR,
             floor=FLOOR[0] if executive and admin else FLOOR[1] if executive else None,
+            key_without_meeting=KEY_DUE,
+            recoveries=RECOVERIES,
         )
     )
 
@@ -347,8 +364,8 @@ MESSAGES: dict[str, Messages] = {
     "build_welcome": lambda: [build_welcome()],
     "build_not_enrolled": lambda: [build_not_enrolled("U" + "X" * 20)],
     "build_stats": lambda: (
-        [build_stats(FIGURES, mine=m) for m in (True, False)]
-        + [build_stats(FIGURES, mine=True, floor=f) for f in FLOOR]
+        [build_stats(FIGURES, mine=m, recoveries=RECOVERIES) for m in (True, False)]
+        + [build_stats(FIGURES, mine=True, floor=f, recoveries=RECOVERIES) for f in FLOOR]
         + [build_stats(ExecutiveFigures(2, LONG_NAME), mine=False)]
     ),
     "build_digest_messages": lambda: (
@@ -366,6 +383,17 @@ MESSAGES: dict[str, Messages] = {
     "build_floor_ask": lambda: [build_floor_ask(n) for n in SHIFTS],
     "build_floor_thanks": lambda: [build_floor_thanks(n) for n in SHIFTS],
     "plain_note": lambda: [plain_note(HUGE + EVIL)],
+    "build_recovery_offer": lambda: [
+        build_recovery_offer(
+            RecoveryOffer(10**12, LONG_NAME + EVIL, c, datetime(2026, 11, 23, tzinfo=UTC), s)
+        )
+        for c in (Channel.COMPLAINT, Channel.ESCALATION)
+        for s in (HUGE + EVIL, None)
+    ],
+    "build_ownership_post": lambda: [
+        build_ownership_post(LONG_NAME + EVIL, LONG_NAME + EVIL, HUGE + EVIL),
+        build_ownership_post("A", "B", None),
+    ],
     "build_call_confirmation": lambda: [
         build_call_confirmation("x" * 3000, 10**18),
         build_call_confirmation(HUGE, None),
