@@ -59,6 +59,7 @@ class ExportKind(StrEnum):
     action_items = "action-items"
     kudos = "kudos"
     batches = "batches"
+    teams = "teams"
 
 
 class Preset(StrEnum):
@@ -935,6 +936,12 @@ def report(
         console.print(f"Call sentiment by month: {moods}", markup=False)
         terms = ", ".join(f"{t} ({n})" for t, n in data.criticism_terms) or "nothing recurring"
         console.print(f"What customers criticised this week: {terms}", markup=False)
+        for t in data.participation:  # teams that do not face customers (matchmaking)
+            console.print(
+                f"{t.team_name}: {t.met_90d}/{t.people} met a customer in 90 days "
+                f"({t.share_90d:.0%}), {t.met_quarter}/{t.people} this quarter",
+                markup=False,
+            )
         if html_file is not None:
             from bot.views.charts import trend_png
             from bot.views.digest import build_html

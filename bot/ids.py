@@ -63,6 +63,19 @@ class Action(StrEnum):
     # App Home, admins: the company holidays modal, and its Remove buttons (value = holiday id)
     ADMIN_HOLIDAYS = "kyc_admin_holidays"
     REMOVE_HOLIDAY = "kyc_remove_holiday"
+    # matchmaking (bot/services/matchmaking.py): the guest's invitation (value = pairing id;
+    # on App Home, SNOOZE / OPT_OUT / OPT_IN with value "0"), the host's answer, the question
+    # after the touchpoint, and the one re-ask after three unanswered invitations
+    MATCH_JOIN = "kyc_match_join"
+    MATCH_PASS = "kyc_match_pass"
+    MATCH_SNOOZE = "kyc_match_snooze"
+    MATCH_OPT_OUT = "kyc_match_opt_out"
+    MATCH_OPT_IN = "kyc_match_opt_in"
+    MATCH_ACCEPT = "kyc_match_accept"
+    MATCH_DECLINE = "kyc_match_decline"
+    MATCH_LEARN = "kyc_match_learn"
+    MATCH_REASK_YES = "kyc_match_reask_yes"
+    MATCH_REASK_NO = "kyc_match_reask_no"
     # plain inputs (action ids inside input blocks)
     INPUT = "value"
 
@@ -87,6 +100,7 @@ class View(StrEnum):
     HOLIDAYS = "kyc_holidays_modal"
     DELEGATE = "kyc_delegate_modal"
     MANAGE_PICK = "kyc_manage_pick_modal"
+    MATCH_LEARNED = "kyc_match_learned_modal"
 
 
 class Block(StrEnum):
@@ -149,6 +163,8 @@ class Block(StrEnum):
     HOLIDAY_DATE = "holiday_date"
     HOLIDAY_NAME = "holiday_name"
     HOLIDAY_COUNTRY = "holiday_country"
+    # matchmaking: "What did you learn?" after meeting a customer
+    MATCH_LEARNED = "match_learned"
 
 
 def numbered(block: Block, n: int) -> str:

@@ -229,6 +229,17 @@ def unanswered_in_a_row(statuses_newest_first: Sequence[PairingStatus]) -> int:
     return n
 
 
+@dataclass(frozen=True)
+class MeetHome:
+    """A guest's App Home section ("Meet a customer"): where they stand and what they may change."""
+
+    opted_out: bool = False
+    stopped: bool = False
+    snoozed_until: date | None = None
+    next_up: str | None = None  # their open invitation, said in a line
+    met: int = 0  # customers met in the last 90 days
+
+
 # Participation: the share of each non-customer-facing team's people who met a customer.
 
 

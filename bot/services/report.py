@@ -20,6 +20,7 @@ from bot.regimen.metrics import (
     weekly_trend,
 )
 from bot.regimen.types import ContactKind
+from bot.services import matchmaking
 from bot.services.stats import figures
 from bot.settings import Settings
 from bot.views.data import Report
@@ -93,6 +94,9 @@ async def build_report(
         stories = await _stories(session, ws, ids, now - timedelta(days=7))
         kudos = await stats.kudos(session, ws, ids, now - timedelta(days=7))
         kudos_given = sum(given for given, _received in kudos.values())
+        taking_part = await matchmaking.team_participation(session, settings, ws, now)
+        if team:
+            taking_part = [t for t in taking_part if t.team_name.casefold() == team.casefold()]
     return Report(
         iso_week=iso_week_of(now.date()),
         executives=tuple(figs),
@@ -109,6 +113,7 @@ async def build_report(
         customer_only_proactive=nobody.get(ContactKind.PROACTIVE, 0),
         customer_only_reactive=nobody.get(ContactKind.REACTIVE, 0),
         call_trend=calls,
+        participation=tuple(taking_part),
     )
 
 

@@ -76,7 +76,9 @@ async def form(deps: Deps, person: Person | None, kind: str, record_id: int | No
             return await _person_form(session, row)
         if isinstance(row, Customer):
             return await _customer_form(session, row)
-        return RosterForm(kind, row.id, {"name": row.name, "channel_id": row.channel_id})
+        facing = "true" if row.customer_facing else "false"
+        cells = {"name": row.name, "channel_id": row.channel_id, "customer_facing": facing}
+        return RosterForm(kind, row.id, cells)
 
 
 async def _stored(

@@ -1,7 +1,8 @@
 """Use case: `kyc import KIND FILE.csv` — idempotent roster upserts, all or nothing per file.
 
 Columns (header names, any order and case; `*` required):
-  teams.csv      name*, channel_id, channel_name
+  teams.csv      name*, channel_id, channel_name, customer_facing (yes/no; empty = yes; no:
+                 its people are invited to meet customers)
   people.csv     email or slack_user_id*, name*, title, phone, role (executive|member|admin),
                  team, manager (email or Slack id), timezone, workdays, nudge_time (HH:MM),
                  weekly_quota (1-40), paused_until (YYYY-MM-DD), active (true/false; empty
@@ -77,6 +78,7 @@ SPEC: dict[str, dict[str, tuple[bool, Parser]]] = {
         "name": (True, cell.text),
         "channel_id": (False, cell.channel_id),
         "channel_name": (False, cell.text),
+        "customer_facing": (False, cell.boolean),
     },
     "people": {
         "email": (False, cell.email),

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from bot.regimen.calendar import Regimen
+from bot.regimen.matchmaking import MeetHome, TeamParticipation
 from bot.regimen.metrics import (
     ExecutiveFigures,
     MonthMix,
@@ -150,6 +151,10 @@ class HomeData:
     delegate_user: str | None = None
     # the executives this person is the delegate of, each with their week
     acting_for: tuple[ActedFor, ...] = ()
+    # matchmaking: a guest's "Meet a customer" (None: not a guest); admins: each team that
+    # does not face customers, who met one
+    meet: MeetHome | None = None
+    participation: tuple[TeamParticipation, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -232,6 +237,8 @@ class Report:
     customer_only_proactive: int = 0
     customer_only_reactive: int = 0
     call_trend: tuple[WeekScores, ...] = ()  # calls' NPS and sentiment per week, 12 weeks
+    # each team that does not face customers: who of its people met one (matchmaking)
+    participation: tuple[TeamParticipation, ...] = ()
 
     @property
     def proactive(self) -> int:

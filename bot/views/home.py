@@ -8,6 +8,7 @@ from bot.ids import Action, acting_block
 from bot.views.blocks import actions, button, context, divider, header, section
 from bot.views.data import ActedFor, HomeData
 from bot.views.limits import MAX_VIEW_BLOCKS, ensure_view
+from bot.views.matchmaking import meet_blocks, participation_blocks
 from bot.views.stats import figure_blocks
 from bot.views.text import clip, day, escape, mention
 
@@ -75,6 +76,8 @@ def build_home(data: HomeData) -> dict[str, Any]:
                 "something done, it lands in your team's channel — and here."
             )
         )
+    if data.meet is not None:  # people of teams that do not face customers
+        blocks += [divider(), *meet_blocks(data.meet)]
     head = blocks
     blocks = [divider(), header("My action items")]
     for item in data.my_items[:20]:
@@ -101,6 +104,7 @@ def build_home(data: HomeData) -> dict[str, Any]:
                 block_id="admin_actions",
             ),
             context("Many rows at once: `kyc import people people.csv` (and teams, customers)."),
+            *participation_blocks(data.participation),
             header("Messages that could not be delivered"),
         ]
         if data.sending_stopped:

@@ -173,9 +173,19 @@ def _paused(form: RosterForm) -> list[dict[str, Any]]:
 
 def _team_blocks(form: RosterForm) -> list[dict[str, Any]]:
     channel = channel_element(form.cells.get("channel_id"))
+    box = option(ACTIVE, "Faces customers")
+    facing: dict[str, Any] = {"type": "checkboxes", "options": [box]}
+    if form.cells.get("customer_facing", ACTIVE) == ACTIVE:
+        facing["initial_options"] = [box]
     return [
         _text(form, "name", "Name", optional=False),
         _input("channel_id", "Channel", channel, hint="Where its action items are posted."),
+        _input(
+            "customer_facing",
+            "Customers",
+            facing,
+            hint="Untick for HR, Engineering, Legal…: its people are invited to meet customers.",
+        ),
     ]
 
 
@@ -206,7 +216,7 @@ def parse_roster_form(values: Values) -> dict[str, str | None]:
             cells[name] = conversation_of(values, name)
         elif kind_of == "timepicker":
             cells[name] = time_of(values, name)
-        elif kind_of == "checkboxes" and name in ("active", "resume"):
+        elif kind_of == "checkboxes" and name in ("active", "resume", "customer_facing"):
             cells[name] = "true" if ticked(values, name) else "false"
         elif kind_of == "checkboxes":
             days = tuple(sorted(int(d) for d in ticked(values, name) if d.isdigit()))

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from bot.regimen.matchmaking import PairingStatus
 from bot.regimen.types import BatchStatus, ItemStatus
 from bot.services.identity import ensure_workspace
 from bot.services.workspace_binding import (
@@ -30,6 +31,8 @@ from storage.models import (
     CustomerContact,
     Holiday,
     Kudos,
+    MatchGuest,
+    MatchPairing,
     OutboxMessage,
     Person,
     Submission,
@@ -49,6 +52,21 @@ async def roster(db: Database, ws: str) -> None:
         ex = await f.executive(s, "Dana Whitfield", workspace_id=ws, manager_id=boss.id)
         cust = await f.customer(s, ex, "Acme", team_id=team.id)
         call = await f.contact(s, cust, f.utc(2026, 11, 23), logged_by_id=ex.id)
+        s.add(
+            MatchPairing(  # Sam (a team that does not face customers) joins Dana at Acme
+                workspace_id=ws,
+                guest_id=boss.id,
+                host_id=ex.id,
+                customer_id=cust.id,
+                customer_name="Acme",
+                kind="planned_call",
+                ref="batch:1",
+                by=date(2026, 11, 27),
+                status=PairingStatus.ACCEPTED,
+                invited_on=date(2026, 11, 23),
+                learned="They print every invoice",
+            )
+        )
         s.add_all(
             [
                 BatchEntry(
@@ -93,6 +111,7 @@ async def roster(db: Database, ws: str) -> None:
                     payload={"channel": "U0DANA", "text": "And one more"},
                 ),
                 Holiday(workspace_id=ws, day=date(2026, 12, 25), name="Christmas Day"),
+                MatchGuest(workspace_id=ws, person_id=boss.id, snoozed_until=date(2027, 1, 4)),
                 Submission(  # a call kept before Slack's answer, not done yet
                     workspace_id=ws,
                     person_id=ex.id,

@@ -30,7 +30,9 @@ MONDAY = date(2026, 11, 30)
 ZONES = ("UTC", "America/New_York", "Asia/Kolkata", "Asia/Tokyo", "Europe/London")
 
 
-def _opp(n: int, host: int, customer: int | None, *, by: date = MONDAY, tz: str = "UTC") -> Opportunity:
+def _opp(
+    n: int, host: int, customer: int | None, *, by: date = MONDAY, tz: str = "UTC"
+) -> Opportunity:
     return Opportunity(
         kind="planned_call",
         ref=f"batch:{n}",
@@ -84,7 +86,13 @@ rules_st = st.builds(
 
 
 @settings(max_examples=300, deadline=None)
-@given(guests_st, opps_st, history_st, rules_st, st.dictionaries(st.integers(100, 106), st.integers(0, 4)))
+@given(
+    guests_st,
+    opps_st,
+    history_st,
+    rules_st,
+    st.dictionaries(st.integers(100, 106), st.integers(0, 4)),
+)
 def test_a_round_keeps_every_rule(
     guests: list[Guest],
     opps: list[Opportunity],
@@ -198,8 +206,8 @@ def test_overlap_needs_both_to_work_that_day() -> None:
 
 
 def test_unanswered_counts_back_to_the_last_answer() -> None:
-    E, P, I = PairingStatus.EXPIRED, PairingStatus.PASSED, PairingStatus.INVITED
-    assert unanswered_in_a_row([I, E, E, E, P]) == 3
+    E, P, N = PairingStatus.EXPIRED, PairingStatus.PASSED, PairingStatus.INVITED
+    assert unanswered_in_a_row([N, E, E, E, P]) == 3
     assert unanswered_in_a_row([E, P, E, E]) == 1
     assert unanswered_in_a_row([]) == 0
 

@@ -75,7 +75,10 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_match_pairings")),
         sa.UniqueConstraint(
-            "workspace_id", "guest_id", "ref", name=op.f("uq_match_pairings_workspace_id_guest_id_ref")
+            "workspace_id",
+            "guest_id",
+            "ref",
+            name=op.f("uq_match_pairings_workspace_id_guest_id_ref"),
         ),
     )
     op.create_index(
@@ -95,7 +98,9 @@ def upgrade() -> None:
         sa.Column("reasked_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
-            ["workspace_id"], ["workspaces.id"], name=op.f("fk_match_guests_workspace_id_workspaces")
+            ["workspace_id"],
+            ["workspaces.id"],
+            name=op.f("fk_match_guests_workspace_id_workspaces"),
         ),
         sa.ForeignKeyConstraint(
             ["person_id"], ["people.id"], name=op.f("fk_match_guests_person_id_people")
