@@ -172,6 +172,18 @@ def waiting_order(guest: Guest) -> tuple[date, int]:
     return (guest.last_invited_on or date.min, guest.person_id)
 
 
+def _identity(o: Opportunity) -> tuple[str, int, int, str, date, date, str]:
+    return (
+        o.ref,
+        o.host_person_id,
+        -1 if o.customer_id is None else o.customer_id,
+        o.customer_name,
+        o.on or date.min,
+        o.by,
+        o.host_hours.tz,
+    )
+
+
 def pair(
     today: date,
     guests: Iterable[Guest],
@@ -188,9 +200,11 @@ def pair(
     for past in history:
         if past.customer_id is not None and past.on > horizon:
             met.setdefault(past.guest_id, set()).add(past.customer_id)
+    unique: dict[str, Opportunity] = {}
+    for o in sorted(opportunities, key=_identity):  # a ref given twice: the same one kept
+        unique.setdefault(o.ref, o)
     free = sorted(
-        (o for o in {o.ref: o for o in opportunities}.values() if o.days(today)),
-        key=lambda o: ((o.on or o.by), o.ref),
+        (o for o in unique.values() if o.days(today)), key=lambda o: (o.on or o.by, o.ref)
     )
     out: list[Invitation] = []
     for guest in sorted((g for g in guests if eligible(g, today, rules)), key=waiting_order):

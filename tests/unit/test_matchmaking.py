@@ -48,11 +48,11 @@ def _opp(
 guests_st = st.lists(
     st.builds(
         Guest,
-        person_id=st.integers(1, 40),
+        person_id=st.integers(1, 12),
         hours=st.builds(Workhours, tz=st.sampled_from(ZONES)),
         last_invited_on=st.one_of(st.none(), st.dates(date(2026, 1, 1), MONDAY)),
-        open_invitation=st.booleans(),
-        opted_out=st.booleans(),
+        open_invitation=st.sampled_from([False, False, False, True]),
+        opted_out=st.sampled_from([False, False, False, True]),
         snoozed_until=st.one_of(st.none(), st.dates(date(2026, 10, 1), date(2027, 1, 1))),
     ),
     max_size=25,
@@ -63,7 +63,7 @@ opps_st = st.lists(
         _opp,
         n=st.integers(1, 200),
         host=st.integers(100, 106),
-        customer=st.one_of(st.none(), st.integers(1, 15)),
+        customer=st.one_of(st.none(), st.integers(1, 8)),
         tz=st.sampled_from(ZONES),
     ),
     max_size=30,
@@ -71,11 +71,11 @@ opps_st = st.lists(
 history_st = st.lists(
     st.builds(
         Past,
-        guest_id=st.integers(1, 40),
-        customer_id=st.one_of(st.none(), st.integers(1, 15)),
+        guest_id=st.integers(1, 12),
+        customer_id=st.one_of(st.none(), st.integers(1, 8)),
         on=st.dates(date(2026, 1, 1), MONDAY),
     ),
-    max_size=40,
+    max_size=60,
 )
 rules_st = st.builds(
     Rules,
