@@ -15,6 +15,8 @@ from bot.ids import Action, Block, View
 from bot.regimen.matchmaking import PairingStatus
 from bot.regimen.types import BatchStatus
 from bot.services.home import show_home
+from bot.services.report import build_report
+from bot.views.digest import build_digest_messages
 from bot.views.home import build_home
 from scheduler.jobs import matchmaking_tick
 from storage.models import BatchEntry, MatchGuest, MatchPairing, Person
@@ -156,6 +158,11 @@ async def test_a_round_invites_join_accept_both_told_then_what_did_you_learn(
     home = await show_home(env.deps, eve)
     assert home.meet is not None and home.meet.met == 1
     assert "Meet a customer" in json.dumps(build_home(home))
+    report = await build_report(env.db, env.settings, f.WS, now=env.clock())
+    (eng,) = report.participation
+    assert (eng.team_name, eng.people, eng.met_90d, eng.met_quarter) == ("Engineering", 1, 1, 1)
+    digest = json.dumps(build_digest_messages(report), ensure_ascii=False)
+    assert "*Engineering*: 1/1 met a customer in 90 days (100%)" in digest
 
 
 async def test_the_host_declines_and_the_guest_is_invited_again_next_round(world: World) -> None:
@@ -229,3 +236,20 @@ async def test_snooze_waits_four_weeks(world: World) -> None:
     assert len(await _pairings(world)) == 1  # through 21 December
     await _round(world, MONDAY_ROUND + timedelta(weeks=5))
     assert len(await _pairings(world)) == 2
+
+
+async def test_an_admin_marks_a_team_as_not_facing_customers(world: World) -> None:
+    from storage.models import Team
+    from tests.scenario.forms import admin
+    from tests.scenario.test_roster_admin import _form, _save
+
+    await admin(world)
+    form = await _form(world, Action.ADMIN_TEAMS, world.support.id)
+    assert "Faces customers" in json.dumps(form)
+    await _save(world, form, customer_facing=[])
+    async with world.env.db.unit_of_work() as s:
+        support = await s.get(Team, world.support.id)
+        assert support is not None and not support.customer_facing
+    again = await _form(world, Action.ADMIN_TEAMS, world.support.id)
+    (box,) = [b for b in again["blocks"] if b.get("block_id") == "customer_facing"]
+    assert "initial_options" not in box["element"]  # shown as it is stored
