@@ -30,6 +30,9 @@ EDITABLE = (
     "kyc_digest_time",
     "kyc_overdue_escalation_days",
     "kyc_story_reminder_days",
+    "kyc_match_every_weeks",
+    "kyc_match_repeat_days",
+    "kyc_match_host_weekly",
 )
 
 _STORED = select(Workspace.settings).where(Workspace.id == bindparam("ws"))

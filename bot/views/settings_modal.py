@@ -28,6 +28,9 @@ NUMBERS = {
     "kyc_weekly_quota": ("Customers a week (weekly quota)", 1, 40),
     "kyc_overdue_escalation_days": ("Workdays overdue before the manager hears", 1, 60),
     "kyc_story_reminder_days": ("Days before a success story is brought up again", 1, 90),
+    "kyc_match_every_weeks": ("Meet a customer: weeks between one person's invitations", 1, 52),
+    "kyc_match_repeat_days": ("Meet a customer: days before the same customer again", 0, 3650),
+    "kyc_match_host_weekly": ("Meet a customer: guests a host takes a week at most", 1, 20),
 }
 TIMES = {
     "kyc_nudge_time": "Morning nudge time (each executive's local time)",
@@ -142,6 +145,9 @@ def build_settings_modal(form: SettingsForm) -> dict[str, Any]:
         _channel("kyc_digest_channel", v.get("kyc_digest_channel")),
         _days("kyc_digest_day", list(v.get("kyc_digest_day") or [])),
         _time("kyc_digest_time", v["kyc_digest_time"]),
+        _number("kyc_match_every_weeks", v["kyc_match_every_weeks"]),
+        _number("kyc_match_repeat_days", v["kyc_match_repeat_days"]),
+        _number("kyc_match_host_weekly", v["kyc_match_host_weekly"]),
     ]
     return modal("Workspace settings", blocks, callback_id=View.SETTINGS, submit="Save")
 
