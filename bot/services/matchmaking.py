@@ -254,9 +254,14 @@ async def _pairings(session: AsyncSession, workspace_id: str) -> list[MatchPairi
 async def _expire(session: AsyncSession, workspace_id: str, today: date) -> None:
     """Open invitations whose touchpoint went by: unanswered (the guest's) or, when the host
     never answered a Join, not the guest's turn (they are invited again next round)."""
-    for p in await _pairings(session, workspace_id):
-        if not p.status.open or (p.on or p.by) >= today:
-            continue
+    still_open = await session.scalars(
+        select(MatchPairing).where(
+            MatchPairing.workspace_id == workspace_id,
+            MatchPairing.status.in_([PairingStatus.INVITED, PairingStatus.JOINED]),
+            func.coalesce(MatchPairing.on, MatchPairing.by) < today,
+        )
+    )
+    for p in still_open:
         guest = await session.get(Person, p.guest_id)
         if p.status is PairingStatus.INVITED:
             p.status, note = PairingStatus.EXPIRED, "This one went by."
@@ -336,7 +341,15 @@ async def run_round(db: Database, settings: Settings, workspace_id: str, *, now:
                     last_invited_on=max(counted, default=None),
                     open_invitation=any(p.status.open for p in own),
                     opted_out=bool(mine and mine.opted_out),
-                    snoozed_until=mine.snoozed_until if mine else None,
+                    # a pause (vacation) waits like a snooze
+                    snoozed_until=max(
+                        (
+                            d
+                            for d in (mine.snoozed_until if mine else None, person.paused_until)
+                            if d
+                        ),
+                        default=None,
+                    ),
                     stopped=bool(mine and mine.stopped),
                 )
             )

@@ -253,3 +253,16 @@ async def test_an_admin_marks_a_team_as_not_facing_customers(world: World) -> No
     again = await _form(world, Action.ADMIN_TEAMS, world.support.id)
     (box,) = [b for b in again["blocks"] if b.get("block_id") == "customer_facing"]
     assert "initial_options" not in box["element"]  # shown as it is stored
+
+
+async def test_a_paused_guest_waits_for_their_return(world: World) -> None:
+    eve = await _setup(world, weeks=3)
+    async with world.env.db.unit_of_work() as s:
+        row = await s.get(Person, eve.id)
+        assert row is not None
+        row.paused_until = utc(2026, 12, 1).date()  # on vacation
+    await _round(world, MONDAY_ROUND)
+    await _round(world, MONDAY_ROUND + timedelta(weeks=1))
+    assert await _pairings(world) == []
+    await _round(world, MONDAY_ROUND + timedelta(weeks=2))
+    assert len(await _pairings(world)) == 1
