@@ -12,8 +12,9 @@ out. The rules of a round (`pair`):
 - one guest per opportunity;
 - longest-waiting guests first (never invited before anyone, then by their last invitation,
   then by id), so nobody is starved while opportunities suffice;
-- among the opportunities a guest may take, the one whose host's working hours overlap the
-  guest's most, then the earliest, then by reference: the same inputs, the same round.
+- only a touchpoint on a day both guest and host work; among those, the one whose host's
+  working hours (9:00–17:00 local) overlap the guest's most, then the earliest, then by
+  reference: the same inputs, the same round.
 """
 
 from __future__ import annotations
@@ -158,6 +159,14 @@ def best_overlap(guest: Workhours, opportunity: Opportunity, today: date) -> int
     )
 
 
+def shared_workday(guest: Workhours, opportunity: Opportunity, today: date) -> bool:
+    """At least: a day the touchpoint may take place on that both guest and host work."""
+    return any(
+        d.weekday() in guest.workdays and d.weekday() in opportunity.host_hours.workdays
+        for d in opportunity.days(today)
+    )
+
+
 def eligible(guest: Guest, today: date, rules: Rules) -> bool:
     if guest.opted_out or guest.stopped or guest.open_invitation:
         return False
@@ -216,6 +225,8 @@ def pair(
             if load.get(opp.host_person_id, 0) >= rules.host_weekly:
                 continue
             if opp.customer_id is not None and opp.customer_id in seen:
+                continue
+            if not shared_workday(guest.hours, opp, today):
                 continue
             minutes = best_overlap(guest.hours, opp, today)
             rank = (-minutes, opp.on or opp.by, opp.ref)

@@ -23,6 +23,7 @@ from bot.regimen.matchmaking import (
     overlap_minutes,
     pair,
     participation,
+    shared_workday,
     unanswered_in_a_row,
 )
 
@@ -49,7 +50,11 @@ guests_st = st.lists(
     st.builds(
         Guest,
         person_id=st.integers(1, 12),
-        hours=st.builds(Workhours, tz=st.sampled_from(ZONES)),
+        hours=st.builds(
+            Workhours,
+            tz=st.sampled_from(ZONES),
+            workdays=st.sampled_from([(0, 1, 2, 3, 4), (6, 0, 1, 2, 3), (5, 6), (2,)]),
+        ),
         last_invited_on=st.one_of(st.none(), st.dates(date(2026, 1, 1), MONDAY)),
         open_invitation=st.sampled_from([False, False, False, True]),
         opted_out=st.sampled_from([False, False, False, True]),
@@ -123,6 +128,7 @@ def test_a_round_keeps_every_rule(
             for p in history
         )
         assert inv.opportunity.host_person_id != inv.guest_id
+        assert shared_workday(guest.hours, inv.opportunity, MONDAY)
     # the host's weekly limit, counting those it had already
     for host in {i.opportunity.host_person_id for i in out}:
         taken = sum(1 for i in out if i.opportunity.host_person_id == host)
@@ -196,6 +202,11 @@ def test_a_repeat_waits_for_the_window_and_a_host_in_the_guests_hours_is_preferr
     long_ago = [Past(1, 8, MONDAY - timedelta(days=180))]
     (inv,) = pair(MONDAY, [guest], [tokyo, new_york], long_ago, rules)
     assert inv.opportunity is new_york
+
+
+def test_a_guest_who_never_works_when_the_host_does_is_not_invited() -> None:
+    weekend = Guest(1, Workhours("UTC", (5, 6)))
+    assert pair(MONDAY, [weekend], [_opp(1, 100, 7)], [], Rules()) == []
 
 
 def test_overlap_needs_both_to_work_that_day() -> None:
