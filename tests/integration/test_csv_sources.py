@@ -138,7 +138,7 @@ async def test_map_reads_a_files_column_as_kycs(db: Database, tmp_path: Path) ->
     assert [str(e) for e in wrong.errors] == [
         f"{path}:1: --map: client=company: KYC has no column 'company' (expected: external_id, "
         "name, customer_since, tier, team, executive, contact_name, contact_title, "
-        "contact_email, contact_phone, website, linkedin, notes, timezone, active)"
+        "contact_email, contact_phone, website, linkedin, notes, timezone, active, key)"
     ]
 
 
