@@ -220,24 +220,13 @@ async def logged_call(deps: Deps, session: AsyncSession, me: Person, kept: Submi
             await _confirm(session, me, f"{key}:delegate", " ".join(parts))
 
 
-# How a confirmation names each kind of touchpoint ("Visit with Acme logged").
-_NOUNS = {
-    Channel.CALL: "call",
-    Channel.VISIT: "visit",
-    Channel.OFFICE: "visit to our office",
-    Channel.MEAL: "lunch or dinner",
-    Channel.EVENT: "event",
-    Channel.FLOOR: "back-to-the-floor shift",
-}
-
-
 def logged_words(
     logged: calls.LoggedCall, *, by: tuple[str, str] | None = None, comeback_weeks: int = 4
 ) -> str:
     """The confirmation's first sentence, in the words of the touchpoint logged; `by`: (the
     delegate's name, the executive's name) when a delegate logged it. A decline is said
     kindly: no blame, no score, and when the customer comes round again."""
-    noun = _NOUNS.get(logged.channel, logged.channel.label.lower())
+    noun = logged.channel.noun
     name = escape(logged.customer_name)
     if logged.outcome == Outcome.DECLINED:
         who = f" (logged by {escape(by[0])} for {escape(by[1])})" if by else ""

