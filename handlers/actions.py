@@ -137,7 +137,8 @@ async def voicemail_clicked(
 async def recap_clicked(
     ack: Any, body: dict[str, Any], client: AsyncWebClient, context: Any
 ) -> None:
-    """The confirmation DM of a reached call: the recap email to the customer."""
+    """The confirmation DM of a reached call: the recap email to the customer (of a declined
+    one: the short note)."""
     await ack()
     contact_id = _id_value(body)
     if contact_id is None:

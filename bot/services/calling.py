@@ -208,11 +208,14 @@ async def logged_call(deps: Deps, session: AsyncSession, me: Person, kept: Submi
             parts.append(f"{logged.item_count} action item(s) posted to the team.")
         if logged.kudos_count:
             parts.append(f"{logged.kudos_count} kudos on their way 🎉")
-        # After a reached call, the recap email to the customer is one click away.
-        recap = logged.contact_id if sub.outcome.reached_customer else None
+        # After a reached call, the recap email to the customer is one click away; after a
+        # decline, a short note that asks nothing (recap.declined_note), if the executive
+        # thinks it welcome.
+        declined = sub.outcome == Outcome.DECLINED
+        recap = logged.contact_id if sub.outcome.reached_customer or declined else None
         key = f"call:{logged.contact_id}:confirm"
         if executive.slack_user_id:
-            message = build_call_confirmation(" ".join(parts), recap)
+            message = build_call_confirmation(" ".join(parts), recap, declined=declined)
             await outbox.post(
                 session, executive.workspace_id, key, executive.slack_user_id, message
             )

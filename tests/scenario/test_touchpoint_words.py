@@ -80,3 +80,36 @@ async def test_an_event_and_a_lunch_read_as_such(world: World) -> None:
     parents = [m for m in env.slack.messages("C0CS") if m["text"].startswith("Action items")]
     said = "Action items from Dana Whitfield's lunch or dinner with Acme Corp"
     assert parents[-1]["text"] == said
+
+
+async def test_a_decline_offers_a_short_note_not_a_recap(world: World) -> None:
+    env = world.env
+    await run_morning(env.db, env.settings, env.team_id, now=env.clock())
+    await env.deliver()
+    await _log(world, "call", outcome="declined", sentiment=None, summary=None)
+    confirm = env.slack.messages("D0DANA")[-1]
+    note_button = confirm["blocks"][-1]["elements"][0]
+    assert note_button["text"]["text"] == "Email a short note"
+    press = {"action_id": note_button["action_id"], "value": note_button["value"], "type": "button"}
+    await env.requests.block_actions("U0DANA", [press], channel_id="D0DANA")
+    view = env.slack.calls_to("views.open")[-1].response["view"]
+    assert view["title"]["text"] == "Short note"
+    shown = json.dumps(view, ensure_ascii=False)
+    assert "A short note for *Acme Corp*" in shown
+    assert (
+        "Thanks for letting me know now isn't a good time — I'll be in touch in a few weeks."
+        in (shown)
+    )
+    for never in ("tried to reach you", "taking the time to speak", "To summarise", "Recap"):
+        assert never not in shown, never
+    # Another email client: still the note, not the recap.
+    pick = {
+        "action_id": Action.EMAIL_CLIENT.value,
+        "type": "static_select",
+        "block_id": "client",
+        "selected_option": {"value": "gmail"},
+    }
+    await env.requests.block_actions("U0DANA", [pick], view=view)
+    (updated,) = env.slack.calls_to("views.update")
+    again = json.dumps(updated.params["view"], ensure_ascii=False)
+    assert "Short note" in again and "isn't a good time" in again and "Recap" not in again

@@ -406,6 +406,7 @@ MESSAGES: dict[str, Messages] = {
     "build_call_confirmation": lambda: [
         build_call_confirmation("x" * 3000, 10**18),
         build_call_confirmation(HUGE, None),
+        build_call_confirmation("x" * 3000, 10**18, declined=True),
     ],
     "build_transfer_request": lambda: [
         build_transfer_request(
