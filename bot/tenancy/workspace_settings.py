@@ -34,6 +34,7 @@ EDITABLE = (
     "kyc_key_cadence_weeks",
     "kyc_key_tier_cadence",
     "kyc_recovery_window_days",
+    "kyc_declined_comeback_weeks",
 )
 
 _STORED = select(Workspace.settings).where(Workspace.id == bindparam("ws"))

@@ -31,6 +31,7 @@ NUMBERS = {
     "kyc_story_reminder_days": ("Days before a success story is brought up again", 1, 90),
     "kyc_key_cadence_weeks": ("Weeks between a key customer's turns", 1, 52),
     "kyc_recovery_window_days": ("Days after a recovery call a complaint still counts", 1, 180),
+    "kyc_declined_comeback_weeks": ("Weeks before a customer who said “not now” comes back", 1, 52),
 }
 TIMES = {
     "kyc_nudge_time": "Morning nudge time (each executive's local time)",
@@ -142,6 +143,7 @@ def build_settings_modal(form: SettingsForm) -> dict[str, Any]:
         _channel("kyc_stories_channel", v.get("kyc_stories_channel")),
         _number("kyc_story_reminder_days", v["kyc_story_reminder_days"]),
         _number("kyc_overdue_escalation_days", v["kyc_overdue_escalation_days"]),
+        _number("kyc_declined_comeback_weeks", v["kyc_declined_comeback_weeks"]),
         _channel("kyc_digest_channel", v.get("kyc_digest_channel")),
         _days("kyc_digest_day", list(v.get("kyc_digest_day") or [])),
         _time("kyc_digest_time", v["kyc_digest_time"]),

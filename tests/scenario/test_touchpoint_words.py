@@ -6,15 +6,19 @@ redrawn modal."""
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select
 
 from bot.ids import Action, Block
+from bot.regimen.types import BatchStatus
 from bot.services.morning import run_morning
-from storage.models import ActionItem
+from scheduler.jobs import planning_tick
+from storage.models import ActionItem, BatchEntry, Workspace
 from tests.scenario.calls import call_values, call_view, choice
 from tests.scenario.conftest import World
+from tests.scenario.forms import admin, click, submitted
 
 
 def _shown(messages: list[dict[str, Any]]) -> str:
@@ -113,3 +117,56 @@ async def test_a_decline_offers_a_short_note_not_a_recap(world: World) -> None:
     (updated,) = env.slack.calls_to("views.update")
     again = json.dumps(updated.params["view"], ensure_ascii=False)
     assert "Short note" in again and "isn't a good time" in again and "Recap" not in again
+
+
+async def _weeks_batch(world: World, iso_week: str) -> set[int]:
+    async with world.env.db.unit_of_work() as s:
+        rows = await s.scalars(
+            select(BatchEntry.customer_id).where(
+                BatchEntry.iso_week == iso_week,
+                BatchEntry.executive_id == world.dana.id,
+                BatchEntry.status != BatchStatus.SWAPPED,
+            )
+        )
+        return set(rows)
+
+
+async def test_an_admin_sets_how_long_a_decline_sits_out_and_planning_follows(
+    world: World,
+) -> None:
+    env = world.env
+    acme = world.customers[0]
+    await admin(world)
+    await env.requests.block_actions("U0ADA", click(Action.ADMIN_SETTINGS))
+    view = env.slack.calls_to("views.open")[-1].params["view"]
+    field = next(b for b in view["blocks"] if b.get("block_id") == "kyc_declined_comeback_weeks")
+    assert field["element"]["initial_value"] == "4"  # the environment's default
+    assert (field["element"]["min_value"], field["element"]["max_value"]) == ("1", "52")
+    for wrong in ("0", "53", "two"):
+        answer = await env.requests.view_submission(
+            "U0ADA", submitted(view, kyc_declined_comeback_weeks=wrong)
+        )
+        assert answer.json()["errors"] == {
+            "kyc_declined_comeback_weeks": "A whole number from 1 to 52."
+        }, wrong
+    answer = await env.requests.view_submission(
+        "U0ADA", submitted(view, kyc_declined_comeback_weeks="2")
+    )
+    assert answer.status == 200 and not answer.text
+    async with env.db.unit_of_work() as s:
+        ws = await s.get(Workspace, env.team_id)
+    assert ws is not None and ws.settings == {"kyc_declined_comeback_weeks": 2}
+
+    # Dana's week is planned; Acme says "not now" and is told so in the workspace's words.
+    await run_morning(env.db, env.settings, env.team_id, now=env.clock())
+    await env.deliver()
+    await _log(world, "visit", outcome="declined", sentiment=None, summary=None)
+    assert "come round again in 2 weeks" in env.slack.messages("D0DANA")[-1]["text"]
+
+    # The scheduler's planning run reads the workspace's 2 weeks, not the default 4.
+    env.clock.now += timedelta(weeks=1)
+    await planning_tick(env.deps)
+    assert acme.id not in await _weeks_batch(world, "2026-W49")
+    env.clock.now += timedelta(weeks=1)
+    await planning_tick(env.deps)
+    assert acme.id in await _weeks_batch(world, "2026-W50")
