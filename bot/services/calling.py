@@ -17,7 +17,7 @@ from bot.deps import Deps
 from bot.regimen.brief import build_brief
 from bot.regimen.calendar import local_now, zone
 from bot.regimen.themes import BUILT_IN, parse_tags, theme_value
-from bot.regimen.types import Brief, Channel, Outcome, Sentiment
+from bot.regimen.types import TOUCHPOINTS, Brief, Channel, Outcome, Sentiment
 from bot.services import calls, holidays, inbox, outbox
 from bot.services import executive as exec_service
 from bot.services.identity import (
@@ -44,12 +44,22 @@ NO_BATCH = "Only executives on the KYC roster have customer batches."
 MAX_ITEMS, MAX_KUDOS = 10, 5
 
 
-def call_meta(customer_id: int | None, items: int, kudos: int, for_id: int | None = None) -> str:
-    """The call modal's private_metadata: which customer, how many item and kudos rows, and
-    for which executive when a delegate logs it (absent: the submitter's own call)."""
+def call_meta(
+    customer_id: int | None,
+    items: int,
+    kudos: int,
+    for_id: int | None = None,
+    kind: Channel = Channel.CALL,
+) -> str:
+    """The call modal's private_metadata: which customer, how many item and kudos rows, for
+    which executive when a delegate logs it (absent: the submitter's own call), and the kind
+    of touchpoint preselected when not a call (`/kyc done visit Acme`), so a redrawn modal
+    ("Add item") keeps offering it."""
     meta: dict[str, Any] = {"c": customer_id, "i": items, "k": kudos}
     if for_id is not None:
         meta["f"] = for_id
+    if kind != Channel.CALL:
+        meta["t"] = kind.value
     return json.dumps(meta)
 
 
@@ -73,6 +83,7 @@ async def form_for_call(
     else:
         me = require_executive(person, NO_BATCH)
     acting = person is not None and me.id != person.id
+    kind = kind if kind in TOUCHPOINTS else Channel.CALL
     customer = None
     if typed or customer_id:  # `/kyc done` with no customer named opens no unit of work
         settings = await for_workspace(deps.db, deps.settings, me.workspace_id)
@@ -93,10 +104,10 @@ async def form_for_call(
         item_count=items,
         kudos_count=kudos,
         private_metadata=call_meta(
-            customer.id if customer else None, items, kudos, me.id if acting else None
+            customer.id if customer else None, items, kudos, me.id if acting else None, kind
         ),
         acting_for=me.name if acting else None,
-        kind=kind or Channel.CALL,
+        kind=kind,
         teams=options,
         default_team=next((o for o in options if o.value == default_team), None),
         themes=theme_options(teams),

@@ -170,3 +170,29 @@ async def test_an_admin_sets_how_long_a_decline_sits_out_and_planning_follows(
     env.clock.now += timedelta(weeks=1)
     await planning_tick(env.deps)
     assert acme.id in await _weeks_batch(world, "2026-W50")
+
+
+def _kind_shown(view: dict[str, Any]) -> str:
+    block = next(b for b in view["blocks"] if b.get("block_id") == Block.KIND)
+    value: str = block["element"]["initial_option"]["value"]
+    return value
+
+
+async def test_a_kind_preset_by_the_shortcut_survives_add_item(world: World) -> None:
+    env = world.env
+    await env.requests.slash_command("U0DANA", "done visit acme")
+    opened = env.slack.calls_to("views.open")[-1].response["view"]
+    assert _kind_shown(opened) == "visit"
+    # "Add item" (nothing picked in the modal: Slack sends no selection for the kind).
+    await env.requests.block_actions("U0DANA", click(Action.ADD_ITEM), view=opened)
+    grown = env.slack.calls_to("views.update")[-1].response["view"]
+    assert _kind_shown(grown) == "visit"
+    assert sum(1 for b in grown["blocks"] if b.get("block_id", "").startswith("item_text")) == 2
+    # And again from the redrawn modal: the preset is still in its private_metadata.
+    await env.requests.block_actions("U0DANA", click(Action.ADD_KUDOS), view=grown)
+    latest = env.slack.calls_to("views.update")[-1].response["view"]
+    assert _kind_shown(latest) == "visit"
+    # A kind picked in the modal wins over the preset.
+    picked = {**latest, "state": {"values": {Block.KIND.value: choice("meal")}}}
+    await env.requests.block_actions("U0DANA", click(Action.ADD_ITEM), view=picked)
+    assert _kind_shown(env.slack.calls_to("views.update")[-1].response["view"]) == "meal"
