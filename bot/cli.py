@@ -302,8 +302,10 @@ def plan(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="show without saving")] = False,
     workspace: WorkspaceOpt = None,
 ) -> None:
-    """Plan each executive's weekly batch and print it."""
+    """Plan each executive's weekly batch and print it (by the workspace's own settings:
+    its quota, and how long a decline sits out)."""
     from bot.services.planning import plan_week
+    from bot.tenancy.workspace_settings import for_workspace
 
     settings = settings_or_exit()
     now = datetime.now(UTC)
@@ -317,10 +319,11 @@ def plan(
     async def run() -> None:
         db = await _open_db(settings)
         try:
+            ws = await _workspace(db, settings, workspace)
             weeks = await plan_week(
                 db,
-                settings,
-                await _workspace(db, settings, workspace),
+                await for_workspace(db, settings, ws),
+                ws,
                 iso_week,
                 as_of=now,
                 dry_run=dry_run,

@@ -13,6 +13,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.ids import Action, Block, executive_of, number_of
+from bot.regimen.types import Channel
 from bot.services import (
     batch_actions,
     calling,
@@ -27,6 +28,7 @@ from bot.services import (
 from bot.services.identity import require_executive
 from bot.views.brief_modal import build_brief_modal
 from bot.views.call_modal import build_call_modal
+from bot.views.call_submission import selected
 from bot.views.commands import build_add_customer_modal, build_reassign_modal, build_swap_modal
 from bot.views.email_modal import build_email_modal
 from bot.views.home import build_home
@@ -138,7 +140,8 @@ async def voicemail_clicked(
 async def recap_clicked(
     ack: Any, body: dict[str, Any], client: AsyncWebClient, context: Any
 ) -> None:
-    """The confirmation DM of a reached call: the recap email to the customer."""
+    """The confirmation DM of a reached call: the recap email to the customer (of a declined
+    one: the short note)."""
     await ack()
     contact_id = _id_value(body)
     if contact_id is None:
@@ -215,6 +218,10 @@ async def grow_call_modal(
     else:
         n_kudos += 1
     customer_id = int(meta["c"]) if meta.get("c") else None
+    # The kind shown: the one picked in the modal, else the one the shortcut preset
+    # (`/kyc done visit Acme`, kept in private_metadata); a call when neither.
+    values = (view.get("state") or {}).get("values") or {}
+    kind_raw = selected(values, Block.KIND) or meta.get("t") or Channel.CALL.value
     work = calling.form_for_call(
         deps_of(context),
         actor_of(context),
@@ -222,6 +229,7 @@ async def grow_call_modal(
         items=n_items,
         kudos=n_kudos,
         for_id=int(meta["f"]) if meta.get("f") else None,  # a delegate's modal stays theirs
+        kind=Channel(kind_raw) if kind_raw in set(Channel) else None,
     )
     form = await after_click(context, body, work)
     if form is not None:

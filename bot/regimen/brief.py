@@ -236,6 +236,11 @@ def _echo(last_call: ContactRecord | None, today: date, tz: ZoneInfo) -> str | N
     if day >= today:  # the call just made is the one this email follows up
         return None
     month = _month(day, today)
+    if last_call.outcome == Outcome.DECLINED:  # they were reached, and said "not now"
+        return (
+            f"When we last spoke, in {month}, it wasn't a good moment for you — "
+            "I hope things have calmed down since."
+        )
     if not _spoke(last_call):
         return f"I also tried to reach you in {month}."
     summary = " ".join((last_call.summary or "").split())

@@ -1,5 +1,6 @@
 """The recap email after a reached call, in the regimen's words: summarise, delineate the
-action items, and set expectations for follow-up — who will be contacting them and when."""
+action items, and set expectations for follow-up — who will be contacting them and when; and
+the short note after a touch the customer declined ("not now", see `declined_note`)."""
 
 from __future__ import annotations
 
@@ -74,6 +75,33 @@ def recap_email(
         subject=f"Our call today — next steps from {_company(executive)}"
         if spoke == "today"
         else f"Our call — next steps from {_company(executive)}",
+        body="\n\n".join(paragraphs),
+        slots=(),
+    )
+
+
+def declined_note(*, customer: CustomerProfile, executive: ExecutiveProfile) -> FollowupEmail:
+    """The note after a touch the customer declined ("not now").
+
+    What a busy customer appreciates, decided: they have just said "not now" to the
+    executive's face or on the phone, so nothing that asks anything of them — no recap of a
+    conversation that did not happen, no "I tried to reach you" (they were reached), no time
+    slots, no question to answer. At most two lines that take the "no" gracefully and say the
+    executive will be back in a few weeks (the planner brings the customer round again after
+    KYC_DECLINED_COMEBACK_WEEKS), so the next call is expected rather than a nuisance.
+
+    It is never sent by itself: the confirmation DM of a decline offers it ("Email a short
+    note") and the executive, who heard how the "not now" was said, decides whether even that
+    is one email too many."""
+    paragraphs = [
+        f"Hi {_greeting_name(customer)},",
+        "Thanks for letting me know now isn't a good time — I'll be in touch in a few weeks. "
+        "If anything comes up before then, just reply to this email.",
+        "Best regards,\n" + "\n".join(_signature(executive)),
+    ]
+    return FollowupEmail(
+        to=customer.contact_email or None,
+        subject=f"Another time — {executive.name}, {_company(executive)}",
         body="\n\n".join(paragraphs),
         slots=(),
     )

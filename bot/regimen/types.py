@@ -42,6 +42,18 @@ class Channel(StrEnum):
     def label(self) -> str:
         return CHANNEL_LABELS[self]
 
+    @property
+    def noun(self) -> str:
+        """How a sentence names a touchpoint of this kind: "call", "visit", "lunch or
+        dinner" ("Dana's visit with Acme", "Lunch or dinner with Acme logged")."""
+        return CHANNEL_NOUNS.get(self, self.label.lower())
+
+    @property
+    def a_noun(self) -> str:
+        """The noun with its article: "a call", "an event"."""
+        noun = self.noun
+        return f"{'an' if noun[:1] in 'aeiou' else 'a'} {noun}"
+
 
 CHANNEL_LABELS: dict[Channel, str] = {
     Channel.CALL: "Call",
@@ -57,6 +69,16 @@ CHANNEL_LABELS: dict[Channel, str] = {
     Channel.MEAL: "Lunch or dinner",
     Channel.EVENT: "Event",
     Channel.FLOOR: "Back-to-the-floor shift",
+}
+
+# How a sentence names each kind of touchpoint (Channel.noun); others: their label, lowercase.
+CHANNEL_NOUNS: dict[Channel, str] = {
+    Channel.CALL: "call",
+    Channel.VISIT: "visit",
+    Channel.OFFICE: "meeting at our office",
+    Channel.MEAL: "lunch or dinner",
+    Channel.EVENT: "event",
+    Channel.FLOOR: "back-to-the-floor shift",
 }
 
 # The kinds of proactive touchpoint an executive logs in Slack, in the order the modal offers.

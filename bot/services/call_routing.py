@@ -86,6 +86,7 @@ async def _route_items(call: RoutedCall) -> None:
                     summary=contact.summary,
                     team_name=team.name if team else "No team",
                     item_count=len(items),
+                    channel=contact.channel,
                 )
             ),
         )
@@ -140,6 +141,7 @@ async def _route_kudos(call: RoutedCall) -> None:
             colleague=Shown(mate.name, mate.slack_user_id),
             note=k.note,
             customer_name=customer.name,
+            channel=contact.channel,
         )
         base = f"call:{contact.id}:kudos:{n}"
         team = await session.get(Team, mate.team_id) if mate.team_id else None
@@ -170,7 +172,9 @@ def _schedule_follow_ups(call: RoutedCall) -> None:
             out.post(
                 f"call:{contact.id}:story",
                 settings.kyc_stories_channel,
-                item_views.build_story_post(customer.name, exec_shown, contact.summary),
+                item_views.build_story_post(
+                    customer.name, exec_shown, contact.summary, contact.channel
+                ),
             )
         if executive.slack_user_id:
             out.post(
@@ -185,6 +189,8 @@ def _schedule_follow_ups(call: RoutedCall) -> None:
         out.post(
             f"call:{contact.id}:follow-up",
             follow_owner.slack_user_id,
-            item_views.build_follow_up_reminder(customer.name, contact.summary, exec_shown),
+            item_views.build_follow_up_reminder(
+                customer.name, contact.summary, exec_shown, contact.channel
+            ),
             not_before=max(at, now),
         )

@@ -17,7 +17,7 @@ from bot.deps import Deps
 from bot.regimen.brief import build_brief
 from bot.regimen.calendar import local_now, zone
 from bot.regimen.themes import BUILT_IN, parse_tags, theme_value
-from bot.regimen.types import Brief, Channel, Outcome, Sentiment
+from bot.regimen.types import TOUCHPOINTS, Brief, Channel, Outcome, Sentiment
 from bot.services import calls, holidays, inbox, outbox
 from bot.services import executive as exec_service
 from bot.services.identity import (
@@ -44,12 +44,22 @@ NO_BATCH = "Only executives on the KYC roster have customer batches."
 MAX_ITEMS, MAX_KUDOS = 10, 5
 
 
-def call_meta(customer_id: int | None, items: int, kudos: int, for_id: int | None = None) -> str:
-    """The call modal's private_metadata: which customer, how many item and kudos rows, and
-    for which executive when a delegate logs it (absent: the submitter's own call)."""
+def call_meta(
+    customer_id: int | None,
+    items: int,
+    kudos: int,
+    for_id: int | None = None,
+    kind: Channel = Channel.CALL,
+) -> str:
+    """The call modal's private_metadata: which customer, how many item and kudos rows, for
+    which executive when a delegate logs it (absent: the submitter's own call), and the kind
+    of touchpoint preselected when not a call (`/kyc done visit Acme`), so a redrawn modal
+    ("Add item") keeps offering it."""
     meta: dict[str, Any] = {"c": customer_id, "i": items, "k": kudos}
     if for_id is not None:
         meta["f"] = for_id
+    if kind != Channel.CALL:
+        meta["t"] = kind.value
     return json.dumps(meta)
 
 
@@ -73,6 +83,7 @@ async def form_for_call(
     else:
         me = require_executive(person, NO_BATCH)
     acting = person is not None and me.id != person.id
+    kind = kind if kind in TOUCHPOINTS else Channel.CALL
     customer = None
     if typed or customer_id:  # `/kyc done` with no customer named opens no unit of work
         settings = await for_workspace(deps.db, deps.settings, me.workspace_id)
@@ -93,10 +104,10 @@ async def form_for_call(
         item_count=items,
         kudos_count=kudos,
         private_metadata=call_meta(
-            customer.id if customer else None, items, kudos, me.id if acting else None
+            customer.id if customer else None, items, kudos, me.id if acting else None, kind
         ),
         acting_for=me.name if acting else None,
-        kind=kind or Channel.CALL,
+        kind=kind,
         teams=options,
         default_team=next((o for o in options if o.value == default_team), None),
         themes=theme_options(teams),
@@ -208,27 +219,19 @@ async def logged_call(deps: Deps, session: AsyncSession, me: Person, kept: Submi
             parts.append(f"{logged.item_count} action item(s) posted to the team.")
         if logged.kudos_count:
             parts.append(f"{logged.kudos_count} kudos on their way 🎉")
-        # After a reached call, the recap email to the customer is one click away.
-        recap = logged.contact_id if sub.outcome.reached_customer else None
+        # After a reached call, the recap email to the customer is one click away; after a
+        # decline, a short note that asks nothing (recap.declined_note), if the executive
+        # thinks it welcome.
+        declined = sub.outcome == Outcome.DECLINED
+        recap = logged.contact_id if sub.outcome.reached_customer or declined else None
         key = f"call:{logged.contact_id}:confirm"
         if executive.slack_user_id:
-            message = build_call_confirmation(" ".join(parts), recap)
+            message = build_call_confirmation(" ".join(parts), recap, declined=declined)
             await outbox.post(
                 session, executive.workspace_id, key, executive.slack_user_id, message
             )
         if executive.id != me.id:  # the delegate who logged it is told too
             await _confirm(session, me, f"{key}:delegate", " ".join(parts))
-
-
-# How a confirmation names each kind of touchpoint ("Visit with Acme logged").
-_NOUNS = {
-    Channel.CALL: "call",
-    Channel.VISIT: "visit",
-    Channel.OFFICE: "visit to our office",
-    Channel.MEAL: "lunch or dinner",
-    Channel.EVENT: "event",
-    Channel.FLOOR: "back-to-the-floor shift",
-}
 
 
 def logged_words(
@@ -237,7 +240,7 @@ def logged_words(
     """The confirmation's first sentence, in the words of the touchpoint logged; `by`: (the
     delegate's name, the executive's name) when a delegate logged it. A decline is said
     kindly: no blame, no score, and when the customer comes round again."""
-    noun = _NOUNS.get(logged.channel, logged.channel.label.lower())
+    noun = logged.channel.noun
     name = escape(logged.customer_name)
     if logged.outcome == Outcome.DECLINED:
         who = f" (logged by {escape(by[0])} for {escape(by[1])})" if by else ""

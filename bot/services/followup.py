@@ -1,6 +1,7 @@
 """Use cases behind the follow-up email modal: the email after a voicemail (logged once per
-click), the recap after a reached call, and the executive's choice of email client, each
-returning what the modal shows (bot/views/email_modal.py)."""
+click), the recap after a reached call, the short note after a declined one
+(recap.declined_note: no recap, no "tried to reach you"), and the executive's choice of email
+client, each returning what the modal shows (bot/views/email_modal.py)."""
 
 from __future__ import annotations
 
@@ -11,15 +12,21 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.deps import Deps
 from bot.regimen.compose import EmailClient, compose_links
-from bot.regimen.recap import recap_email
-from bot.regimen.types import CustomerProfile, FollowupEmail, RecapCall, RecapItem
+from bot.regimen.recap import declined_note, recap_email
+from bot.regimen.types import (
+    CustomerProfile,
+    FollowupEmail,
+    Outcome,
+    RecapCall,
+    RecapItem,
+)
 from bot.services import calling, calls
 from bot.services.ics_links import ics_url
 from bot.services.identity import NotAllowed, reload_actor, require_executive
 from bot.services.people import executive_profile, regimen_of
 from bot.settings import Settings
 from bot.tenancy.workspace_settings import for_workspace
-from bot.views.email_modal import RECAP, VOICEMAIL, EmailScreen
+from bot.views.email_modal import NOTE, RECAP, VOICEMAIL, EmailScreen
 from bot.views.limits import URL
 from storage import queries
 from storage.models import ActionItem, Contact, Person
@@ -91,7 +98,9 @@ async def after_voicemail(
 
 async def _recap(
     session: AsyncSession, settings: Settings, me: Person, contact_id: int, now: datetime
-) -> tuple[CustomerProfile, FollowupEmail]:
+) -> tuple[str, CustomerProfile, FollowupEmail]:
+    """The email after one of `me`'s touches, and its kind: the recap (RECAP), or after a
+    decline the short note (NOTE)."""
     contact = await session.get(Contact, contact_id)
     if contact is None or contact.workspace_id != me.workspace_id:
         raise NotAllowed(NOT_YOUR_CALL)
@@ -99,6 +108,10 @@ async def _recap(
         raise NotAllowed(NOT_YOUR_CALL)
     await calls.own_customer(session, me, contact.customer_id)
     profiles, _, _ = await queries.brief_material(session, me.workspace_id, [contact.customer_id])
+    customer = profiles[contact.customer_id]
+    executive = executive_profile(me, regimen_of(me, settings), settings.kyc_company)
+    if contact.outcome == Outcome.DECLINED:
+        return NOTE, customer, declined_note(customer=customer, executive=executive)
     rows = await session.execute(
         select(ActionItem.text, Person.name, ActionItem.due_on)
         .outerjoin(Person, Person.id == ActionItem.owner_id)
@@ -117,19 +130,17 @@ async def _recap(
         follow_up_owner=owner.name if owner else None,
         follow_up_on=contact.follow_up_on,
     )
-    customer = profiles[contact.customer_id]
-    executive = executive_profile(me, regimen_of(me, settings), settings.kyc_company)
-    return customer, recap_email(customer=customer, executive=executive, call=call, now=now)
+    return RECAP, customer, recap_email(customer=customer, executive=executive, call=call, now=now)
 
 
 async def recap(deps: Deps, person: Person | None, contact_id: int) -> EmailScreen:
-    """The recap email of one of the executive's calls."""
+    """The recap email of one of the executive's calls (the short note after a decline)."""
     me = require_executive(person, calling.NO_BATCH)
     settings = await for_workspace(deps.db, deps.settings, me.workspace_id)
     async with deps.db.unit_of_work() as session:
         fresh = await reload_actor(session, me)
-        customer, email = await _recap(session, settings, fresh, contact_id, deps.now())
-    return _screen(settings, fresh, RECAP, contact_id, customer, email, deps.now())
+        kind, customer, email = await _recap(session, settings, fresh, contact_id, deps.now())
+    return _screen(settings, fresh, kind, contact_id, customer, email, deps.now())
 
 
 async def choose_client(
@@ -160,10 +171,9 @@ async def choose_client(
         clicker = await reload_actor(session, person)
         clicker.email_client = chosen.value
         fresh = clicker if clicker.id == me.id else await reload_actor(session, me)
-        if kind == RECAP:
-            customer, email = await _recap(session, settings, fresh, ref, now)
+        if kind in (RECAP, NOTE):
+            shown, customer, email = await _recap(session, settings, fresh, ref, now)
         else:
             brief = await calling._brief(session, settings, fresh, ref, now)
-            customer, email = brief.customer, brief.followup_email
-    shown = RECAP if kind == RECAP else VOICEMAIL
+            shown, customer, email = VOICEMAIL, brief.customer, brief.followup_email
     return _screen(settings, fresh, shown, ref, customer, email, now, clicker=clicker)

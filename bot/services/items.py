@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 import bot.views.items as item_views
 from bot.deps import Deps
 from bot.regimen.reminders import snoozed_until
-from bot.regimen.types import ItemStatus
+from bot.regimen.types import Channel, ItemStatus
 from bot.services import outbox
 from bot.services.call_routing import card, item_reply_key, items_parent_key
 from bot.services.identity import (
@@ -110,6 +110,7 @@ async def _close_loop_if_done(session: AsyncSession, item: ActionItem, now: date
     loop = CloseLoop(
         customer_name=customer.name,
         items=tuple(card(s, owners.get(s.owner_id or 0)) for s in siblings),
+        channel=contact.channel if contact else Channel.CALL,
     )
     await outbox.post(
         session,

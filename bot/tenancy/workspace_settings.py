@@ -37,6 +37,7 @@ EDITABLE = (
     "kyc_match_every_weeks",
     "kyc_match_repeat_days",
     "kyc_match_host_weekly",
+    "kyc_declined_comeback_weeks",
 )
 
 _STORED = select(Workspace.settings).where(Workspace.id == bindparam("ws"))

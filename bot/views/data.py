@@ -139,6 +139,7 @@ class CallThread:
     summary: str | None
     team_name: str
     item_count: int
+    channel: Channel = Channel.CALL  # the kind of touchpoint: "Dana's visit with Acme"
 
 
 @dataclass(frozen=True)
@@ -147,12 +148,14 @@ class KudosCard:
     colleague: Person
     note: str
     customer_name: str
+    channel: Channel = Channel.CALL  # the touchpoint the kudos came from
 
 
 @dataclass(frozen=True)
 class CloseLoop:
     customer_name: str
     items: tuple[ItemCard, ...]
+    channel: Channel = Channel.CALL  # the touchpoint the items came from
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
-"""The follow-up email modal (after a voicemail, or the recap after a reached call): compose
-links for the executive's email client, the .ics of the proposed slots, and the text to copy;
-and the confirmation DM of a reached call, which offers the recap."""
+"""The follow-up email modal (after a voicemail, the recap after a reached call, or the short
+note after a declined one): compose links for the executive's email client, the .ics of the
+proposed slots, and the text to copy; and the confirmation DM of a logged touch, which offers
+the recap (reached) or the short note (declined)."""
 
 from __future__ import annotations
 
@@ -16,14 +17,15 @@ from bot.views.blocks import modal as modal_view
 from bot.views.limits import ensure_message
 from bot.views.text import clip, escape
 
-VOICEMAIL, RECAP = "voicemail", "recap"
+VOICEMAIL, RECAP, NOTE = "voicemail", "recap", "note"
 
 
 @dataclass(frozen=True)
 class EmailScreen:
-    """What the email modal shows. `kind` is VOICEMAIL (ref: the customer's id) or RECAP (ref:
-    the call's id); `links` come preferred client first; `ics_url` is None without slots or
-    without a public URL (`ics_needs_url` says which)."""
+    """What the email modal shows. `kind` is VOICEMAIL (ref: the customer's id), RECAP (ref:
+    the call's id) or NOTE (ref: the declined touch's id); `links` come preferred client
+    first; `ics_url` is None without slots or without a public URL (`ics_needs_url` says
+    which)."""
 
     kind: str
     ref: int
@@ -60,6 +62,11 @@ def build_email_modal(screen: EmailScreen) -> dict[str, Any]:
         intro = (
             f"📞 Voicemail logged for *{name}* ✓\n"
             "80% of calls end in voicemail — follow up by email with a few times that suit you."
+        )
+    elif screen.kind == NOTE:
+        intro = (
+            f"🙏 A short note for *{name}*: thanks for saying so, and that you'll be back in a "
+            "few weeks — nothing for them to answer. Send it only if it helps."
         )
     else:
         intro = (
@@ -104,14 +111,18 @@ def build_email_modal(screen: EmailScreen) -> dict[str, Any]:
     meta = json.dumps(
         {"k": screen.kind, "id": screen.ref, **({"f": screen.for_id} if screen.for_id else {})}
     )
-    title = "Follow-up email" if screen.kind == VOICEMAIL else "Recap email"
+    title = {VOICEMAIL: "Follow-up email", NOTE: "Short note"}.get(screen.kind, "Recap email")
     return modal_view(title, blocks, callback_id=View.EMAIL, close="Done", private_metadata=meta)
 
 
-def build_call_confirmation(text: str, contact_id: int | None) -> dict[str, Any]:
-    """The DM confirming a logged call; after a reached call, with "Email the recap"."""
+def build_call_confirmation(
+    text: str, contact_id: int | None, *, declined: bool = False
+) -> dict[str, Any]:
+    """The DM confirming a logged call; after a reached call, with "Email the recap", after a
+    declined one (`declined`) with "Email a short note" (recap.declined_note)."""
     blocks = [section(text)]
     if contact_id is not None:
-        blocks.append(actions(button("Email the recap", Action.EMAIL_RECAP.value, str(contact_id))))
+        label = "Email a short note" if declined else "Email the recap"
+        blocks.append(actions(button(label, Action.EMAIL_RECAP.value, str(contact_id))))
     ensure_message(text, blocks)
     return {"text": text, "blocks": blocks}

@@ -1,10 +1,12 @@
-"""Action-item threads, kudos, reminders and the close-the-loop DM."""
+"""Action-item threads, kudos, reminders and the close-the-loop DM. Each names the kind of
+touchpoint they came from (`Channel.noun`): a call, a visit, a lunch or dinner…"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from bot.ids import Action, Block, numbered
+from bot.regimen.types import Channel
 from bot.views.blocks import actions, button, context, message, section
 from bot.views.data import CallThread, CloseLoop, ItemCard, KudosCard, Person
 from bot.views.text import clip, day, escape, mention, plural
@@ -19,7 +21,10 @@ def _due(item: ItemCard) -> str:
 
 
 def build_items_parent(call: CallThread) -> dict[str, Any]:
-    head = f"📋 *Action items from {who(call.executive)}'s call with {escape(call.customer_name)}*"
+    """The thread parent, naming the touchpoint: "Action items from Dana's visit with Acme"."""
+    noun = call.channel.noun
+    name = escape(call.customer_name)
+    head = f"📋 *Action items from {who(call.executive)}'s {noun} with {name}*"
     facts = [call.outcome.label]
     if call.sentiment:
         facts.append(call.sentiment.label)
@@ -29,7 +34,7 @@ def build_items_parent(call: CallThread) -> dict[str, Any]:
         blocks.append(section(f">{clip(call.summary, 1500)}"))
     blocks.append(context("Each item is a reply in this thread — press *Done* when it is."))
     return message(
-        f"Action items from {call.executive.name}'s call with {call.customer_name}", blocks
+        f"Action items from {call.executive.name}'s {noun} with {call.customer_name}", blocks
     )
 
 
@@ -64,11 +69,12 @@ def build_item_done_note(item: ItemCard) -> dict[str, Any]:
 def build_close_loop_dm(loop: CloseLoop) -> dict[str, Any]:
     lines = "\n".join(f"✅ {clip(i.text, 300)} — {who(i.owner)}" for i in loop.items[:20])
     head = (
-        f"🔁 Every action item from your call with *{escape(loop.customer_name)}* is done. "
+        f"🔁 Every action item from your {loop.channel.noun} with *{escape(loop.customer_name)}* "
+        "is done. "
         "A good moment to tell them what came of it — customers remember the follow-through."
     )
     return message(
-        f"Every action item from your call with {loop.customer_name} is done",
+        f"Every action item from your {loop.channel.noun} with {loop.customer_name} is done",
         [section(head), section(lines)],
     )
 
@@ -92,7 +98,7 @@ def build_overdue_escalation(item: ItemCard, customer_name: str, owner: Person) 
 def build_kudos_post(k: KudosCard) -> dict[str, Any]:
     text = (
         f"🎉 Kudos to {who(k.colleague)} from {who(k.giver)}: “{clip(k.note, 1500)}” "
-        f"(call with {escape(k.customer_name)})"
+        f"({k.channel.noun} with {escape(k.customer_name)})"
     )
     return message(f"Kudos to {k.colleague.name} from {k.giver.name}", [section(text)])
 
@@ -100,19 +106,25 @@ def build_kudos_post(k: KudosCard) -> dict[str, Any]:
 def build_kudos_dm(k: KudosCard, *, to_manager: bool) -> dict[str, Any]:
     if to_manager:
         text = (
-            f"🎉 {who(k.giver)} gave kudos to your report {who(k.colleague)} after a call with "
+            f"🎉 {who(k.giver)} gave kudos to your report {who(k.colleague)} after "
+            f"{k.channel.a_noun} with "
             f"*{escape(k.customer_name)}*: “{clip(k.note, 1500)}”"
         )
     else:
         text = (
-            f"🎉 {who(k.giver)} sent you kudos after a call with "
+            f"🎉 {who(k.giver)} sent you kudos after {k.channel.a_noun} with "
             f"*{escape(k.customer_name)}*: “{clip(k.note, 1500)}” — thank you!"
         )
     return message(f"Kudos from {k.giver.name}", [section(text)])
 
 
-def build_story_post(customer_name: str, executive: Person, summary: str | None) -> dict[str, Any]:
-    text = f"🌟 *Success-story candidate:* {escape(customer_name)} (from {who(executive)}'s call)"
+def build_story_post(
+    customer_name: str, executive: Person, summary: str | None, channel: Channel = Channel.CALL
+) -> dict[str, Any]:
+    text = (
+        f"🌟 *Success-story candidate:* {escape(customer_name)} "
+        f"(from {who(executive)}'s {channel.noun})"
+    )
     blocks = [section(text)]
     if summary:
         blocks.append(section(f">{clip(summary, 1500)}"))
@@ -128,9 +140,12 @@ def build_story_reminder(customer_name: str) -> dict[str, Any]:
 
 
 def build_follow_up_reminder(
-    customer_name: str, summary: str | None, executive: Person
+    customer_name: str, summary: str | None, executive: Person, channel: Channel = Channel.CALL
 ) -> dict[str, Any]:
-    text = f"📅 Today is the follow-up with *{escape(customer_name)}* from {who(executive)}'s call."
+    text = (
+        f"📅 Today is the follow-up with *{escape(customer_name)}* from "
+        f"{who(executive)}'s {channel.noun}."
+    )
     blocks = [section(text)]
     if summary:
         blocks.append(context(clip(summary, 1000)))

@@ -366,3 +366,18 @@ def test_map_and_encoding_options(tmp_path: Path) -> None:
     target = tmp_path / "contacts.csv"
     assert kyc("export", "contacts", "--excel", "--output", str(target))[0] == 0
     assert target.read_bytes().startswith(b"\xef\xbb\xbfexternal_ref,")
+
+
+def test_plan_runs_by_the_workspaces_own_settings(tmp_path: Path) -> None:
+    import sqlite3
+
+    for kind in ("teams", "people", "customers"):
+        assert kyc("import", kind, str(EXAMPLES / f"{kind}.csv"))[0] == 0
+    with sqlite3.connect(tmp_path / "kyc.db") as db:  # as App Home → Workspace settings keeps it
+        db.execute(
+            "UPDATE workspaces SET settings = ? WHERE id = 'T0NORTHWIND'",
+            ('{"kyc_weekly_quota": 3, "kyc_declined_comeback_weeks": 2}',),
+        )
+        db.execute("UPDATE people SET weekly_quota = NULL")  # each follows the workspace
+    code, out = kyc("plan", "--dry-run", "--week", "2026-W48")
+    assert code == 0 and out.count("0/3") == 4 and "4. " not in out

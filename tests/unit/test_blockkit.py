@@ -359,9 +359,10 @@ MESSAGES: dict[str, Messages] = {
     "build_all_done": lambda: [build_all_done(week(40, LONG_NAME))],
     "build_week_list": lambda: [build_week_list(week(40, LONG_NAME))],
     "build_items_parent": lambda: [
-        item_views.build_items_parent(CallThread(MO, LONG_NAME, o, s, HUGE, LONG_NAME, 10))
+        item_views.build_items_parent(CallThread(MO, LONG_NAME, o, s, HUGE, LONG_NAME, 10, c))
         for o in Outcome
         for s in (*Sentiment, None)
+        for c in (Channel.CALL, Channel.FLOOR)
     ],
     "build_item_reply": lambda: [
         item_views.build_item_reply(CARD),
@@ -369,21 +370,29 @@ MESSAGES: dict[str, Messages] = {
     ],
     "build_item_done_note": lambda: [item_views.build_item_done_note(CARD)],
     "build_close_loop_dm": lambda: [
-        item_views.build_close_loop_dm(CloseLoop(LONG_NAME, tuple([CARD] * 60)))
+        item_views.build_close_loop_dm(CloseLoop(LONG_NAME, tuple([CARD] * 60), c))
+        for c in (Channel.CALL, Channel.FLOOR)
     ],
     "build_items_digest": lambda: [build_items_digest(d) for d in _digests()],
     "build_overdue_thread_note": lambda: [item_views.build_overdue_thread_note(CARD)],
     "build_overdue_escalation": lambda: [item_views.build_overdue_escalation(CARD, LONG_NAME, MO)],
-    "build_kudos_post": lambda: [item_views.build_kudos_post(KudosCard(MO, MO, HUGE, LONG_NAME))],
-    "build_kudos_dm": lambda: [
-        item_views.build_kudos_dm(KudosCard(MO, MO, HUGE, LONG_NAME), to_manager=m)
-        for m in (True, False)
+    "build_kudos_post": lambda: [
+        item_views.build_kudos_post(KudosCard(MO, MO, HUGE, LONG_NAME, c))
+        for c in (Channel.CALL, Channel.FLOOR)
     ],
-    "build_story_post": lambda: [item_views.build_story_post(LONG_NAME, MO, HUGE)],
+    "build_kudos_dm": lambda: [
+        item_views.build_kudos_dm(KudosCard(MO, MO, HUGE, LONG_NAME, c), to_manager=m)
+        for m in (True, False)
+        for c in (Channel.CALL, Channel.FLOOR)
+    ],
+    "build_story_post": lambda: [
+        item_views.build_story_post(LONG_NAME, MO, HUGE, c) for c in (Channel.CALL, Channel.FLOOR)
+    ],
     "build_story_reminder": lambda: [item_views.build_story_reminder(LONG_NAME)],
     "build_follow_up_reminder": lambda: [
         item_views.build_follow_up_reminder(LONG_NAME, HUGE, MO),
         item_views.build_follow_up_reminder(LONG_NAME, None, MO),
+        item_views.build_follow_up_reminder(LONG_NAME, HUGE, MO, Channel.FLOOR),
     ],
     "build_simple": lambda: [build_simple("x" * 2999)],
     "build_help": lambda: [build_help()],
@@ -436,6 +445,7 @@ MESSAGES: dict[str, Messages] = {
     "build_call_confirmation": lambda: [
         build_call_confirmation("x" * 3000, 10**18),
         build_call_confirmation(HUGE, None),
+        build_call_confirmation("x" * 3000, 10**18, declined=True),
     ],
     "build_transfer_request": lambda: [
         build_transfer_request(

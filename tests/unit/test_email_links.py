@@ -17,6 +17,7 @@ from bot.regimen.ics import CallInvite, build_ics, read_events, starts_of, unfol
 from bot.regimen.recap import recap_email
 from bot.regimen.types import FollowupEmail, RecapCall, RecapItem
 from bot.views.email_modal import (
+    NOTE,
     RECAP,
     VOICEMAIL,
     EmailScreen,
@@ -255,6 +256,7 @@ def worst_screens() -> list[EmailScreen]:
         for c in EmailClient
     ] + [
         screen(RECAP, customer_name=huge, ics_url=None),
+        screen(NOTE, customer_name=huge, ics_url=None),
         screen(ics_url=None, ics_needs_url=True, customer_timezone=huge),
         screen(ics_url="https://k.example/" + "i" * 2900),
     ]
