@@ -46,6 +46,7 @@ class Settings(BaseSettings):
     kyc_catchup_until: time = time(12, 0)
     kyc_overdue_escalation_days: int = Field(default=3, ge=1)
     kyc_story_reminder_days: int = Field(default=14, ge=1)
+    kyc_meeting_prep_days: int = Field(default=3, ge=1, le=14)  # attendees prepared this early
     kyc_stories_channel: str | None = None
     # Picks one of several workspaces; by default the bot token's own (auth.test).
     kyc_workspace: str | None = None

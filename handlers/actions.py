@@ -32,7 +32,7 @@ from bot.views.my_settings import build_my_settings_modal, build_pause_modal
 from bot.views.reminders import due_moved_note, snoozed_note
 from bot.views.roster_modals import build_roster_picker
 from bot.views.settings_modal import build_settings_modal
-from handlers import customer_care, delegates, holidays
+from handlers import customer_care, delegates, holidays, meetings
 from handlers.common import (
     actor_of,
     after_click,
@@ -71,6 +71,7 @@ def register(app: AsyncApp) -> None:
     customer_care.register(app)  # a customer removed, paused or moved; an executive enrolled
     holidays.register(app)  # the admins' company holidays
     delegates.register(app)  # an executive's delegate, named on App Home
+    meetings.register(app)  # a team's formal customer meeting, requested and recorded
 
 
 ROSTER = {

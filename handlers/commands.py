@@ -10,7 +10,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.services import batch_actions, calling, delegates, my_settings
+from bot.services import batch_actions, calling, delegates, meetings, my_settings
 from bot.services.identity import NotAllowed, require_executive
 from bot.views.call_modal import build_call_modal
 from bot.views.commands import (
@@ -19,6 +19,7 @@ from bot.views.commands import (
     build_reactive_modal,
     build_simple,
 )
+from bot.views.meetings import build_meeting_request_modal
 from bot.views.my_settings import build_pause_modal
 from bot.views.nudge import build_week_list
 from bot.views.stats import build_stats
@@ -29,7 +30,7 @@ PAUSE = re.compile(r"^(?:until\s+)?(\d{4}-\d{2}-\d{2})$")
 # "for @dana …": a delegate acting for their executive (Slack sends <@U123|dana>).
 FOR = re.compile(r"^for\s+<@([UW][A-Z0-9]+)(?:\|[^>]*)?>\s*(.*)$", re.IGNORECASE | re.DOTALL)
 MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
-SUBCOMMANDS = ("done", "week", "log", "pause", "resume", "stats", "delegate")
+SUBCOMMANDS = ("done", "week", "log", "pause", "resume", "stats", "delegate", "meeting")
 NOT_TO_LOG = (
     "Only executives on the KYC roster log customer calls. "
     "Ask your KYC admin to add you with role `executive`."
@@ -69,6 +70,12 @@ async def kyc_command(
             # Slack sends &, < and > of the typed text as HTML entities.
             form = await calling.form_for_call(deps, person, None, typed=html.unescape(rest))
             await client.views_open(trigger_id=command["trigger_id"], view=build_call_modal(form))
+        elif subcommand == "meeting":
+            # A formal meeting with a customer of theirs or their team's, matched by name.
+            asked = await meetings.meeting_form(deps, person, typed=html.unescape(rest))
+            await ack()
+            view = build_meeting_request_modal(asked)
+            await client.views_open(trigger_id=command["trigger_id"], view=view)
         elif subcommand == "pause" and not rest:
             # No date typed: a calendar to pick it on.
             pause = await my_settings.pause_form(deps, person)

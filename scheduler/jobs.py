@@ -17,7 +17,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import and_, or_, select
 
 from bot.deps import Deps
-from bot.services import inbox
+from bot.services import inbox, meetings
 from bot.services.digest import digest_due, queue_digest
 from bot.services.heads_up import announce_ahead
 from bot.services.identity import link_slack_user
@@ -136,6 +136,14 @@ async def reminders_tick(deps: Deps) -> None:
                     deps.wake_sender()
 
 
+async def meetings_tick(deps: Deps) -> None:
+    """Each attendee of a formal customer meeting prepared, a few days before."""
+    async with deps.jobs_lock:
+        for ws in await workspaces(deps):
+            if await meetings.prepare_all(deps, ws):
+                deps.wake_sender()
+
+
 async def inbox_tick(deps: Deps) -> None:
     """Submissions a process kept and did not get to do (it died after answering Slack)."""
     async with deps.jobs_lock:
@@ -176,6 +184,7 @@ def build_scheduler(deps: Deps) -> AsyncIOScheduler:
         (reminders_tick, 15),
         (planning_tick, 30),
         (digest_tick, 15),
+        (meetings_tick, 15),
         (housekeeping_tick, 60),
         (inbox_tick, 1),
     ]

@@ -69,11 +69,8 @@ def build_brief_modal(brief: Brief, *, own: bool = True) -> dict[str, Any]:
     if brief.links:
         blocks.append(context(" · ".join(_link(link.url, link.label) for link in brief.links)))
     blocks += [divider(), section(f"*Suggested opener*\n_{clip(brief.opener, 1500)}_")]
+    buttons = [button("Request a meeting", Action.REQUEST_MEETING, str(c.customer_id))]
     if own:
-        blocks.append(
-            actions(
-                button("Pause, move or remove…", Action.MANAGE_CUSTOMER, str(c.customer_id)),
-                block_id="brief_actions",
-            )
-        )
+        buttons.append(button("Pause, move or remove…", Action.MANAGE_CUSTOMER, str(c.customer_id)))
+    blocks.append(actions(*buttons, block_id="brief_actions"))
     return modal("Pre-call brief", blocks, callback_id=View.BRIEF)

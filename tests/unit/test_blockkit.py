@@ -86,6 +86,7 @@ from bot.views.settings_modal import build_settings_modal
 from bot.views.stats import build_stats
 from tests import blockkit_oracle as oracle
 from tests.unit import test_email_links as email_links
+from tests.unit import test_meeting_views as meeting_views
 from tests.unit import test_views_admin as admin
 from tests.unit.test_views import EVIL, HUGE, brief, week
 
@@ -212,6 +213,7 @@ def _digests() -> list[list[DigestLine]]:
 # Each builder with its worst input: (name of the builder, what it builds, the payloads).
 Messages = Callable[[], list[dict[str, Any]]]
 MESSAGES: dict[str, Messages] = {
+    **meeting_views.WORST_MESSAGES,
     "build_nudge": lambda: [
         build_nudge(week(n, LONG_NAME), later) for n in (1, 5, 40) for later in ((), EVERY_MINUTE)
     ],
@@ -287,6 +289,7 @@ MESSAGES: dict[str, Messages] = {
 }
 Views = Callable[[], list[dict[str, Any]]]
 VIEWS: dict[str, Views] = {
+    **meeting_views.WORST_VIEWS,
     "build_brief_modal": lambda: [
         build_brief_modal(brief(LONG_NAME, HUGE, 10)),
         build_brief_modal(brief(LONG_NAME, HUGE, 10), own=False),
