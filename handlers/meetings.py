@@ -9,13 +9,16 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.ids import Action, View
-from bot.services import inbox, meetings
+from bot.services import charters, inbox, meetings
+from bot.views.charters import build_charter_history_modal, build_charter_modal, parse_charter
 from bot.views.meetings import build_meeting_request_modal, parse_meeting_request
+from bot.views.notices import build_notice_modal
 from handlers.common import (
     actor_of,
     after_click,
     answer_submission,
     deps_of,
+    open_after,
     read_meta,
     request_key,
 )
@@ -24,6 +27,14 @@ from handlers.common import (
 def register(app: AsyncApp) -> None:
     app.action(Action.REQUEST_MEETING.value)(request_clicked)
     app.view(View.MEETING_REQUEST.value)(request_submitted)
+    app.action(Action.EDIT_CHARTER.value)(charter_clicked)
+    app.action(Action.CHARTER_HISTORY.value)(history_clicked)
+    app.view(View.CHARTER.value)(charter_submitted)
+
+
+def _id_value(body: dict[str, Any]) -> int | None:
+    value = str(body["actions"][0].get("value") or "")
+    return int(value) if value.isdigit() else None
 
 
 async def request_clicked(
@@ -55,3 +66,41 @@ async def request_submitted(ack: Any, view: dict[str, Any], context: Any) -> Non
     kept = await answer_submission(ack, work, field=None)
     if kept is not None:  # Slack has its answer: now the meeting and the invitation
         await inbox.follow(deps, kept)
+
+
+async def charter_clicked(
+    ack: Any, body: dict[str, Any], client: AsyncWebClient, context: Any
+) -> None:
+    """App Home → Team → Edit charter (value = team id)."""
+    await ack()
+    work = charters.charter_form(deps_of(context), actor_of(context), _id_value(body))
+    await open_after(client, context, body, work, build_charter_modal)
+
+
+async def history_clicked(
+    ack: Any, body: dict[str, Any], client: AsyncWebClient, context: Any
+) -> None:
+    await ack()
+    work = charters.charter_history(deps_of(context), actor_of(context), _id_value(body))
+    await open_after(client, context, body, work, build_charter_history_modal)
+
+
+async def charter_submitted(ack: Any, view: dict[str, Any], context: Any) -> None:
+    """A revision saved before Slack hears back; the modal says which."""
+    meta = read_meta(view)
+    purpose, lines = parse_charter(view["state"]["values"], int(meta.get("n") or 0))
+    meeting = meta.get("m")
+    work = charters.save_charter(
+        deps_of(context),
+        actor_of(context),
+        int(meta.get("t") or 0),
+        purpose,
+        lines,
+        meeting_id=int(meeting) if isinstance(meeting, int) else None,
+    )
+    await answer_submission(
+        ack,
+        work,
+        field=None,
+        show=lambda n: build_notice_modal(f"Saved as revision {n} of the charter ✅", "Charter"),
+    )

@@ -479,6 +479,10 @@ class CustomerMeeting(Base):
     customer_attendees: Mapped[str | None] = mapped_column(Text)  # as typed: names, emails
     facilitator: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     kind: Mapped[str | None] = mapped_column(String(32))  # MeetingKind, once held
+    # Once held, the organiser's record: when, and the charter revision it proposes
+    # ({"purpose": ..., "expectations": [...], "base": the revision it was drawn from}).
+    recorded_at: Mapped[datetime | None] = mapped_column()
+    proposal: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     request_key: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -25,7 +25,7 @@ from bot.services.week import week_views
 from bot.settings import Settings
 from bot.tenancy.workspace_settings import for_workspace
 from bot.views.data import ActedFor, HomeData, WeekView
-from storage.models import ActionItem, Customer, Person, Workspace
+from storage.models import ActionItem, Customer, Person, Team, Workspace
 
 
 async def home_data(
@@ -53,6 +53,10 @@ async def home_data(
         paused_until=person.paused_until,
         paused_reason=person.paused_reason,
     )
+    if person.team_id is not None:
+        team = await session.get(Team, person.team_id)
+        if team is not None:
+            data = replace(data, team=(team.id, team.name))
     if is_admin(person):
         parked = await outbox.failed(session, person.workspace_id)
         ws = await session.get(Workspace, person.workspace_id)

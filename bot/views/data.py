@@ -150,6 +150,8 @@ class HomeData:
     delegate_user: str | None = None
     # the executives this person is the delegate of, each with their week
     acting_for: tuple[ActedFor, ...] = ()
+    # the person's team (id, name), whose charter they keep (bot/services/charters.py)
+    team: tuple[int, str] | None = None
 
 
 @dataclass(frozen=True)

@@ -87,6 +87,21 @@ def build_home(data: HomeData) -> dict[str, Any]:
         )
     if not data.my_items:
         blocks.append(context("Nothing open — nice."))
+    if data.team is not None:
+        team_id, team_name = data.team
+        blocks += [
+            divider(),
+            header(f"Team: {team_name}"[:150]),
+            context(
+                "Your team's charter: its purpose, and what its customers expect of it, "
+                "each with how you measure it. Revise it after each customer meeting."
+            ),
+            actions(
+                button("Edit charter", Action.EDIT_CHARTER, str(team_id)),
+                button("Charter history", Action.CHARTER_HISTORY, str(team_id)),
+                block_id="team_actions",
+            ),
+        ]
     if data.is_admin:
         blocks += [
             divider(),

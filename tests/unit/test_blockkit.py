@@ -85,6 +85,7 @@ from bot.views.roster_modals import build_roster_form, build_roster_options, bui
 from bot.views.settings_modal import build_settings_modal
 from bot.views.stats import build_stats
 from tests import blockkit_oracle as oracle
+from tests.unit import test_charters as charters
 from tests.unit import test_email_links as email_links
 from tests.unit import test_meeting_views as meeting_views
 from tests.unit import test_views_admin as admin
@@ -181,6 +182,7 @@ def _home(*, executive: bool, admin: bool) -> dict[str, Any]:
             delegate_name=LONG_NAME if executive else None,
             delegate_user="U" + "X" * 20 if admin else None,
             acting_for=ACTING_FOR,
+            team=(10**12, LONG_NAME),
         )
     )
 
@@ -290,6 +292,7 @@ MESSAGES: dict[str, Messages] = {
 Views = Callable[[], list[dict[str, Any]]]
 VIEWS: dict[str, Views] = {
     **meeting_views.WORST_VIEWS,
+    **charters.WORST_VIEWS,
     "build_brief_modal": lambda: [
         build_brief_modal(brief(LONG_NAME, HUGE, 10)),
         build_brief_modal(brief(LONG_NAME, HUGE, 10), own=False),

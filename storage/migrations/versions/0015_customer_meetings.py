@@ -37,6 +37,8 @@ def upgrade() -> None:
         sa.Column("customer_attendees", sa.Text(), nullable=True),
         sa.Column("facilitator", sa.Boolean(), server_default=sa.false(), nullable=False),
         sa.Column("kind", sa.String(length=32), nullable=True),
+        sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("proposal", sa.JSON(), nullable=True),
         sa.Column("request_key", sa.String(length=200), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
