@@ -9,9 +9,14 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.ids import Action, View
-from bot.services import charters, inbox, meetings
+from bot.services import calling, charters, inbox, meetings
 from bot.views.charters import build_charter_history_modal, build_charter_modal, parse_charter
-from bot.views.meetings import build_meeting_request_modal, parse_meeting_request
+from bot.views.meetings import (
+    build_meeting_record_modal,
+    build_meeting_request_modal,
+    parse_meeting_record,
+    parse_meeting_request,
+)
 from bot.views.notices import build_notice_modal
 from handlers.common import (
     actor_of,
@@ -21,6 +26,7 @@ from handlers.common import (
     open_after,
     read_meta,
     request_key,
+    tell,
 )
 
 
@@ -30,6 +36,10 @@ def register(app: AsyncApp) -> None:
     app.action(Action.EDIT_CHARTER.value)(charter_clicked)
     app.action(Action.CHARTER_HISTORY.value)(history_clicked)
     app.view(View.CHARTER.value)(charter_submitted)
+    app.action(Action.RECORD_MEETING.value)(record_clicked)
+    app.view(View.MEETING_RECORD.value)(record_submitted)
+    app.action(Action.ACCEPT_CHARTER.value)(accept_clicked)
+    app.action(Action.EDIT_PROPOSED_CHARTER.value)(edit_proposal_clicked)
 
 
 def _id_value(body: dict[str, Any]) -> int | None:
@@ -104,3 +114,55 @@ async def charter_submitted(ack: Any, view: dict[str, Any], context: Any) -> Non
         field=None,
         show=lambda n: build_notice_modal(f"Saved as revision {n} of the charter ✅", "Charter"),
     )
+
+
+async def record_clicked(
+    ack: Any, body: dict[str, Any], client: AsyncWebClient, context: Any
+) -> None:
+    """The organiser's DM after the meeting (value = meeting id)."""
+    await ack()
+    meeting_id = _id_value(body)
+    if meeting_id is None:
+        return
+    work = meetings.record_form(deps_of(context), actor_of(context), meeting_id)
+    await open_after(client, context, body, work, build_meeting_record_modal)
+
+
+async def record_submitted(ack: Any, view: dict[str, Any], context: Any) -> None:
+    deps, person = deps_of(context), actor_of(context)
+    today = await calling.local_today(deps, person)
+    fields, errors = parse_meeting_record(view["state"]["values"], today=today)
+    if errors:
+        await ack(response_action="errors", errors=errors)
+        return
+    meeting_id = int(read_meta(view).get("m") or 0)
+    work = meetings.submit_record(deps, person, meeting_id, fields, request_key=request_key(view))
+    kept = await answer_submission(ack, work, field=None)
+    if kept is not None:  # Slack has its answer: now the contacts, items and the proposal
+        await inbox.follow(deps, kept)
+
+
+async def accept_clicked(
+    ack: Any, body: dict[str, Any], client: AsyncWebClient, context: Any
+) -> None:
+    """The proposed charter revision accepted in one click, linked to its meeting."""
+    await ack()
+    meeting_id = _id_value(body)
+    if meeting_id is None:
+        return
+    work = meetings.accept_proposal(deps_of(context), actor_of(context), meeting_id)
+    said = await after_click(context, body, work)
+    if said is not None:
+        await tell(context, body, said)
+
+
+async def edit_proposal_clicked(
+    ack: Any, body: dict[str, Any], client: AsyncWebClient, context: Any
+) -> None:
+    """The proposed revision opened in the charter modal, to edit before saving it."""
+    await ack()
+    meeting_id = _id_value(body)
+    if meeting_id is None:
+        return
+    work = charters.charter_form(deps_of(context), actor_of(context), meeting_id=meeting_id)
+    await open_after(client, context, body, work, build_charter_modal)

@@ -483,6 +483,8 @@ class CustomerMeeting(Base):
     # ({"purpose": ..., "expectations": [...], "base": the revision it was drawn from}).
     recorded_at: Mapped[datetime | None] = mapped_column()
     proposal: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # the action items its "what could be simplified or eliminated" became
+    simplify_item_ids: Mapped[list[int] | None] = mapped_column(JSON)
     request_key: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

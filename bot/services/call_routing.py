@@ -33,6 +33,7 @@ class RoutedCall:
     contact: Contact
     submission: CallSubmission
     now: datetime
+    occasion: str = "call"  # "meeting": a team's formal customer meeting's items
 
 
 async def route_call(call: RoutedCall) -> None:
@@ -86,6 +87,7 @@ async def _route_items(call: RoutedCall) -> None:
                     summary=contact.summary,
                     team_name=team.name if team else "No team",
                     item_count=len(items),
+                    occasion=call.occasion,
                 )
             ),
         )

@@ -13,8 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.deps import Deps
 from bot.regimen.brief import build_brief
 from bot.regimen.calendar import local_instant, local_now
+from bot.regimen.charters import NamedExpectation, from_json, propose
 from bot.regimen.compose import compose_links
 from bot.regimen.meetings import (
+    MeetingKind,
     brief_lines,
     emails_in,
     facilitator_signals,
@@ -22,26 +24,34 @@ from bot.regimen.meetings import (
     prep_due,
     request_errors,
 )
-from bot.regimen.types import Channel, Sentiment
-from bot.services import holidays, inbox, outbox
+from bot.regimen.types import Channel, ContactKind, Outcome, Sentiment
+from bot.services import charters, holidays, inbox, outbox
+from bot.services.call_routing import RoutedCall, route_call
 from bot.services.followup import preferred_client
 from bot.services.identity import Invalid, NotAllowed, Refused, colleagues, is_admin, reload_actor
 from bot.services.meeting_ics import meeting_ics_url
 from bot.services.people import executive_profile, regimen_of
 from bot.settings import Settings
 from bot.tenancy.workspace_settings import for_workspace
-from bot.views.data import Option
+from bot.views.commands import build_simple
+from bot.views.data import CallSubmission, ItemInput, Option
 from bot.views.limits import URL
 from bot.views.meetings import (
     FIELD_BLOCKS,
     InvitationScreen,
     MeetingForm,
     PrepScreen,
+    ProposalScreen,
+    RecordForm,
+    build_charter_proposal,
+    build_meeting_followup,
     build_meeting_invitation,
     build_meeting_prep,
 )
+from bot.views.text import escape
 from storage import customer_people, queries
 from storage.models import (
+    ActionItem,
     Contact,
     Customer,
     CustomerContact,
@@ -439,7 +449,291 @@ async def prepare_attendees(
 
 
 async def prepare_all(deps: Deps, workspace_id: str) -> int:
-    """The scheduled job's unit of work for one workspace."""
+    """The scheduled job's unit of work for one workspace: attendees prepared before their
+    meetings, organisers asked to record them after. How many messages it queued."""
     settings = await for_workspace(deps.db, deps.settings, workspace_id)
     async with deps.db.unit_of_work(writes=True) as session:
-        return await prepare_attendees(session, settings, workspace_id, now=deps.now())
+        queued = await prepare_attendees(session, settings, workspace_id, now=deps.now())
+        return queued + await ask_organisers(session, settings, workspace_id, now=deps.now())
+
+
+# After the meeting.
+
+NOT_THE_ORGANISER = "Only whoever organised the meeting (or an admin) records it."
+SIMPLIFY_PREFIX = "Simplify or eliminate: "
+ASK_WITHIN = timedelta(days=30)  # a meeting older than this is not asked about any more
+
+
+def followup_key(meeting_id: int) -> str:
+    return f"meeting:{meeting_id}:after"
+
+
+async def ask_organisers(
+    session: AsyncSession, settings: Settings, workspace_id: str, *, now: datetime
+) -> int:
+    """Once a meeting is over, its organiser is asked (once) to record it."""
+    over = list(
+        await session.scalars(
+            select(CustomerMeeting).where(
+                CustomerMeeting.workspace_id == workspace_id,
+                CustomerMeeting.recorded_at.is_(None),
+                CustomerMeeting.starts_at <= now,
+                CustomerMeeting.starts_at > now - ASK_WITHIN,
+            )
+        )
+    )
+    over = [m for m in over if m.starts_at + timedelta(minutes=m.minutes) <= now]
+    asked = await outbox.queued_keys(session, [followup_key(m.id) for m in over])
+    queued = 0
+    for meeting in over:
+        if followup_key(meeting.id) in asked:
+            continue
+        organiser = await session.get(Person, meeting.organiser_id)
+        customer = await session.get(Customer, meeting.customer_id)
+        if organiser is None or customer is None or not organiser.slack_user_id:
+            continue
+        when = when_text(meeting.starts_at, meeting.timezone, settings)
+        message = build_meeting_followup(customer.name, when, meeting.id)
+        if await outbox.post(
+            session, workspace_id, followup_key(meeting.id), organiser.slack_user_id, message
+        ):
+            queued += 1
+    return queued
+
+
+async def _own_meeting(session: AsyncSession, person: Person, meeting_id: int) -> CustomerMeeting:
+    meeting = await session.get(CustomerMeeting, meeting_id)
+    if meeting is None or meeting.workspace_id != person.workspace_id:
+        raise NotAllowed("That meeting is not on record.")
+    if meeting.organiser_id != person.id and not is_admin(person):
+        raise NotAllowed(NOT_THE_ORGANISER)
+    return meeting
+
+
+async def record_form(deps: Deps, person: Person | None, meeting_id: int) -> RecordForm:
+    if person is None:
+        raise Refused(NOT_ON_ROSTER)
+    settings = await for_workspace(deps.db, deps.settings, person.workspace_id)
+    async with deps.db.unit_of_work() as session:
+        me = await reload_actor(session, person)
+        meeting = await _own_meeting(session, me, meeting_id)
+        if meeting.recorded_at is not None:
+            raise NotAllowed("This meeting is recorded already.")
+        customer = await session.get(Customer, meeting.customer_id)
+        charter = await current_charter(session, me.workspace_id, meeting.team_id)
+    return RecordForm(
+        meeting_id=meeting.id,
+        customer_name=customer.name if customer else "the customer",
+        when=when_text(meeting.starts_at, meeting.timezone, settings),
+        charter_lines=tuple(
+            str(line.get("expectation") or "") for line in (charter.expectations if charter else [])
+        ),
+    )
+
+
+async def submit_record(
+    deps: Deps,
+    person: Person | None,
+    meeting_id: int,
+    fields: dict[str, Any],
+    *,
+    request_key: str,
+) -> inbox.Received:
+    """Keep what the organiser recorded before Slack hears back; `recorded` does the rest."""
+    if person is None:
+        raise Refused(NOT_ON_ROSTER)
+    async with deps.db.unit_of_work() as session:
+        meeting = await _own_meeting(session, person, meeting_id)
+        if meeting.recorded_at is not None:
+            raise NotAllowed("This meeting is recorded already.")
+    payload = {"m": meeting_id, **fields}
+    return await inbox.keep(deps, person, "meeting_record", payload, request_key=request_key)
+
+
+@inbox.handles("meeting_record")
+async def recorded(deps: Deps, session: AsyncSession, me: Person, kept: Submission) -> None:
+    """The meeting recorded: a proactive MEETING contact per attendee, the action items (and
+    one per thing to simplify or eliminate) in the team's channel, the charter revision it
+    proposes posted for the team to accept, and the organiser told."""
+    p = kept.payload
+    meeting = await _own_meeting(session, me, int(p["m"]))
+    if meeting.recorded_at is not None:
+        return
+    ws = me.workspace_id
+    settings = await for_workspace(deps.db, deps.settings, ws)
+    customer = await session.get(Customer, meeting.customer_id)
+    if customer is None:
+        raise NotAllowed("That customer is not on the KYC roster.")
+    kind = MeetingKind(p["kind"])
+    meeting.kind = kind.value
+    meeting.recorded_at = kept.received_at
+    organiser = await session.get(Person, meeting.organiser_id) or me
+    summary = f"Customer meeting ({kind.label})" + (f": {p['summary']}" if p.get("summary") else "")
+    contacts: dict[int, Contact] = {}
+    for person_id in meeting.attendee_ids:
+        contact = Contact(
+            workspace_id=ws,
+            customer_id=customer.id,
+            executive_id=person_id,
+            kind=ContactKind.PROACTIVE,
+            channel=Channel.MEETING,
+            outcome=Outcome.REACHED,
+            summary=summary,
+            occurred_at=meeting.starts_at,
+            logged_by_id=me.id,
+            source="meeting",
+            request_key=f"meeting:{meeting.id}:contact:{person_id}",
+            created_at=kept.received_at,
+        )
+        session.add(contact)
+        contacts[person_id] = contact
+    await session.flush()
+    own = contacts.get(organiser.id) or next(iter(contacts.values()))
+    simplify = [str(t) for t in p.get("simplify") or []]
+    items = [
+        ItemInput(
+            text=str(i["text"]),
+            owner_user_id=i.get("owner"),
+            team_id=None,
+            due_on=date.fromisoformat(i["due"]) if i.get("due") else None,
+        )
+        for i in p.get("items") or []
+    ] + [
+        ItemInput(
+            text=SIMPLIFY_PREFIX + t,
+            owner_user_id=organiser.slack_user_id,
+            team_id=customer.team_id,
+            due_on=None,
+        )
+        for t in simplify
+    ]
+    people = await colleagues(session, ws, [i.owner_user_id for i in items])
+    if items:
+        await route_call(
+            RoutedCall(
+                session=session,
+                settings=settings,
+                out=outbox.Outgoing(ws),
+                people=people,
+                executive=organiser,
+                customer=customer,
+                contact=own,
+                submission=CallSubmission(
+                    customer_id=customer.id,
+                    outcome=Outcome.REACHED,
+                    sentiment=None,
+                    score=None,
+                    summary=summary,
+                    criticism=None,
+                    stressed_areas=None,
+                    make_it_great=None,
+                    details_to_remember=None,
+                    items=tuple(items),
+                ),
+                now=kept.received_at,
+                occasion="meeting",
+            )
+        )
+        made = list(
+            await session.scalars(
+                select(ActionItem.id)
+                .where(ActionItem.workspace_id == ws, ActionItem.contact_id == own.id)
+                .order_by(ActionItem.id)
+            )
+        )
+        meeting.simplify_item_ids = made[len(made) - len(simplify) :] if simplify else []
+    posted_to = await _propose(session, meeting, customer, organiser, kind, p.get("named") or [])
+    if organiser.slack_user_id:
+        said = [
+            f"Meeting with {escape(customer.name)} recorded ✅ ({kind.label}): a proactive "
+            f"contact for each of the {len(contacts)} who came"
+        ]
+        if items:
+            said.append(f"{len(items)} action item(s) posted to the team")
+        if posted_to:
+            said.append(f"the charter revision it proposes is in {posted_to}")
+        await outbox.post(
+            session,
+            ws,
+            f"meeting:{meeting.id}:recorded",
+            organiser.slack_user_id,
+            build_simple("; ".join(said) + "."),
+        )
+
+
+async def _propose(
+    session: AsyncSession,
+    meeting: CustomerMeeting,
+    customer: Customer,
+    organiser: Person,
+    kind: MeetingKind,
+    named: list[Any],
+) -> str | None:
+    """The revision the named expectations propose, kept on the meeting and posted to the
+    team's channel (the organiser's DM without one); where it went, or None (no change)."""
+    if meeting.team_id is None:
+        return None
+    row = await current_charter(session, meeting.workspace_id, meeting.team_id)
+    base = from_json(row.purpose, row.expectations) if row else None
+    proposal = propose(
+        base,
+        [NamedExpectation(str(t), int(m) if m is not None else None) for t, m in named],
+    )
+    if proposal.change.empty:
+        return None
+    meeting.proposal = {
+        "purpose": proposal.charter.purpose,
+        "expectations": [line.as_json() for line in proposal.charter.lines],
+        "base": row.revision if row else 0,
+    }
+    team = await session.get(Team, meeting.team_id)
+    channel = (team.channel_id if team else None) or organiser.slack_user_id
+    if not channel:
+        return None
+    screen = ProposalScreen(
+        meeting_id=meeting.id,
+        customer_name=customer.name,
+        organiser_user_id=organiser.slack_user_id,
+        kind_label=kind.label,
+        added=tuple(line.expectation for line in proposal.change.added),
+        changed=tuple((b.expectation, a.expectation) for b, a in proposal.change.changed),
+        base_revision=row.revision if row else 0,
+    )
+    await outbox.post(
+        session,
+        meeting.workspace_id,
+        f"meeting:{meeting.id}:proposal",
+        channel,
+        build_charter_proposal(screen),
+    )
+    return f"<#{team.channel_id}>" if team and team.channel_id else "your DMs"
+
+
+async def accept_proposal(deps: Deps, person: Person | None, meeting_id: int) -> str:
+    """The team accepts the revision a meeting proposes, in one click (a second click, or a
+    colleague's, finds it accepted); what to tell whoever clicked."""
+    if person is None:
+        raise Refused(NOT_ON_ROSTER)
+    async with deps.db.unit_of_work(writes=True) as session:
+        me = await reload_actor(session, person)
+        meeting = await session.get(CustomerMeeting, meeting_id)
+        if meeting is None or meeting.workspace_id != me.workspace_id or not meeting.proposal:
+            raise NotAllowed("That proposal is not on record.")
+        if meeting.team_id is None or not charters.may_edit(me, meeting.team_id):
+            raise NotAllowed("Only members of the team accept its charter.")
+        done = await session.scalar(
+            select(TeamCharter.revision).where(
+                TeamCharter.workspace_id == me.workspace_id,
+                TeamCharter.team_id == meeting.team_id,
+                TeamCharter.meeting_id == meeting.id,
+            )
+        )
+        if done is not None:
+            return f"Accepted already: revision {done} of the charter."
+        charter = from_json(
+            str(meeting.proposal.get("purpose") or ""), meeting.proposal.get("expectations") or []
+        )
+        revision = await charters.add_revision(
+            session, me, meeting.team_id, charter, meeting_id=meeting.id, now=deps.now()
+        )
+    return f"Accepted ✅ The charter is now at revision {revision}, with what the customer said."

@@ -111,6 +111,7 @@ class CallThread:
     summary: str | None
     team_name: str
     item_count: int
+    occasion: str = "call"  # "meeting": a team's formal customer meeting
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,10 @@ def _due(item: ItemCard) -> str:
 
 
 def build_items_parent(call: CallThread) -> dict[str, Any]:
-    head = f"📋 *Action items from {who(call.executive)}'s call with {escape(call.customer_name)}*"
+    head = (
+        f"📋 *Action items from {who(call.executive)}'s {call.occasion} with "
+        f"{escape(call.customer_name)}*"
+    )
     facts = [call.outcome.label]
     if call.sentiment:
         facts.append(call.sentiment.label)
@@ -29,7 +32,8 @@ def build_items_parent(call: CallThread) -> dict[str, Any]:
         blocks.append(section(f">{clip(call.summary, 1500)}"))
     blocks.append(context("Each item is a reply in this thread — press *Done* when it is."))
     return message(
-        f"Action items from {call.executive.name}'s call with {call.customer_name}", blocks
+        f"Action items from {call.executive.name}'s {call.occasion} with {call.customer_name}",
+        blocks,
     )
 
 

@@ -16,7 +16,7 @@ from bot.ids import Action, Block, View
 from bot.regimen.ics import read_events
 from bot.regimen.types import Channel, ContactKind, Sentiment
 from bot.services.meetings import prepare_all
-from storage.models import CustomerContact, CustomerMeeting, TeamCharter
+from storage.models import ActionItem, Contact, CustomerContact, CustomerMeeting, TeamCharter
 from tests import factories as f
 from tests.factories import utc
 from tests.scenario.conftest import World
@@ -196,3 +196,141 @@ async def test_the_brief_offers_a_meeting_and_strangers_are_refused(world: World
     assert len(env.slack.calls_to("views.push")) == 1
     answer = await env.requests.slash_command("U0RAJ", "meeting acme")
     assert "No customer of yours or your team" in answer.text
+
+
+async def _requested_meeting(world: World) -> CustomerMeeting:
+    env = world.env
+    view = await _open_request(world)
+    answer = await env.requests.view_submission(
+        "U0DANA",
+        submitted(
+            view,
+            meeting_objectives="Hear them",
+            meeting_on="2026-11-24",
+            meeting_at="10:00",
+            meeting_team=["U0DANA", "U0MO"],
+        ),
+    )
+    assert answer.status == 200
+    async with env.db.unit_of_work() as s:
+        (meeting,) = await s.scalars(select(CustomerMeeting))
+    return meeting
+
+
+async def test_after_the_meeting_it_counts_for_everyone_and_customers_revise_the_charter(
+    world: World,
+) -> None:
+    env = world.env
+    acme = world.customers[0]
+    async with env.db.unit_of_work() as s:
+        s.add(
+            TeamCharter(
+                workspace_id=f.WS,
+                team_id=world.cs.id,
+                revision=1,
+                purpose="Healthy accounts",
+                expectations=[
+                    {"expectation": "Answers within a day", "measure": "median reply"},
+                    {"expectation": "Invoices right first time", "measure": "credit notes"},
+                ],
+                author_id=world.lee.id,
+            )
+        )
+    meeting = await _requested_meeting(world)
+    await _prepare(world)
+    assert not [m for m in env.slack.messages("D0DANA") if "How did" in (m["text"] or "")]
+    env.clock.set(utc(2026, 11, 24, 16, 5))  # Tuesday 11:05 in New York: it is over
+    await _prepare(world)
+    await _prepare(world)
+    (ask,) = [m for m in env.slack.messages("D0DANA") if "How did" in (m["text"] or "")]
+    button = ask["blocks"][-1]["elements"][0]
+    assert button["action_id"] == Action.RECORD_MEETING and button["value"] == str(meeting.id)
+
+    await env.requests.block_actions(
+        "U0DANA", click(Action.RECORD_MEETING, str(meeting.id)), channel_id="D0DANA"
+    )
+    view = env.slack.calls_to("views.open")[-1].response["view"]
+    assert view["callback_id"] == View.MEETING_RECORD
+    match_1 = next(b for b in view["blocks"] if b.get("block_id") == "meeting_match_1")
+    assert [o["value"] for o in match_1["element"]["options"]] == ["new", "0", "1"]
+    answer = await env.requests.view_submission(
+        "U0DANA", submitted(view, item_text_1="Call them back", meeting_match_2="1")
+    )
+    errors = answer.json()["errors"]
+    assert set(errors) == {Block.MEETING_KIND, "item_owner_1", "meeting_expectation_2"}
+
+    answer = await env.requests.view_submission(
+        "U0DANA",
+        submitted(
+            view,
+            meeting_kind="four_f",
+            summary="They want one person to stay with their issue",
+            meeting_expectation_1="Answer us the same day",
+            meeting_match_1="0",
+            meeting_expectation_2="One person stays with my issue until it is resolved",
+            meeting_simplify_1="The monthly usage report nobody reads",
+            item_text_1="Name an advocate for Acme",
+            item_owner_1="U0MO",
+            item_due_1="2026-12-01",
+        ),
+    )
+    assert answer.status == 200 and not answer.text
+    await env.deliver()
+    async with env.db.unit_of_work() as s:
+        contacts = list(await s.scalars(select(Contact).where(Contact.source == "meeting")))
+        items = list(await s.scalars(select(ActionItem).order_by(ActionItem.id)))
+        stored = await s.get(CustomerMeeting, meeting.id)
+    assert sorted(c.executive_id for c in contacts) == sorted([world.dana.id, world.mo.id])
+    assert {(c.kind, c.channel, c.customer_id) for c in contacts} == {
+        (ContactKind.PROACTIVE, Channel.MEETING, acme.id)
+    }
+    assert [i.text for i in items] == [
+        "Name an advocate for Acme",
+        "Simplify or eliminate: The monthly usage report nobody reads",
+    ]
+    assert stored is not None and stored.kind == "four_f"
+    assert stored.simplify_item_ids == [items[1].id]
+    channel = env.slack.messages("C0CS")
+    assert any("Dana Whitfield's meeting with Acme Corp" in (m["text"] or "") for m in channel)
+    (proposal,) = [m for m in channel if "changed in our charter" in (m["text"] or "")]
+    said = _shown(proposal["blocks"])
+    assert "➕ One person stays with my issue until it is resolved" in said
+    assert "Answers within a day → Answer us the same day" in said
+    assert "recorded ✅" in env.slack.messages("D0DANA")[-1]["text"]
+
+    # Edit… opens the charter modal with the proposal; Accept makes it revision 2, once.
+    await env.requests.block_actions(
+        "U0MO", click(Action.EDIT_PROPOSED_CHARTER, str(meeting.id)), channel_id="C0CS"
+    )
+    edit = env.slack.calls_to("views.open")[-1].response["view"]
+    assert edit["callback_id"] == View.CHARTER
+    assert "Answer us the same day" in _shown(edit) and "Acme Corp" in _shown(edit)
+    for _ in range(2):
+        await env.requests.block_actions(
+            "U0MO", click(Action.ACCEPT_CHARTER, str(meeting.id)), channel_id="C0CS"
+        )
+    await env.deliver()
+    async with env.db.unit_of_work() as s:
+        revisions = list(await s.scalars(select(TeamCharter).order_by(TeamCharter.revision)))
+    assert [(r.revision, r.meeting_id) for r in revisions] == [(1, None), (2, meeting.id)]
+    assert revisions[1].expectations == [
+        {"expectation": "Answer us the same day", "measure": "median reply"},
+        {"expectation": "Invoices right first time", "measure": "credit notes"},
+        {"expectation": "One person stays with my issue until it is resolved", "measure": ""},
+    ]
+    assert revisions[1].author_id == world.mo.id
+    told = [_shown(c.params) for c in env.slack.calls_to("chat.postEphemeral")]
+    assert any("revision 2" in t and "Accepted ✅" in t for t in told)
+    assert any("Accepted already: revision 2" in t for t in told)
+    await env.requests.block_actions(
+        "U0MO", click(Action.CHARTER_HISTORY, str(world.cs.id)), channel_id="C0CS"
+    )
+    history = _shown(env.slack.calls_to("views.open")[-1].response["view"])
+    assert "What customers changed" in history and "Acme Corp, Tue 24 Nov 2026" in history
+    assert "1 prompted by a customer meeting" in history
+    # Raj, of another team, may not accept it
+    await env.requests.block_actions(
+        "U0RAJ", click(Action.ACCEPT_CHARTER, str(meeting.id)), channel_id="C0CS"
+    )
+    async with env.db.unit_of_work() as s:
+        assert len(list(await s.scalars(select(TeamCharter)))) == 2

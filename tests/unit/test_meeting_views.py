@@ -29,9 +29,15 @@ from bot.views.meetings import (
     InvitationScreen,
     MeetingForm,
     PrepScreen,
+    ProposalScreen,
+    RecordForm,
+    build_charter_proposal,
+    build_meeting_followup,
     build_meeting_invitation,
     build_meeting_prep,
+    build_meeting_record_modal,
     build_meeting_request_modal,
+    parse_meeting_record,
 )
 from tests.unit.test_views import EVIL, HUGE
 
@@ -172,7 +178,26 @@ WORST_VIEWS: dict[str, Callable[[], list[dict[str, Any]]]] = {
         build_meeting_request_modal(MeetingForm(1, "Acme", None, (), (), date(2026, 11, 23), None)),
     ],
 }
+WORST_VIEWS["build_meeting_record_modal"] = lambda: [
+    build_meeting_record_modal(RecordForm(10**12, LONG, LONG, (HUGE + EVIL,) * 200)),
+    build_meeting_record_modal(RecordForm(1, "Acme", "now", ())),
+]
 WORST_MESSAGES: dict[str, Callable[[], list[dict[str, Any]]]] = {
+    "build_meeting_followup": lambda: [build_meeting_followup(LONG, LONG, 10**12)],
+    "build_charter_proposal": lambda: [
+        build_charter_proposal(
+            ProposalScreen(
+                10**12,
+                LONG,
+                "U0DANA",
+                LONG,
+                (HUGE + EVIL,) * 40,
+                ((HUGE + EVIL, HUGE + EVIL),) * 40,
+                10**6,
+            )
+        ),
+        build_charter_proposal(ProposalScreen(1, "Acme", None, "War", (), (), 0)),
+    ],
     "build_meeting_invitation": lambda: [
         build_meeting_invitation(
             InvitationScreen(
@@ -229,3 +254,25 @@ def test_the_prep_names_the_four_kinds_and_escapes_what_people_typed() -> None:
     assert "<!channel>" not in said and "<@U123>" not in said
     for kind in MeetingKind:
         assert kind.label in said
+
+
+def test_the_record_is_read_back_with_its_rows() -> None:
+    form = build_meeting_record_modal(RecordForm(1, "Acme", "now", ("Answers",)))
+    from bot.standin.forms import filled
+
+    values = filled(
+        form,
+        meeting_kind="war",
+        meeting_expectation_1="Same day",
+        meeting_match_1="0",
+        meeting_expectation_3="New thing",
+        meeting_simplify_2="The report",
+        item_text_1="Do it",
+        item_owner_1="U0MO",
+        item_due_1="2026-11-20",
+    )
+    fields, errors = parse_meeting_record(values, today=date(2026, 11, 23))
+    assert errors == {"item_due_1": "That date has passed — pick today or later."}
+    assert fields["kind"] == "war"
+    assert fields["named"] == [("Same day", 0), ("New thing", None)]
+    assert fields["simplify"] == ["The report"]

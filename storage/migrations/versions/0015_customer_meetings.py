@@ -39,6 +39,7 @@ def upgrade() -> None:
         sa.Column("kind", sa.String(length=32), nullable=True),
         sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("proposal", sa.JSON(), nullable=True),
+        sa.Column("simplify_item_ids", sa.JSON(), nullable=True),
         sa.Column("request_key", sa.String(length=200), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
