@@ -19,6 +19,7 @@ from bot.services.identity import (
     is_executive,
     reload_actor,
 )
+from bot.services.meeting_figures import quarter_figures
 from bot.services.report import call_trend, trend
 from bot.services.stats import figures
 from bot.services.week import week_views
@@ -56,7 +57,16 @@ async def home_data(
     if person.team_id is not None:
         team = await session.get(Team, person.team_id)
         if team is not None:
-            data = replace(data, team=(team.id, team.name))
+            quarter = await quarter_figures(
+                session,
+                person.workspace_id,
+                now=now,
+                tz=settings.kyc_default_timezone,
+                team_id=team.id,
+            )
+            data = replace(
+                data, team=(team.id, team.name), team_meetings=quarter[0] if quarter else None
+            )
     if is_admin(person):
         parked = await outbox.failed(session, person.workspace_id)
         ws = await session.get(Workspace, person.workspace_id)

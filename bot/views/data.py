@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from bot.regimen.calendar import Regimen
+from bot.regimen.meeting_figures import MeetingFigures
 from bot.regimen.metrics import (
     ExecutiveFigures,
     MonthMix,
@@ -153,6 +154,7 @@ class HomeData:
     acting_for: tuple[ActedFor, ...] = ()
     # the person's team (id, name), whose charter they keep (bot/services/charters.py)
     team: tuple[int, str] | None = None
+    team_meetings: MeetingFigures | None = None  # the team's customer meetings this quarter
 
 
 @dataclass(frozen=True)

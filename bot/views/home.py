@@ -8,6 +8,7 @@ from bot.ids import Action, acting_block
 from bot.views.blocks import actions, button, context, divider, header, section
 from bot.views.data import ActedFor, HomeData
 from bot.views.limits import MAX_VIEW_BLOCKS, ensure_view
+from bot.views.meetings import meeting_figures_text
 from bot.views.stats import figure_blocks
 from bot.views.text import clip, day, escape, mention
 
@@ -92,9 +93,14 @@ def build_home(data: HomeData) -> dict[str, Any]:
         blocks += [
             divider(),
             header(f"Team: {team_name}"[:150]),
-            context(
+            section(
                 "Your team's charter: its purpose, and what its customers expect of it, "
                 "each with how you measure it. Revise it after each customer meeting."
+                + (
+                    "\n" + meeting_figures_text(data.team_meetings)
+                    if data.team_meetings is not None
+                    else ""
+                )
             ),
             actions(
                 button("Edit charter", Action.EDIT_CHARTER, str(team_id)),

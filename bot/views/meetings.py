@@ -10,6 +10,7 @@ from typing import Any
 
 from bot.ids import Action, Block, View, numbered
 from bot.regimen.compose import ComposeLink
+from bot.regimen.meeting_figures import MeetingFigures, headline
 from bot.regimen.meetings import (
     FACILITATOR_HINT,
     HOW_TO_PREPARE,
@@ -516,3 +517,16 @@ def build_charter_proposal(screen: ProposalScreen) -> dict[str, Any]:
         ),
     ]
     return message(f"What {screen.customer_name} changed in our charter", blocks)
+
+
+def meeting_figures_text(f: MeetingFigures) -> str:
+    """A team's quarter of customer meetings in one mrkdwn paragraph, the 4F share first."""
+    mix = " · ".join(f"{k.label} {f.kinds.get(k, 0)}" for k in MeetingKind)
+    parts = [f"*Customer meetings, {f.quarter}:* {escape(headline(f))}"]
+    if f.recorded:
+        parts.append(mix)
+    parts.append(
+        f"Charter lines customers added {f.lines_added}, changed {f.lines_changed} · "
+        f"Simplify or eliminate: {f.simplify_raised} raised, {f.simplify_done} done"
+    )
+    return "\n".join(parts)

@@ -328,6 +328,15 @@ async def test_after_the_meeting_it_counts_for_everyone_and_customers_revise_the
     history = _shown(env.slack.calls_to("views.open")[-1].response["view"])
     assert "What customers changed" in history and "Acme Corp, Tue 24 Nov 2026" in history
     assert "1 prompted by a customer meeting" in history
+    # The team's quarter on Mo's App Home: one 4F meeting; one line added, one changed by
+    # the customer; the thing to simplify raised, then done.
+    await env.requests.block_actions("U0MO", click(Action.ITEM_DONE, str(items[1].id)))
+    await env.requests.event({"type": "app_home_opened", "user": "U0MO", "tab": "home"})
+    home = _shown(env.slack.calls_to("views.publish")[-1].params["view"])
+    assert "Customer meetings, 2026-Q4:* 4F 1 of 1 recorded meeting(s) (100%)" in home
+    assert "War 0 · Advertisement 0 · Love-In 0 · 4F meeting 1" in home
+    assert "Charter lines customers added 1, changed 1" in home
+    assert "Simplify or eliminate: 1 raised, 1 done" in home
     # Raj, of another team, may not accept it
     await env.requests.block_actions(
         "U0RAJ", click(Action.ACCEPT_CHARTER, str(meeting.id)), channel_id="C0CS"

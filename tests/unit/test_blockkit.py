@@ -183,6 +183,7 @@ def _home(*, executive: bool, admin: bool) -> dict[str, Any]:
             delegate_user="U" + "X" * 20 if admin else None,
             acting_for=ACTING_FOR,
             team=(10**12, LONG_NAME),
+            team_meetings=meeting_views.WORST_FIGURES,
         )
     )
 

@@ -12,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.regimen.compose import compose_links
+from bot.regimen.meeting_figures import MeetingFigures
 from bot.regimen.meetings import (
     MAX_OBJECTIVES,
     SIMPLIFY_QUESTION,
@@ -156,6 +157,10 @@ def test_preparation_is_never_due_outside_its_window(
 
 
 # The surfaces at their worst, for tests/unit/test_blockkit.py.
+
+WORST_FIGURES = MeetingFigures(
+    LONG, "2026-Q4", 10**9, dict.fromkeys(MeetingKind, 10**9), 10**9, 10**9, 10**9, 10**9
+)
 
 LINKS = compose_links("a@b.test, " * 200, LONG, HUGE * 3, limit=URL)
 
