@@ -20,6 +20,7 @@ from bot.regimen.metrics import (
     weekly_trend,
 )
 from bot.regimen.types import ContactKind
+from bot.services.meeting_figures import quarter_figures
 from bot.services.stats import figures
 from bot.settings import Settings
 from bot.views.data import Report
@@ -63,6 +64,7 @@ async def call_trend(
 async def build_report(
     db: Database, settings: Settings, ws: str, *, now: datetime, team: str | None = None
 ) -> Report:
+    team_id: int | None = None
     async with db.unit_of_work() as session:
         execs = await queries.executives(session, ws)
         former = await queries.former_executives(session, ws)
@@ -72,6 +74,7 @@ async def build_report(
             )
             if team_row is None:
                 raise ValueError(f"unknown team {team!r}")
+            team_id = team_row.id
             execs = [p for p in execs if p.team_id == team_row.id]
             former = [p for p in former if p.team_id == team_row.id]
         ids = [p.id for p in execs]
@@ -93,6 +96,13 @@ async def build_report(
         stories = await _stories(session, ws, ids, now - timedelta(days=7))
         kudos = await stats.kudos(session, ws, ids, now - timedelta(days=7))
         kudos_given = sum(given for given, _received in kudos.values())
+        meetings = await quarter_figures(
+            session,
+            ws,
+            now=now,
+            tz=settings.kyc_default_timezone,
+            team_id=team_id,
+        )
     return Report(
         iso_week=iso_week_of(now.date()),
         executives=tuple(figs),
@@ -109,6 +119,7 @@ async def build_report(
         customer_only_proactive=nobody.get(ContactKind.PROACTIVE, 0),
         customer_only_reactive=nobody.get(ContactKind.REACTIVE, 0),
         call_trend=calls,
+        meetings=meetings,
     )
 
 

@@ -237,6 +237,7 @@ class Report:
     customer_only_proactive: int = 0
     customer_only_reactive: int = 0
     call_trend: tuple[WeekScores, ...] = ()  # calls' NPS and sentiment per week, 12 weeks
+    meetings: tuple[MeetingFigures, ...] = ()  # teams' customer meetings this quarter
 
     @property
     def proactive(self) -> int:

@@ -158,6 +158,7 @@ def _report(executives: int) -> Report:
         stories,
         7,
         call_trend=CALL_TREND,
+        meetings=(meeting_views.WORST_FIGURES,) * 40,
     )
 
 
