@@ -104,7 +104,7 @@ async def _answer(
         return await _delegate(rest, person, deps)
     if subcommand == "stats":
         stats = await batch_actions.stats(deps, person, f"<@{for_user}>" if for_user else rest)
-        return build_stats(stats.figures, mine=stats.mine)
+        return build_stats(stats.figures, mine=stats.mine, meetings=stats.meetings)
     if subcommand == "week":
         return build_week_list(await batch_actions.this_week(deps, person, for_user=for_user))
     if subcommand == "pause":

@@ -9,6 +9,7 @@ from datetime import date
 
 from bot.deps import Deps
 from bot.regimen.calendar import local_now
+from bot.regimen.meeting_figures import MeetingFigures
 from bot.regimen.metrics import ExecutiveFigures
 from bot.services import executive as exec_service
 from bot.services import outbox
@@ -24,6 +25,7 @@ from bot.services.identity import (
     require_enrolled,
     require_executive,
 )
+from bot.services.meeting_figures import quarter_figures
 from bot.services.people import regimen_of
 from bot.services.stats import figures
 from bot.services.week import week_views
@@ -196,6 +198,7 @@ async def resume(deps: Deps, person: Person | None) -> bool:
 class Stats:
     figures: ExecutiveFigures
     mine: bool
+    meetings: MeetingFigures | None = None  # their team's customer meetings this quarter
 
 
 async def stats(deps: Deps, person: Person | None, mention: str) -> Stats:
@@ -221,4 +224,13 @@ async def stats(deps: Deps, person: Person | None, mention: str) -> Stats:
         elif not is_executive(me):
             raise NotAllowed("You have no numbers of your own: only executives call customers.")
         (fig,) = await figures(session, settings, me.workspace_id, [target], now=deps.now())
-    return Stats(fig, mine=target.id == me.id)
+        team: tuple[MeetingFigures, ...] = ()
+        if target.team_id is not None:
+            team = await quarter_figures(
+                session,
+                me.workspace_id,
+                now=deps.now(),
+                tz=settings.kyc_default_timezone,
+                team_id=target.team_id,
+            )
+    return Stats(fig, mine=target.id == me.id, meetings=team[0] if team else None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from bot.regimen.meeting_figures import MeetingFigures
 from bot.regimen.metrics import (
     ExecutiveFigures,
     Scores,
@@ -14,6 +15,7 @@ from bot.regimen.metrics import (
     percent,
 )
 from bot.views.blocks import Block, context, header, message, section
+from bot.views.meetings import meeting_figures_text
 from bot.views.text import day, escape, plural
 
 
@@ -128,11 +130,15 @@ def figure_blocks(
     return blocks
 
 
-def build_stats(f: ExecutiveFigures, *, mine: bool) -> dict[str, Any]:
+def build_stats(
+    f: ExecutiveFigures, *, mine: bool, meetings: MeetingFigures | None = None
+) -> dict[str, Any]:
+    """`meetings`: their team's customer meetings this quarter (bot/views/meetings.py)."""
     title = "Your numbers" if mine else f"{f.name}'s numbers"
     blocks = [
         header(title),
         *figure_blocks(f),
+        *([section(meeting_figures_text(meetings))] if meetings is not None else []),
         context(
             "Proactive share counts calls you started against complaints, tickets and "
             "escalations naming you; a voicemail counts on neither side, and a ticket naming no "

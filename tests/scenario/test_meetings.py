@@ -16,7 +16,14 @@ from bot.ids import Action, Block, View
 from bot.regimen.ics import read_events
 from bot.regimen.types import Channel, ContactKind, Sentiment
 from bot.services.meetings import prepare_all
-from storage.models import ActionItem, Contact, CustomerContact, CustomerMeeting, TeamCharter
+from storage.models import (
+    ActionItem,
+    Contact,
+    CustomerContact,
+    CustomerMeeting,
+    Person,
+    TeamCharter,
+)
 from tests import factories as f
 from tests.factories import utc
 from tests.scenario.conftest import World
@@ -337,6 +344,13 @@ async def test_after_the_meeting_it_counts_for_everyone_and_customers_revise_the
     assert "War 0 · Advertisement 0 · Love-In 0 · 4F meeting 1" in home
     assert "Charter lines customers added 1, changed 1" in home
     assert "Simplify or eliminate: 1 raised, 1 done" in home
+    # /kyc stats of an executive on the team shows it too
+    async with env.db.unit_of_work() as s:
+        dana = await s.get(Person, world.dana.id)
+        assert dana is not None
+        dana.team_id = world.cs.id
+    answer = await env.requests.slash_command("U0DANA", "stats")
+    assert "Customer meetings, 2026-Q4:* 4F 1 of 1" in answer.text
     # Raj, of another team, may not accept it
     await env.requests.block_actions(
         "U0RAJ", click(Action.ACCEPT_CHARTER, str(meeting.id)), channel_id="C0CS"

@@ -267,7 +267,7 @@ MESSAGES: dict[str, Messages] = {
     "build_welcome": lambda: [build_welcome()],
     "build_not_enrolled": lambda: [build_not_enrolled("U" + "X" * 20)],
     "build_stats": lambda: (
-        [build_stats(FIGURES, mine=m) for m in (True, False)]
+        [build_stats(FIGURES, mine=m, meetings=meeting_views.WORST_FIGURES) for m in (True, False)]
         + [build_stats(ExecutiveFigures(2, LONG_NAME), mine=False)]
     ),
     "build_digest_messages": lambda: (
