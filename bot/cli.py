@@ -59,6 +59,7 @@ class ExportKind(StrEnum):
     action_items = "action-items"
     kudos = "kudos"
     batches = "batches"
+    customers = "customers"
 
 
 class Preset(StrEnum):
@@ -263,6 +264,8 @@ def import_roster(
         db = await _open_db(settings)
         try:
             ws = await _workspace(db, settings, workspace)
+            from bot.tenancy.workspace_settings import for_workspace
+
             report = await import_csv(
                 db,
                 ws,
@@ -271,6 +274,7 @@ def import_roster(
                 preset=preset.value if preset else None,
                 maps=renames,
                 encoding=encoding,
+                key_tiers=(await for_workspace(db, settings, ws)).key_tiers(),
             )
         finally:
             await db.dispose()
@@ -946,6 +950,21 @@ def report(
             )
         terms = ", ".join(f"{t} ({n})" for t, n in data.criticism_terms) or "nothing recurring"
         console.print(f"What customers criticised this week: {terms}", markup=False)
+        if data.recoveries is not None and not data.recoveries.empty:
+            from bot.views.recovery import recovery_lines
+
+            owned = " · ".join(line.replace("*", "") for line in recovery_lines(data.recoveries))
+            console.print(f"Key customers' complaints: {owned}", markup=False)
+        if data.key_without_meeting:
+            from bot.views.recovery import key_meeting_lines
+
+            console.print(
+                f"Key customers with no formal meeting in 12 months "
+                f"({len(data.key_without_meeting)}):",
+                markup=False,
+            )
+            for line in key_meeting_lines(list(data.key_without_meeting), cap=50):
+                console.print(f"  {line}", markup=False)
         if html_file is not None:
             from bot.views.charts import trend_png
             from bot.views.digest import build_html

@@ -73,6 +73,30 @@ class Action(StrEnum):
     # App Home, a team member: the team's charter edited, its history shown (value = team id)
     EDIT_CHARTER = "kyc_edit_charter"
     CHARTER_HISTORY = "kyc_charter_history"
+    # a customer's history (`/kyc customer`, the brief's History button, value = customer id;
+    # Older / Newer in the history modal, value = "customer id:page")
+    HISTORY = "kyc_history"
+    HISTORY_OLDER = "kyc_history_older"
+    HISTORY_NEWER = "kyc_history_newer"
+    # back to the floor: App Home's button opening the commitment modal, and its Stop; the
+    # host lead's Confirm (value = shift id) and datepicker proposing another day (its block:
+    # numbered(Block.FLOOR_SHIFT, shift id)); the leader's Accept of that day and the button
+    # opening the after-shift modal (value = shift id)
+    FLOOR_SET = "kyc_floor_set"
+    FLOOR_STOP = "kyc_floor_stop"
+    FLOOR_CONFIRM = "kyc_floor_confirm"
+    FLOOR_OTHER_DAY = "kyc_floor_other_day"
+    FLOOR_ACCEPT = "kyc_floor_accept"
+    FLOOR_REPORT = "kyc_floor_report"
+    # a recurring theme put to a team's lead (value = candidate id): make it an action point,
+    # dismiss it; the action point's Done in the team thread
+    THEME_ACT = "kyc_theme_act"
+    THEME_DISMISS = "kyc_theme_dismiss"
+    THEME_DONE = "kyc_theme_done"
+    # key customers (brief modal), value = customer id: mark or unmark key
+    TOGGLE_KEY = "kyc_toggle_key"
+    # a key customer's complaint offered to its sponsor, value = the complaint contact's id
+    TAKE_OWNERSHIP = "kyc_take_ownership"
     # plain inputs (action ids inside input blocks)
     INPUT = "value"
 
@@ -101,6 +125,11 @@ class View(StrEnum):
     MEETING_RECORD = "kyc_meeting_record_modal"
     CHARTER = "kyc_charter_modal"
     CHARTER_HISTORY = "kyc_charter_history_modal"
+    HISTORY = "kyc_history_modal"
+    FLOOR = "kyc_floor_modal"
+    FLOOR_REPORT = "kyc_floor_report_modal"
+    THEME_ACT = "kyc_theme_act_modal"
+    THEME_DISMISS = "kyc_theme_dismiss_modal"
 
 
 class Block(StrEnum):
@@ -113,6 +142,10 @@ class Block(StrEnum):
     STRESSED = "stressed_areas"
     MAKE_GREAT = "make_it_great"
     DETAILS = "details"
+    KIND = "touchpoint_kind"  # call, visit, lunch… (Channel.TOUCHPOINTS)
+    IN_THEIR_WORDS = "in_their_words"  # the customer's own words (Contact.in_their_words)
+    # an insight's theme select, f"{Block.THEME}_{field}" (themes.INSIGHT_FIELDS)
+    THEME = "theme"
     FOLLOW_UP_OWNER = "follow_up_owner"
     FOLLOW_UP_ON = "follow_up_on"
     SUCCESS_STORY = "success_story"
@@ -183,10 +216,28 @@ class Block(StrEnum):
     CHARTER_PURPOSE = "charter_purpose"
     CHARTER_EXPECTATION = "charter_expectation"
     CHARTER_MEASURE = "charter_measure"
+    # back to the floor: the commitment's fields; the after-shift modal's (with CRITICISM,
+    # STRESSED and MAKE_GREAT of the call modal); a shift's buttons, numbered by shift id
+    FLOOR_CADENCE = "floor_cadence"
+    FLOOR_PLACE = "floor_place"
+    FLOOR_TEAM = "floor_team"
+    FLOOR_WEEKDAY = "floor_weekday"
+    FLOOR_DID = "floor_did"
+    FLOOR_LEARNED = "floor_learned"
+    FLOOR_SHIFT = "floor_shift"
+    # a theme made an action point: what, who, by when (the dismissal's reason is REASON)
+    ACTION_TEXT = "action_text"
+    ACTION_OWNER = "action_owner"
+    ACTION_DUE = "action_due"
 
 
 def numbered(block: Block, n: int) -> str:
     return f"{block.value}_{n}"
+
+
+def theme_block(field: str) -> str:
+    """The theme select beside an insight field of the call modal."""
+    return f"{Block.THEME.value}_{field}"
 
 
 def number_of(block: Block, block_id: str) -> int | None:

@@ -21,6 +21,22 @@ class SettingsError(Exception):
     """A setting is missing or malformed; the message is one line for the user."""
 
 
+def parse_tier_cadence(value: str) -> dict[str, int]:
+    """ "strategic=2, enterprise=4" -> {"strategic": 2, "enterprise": 4} (tiers case-folded)."""
+    out: dict[str, int] = {}
+    for part in value.split(","):
+        if not part.strip():
+            continue
+        tier, sep, weeks = part.partition("=")
+        if not sep or not tier.strip() or not weeks.strip().isdigit():
+            raise ValueError(f"'{part.strip()}' is not tier=weeks (e.g. strategic=2)")
+        n = int(weeks)
+        if not 1 <= n <= 52:
+            raise ValueError(f"'{part.strip()}': weeks must be 1 to 52")
+        out[tier.strip().casefold()] = n
+    return out
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
@@ -47,7 +63,17 @@ class Settings(BaseSettings):
     kyc_overdue_escalation_days: int = Field(default=3, ge=1)
     kyc_story_reminder_days: int = Field(default=14, ge=1)
     kyc_meeting_prep_days: int = Field(default=3, ge=1, le=14)  # attendees prepared this early
+    # A customer who declined ("not now") sits out of the rotation this many weeks.
+    kyc_declined_comeback_weeks: int = Field(default=4, ge=1, le=52)
     kyc_stories_channel: str | None = None
+    # Key customers (README "Key customers"): tiers whose customers are imported as key
+    # ("strategic,enterprise"), how often a key customer comes round in the rotation (weeks),
+    # per tier over that ("strategic=2,enterprise=4"), and how long after the recovery call a
+    # complaint still counts against it (days).
+    kyc_key_tiers: str = ""
+    kyc_key_cadence_weeks: int = Field(default=4, ge=1, le=52)
+    kyc_key_tier_cadence: str = ""
+    kyc_recovery_window_days: int = Field(default=14, ge=1, le=180)
     # Picks one of several workspaces; by default the bot token's own (auth.test).
     kyc_workspace: str | None = None
     kyc_company: str | None = None  # signs openers and follow-up emails
@@ -152,6 +178,22 @@ class Settings(BaseSettings):
         if not re.match(r"^https?://", value):
             raise ValueError("must start with http:// or https://")
         return value if value.endswith("/") else value + "/"
+
+    @field_validator("kyc_key_tier_cadence")
+    @classmethod
+    def _tier_cadence(cls, value: str) -> str:
+        parse_tier_cadence(value)
+        return value
+
+    def key_tiers(self) -> frozenset[str]:
+        """KYC_KEY_TIERS as case-folded tier names."""
+        return frozenset(t.strip().casefold() for t in self.kyc_key_tiers.split(",") if t.strip())
+
+    def cadence_of(self, tier: str | None) -> int:
+        """Weeks between a key customer's turns: its tier's (KYC_KEY_TIER_CADENCE), else
+        KYC_KEY_CADENCE_WEEKS."""
+        per_tier = parse_tier_cadence(self.kyc_key_tier_cadence)
+        return per_tier.get((tier or "").strip().casefold(), self.kyc_key_cadence_weeks)
 
     @field_validator("kyc_default_timezone")
     @classmethod

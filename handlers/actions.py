@@ -18,7 +18,9 @@ from bot.services import (
     calling,
     followup,
     items,
+    key_customers,
     my_settings,
+    recoveries,
     roster_admin,
     workspace_admin,
 )
@@ -29,10 +31,11 @@ from bot.views.commands import build_add_customer_modal, build_reassign_modal, b
 from bot.views.email_modal import build_email_modal
 from bot.views.home import build_home
 from bot.views.my_settings import build_my_settings_modal, build_pause_modal
+from bot.views.recovery import owned_note
 from bot.views.reminders import due_moved_note, snoozed_note
 from bot.views.roster_modals import build_roster_picker
 from bot.views.settings_modal import build_settings_modal
-from handlers import customer_care, delegates, holidays, meetings
+from handlers import customer_care, delegates, floor, history, holidays, meetings, themes
 from handlers.common import (
     actor_of,
     after_click,
@@ -66,12 +69,17 @@ def register(app: AsyncApp) -> None:
     app.action(Action.RESUME.value)(resume_clicked)
     app.action(Action.NUDGE_LATER.value)(later_picked)
     app.action(Action.NUDGE_SKIP.value)(skip_clicked)
+    app.action(Action.TOGGLE_KEY.value)(key_toggled)
+    app.action(Action.TAKE_OWNERSHIP.value)(ownership_taken)
     for action in ROSTER:
         app.action(action.value)(roster_clicked)
     customer_care.register(app)  # a customer removed, paused or moved; an executive enrolled
     holidays.register(app)  # the admins' company holidays
     delegates.register(app)  # an executive's delegate, named on App Home
     meetings.register(app)  # a team's formal customer meeting, requested and recorded
+    history.register(app)  # a customer's history: the brief's History button, Older / Newer
+    floor.register(app)  # back to the floor: commitments, proposals, after-shift reports
+    themes.register(app)  # recurring customer themes: action point, dismissal, done
 
 
 ROSTER = {
@@ -358,3 +366,30 @@ def _message_ts(body: dict[str, Any]) -> str | None:
     """The message clicked (the nudge), whose Later / Skip row is redrawn with the answer."""
     ts = (body.get("message") or {}).get("ts") or (body.get("container") or {}).get("message_ts")
     return str(ts) if ts else None
+
+
+async def key_toggled(ack: Any, body: dict[str, Any], client: AsyncWebClient, context: Any) -> None:
+    """The brief's "Mark as key customer" / "Not a key customer": the brief redrawn."""
+    await ack()
+    customer_id = _id_value(body)
+    view = body.get("view") or {}
+    if customer_id is None:
+        return
+    work = key_customers.toggle_key(deps_of(context), actor_of(context), customer_id)
+    brief = await after_click(context, body, work)
+    if brief is not None and view.get("id"):
+        await client.views_update(view_id=view["id"], view=build_brief_modal(brief))
+
+
+async def ownership_taken(
+    ack: Any, body: dict[str, Any], client: AsyncWebClient, context: Any
+) -> None:
+    """A key customer's complaint: the sponsor's "Take ownership" (once, however many clicks)."""
+    await ack()
+    contact_id = _id_value(body)
+    if contact_id is None:
+        return
+    work = recoveries.take_ownership(deps_of(context), actor_of(context), contact_id)
+    owned = await after_click(context, body, work)
+    if owned is not None:
+        await tell(context, body, owned_note(owned.customer_name, owned.already))

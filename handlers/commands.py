@@ -10,15 +10,18 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.services import batch_actions, calling, delegates, meetings, my_settings
+from bot.services import batch_actions, calling, delegates, floor, history, meetings, my_settings
 from bot.services.identity import NotAllowed, require_executive
 from bot.views.call_modal import build_call_modal
+from bot.views.call_submission import touchpoint_of
 from bot.views.commands import (
     build_help,
     build_not_enrolled,
     build_reactive_modal,
     build_simple,
 )
+from bot.views.floor import build_floor_modal
+from bot.views.history import build_history_modal
 from bot.views.meetings import build_meeting_request_modal
 from bot.views.my_settings import build_pause_modal
 from bot.views.nudge import build_week_list
@@ -30,7 +33,18 @@ PAUSE = re.compile(r"^(?:until\s+)?(\d{4}-\d{2}-\d{2})$")
 # "for @dana …": a delegate acting for their executive (Slack sends <@U123|dana>).
 FOR = re.compile(r"^for\s+<@([UW][A-Z0-9]+)(?:\|[^>]*)?>\s*(.*)$", re.IGNORECASE | re.DOTALL)
 MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
-SUBCOMMANDS = ("done", "week", "log", "pause", "resume", "stats", "delegate", "meeting")
+SUBCOMMANDS = (
+    "done",
+    "week",
+    "log",
+    "pause",
+    "resume",
+    "stats",
+    "delegate",
+    "customer",
+    "floor",
+    "meeting",
+)
 NOT_TO_LOG = (
     "Only executives on the KYC roster log customer calls. "
     "Ask your KYC admin to add you with role `executive`."
@@ -59,8 +73,9 @@ async def kyc_command(
         if subcommand == "done" and for_user:
             await calling.executive_acted_for(deps, person, for_user)  # refused: said in the ack
             await ack()
+            kind, typed = touchpoint_of(html.unescape(rest))
             form = await calling.form_for_call(
-                deps, person, None, typed=html.unescape(rest), for_user=for_user
+                deps, person, None, typed=typed, for_user=for_user, kind=kind
             )
             await client.views_open(trigger_id=command["trigger_id"], view=build_call_modal(form))
         elif subcommand == "done":
@@ -68,7 +83,8 @@ async def kyc_command(
             # trigger_id lives 3 s: answer Slack first, then open the modal straight away.
             await ack()
             # Slack sends &, < and > of the typed text as HTML entities.
-            form = await calling.form_for_call(deps, person, None, typed=html.unescape(rest))
+            kind, typed = touchpoint_of(html.unescape(rest))
+            form = await calling.form_for_call(deps, person, None, typed=typed, kind=kind)
             await client.views_open(trigger_id=command["trigger_id"], view=build_call_modal(form))
         elif subcommand == "meeting":
             # A formal meeting with a customer of theirs or their team's, matched by name.
@@ -81,6 +97,26 @@ async def kyc_command(
             pause = await my_settings.pause_form(deps, person)
             await ack()
             await client.views_open(trigger_id=command["trigger_id"], view=build_pause_modal(pause))
+        elif subcommand == "customer":
+            # Found (or refused, said in the ack) before answering; then the modal at once.
+            try:
+                page = await history.history_by_name(deps, person, html.unescape(rest))
+            except NotAllowed as exc:  # names the customers typed or found: escaped
+                await ack(**build_simple(escape(str(exc))))
+                return
+            await ack()
+            await client.views_open(
+                trigger_id=command["trigger_id"], view=build_history_modal(page)
+            )
+        elif subcommand == "floor" and rest.lower() in ("off", "stop"):
+            await floor.stop_commitment(deps, person)
+            await ack(**build_simple("Back to the floor stopped. `/kyc floor` to start again."))
+        elif subcommand == "floor":
+            commitment = await floor.floor_form(deps, person)
+            await ack()
+            await client.views_open(
+                trigger_id=command["trigger_id"], view=build_floor_modal(commitment)
+            )
         elif subcommand == "log":
             require_executive(person, NOT_TO_LOG)
             await ack()
@@ -104,7 +140,13 @@ async def _answer(
         return await _delegate(rest, person, deps)
     if subcommand == "stats":
         stats = await batch_actions.stats(deps, person, f"<@{for_user}>" if for_user else rest)
-        return build_stats(stats.figures, mine=stats.mine, meetings=stats.meetings)
+        return build_stats(
+            stats.figures,
+            mine=stats.mine,
+            floor=stats.floor,
+            recoveries=stats.recoveries,
+            meetings=stats.meetings,
+        )
     if subcommand == "week":
         return build_week_list(await batch_actions.this_week(deps, person, for_user=for_user))
     if subcommand == "pause":

@@ -17,8 +17,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import and_, or_, select
 
 from bot.deps import Deps
-from bot.services import inbox, meetings
+from bot.services import inbox, meetings, themes
 from bot.services.digest import digest_due, queue_digest
+from bot.services.floor import run_floor
 from bot.services.heads_up import announce_ahead
 from bot.services.identity import link_slack_user
 from bot.services.items import remind_overdue
@@ -137,10 +138,35 @@ async def reminders_tick(deps: Deps) -> None:
 
 
 async def meetings_tick(deps: Deps) -> None:
-    """Each attendee of a formal customer meeting prepared, a few days before."""
+    """Each attendee of a formal customer meeting prepared, a few days before; organisers
+    asked to record it after."""
     async with deps.jobs_lock:
         for ws in await workspaces(deps):
             if await meetings.prepare_all(deps, ws):
+                deps.wake_sender()
+
+
+async def floor_tick(deps: Deps) -> None:
+    """Back to the floor: each period's proposal, the reminders the day before, the question
+    after the shift (bot/services/floor.py)."""
+    async with deps.jobs_lock:
+        for ws in await workspaces(deps):
+            settings = await settings_of(deps, ws)
+            if await run_floor(deps.db, settings, ws, now=deps.now()):
+                deps.wake_sender()
+
+
+async def themes_tick(deps: Deps) -> None:
+    """Recurring customer themes: the weekly grouping (Mondays) puts new ones to their team's
+    lead; each quarter, teams with themes still open are reminded to review them (once)."""
+    async with deps.jobs_lock:
+        for ws in await workspaces(deps):
+            settings = await settings_of(deps, ws)
+            raised = 0
+            if themes.scan_due(settings, deps.now()):
+                raised = await themes.raise_themes(deps.db, ws, now=deps.now())
+            reminded = await themes.remind_review(deps.db, settings, ws, now=deps.now())
+            if raised or reminded:
                 deps.wake_sender()
 
 
@@ -185,8 +211,10 @@ def build_scheduler(deps: Deps) -> AsyncIOScheduler:
         (planning_tick, 30),
         (digest_tick, 15),
         (meetings_tick, 15),
+        (floor_tick, 15),
         (housekeeping_tick, 60),
         (inbox_tick, 1),
+        (themes_tick, 60),
     ]
     for job, minutes in jobs:
         scheduler.add_job(

@@ -35,6 +35,7 @@ from bot.regimen.types import (
     ContactRole,
     ItemStatus,
     Outcome,
+    RecoveryStatus,
     Role,
     Sentiment,
 )
@@ -156,6 +157,8 @@ class Team(Base):
     channel_name: Mapped[str | None] = mapped_column(String(200))
     # False for HR, Engineering, Risk, Legal…: their people are matched with customers.
     customer_facing: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # The team's own themes beside product/process/policy/people: "onboarding,billing".
+    theme_tags: Mapped[str | None] = mapped_column(String(500))
 
 
 class Person(Base):
@@ -318,6 +321,56 @@ class Contact(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class Insight(Base):
+    """What a customer said at a touchpoint (criticism, a stressed area, what would make it
+    great, their own words), tagged to a theme owned by a team (bot/services/themes.py)."""
+
+    __tablename__ = "insights"
+    __table_args__ = (Index("ix_insights_ws_time", "workspace_id", "created_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id"))
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id"))
+    field: Mapped[str] = mapped_column(String(32))  # criticism | stressed_areas | make_it_great…
+    text: Mapped[str] = mapped_column(Text)
+    theme: Mapped[str | None] = mapped_column(String(40))  # None: not tagged
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))  # the theme's owner
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ThemeStatus(StrEnum):
+    RAISED = "raised"  # with the team's lead, to act on or dismiss
+    ACTION = "action"  # an action point, open
+    DONE = "done"
+    DISMISSED = "dismissed"
+
+
+class ThemeCandidate(Base):
+    """A theme three or more customers raised (bot/regimen/themes.py), put to its team's lead."""
+
+    __tablename__ = "theme_candidates"
+    __table_args__ = (Index("ix_theme_candidates_ws_theme", "workspace_id", "theme", "team_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id"))
+    theme: Mapped[str] = mapped_column(String(40))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
+    status: Mapped[ThemeStatus] = mapped_column(str_enum(ThemeStatus, "theme_status"))
+    insight_ids: Mapped[list[int]] = mapped_column(JSON)  # the quotes behind it
+    lead_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    raised_at: Mapped[datetime] = mapped_column()
+    action_text: Mapped[str | None] = mapped_column(Text)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    due_on: Mapped[date | None] = mapped_column(Date)
+    channel_id: Mapped[str | None] = mapped_column(String(32))  # the action point's thread
+    acted_at: Mapped[datetime | None] = mapped_column()
+    acted_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    done_at: Mapped[datetime | None] = mapped_column()
+    done_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    dismissed_reason: Mapped[str | None] = mapped_column(Text)
+    dismissed_at: Mapped[datetime | None] = mapped_column()
+    dismissed_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+
+
 class Kudos(Base):
     __tablename__ = "kudos"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -378,6 +431,32 @@ class BatchEntry(Base):
     contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Recovery(Base):
+    """A key customer's complaint or escalation, offered to its executive sponsor to own
+    (bot/services/recoveries.py; the rule that closes it: bot/regimen/recovery.py). One per
+    complaint contact: the offer DM and the ownership post are sent once."""
+
+    __tablename__ = "recoveries"
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "complaint_contact_id"),
+        Index("ix_recoveries_ws_status", "workspace_id", "status"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id"))
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    complaint_contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id"))
+    executive_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    complained_at: Mapped[datetime] = mapped_column()
+    offered_at: Mapped[datetime | None] = mapped_column()
+    owned_at: Mapped[datetime | None] = mapped_column()
+    first_call_at: Mapped[datetime | None] = mapped_column()
+    recovered_at: Mapped[datetime | None] = mapped_column()
+    status: Mapped[RecoveryStatus] = mapped_column(
+        str_enum(RecoveryStatus, "recovery_status"), default=RecoveryStatus.OFFERED
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Submission(Base):
@@ -504,4 +583,59 @@ class TeamCharter(Base):
     expectations: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     meeting_id: Mapped[int | None] = mapped_column(ForeignKey("customer_meetings.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class FloorCommitment(Base):
+    """A leader's back-to-the-floor commitment (bot/regimen/floor.py): a shift of front-line
+    work each month or quarter, at a place, hosted by a team. One per leader; stopped, it stays
+    (its missed periods end with it)."""
+
+    __tablename__ = "floor_commitments"
+    __table_args__ = (UniqueConstraint("workspace_id", "executive_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id"))
+    executive_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    cadence: Mapped[str] = mapped_column(String(16))  # floor.Cadence
+    place: Mapped[str] = mapped_column(String(200))
+    host_team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
+    weekday: Mapped[int | None] = mapped_column(Integer)  # preferred, Monday is 0
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    started_on: Mapped[date] = mapped_column(Date)  # the leader's local date it was set up
+    stopped_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class FloorShift(Base):
+    """One period's back-to-the-floor shift: proposed, confirmed by the host team's lead, then
+    what the leader did and learned. Its own table, not a Contact: a shift serves many customers
+    and names none (contacts.customer_id is NOT NULL), and counting it as a proactive contact
+    would swell the proactive share and coverage figures with calls no customer received. The
+    figures count shifts apart (bot/services/floor.py)."""
+
+    __tablename__ = "floor_shifts"
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "executive_id", "period"),
+        UniqueConstraint("workspace_id", "request_key"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id"))
+    commitment_id: Mapped[int] = mapped_column(ForeignKey("floor_commitments.id"), index=True)
+    executive_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    period: Mapped[str] = mapped_column(String(8))  # "2026-12" or "2026-Q4"
+    day: Mapped[date] = mapped_column(Date)  # proposed, then agreed
+    status: Mapped[str] = mapped_column(String(16))  # floor.ShiftStatus
+    place: Mapped[str] = mapped_column(String(200))
+    host_team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
+    host_user_id: Mapped[str | None] = mapped_column(String(32))  # the lead asked to confirm
+    host_channel: Mapped[str | None] = mapped_column(String(32))  # or the team's channel
+    confirmed_at: Mapped[datetime | None] = mapped_column()
+    did: Mapped[str | None] = mapped_column(Text)
+    learned: Mapped[str | None] = mapped_column(Text)
+    criticism: Mapped[str | None] = mapped_column(Text)
+    stressed_areas: Mapped[str | None] = mapped_column(Text)
+    make_it_great: Mapped[str | None] = mapped_column(Text)
+    reported_at: Mapped[datetime | None] = mapped_column()
+    request_key: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -21,8 +21,10 @@ from bot.regimen.types import (
     ContactRecord,
     CustomerProfile,
     CustomerState,
+    DoneItem,
     ItemStatus,
     OpenItem,
+    Outcome,
     Role,
 )
 from storage.models import ActionItem, BatchEntry, Contact, Customer, Person, Team
@@ -100,9 +102,14 @@ async def customer_states(
     )
     customers = list(
         await session.execute(
-            select(Customer.executive_id, Customer.id, Customer.name, Customer.paused_until).where(
-                mine
-            )
+            select(
+                Customer.executive_id,
+                Customer.id,
+                Customer.name,
+                Customer.paused_until,
+                Customer.key,
+                Customer.tier,
+            ).where(mine)
         )
     )
     # Contacts by customer through the (workspace, customer) index; a join on customers lets
@@ -144,8 +151,9 @@ async def customer_states(
             select(ranked.c.customer_id, ranked.c.sentiment).where(ranked.c.rn == 1)
         )
     )
+    declined = await _declined_last(session, workspace_id, their_customers)
     out: dict[int, list[CustomerState]] = defaultdict(list)
-    for exec_id, cid, name, paused_until in customers:
+    for exec_id, cid, name, paused_until, key, tier in customers:
         if exec_id is None:
             continue
         last_pro, last_rea = (_aware(t) for t in last.get(cid, (None, None)))
@@ -158,9 +166,43 @@ async def customer_states(
                 reactive_since_proactive=last_rea is not None
                 and (last_pro is None or last_rea > last_pro),
                 paused_until=paused_until,
+                declined_at=declined.get(cid),
+                key=bool(key),
+                tier=tier,
             )
         )
     return dict(out)
+
+
+async def _declined_last(
+    session: AsyncSession, workspace_id: str, their_customers: Any
+) -> dict[int, datetime]:
+    """When each customer whose latest proactive touch was declined declined it."""
+    ranked = (
+        select(
+            Contact.customer_id,
+            Contact.outcome,
+            Contact.occurred_at,
+            func.row_number()
+            .over(
+                partition_by=Contact.customer_id,
+                order_by=(Contact.occurred_at.desc(), Contact.id.desc()),
+            )
+            .label("rn"),
+        )
+        .where(
+            Contact.workspace_id == workspace_id,
+            Contact.customer_id.in_(their_customers),
+            Contact.kind == ContactKind.PROACTIVE,
+        )
+        .subquery()
+    )
+    rows = await session.execute(
+        select(ranked.c.customer_id, ranked.c.occurred_at).where(
+            ranked.c.rn == 1, ranked.c.outcome == Outcome.DECLINED
+        )
+    )
+    return {cid: at for cid, at in ((c, _aware(t)) for c, t in rows) if at is not None}
 
 
 def _aware(value: datetime | str | None) -> datetime | None:
@@ -250,6 +292,7 @@ PROFILE_COLUMNS = (
     Customer.linkedin,
     Customer.notes,
     Customer.timezone,
+    Customer.key,
 )
 CONTACT_FIELDS = (
     "occurred_at",
@@ -261,6 +304,9 @@ CONTACT_FIELDS = (
     "summary",
     "criticism",
     "details_to_remember",
+    "stressed_areas",
+    "make_it_great",
+    "in_their_words",
 )
 
 
@@ -337,3 +383,34 @@ async def brief_material(
             OpenItem(text=item.text, owner_name=owner_name, team_name=team_name, due_on=item.due_on)
         )
     return profiles, dict(contacts), dict(items)
+
+
+async def done_items(
+    session: AsyncSession,
+    workspace_id: str,
+    customer_id: int,
+    since: datetime | None,
+    limit: int = 20,
+) -> list[DoneItem]:
+    """A customer's action items closed after `since` (None: ever), newest first: what the
+    executive can tell the customer was done."""
+    owner = aliased(Person)
+    stmt = (
+        select(ActionItem.text, ActionItem.done_at, owner.name)
+        .outerjoin(owner, owner.id == ActionItem.owner_id)
+        .where(
+            ActionItem.workspace_id == workspace_id,
+            ActionItem.customer_id == customer_id,
+            ActionItem.status == ItemStatus.DONE,
+            ActionItem.done_at.is_not(None),
+        )
+        .order_by(ActionItem.done_at.desc(), ActionItem.id.desc())
+        .limit(limit)
+    )
+    if since is not None:
+        stmt = stmt.where(ActionItem.done_at > since)
+    return [
+        DoneItem(text=text, done_at=at, owner_name=name)
+        for text, at, name in await session.execute(stmt)
+        if at is not None
+    ]

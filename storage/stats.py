@@ -19,8 +19,12 @@ COUNTED = [BatchStatus.PLANNED, BatchStatus.ATTEMPTED, BatchStatus.DONE, BatchSt
 REACHED = [Outcome.REACHED, Outcome.MEETING_SCHEDULED]
 
 
-# A voicemail is an attempt, not a contact: the one rule every count of contacts keeps.
-IS_CONTACT = or_(Contact.outcome.is_(None), Contact.outcome != Outcome.VOICEMAIL)
+# A voicemail is an attempt, not a contact: the one rule every count of contacts keeps, from
+# Outcome.is_contact (a decline is a proactive contact, never a reached one). Every kind of
+# touchpoint (call, visit, lunch…) counts alike: no count here filters on the channel.
+IS_CONTACT = or_(
+    Contact.outcome.is_(None), Contact.outcome.not_in([o for o in Outcome if not o.is_contact])
+)
 
 
 async def contact_counts(

@@ -90,7 +90,7 @@ async def _digest(
             size = len(env.slack.state.uploads.get(files[0], b""))
             t.say(f"  {t.where(m)}: 📈 {m['text']} ({size:,} bytes PNG)")
         else:
-            t.message(m, limit=16)
+            t.message(m, limit=24)  # the summary, the quotes, then the executives
     t.skip()
 
 

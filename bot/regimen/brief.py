@@ -29,14 +29,20 @@ from bot.regimen.types import (
     ContactRecord,
     CustomerPerson,
     CustomerProfile,
+    DoneItem,
     ExecutiveProfile,
     FollowupEmail,
+    Insight,
     Link,
     OpenItem,
+    Outcome,
 )
 
 MAX_REACTIVE = 5
-MAX_DETAILS = 5
+MAX_DETAILS = 10
+MAX_INSIGHTS = 3
+MAX_TEAM_NOTES = 5
+MAX_DONE = 5
 # One slot per business day, varied so the customer sees a morning and an afternoon.
 SLOT_TIMES = (time(10, 0), time(14, 0), time(11, 0))
 WORK_HOURS = range(9, 17)  # a slot's hour on both sides: 9:00 to 16:00, done by 17:00
@@ -129,6 +135,8 @@ def suggested_opener(
         closing = f"I know that {when}{phrase}, and I want to make sure we put it right — {ask}"
     elif month and _spoke(last_call):
         closing = f"It has been a while since we last spoke in {month} — {ask}"
+    elif month and last_call is not None and last_call.outcome == Outcome.DECLINED:
+        closing = f"In {month} it was not a good moment for you — {ask}"
     elif month:
         closing = f"I tried to reach you in {month} — {ask}"
     else:
@@ -297,6 +305,48 @@ def _details(contacts: Sequence[ContactRecord]) -> tuple[str, ...]:
     return tuple(out[:MAX_DETAILS])
 
 
+def _clean(text: str | None) -> str | None:
+    return " ".join((text or "").split()) or None
+
+
+def insights(contacts: Sequence[ContactRecord], limit: int = MAX_INSIGHTS) -> tuple[Insight, ...]:
+    """The `limit` most recent touchpoints (proactive, newest first) where the customer said
+    something worth reading again: criticism, stressed areas, what would make it great, or
+    their own words."""
+    out: list[Insight] = []
+    for c in _newest_first(contacts):
+        if c.kind != ContactKind.PROACTIVE:
+            continue
+        said = Insight(
+            occurred_at=c.occurred_at,
+            channel=c.channel,
+            criticism=_clean(c.criticism),
+            stressed_areas=_clean(c.stressed_areas),
+            make_it_great=_clean(c.make_it_great),
+            in_their_words=_clean(c.in_their_words),
+        )
+        if said.criticism or said.stressed_areas or said.make_it_great or said.in_their_words:
+            out.append(said)
+            if len(out) == limit:
+                break
+    return tuple(out)
+
+
+def done_since(
+    done: Sequence[DoneItem], last_spoke: ContactRecord | None, limit: int = MAX_DONE
+) -> tuple[DoneItem, ...]:
+    """Action items closed since the customer was last spoken to (`last_spoke`: the latest
+    proactive touch that reached them; None: ever), newest first: the loop to close with them
+    ("we did what you asked")."""
+    since = last_spoke.occurred_at if last_spoke is not None else None
+    fresh = [d for d in done if since is None or _utc(d.done_at) > _utc(since)]
+    return tuple(sorted(fresh, key=lambda d: _utc(d.done_at), reverse=True)[:limit])
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
 def build_brief(
     *,
     customer: CustomerProfile,
@@ -306,6 +356,7 @@ def build_brief(
     now: datetime,
     people: Sequence[CustomerPerson] = (),
     team_notes: Sequence[str] = (),
+    done_items: Sequence[DoneItem] = (),
 ) -> Brief:
     """Everything to read before the call: tenure, contact, last proactive call, reactive
     contacts since then (newest first, at most 5), details to remember (deduplicated, at most
@@ -344,5 +395,10 @@ def build_brief(
         ),
         overdue_items=tuple(i for i in items if i.due_on is not None and i.due_on < today),
         call=whom_to_call(customer, people),
-        team_notes=tuple(" ".join(n.split()) for n in team_notes if n.strip())[:MAX_DETAILS],
+        team_notes=tuple(" ".join(n.split()) for n in team_notes if n.strip())[:MAX_TEAM_NOTES],
+        insights=insights(ordered),
+        done_since=done_since(
+            done_items,
+            next((c for c in ordered if c.kind == ContactKind.PROACTIVE and _spoke(c)), None),
+        ),
     )

@@ -12,6 +12,9 @@ from bot.regimen.calendar import is_paused
 from bot.regimen.types import BatchSlot, BatchStatus, CustomerState, PlanResult, Sentiment
 
 RECENT_DAYS = 14
+# A customer who said "not now" comes round again this many weeks later (the setting
+# KYC_DECLINED_COMEBACK_WEEKS): a refusal is the mark of a busy person, not a failure.
+DECLINED_COMEBACK_WEEKS = 4
 
 
 def _utc(moment: datetime) -> datetime:
@@ -33,15 +36,18 @@ def is_urgent(state: CustomerState, *, as_of: datetime, recent_days: int = RECEN
 def rank_customers(
     candidates: Sequence[CustomerState], *, as_of: datetime, recent_days: int = RECENT_DAYS
 ) -> list[CustomerState]:
-    """The rotation order: urgent customers first (see `is_urgent`), then never contacted
-    proactively, then longest since the last proactive call; ties by name (casefold), then id.
-    The urgent group uses the same sub-order."""
+    """The rotation order: urgent customers first (see `is_urgent`), then those back after a
+    decline (the candidates are `in_rotation`, so a decline among them has served its weeks:
+    "I'll come back to you in a few weeks" is kept), then never contacted proactively, then
+    longest since the last proactive call; ties by name (casefold), then id. The urgent group
+    uses the same sub-order."""
     epoch = _utc(as_of)
 
-    def key(state: CustomerState) -> tuple[bool, bool, datetime, str, int]:
+    def key(state: CustomerState) -> tuple[bool, bool, bool, datetime, str, int]:
         last = state.last_proactive_at
         return (
             not is_urgent(state, as_of=as_of, recent_days=recent_days),
+            state.declined_at is None,
             last is not None,
             epoch if last is None else _utc(last),
             state.name.casefold(),
@@ -51,10 +57,66 @@ def rank_customers(
     return sorted(candidates, key=key)
 
 
-def in_rotation(candidates: Sequence[CustomerState], on: date) -> list[CustomerState]:
+def comeback_on(declined_at: datetime, weeks: int = DECLINED_COMEBACK_WEEKS) -> date:
+    """The Monday (UTC) a customer who declined comes round again: `weeks` weeks after the
+    Monday of the week they declined in (declined on any day of week 45, back in week 49)."""
+    day = _utc(declined_at).date()
+    return day - timedelta(days=day.weekday()) + timedelta(weeks=max(weeks, 0))
+
+
+def resting(state: CustomerState, on: date, weeks: int = DECLINED_COMEBACK_WEEKS) -> bool:
+    """True while a customer whose latest proactive touch was declined sits out."""
+    return state.declined_at is not None and on < comeback_on(state.declined_at, weeks)
+
+
+def key_slots(quota: int) -> int:
+    """How many of a week's `quota` slots may go to key customers pulled forward by their
+    cadence: half, rounded down. The other half (rounded up) follows the plain rotation, so
+    nobody is starved: see `wait_bound`."""
+    return quota // 2
+
+
+def wait_bound(list_size: int, quota: int) -> int:
+    """The most weeks any customer waits for their turn in a list of `list_size` (from one turn
+    to the next, or from the start to the first), with nobody urgent and every planned customer
+    called in its week: the rotation's ceil(quota/2) slots always take the customers called
+    longest ago, and anyone called meanwhile goes behind them, so each customer reaches the
+    front within ceil(list_size / (quota - key_slots(quota))) weeks."""
+    free = quota - key_slots(quota)
+    return -(-list_size // free)
+
+
+def _monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def weeks_since(last: datetime | None, week_start: date) -> int | None:
+    """Whole ISO weeks from the week of `last` to the week of `week_start` (None: never)."""
+    if last is None:
+        return None
+    return (_monday(week_start) - _monday(_utc(last).date())).days // 7
+
+
+def is_cadence_due(state: CustomerState, week_start: date) -> bool:
+    """A key customer whose last proactive contact is at least `cadence_weeks` ISO weeks
+    before `week_start`'s week (or who was never contacted) is due this week."""
+    if not state.key or state.cadence_weeks is None:
+        return False
+    since = weeks_since(state.last_proactive_at, week_start)
+    return since is None or since >= state.cadence_weeks
+
+
+def in_rotation(
+    candidates: Sequence[CustomerState], on: date, comeback_weeks: int = DECLINED_COMEBACK_WEEKS
+) -> list[CustomerState]:
     """The candidates eligible on `on`: a customer paused through `on` or later sits out
-    ("paused until the 7th" is back on the 8th, as an executive's own pause)."""
-    return [c for c in candidates if not is_paused(on, c.paused_until)]
+    ("paused until the 7th" is back on the 8th, as an executive's own pause), and so does one
+    who declined until `comeback_on` (see `resting`)."""
+    return [
+        c
+        for c in candidates
+        if not is_paused(on, c.paused_until) and not resting(c, on, comeback_weeks)
+    ]
 
 
 def plan_batch(
@@ -65,20 +127,26 @@ def plan_batch(
     carry_over: Sequence[int],
     as_of: datetime,
     week_start: date | None = None,
+    comeback_weeks: int = DECLINED_COMEBACK_WEEKS,
 ) -> PlanResult:
     """Plan or top up a week's batch without reshuffling it.
 
     - Only customers `in_rotation` on `week_start` (default: `as_of`'s UTC day) are candidates:
-      one paused until after it is left out (and its PLANNED slot dropped).
+      one paused until after it, or resting after a decline (`resting`), is left out (and its
+      PLANNED slot dropped).
     - A PLANNED slot whose customer left `candidates` is dropped; any other status stays (history).
     - Kept slots keep their positions; the gap is `quota` minus kept slots that count toward it.
-    - The gap is filled with PLANNED slots: first `carry_over` (in order, still-listed only), then
-      the rotation of `rank_customers`; never a customer already in `current` (any status,
+    - The gap is filled with PLANNED slots: first customers back after a decline (their weeks
+      served), then `carry_over` (in order, still-listed only), then the urgent customers
+      (`is_urgent`), then key customers due by their cadence (`is_cadence_due`, longest
+      waiting first) in at most `key_slots(quota)` slots of the week, then the rotation of
+      `rank_customers`; never a customer already in `current` (any status,
       SWAPPED included) and never one twice.
     - New positions continue after the highest existing position (dropped ones included, so a
       position is never reused in the same write).
     """
-    candidates = in_rotation(candidates, week_start or _utc(as_of).date())
+    week_start = week_start or _utc(as_of).date()
+    candidates = in_rotation(candidates, week_start, comeback_weeks)
     listed = {c.customer_id for c in candidates}
     keep: list[BatchSlot] = []
     drop: list[int] = []
@@ -92,8 +160,19 @@ def plan_batch(
     taken = {s.customer_id for s in current}
     chosen: list[int] = []
     if gap > 0:
-        ranked = [c.customer_id for c in rank_customers(candidates, as_of=as_of)]
-        for customer_id in [*(c for c in carry_over if c in listed), *ranked]:
+        order = rank_customers(candidates, as_of=as_of)
+        ranked = [c.customer_id for c in order]
+        # Back after a decline: promised "in a few weeks", so ahead of the carried-over ones.
+        back = [c.customer_id for c in order if c.declined_at is not None]
+        urgent = [c.customer_id for c in order if is_urgent(c, as_of=as_of)]
+        keyed = set(back) | set(urgent) | {s.customer_id for s in current}
+        due = [
+            c.customer_id
+            for c in order
+            if c.customer_id not in keyed and is_cadence_due(c, week_start)
+        ][: key_slots(quota)]
+        listed_over = [c for c in carry_over if c in listed]
+        for customer_id in [*back, *listed_over, *urgent, *due, *ranked]:
             if len(chosen) >= gap:
                 break
             if customer_id not in taken:
@@ -109,11 +188,15 @@ def plan_batch(
 
 
 def swap_choice(
-    *, candidates: Sequence[CustomerState], current: Sequence[BatchSlot], as_of: datetime
+    *,
+    candidates: Sequence[CustomerState],
+    current: Sequence[BatchSlot],
+    as_of: datetime,
+    comeback_weeks: int = DECLINED_COMEBACK_WEEKS,
 ) -> CustomerState | None:
     """The next customer in rotation who is not in this week's batch (any status), or None."""
     in_batch = {s.customer_id for s in current}
-    eligible = in_rotation(candidates, _utc(as_of).date())
+    eligible = in_rotation(candidates, _utc(as_of).date(), comeback_weeks)
     for state in rank_customers(eligible, as_of=as_of):
         if state.customer_id not in in_batch:
             return state

@@ -85,6 +85,13 @@ class Outcome(StrEnum):
         return self in (Outcome.REACHED, Outcome.MEETING_SCHEDULED)
 
     @property
+    def is_contact(self) -> bool:
+        """The one rule every count of contacts keeps: a voicemail is an attempt, not a
+        contact. A decline is a contact (the customer was spoken to and said not now), never a
+        reached one (`reached_customer`)."""
+        return self != Outcome.VOICEMAIL
+
+    @property
     def label(self) -> str:
         return {
             Outcome.REACHED: "Reached",
@@ -121,6 +128,19 @@ class BatchStatus(StrEnum):
         return self in (BatchStatus.PLANNED, BatchStatus.ATTEMPTED)
 
 
+class RecoveryStatus(StrEnum):
+    """A key customer's complaint on its way back (bot/regimen/recovery.py)."""
+
+    OFFERED = "offered"  # the executive sponsor was asked to take ownership
+    OWNED = "owned"  # they took it
+    RECOVERED = "recovered"  # called, and the customer's next word was not a complaint
+    RELAPSED = "relapsed"  # called, but the next reactive contact was another complaint
+
+    @property
+    def is_open(self) -> bool:
+        return self in (RecoveryStatus.OFFERED, RecoveryStatus.OWNED)
+
+
 class ItemStatus(StrEnum):
     OPEN = "open"
     DONE = "done"
@@ -139,6 +159,12 @@ class CustomerState:
     last_sentiment: Sentiment | None = None
     reactive_since_proactive: bool = False
     paused_until: date | None = None  # out of the rotation before this day
+    # When the latest proactive touch was "declined / not now": the customer sits out for a
+    # few weeks (planner.in_rotation), then comes round again.
+    declined_at: datetime | None = None
+    key: bool = False  # a key customer: comes round every `cadence_weeks` (planner)
+    cadence_weeks: int | None = None  # for key customers; None: the plain rotation
+    tier: str | None = None  # what the cadence is looked up by (settings.cadence_of)
 
 
 @dataclass(frozen=True)
@@ -208,6 +234,7 @@ class CustomerProfile:
     linkedin: str | None = None
     notes: str | None = None
     timezone: str | None = None  # the customer's own, for the times proposed to them
+    key: bool = False  # a key customer (README "Key customers")
 
 
 @dataclass(frozen=True)
@@ -222,6 +249,30 @@ class ContactRecord:
     criticism: str | None = None
     details_to_remember: str | None = None
     executive_name: str | None = None
+    stressed_areas: str | None = None
+    make_it_great: str | None = None
+    in_their_words: str | None = None
+
+
+@dataclass(frozen=True)
+class DoneItem:
+    """An action item closed: what to tell the customer was done, and when."""
+
+    text: str
+    done_at: datetime
+    owner_name: str | None = None
+
+
+@dataclass(frozen=True)
+class Insight:
+    """What a customer said on one touchpoint that is worth reading again before the next."""
+
+    occurred_at: datetime
+    channel: Channel
+    criticism: str | None = None
+    stressed_areas: str | None = None
+    make_it_great: str | None = None
+    in_their_words: str | None = None
 
 
 @dataclass(frozen=True)
@@ -292,6 +343,8 @@ class Brief:
     overdue_items: tuple[OpenItem, ...] = field(default=())
     call: WhomToCall | None = None
     team_notes: tuple[str, ...] = field(default=())  # the account team's heads-up replies
+    insights: tuple[Insight, ...] = field(default=())  # the most recent, newest first
+    done_since: tuple[DoneItem, ...] = field(default=())  # to tell the customer, newest first
 
     @cached_property
     def followup_email(self) -> FollowupEmail:

@@ -9,10 +9,12 @@ from datetime import date
 
 from bot.deps import Deps
 from bot.regimen.calendar import local_now
+from bot.regimen.floor import FloorFigures
 from bot.regimen.meeting_figures import MeetingFigures
 from bot.regimen.metrics import ExecutiveFigures
+from bot.regimen.recovery import RecoveryFigures
 from bot.services import executive as exec_service
-from bot.services import outbox
+from bot.services import floor, outbox
 from bot.services.calls import own_customer
 from bot.services.identity import (
     NotAllowed,
@@ -199,6 +201,8 @@ class Stats:
     figures: ExecutiveFigures
     mine: bool
     meetings: MeetingFigures | None = None  # their team's customer meetings this quarter
+    floor: FloorFigures | None = None  # their back-to-the-floor record, when they keep one
+    recoveries: RecoveryFigures | None = None  # their key customers' complaints
 
 
 async def stats(deps: Deps, person: Person | None, mention: str) -> Stats:
@@ -224,6 +228,10 @@ async def stats(deps: Deps, person: Person | None, mention: str) -> Stats:
         elif not is_executive(me):
             raise NotAllowed("You have no numbers of your own: only executives call customers.")
         (fig,) = await figures(session, settings, me.workspace_id, [target], now=deps.now())
+        on_floor = await floor.figures_of(session, settings, target, now=deps.now())
+        from bot.services.recoveries import figures_in
+
+        owned = await figures_in(session, me.workspace_id, executive_id=target.id)
         team: tuple[MeetingFigures, ...] = ()
         if target.team_id is not None:
             team = await quarter_figures(
@@ -233,4 +241,10 @@ async def stats(deps: Deps, person: Person | None, mention: str) -> Stats:
                 tz=settings.kyc_default_timezone,
                 team_id=target.team_id,
             )
-    return Stats(fig, mine=target.id == me.id, meetings=team[0] if team else None)
+    return Stats(
+        fig,
+        mine=target.id == me.id,
+        floor=on_floor,
+        recoveries=owned,
+        meetings=team[0] if team else None,
+    )

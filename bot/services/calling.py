@@ -16,7 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.deps import Deps
 from bot.regimen.brief import build_brief
 from bot.regimen.calendar import local_now, zone
-from bot.regimen.types import Brief, Channel, Sentiment
+from bot.regimen.themes import BUILT_IN, parse_tags, theme_value
+from bot.regimen.types import Brief, Channel, Outcome, Sentiment
 from bot.services import calls, holidays, inbox, outbox
 from bot.services import executive as exec_service
 from bot.services.identity import (
@@ -62,6 +63,7 @@ async def form_for_call(
     typed: str | None = None,
     for_user: str | None = None,
     for_id: int | None = None,
+    kind: Channel | None = None,
 ) -> CallForm:
     """What the call modal shows: the customer (given, or the best match for what was typed
     after `/kyc done`), the teams to route items to, and how many rows. `for_user` (a Slack
@@ -94,9 +96,23 @@ async def form_for_call(
             customer.id if customer else None, items, kudos, me.id if acting else None
         ),
         acting_for=me.name if acting else None,
+        kind=kind or Channel.CALL,
         teams=options,
         default_team=next((o for o in options if o.value == default_team), None),
+        themes=theme_options(teams),
     )
+
+
+def theme_options(teams: list[Team]) -> tuple[Option, ...]:
+    """The call modal's themes: the built-ins, then each team's own tags (100 at most)."""
+    options = [Option(value, label) for value, label in BUILT_IN]
+    for team in teams:
+        try:
+            tags = parse_tags(team.theme_tags)
+        except ValueError:
+            continue
+        options += [Option(theme_value(t, team.id), f"{t} ({team.name})") for t in tags]
+    return tuple(options[:100])
 
 
 async def executive_acted_for(
@@ -182,14 +198,11 @@ async def logged_call(deps: Deps, session: AsyncSession, me: Person, kept: Submi
         logged_by=me,
     )
     if not logged.duplicate:
-        progress = f"{logged.done_this_week}/{logged.quota}"
-        if executive.id == me.id:
-            head = f"Logged your call with {logged.customer_name} ✅ {progress} this week."
-        else:  # said to both, by whom for whom
-            head = (
-                f"Call with {logged.customer_name} logged by {escape(me.name)} for "
-                f"{escape(executive.name)} ✅ {progress} this week."
-            )
+        head = logged_words(
+            logged,
+            by=None if executive.id == me.id else (me.name, executive.name),
+            comeback_weeks=settings.kyc_declined_comeback_weeks,
+        )
         parts = [head]
         if logged.item_count:
             parts.append(f"{logged.item_count} action item(s) posted to the team.")
@@ -205,6 +218,43 @@ async def logged_call(deps: Deps, session: AsyncSession, me: Person, kept: Submi
             )
         if executive.id != me.id:  # the delegate who logged it is told too
             await _confirm(session, me, f"{key}:delegate", " ".join(parts))
+
+
+# How a confirmation names each kind of touchpoint ("Visit with Acme logged").
+_NOUNS = {
+    Channel.CALL: "call",
+    Channel.VISIT: "visit",
+    Channel.OFFICE: "visit to our office",
+    Channel.MEAL: "lunch or dinner",
+    Channel.EVENT: "event",
+    Channel.FLOOR: "back-to-the-floor shift",
+}
+
+
+def logged_words(
+    logged: calls.LoggedCall, *, by: tuple[str, str] | None = None, comeback_weeks: int = 4
+) -> str:
+    """The confirmation's first sentence, in the words of the touchpoint logged; `by`: (the
+    delegate's name, the executive's name) when a delegate logged it. A decline is said
+    kindly: no blame, no score, and when the customer comes round again."""
+    noun = _NOUNS.get(logged.channel, logged.channel.label.lower())
+    name = escape(logged.customer_name)
+    if logged.outcome == Outcome.DECLINED:
+        who = f" (logged by {escape(by[0])} for {escape(by[1])})" if by else ""
+        return (
+            f"Logged{who}: {name} said not now — no harm done 🙂 A refusal is usually the mark "
+            f"of a busy person, not a no. They are off this week's list, with nothing against "
+            f"the week, and will come round again in {comeback_weeks} weeks."
+        )
+    progress = f"{logged.done_this_week}/{logged.quota}"
+    if by is None:
+        if logged.channel == Channel.CALL:
+            return f"Logged your call with {name} ✅ {progress} this week."
+        return f"{noun[0].upper()}{noun[1:]} with {name} logged ✅ {progress} this week."
+    return (
+        f"{noun[0].upper()}{noun[1:]} with {name} logged by {escape(by[0])} for "
+        f"{escape(by[1])} ✅ {progress} this week."
+    )
 
 
 async def submit_reactive(
@@ -246,8 +296,10 @@ async def _brief(
     session: AsyncSession, settings: Settings, me: Person, customer_id: int, now: datetime
 ) -> Brief:
     await calls.own_customer(session, me, customer_id)
+    # The brief draws on the history: every recent touchpoint's details and insights, and what
+    # was done for the customer since they were last reached.
     profiles, contacts, open_items = await queries.brief_material(
-        session, me.workspace_id, [customer_id]
+        session, me.workspace_id, [customer_id], contacts_each=100
     )
     reg = regimen_of(
         me, settings, await holidays.calendar(session, me.workspace_id, around=now.date())
@@ -260,6 +312,7 @@ async def _brief(
         now=now,
         people=await customer_people.people_of(session, me.workspace_id, customer_id),
         team_notes=await customer_people.team_notes_of(session, me.workspace_id, customer_id),
+        done_items=await queries.done_items(session, me.workspace_id, customer_id, None),
     )
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.regimen.types import BatchStatus, Channel, ContactKind, Outcome, Sentiment
-from bot.services import outbox
+from bot.services import outbox, themes
 from bot.services.call_routing import RoutedCall, route_call
 from bot.services.identity import NotAllowed, colleagues
 from bot.services.people import regimen_of
@@ -23,6 +23,8 @@ from storage.models import ActionItem, Contact, Customer, Kudos, Person
 class LoggedCall:
     contact_id: int
     customer_name: str
+    channel: Channel
+    outcome: Outcome | None
     duplicate: bool
     item_count: int
     kudos_count: int
@@ -86,7 +88,7 @@ async def log_call(
         customer_id=customer.id,
         executive_id=executive.id,
         kind=ContactKind.PROACTIVE,
-        channel=Channel.CALL,
+        channel=sub.channel,
         outcome=sub.outcome,
         sentiment=sub.sentiment,
         score=sub.score,
@@ -95,6 +97,7 @@ async def log_call(
         stressed_areas=sub.stressed_areas,
         make_it_great=sub.make_it_great,
         details_to_remember=sub.details_to_remember,
+        in_their_words=sub.in_their_words,
         success_story=sub.success_story,
         follow_up_owner_id=follow_owner.id if follow_owner else None,
         follow_up_on=sub.follow_up_on,
@@ -107,6 +110,7 @@ async def log_call(
     session.add(contact)
     await session.flush()
     await _mark_batch(session, settings, executive, customer.id, contact, now)
+    themes.keep_insights(session, contact, sub.insights, customer, executive)
     await route_call(
         RoutedCall(
             session=session,
@@ -144,6 +148,14 @@ async def _mark_batch(
     entry = next((e for e in entries if e.customer_id == customer_id), None)
     if entry is None or entry.status == BatchStatus.DONE:
         return
+    if contact.outcome == Outcome.DECLINED:
+        # "Not now" is no failure: the customer leaves this week's batch (as a swap, which
+        # counts toward nothing) and the planner brings them back in a few weeks.
+        if entry.status.is_open:
+            entry.status = BatchStatus.SWAPPED
+            entry.swap_reason = Outcome.DECLINED.label
+            entry.contact_id = contact.id
+        return
     reached = contact.outcome is not None and contact.outcome.reached_customer
     entry.status = BatchStatus.DONE if reached else BatchStatus.ATTEMPTED
     entry.contact_id = contact.id
@@ -173,6 +185,8 @@ async def _summary(
     return LoggedCall(
         contact_id=contact.id,
         customer_name=customer.name,
+        channel=contact.channel,
+        outcome=contact.outcome,
         duplicate=duplicate,
         item_count=counts[0],
         kudos_count=counts[1],

@@ -24,6 +24,16 @@ def text(value: str, limit: int = 200) -> str:
     return value
 
 
+def theme_tags(value: str) -> str:
+    """A team's own theme tags, comma-separated (bot/regimen/themes.parse_tags), normalised."""
+    from bot.regimen.themes import parse_tags
+
+    try:
+        return ", ".join(parse_tags(value))
+    except ValueError as exc:
+        raise CellError(str(exc)) from exc
+
+
 def email(value: str) -> str:
     if not EMAIL.match(value):
         raise CellError(f"bad email '{value}'")

@@ -83,7 +83,12 @@ async def swap(
     out_name = next((s.name for s in states if s.customer_id == customer_id), "that customer")
     entry.status = BatchStatus.SWAPPED
     entry.swap_reason = reason[:500]
-    choice = swap_choice(candidates=states, current=queries.slots_of(entries), as_of=now)
+    choice = swap_choice(
+        candidates=states,
+        current=queries.slots_of(entries),
+        as_of=now,
+        comeback_weeks=settings.kyc_declined_comeback_weeks,
+    )
     if choice is None:
         return out_name, None
     session.add(

@@ -19,8 +19,27 @@ from bot.services.csv_files import BOM, guard_formula
 from storage.db import Database
 from storage.models import ActionItem, BatchEntry, Contact, Customer, Kudos, Person, Team
 
-EXPORTS = ("contacts", "action-items", "kudos", "batches")
+EXPORTS = ("contacts", "action-items", "kudos", "batches", "customers")
 COLUMNS: dict[str, tuple[str, ...]] = {
+    # The columns `kyc import customers` reads: an export re-imports as it was (key included).
+    "customers": (
+        "external_id",
+        "name",
+        "customer_since",
+        "tier",
+        "key",
+        "team",
+        "executive",
+        "contact_name",
+        "contact_title",
+        "contact_email",
+        "contact_phone",
+        "website",
+        "linkedin",
+        "notes",
+        "timezone",
+        "active",
+    ),
     "contacts": (
         "external_ref",
         "customer",
@@ -32,6 +51,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "sentiment",
         "score",
         "summary",
+        "in_their_words",
     ),
     "action-items": (
         "id",
@@ -91,6 +111,15 @@ def _statement(kind: str, ws: str, since: date | None, exec_id: int | None) -> A
     ex, owner, giver, taker = (aliased(Person) for _ in range(4))
     start = datetime.combine(since, datetime.min.time(), UTC) if since else None
     stmt: Any
+    if kind == "customers":
+        stmt = (
+            select(Customer, Team.name, ex.email, ex.slack_user_id)
+            .outerjoin(Team, Team.id == Customer.team_id)
+            .outerjoin(ex, ex.id == Customer.executive_id)
+            .where(Customer.workspace_id == ws)
+            .order_by(Customer.external_id)
+        )
+        return stmt.where(Customer.executive_id == exec_id) if exec_id else stmt
     if kind == "contacts":
         stmt = (
             select(Contact, Customer.external_id, ex.email, ex.slack_user_id)
@@ -159,7 +188,28 @@ def _statement(kind: str, ws: str, since: date | None, exec_id: int | None) -> A
 
 
 def _row(kind: str, r: Any) -> dict[str, str]:
-    if kind == "contacts":
+    values: list[Any]
+    if kind == "customers":
+        cu, team, email, slack_id = r
+        values = [
+            cu.external_id,
+            cu.name,
+            cu.customer_since,
+            cu.tier,
+            "yes" if cu.key else "no",
+            team,
+            _who(email, slack_id),
+            cu.contact_name,
+            cu.contact_title,
+            cu.contact_email,
+            cu.contact_phone,
+            cu.website,
+            cu.linkedin,
+            cu.notes,
+            cu.timezone,
+            "true" if cu.active else "false",
+        ]
+    elif kind == "contacts":
         c, customer, email, slack_id = r
         values = [
             c.external_ref or f"kyc-{c.id}",
@@ -172,6 +222,7 @@ def _row(kind: str, r: Any) -> dict[str, str]:
             c.sentiment,
             c.score,
             c.summary,
+            c.in_their_words,
         ]
     elif kind == "action-items":
         i, customer, name, o_email, o_slack, team, e_email, e_slack = r

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.deps import Deps
 from bot.regimen.types import ItemStatus
-from bot.services import outbox
+from bot.services import floor, outbox
 from bot.services.call_routing import card
 from bot.services.charts import chart_url
 from bot.services.identity import (
@@ -19,7 +19,9 @@ from bot.services.identity import (
     is_executive,
     reload_actor,
 )
+from bot.services.key_customers import without_formal_meeting
 from bot.services.meeting_figures import quarter_figures
+from bot.services.recoveries import figures_in as recovery_figures
 from bot.services.report import call_trend, trend
 from bot.services.stats import figures
 from bot.services.week import week_views
@@ -79,6 +81,21 @@ async def home_data(
             failed_messages=tuple(f"{m.method} {m.key}: {m.last_error}" for m in parked[:20]),
             sending_stopped=stopped,
         )
+    data = replace(
+        data,
+        key_without_meeting=tuple(
+            await without_formal_meeting(session, person.workspace_id, now, viewer=person)
+        ),
+    )
+    if is_admin(person) or is_executive(person):
+        data = replace(
+            data,
+            recoveries=await recovery_figures(
+                session,
+                person.workspace_id,
+                executive_id=None if is_admin(person) else person.id,
+            ),
+        )
     acted = await executives_delegating_to(session, person)
     if acted:  # a chief of staff works their executives' weeks from here
         weeks = await week_views(session, settings, person.workspace_id, acted, now)
@@ -94,6 +111,7 @@ async def home_data(
     calls = await call_trend(session, person.workspace_id, [person.id], now)
     return replace(
         data,
+        floor=await floor.figures_of(session, settings, person, now=now),
         figures=numbers,
         trend=points,
         call_trend=calls,

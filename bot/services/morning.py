@@ -170,6 +170,10 @@ async def run_morning(
             results.extend(await _queue_nudges(session, settings, workspace_id, chunk, now))
         if on_queued is not None:
             on_queued()
+    if due:  # key customers' complaints offered to their sponsors (bot/services/recoveries.py)
+        from bot.services import recoveries
+
+        await recoveries.morning(db, settings, workspace_id, [p.id for p, _ in due], now)
     results.extend(await _queue_later(db, settings, workspace_id, now))
     if on_queued is not None:
         on_queued()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -47,6 +47,19 @@ class ExecutiveWeek:
         return tuple(e for e in self.entries if e.status.counts_toward_quota)
 
 
+def with_cadence(
+    settings: Settings, states: dict[int, list[CustomerState]]
+) -> dict[int, list[CustomerState]]:
+    """Each key customer's cadence in weeks, by its tier (KYC_KEY_TIER_CADENCE) or
+    KYC_KEY_CADENCE_WEEKS."""
+    return {
+        exec_id: [
+            replace(s, cadence_weeks=settings.cadence_of(s.tier)) if s.key else s for s in lst
+        ]
+        for exec_id, lst in states.items()
+    }
+
+
 async def plan_week(
     db: Database,
     settings: Settings,
@@ -82,7 +95,7 @@ async def plan_week_in(
 ) -> list[ExecutiveWeek]:
     execs = await queries.executives(session, workspace_id, executive_ids)
     ids = [e.id for e in execs]
-    states = await queries.customer_states(session, workspace_id, ids)
+    states = with_cadence(settings, await queries.customer_states(session, workspace_id, ids))
     current = await queries.batch_entries(session, workspace_id, iso_week, ids)
     previous = await queries.previous_open_entries(session, workspace_id, iso_week, ids)
     names = {s.customer_id: s.name for lst in states.values() for s in lst}
@@ -149,6 +162,7 @@ async def _plan_one(
         carry_over=carry,
         as_of=as_of,
         week_start=week_monday(iso_week),
+        comeback_weeks=settings.kyc_declined_comeback_weeks,
     )
     dropped = set(plan.drop)
     for entry in current:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,12 +19,16 @@ from bot.regimen.metrics import (
     weekly_scores,
     weekly_trend,
 )
+from bot.regimen.themes import ThemeEvent, quarter_figures, quarter_start
 from bot.regimen.types import ContactKind
-from bot.services.meeting_figures import quarter_figures
+from bot.services.key_customers import key_customers_due
+from bot.services.meeting_figures import quarter_figures as meeting_quarter
+from bot.services.recoveries import figures_in as recovery_figures
 from bot.services.stats import figures
 from bot.settings import Settings
-from bot.views.data import Report
+from bot.views.data import Report, SaidQuote
 from storage import queries, stats
+from storage import themes as theme_store
 from storage.db import Database
 from storage.models import Contact, Customer, Person, Team
 
@@ -77,6 +81,7 @@ async def build_report(
             team_id = team_row.id
             execs = [p for p in execs if p.team_id == team_row.id]
             former = [p for p in former if p.team_id == team_row.id]
+        team_id = team_row.id if team and team_row is not None else None
         ids = [p.id for p in execs]
         # Who left (or was erased) has no line, but their calls still happened.
         counted = ids + [p.id for p in former]
@@ -96,13 +101,17 @@ async def build_report(
         stories = await _stories(session, ws, ids, now - timedelta(days=7))
         kudos = await stats.kudos(session, ws, ids, now - timedelta(days=7))
         kudos_given = sum(given for given, _received in kudos.values())
-        meetings = await quarter_figures(
+        meetings = await meeting_quarter(
             session,
             ws,
             now=now,
             tz=settings.kyc_default_timezone,
             team_id=team_id,
         )
+        quotes = await theme_store.recent_quotes(session, ws, now - timedelta(days=7))
+        events = await theme_store.theme_events(session, ws)
+        owned = await recovery_figures(session, ws, executive_ids=counted if team else None)
+        key_due = await key_customers_due(session, ws, now, team_id=team_id)
     return Report(
         iso_week=iso_week_of(now.date()),
         executives=tuple(figs),
@@ -120,6 +129,18 @@ async def build_report(
         customer_only_reactive=nobody.get(ContactKind.REACTIVE, 0),
         call_trend=calls,
         meetings=meetings,
+        quotes=tuple(SaidQuote(c, f, t) for c, f, t in quotes),
+        themes_quarter=quarter_figures([e for e, _ in events], now.date()),
+        themes_acted=acted_this_quarter(events, now.date()),
+        recoveries=owned,
+        key_without_meeting=tuple(key_due),
+    )
+
+
+def acted_this_quarter(events: Sequence[tuple[ThemeEvent, str]], today: date) -> tuple[str, ...]:
+    start = quarter_start(today)
+    return tuple(
+        label for e, label in events if e.acted_on is not None and start <= e.acted_on <= today
     )
 
 

@@ -76,7 +76,8 @@ async def form(deps: Deps, person: Person | None, kind: str, record_id: int | No
             return await _person_form(session, row)
         if isinstance(row, Customer):
             return await _customer_form(session, row)
-        return RosterForm(kind, row.id, {"name": row.name, "channel_id": row.channel_id})
+        cells = {"name": row.name, "channel_id": row.channel_id, "theme_tags": row.theme_tags}
+        return RosterForm(kind, row.id, cells)
 
 
 async def _stored(
@@ -123,6 +124,7 @@ async def _customer_form(session: AsyncSession, c: Customer) -> RosterForm:
         "external_id": c.external_id,
         "name": c.name,
         "tier": c.tier,
+        "key": "true" if c.key else "false",
         "contact_name": c.contact_name,
         "contact_title": c.contact_title,
         "contact_email": c.contact_email,

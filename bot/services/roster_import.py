@@ -1,7 +1,8 @@
 """Use case: `kyc import KIND FILE.csv` — idempotent roster upserts, all or nothing per file.
 
 Columns (header names, any order and case; `*` required):
-  teams.csv      name*, channel_id, channel_name
+  teams.csv      name*, channel_id, channel_name, theme_tags (the team's own customer
+                 themes beside product/process/policy/people, comma-separated, at most 10)
   people.csv     email or slack_user_id*, name*, title, phone, role (executive|member|admin),
                  team, manager (email or Slack id), timezone, workdays, nudge_time (HH:MM),
                  weekly_quota (1-40), paused_until (YYYY-MM-DD), active (true/false; empty
@@ -9,7 +10,9 @@ Columns (header names, any order and case; `*` required):
                  code, e.g. GB: which company holidays apply)
   customers.csv  external_id*, name*, customer_since, tier, team, executive (email or Slack id),
                  contact_name, contact_title, contact_email, contact_phone, website, linkedin,
-                 notes, timezone (the customer's IANA zone), active (true/false)
+                 notes, timezone (the customer's IANA zone), active (true/false), key
+                 (yes/no, true/false, 1/0: a key customer; empty or absent: a tier named in
+                 KYC_KEY_TIERS makes it key, anything else leaves it as it was)
   contacts.csv   external_ref*, customer* (external_id, or a unique name), occurred_at* (UTC),
                  channel (ticket|complaint|escalation|order|email|meeting|call|other),
                  kind (reactive|proactive), executive, outcome, sentiment, score (0-10), summary
@@ -77,6 +80,7 @@ SPEC: dict[str, dict[str, tuple[bool, Parser]]] = {
         "name": (True, cell.text),
         "channel_id": (False, cell.channel_id),
         "channel_name": (False, cell.text),
+        "theme_tags": (False, cell.theme_tags),
     },
     "people": {
         "email": (False, cell.email),
@@ -111,6 +115,7 @@ SPEC: dict[str, dict[str, tuple[bool, Parser]]] = {
         "notes": (False, lambda v: cell.text(v, 5000)),
         "timezone": (False, cell.timezone),
         "active": (False, cell.boolean),
+        "key": (False, cell.boolean),
     },
     "contacts": {
         "external_ref": (True, lambda v: cell.text(v, 100)),
@@ -129,6 +134,7 @@ SPEC: dict[str, dict[str, tuple[bool, Parser]]] = {
         ),
         "score": (False, lambda v: cell.integer(v, 0, 10, "score")),
         "summary": (False, lambda v: cell.text(v, 5000)),
+        "in_their_words": (False, lambda v: cell.text(v, 5000)),
     },
     "customer-contacts": {
         "customer": (True, lambda v: cell.text(v, 100)),
@@ -167,6 +173,7 @@ class Rows:
         self.spares: dict[str, list[int]] = {}
         self.warnings: list[str] = []
         self.preset: str | None = None
+        self.key_tiers: frozenset[str] = frozenset()  # customers of these tiers are key
 
     def error(self, line: int, column: str, message: str) -> None:
         """An error, named by the file's own column when a preset or `--map` renamed it."""
@@ -284,9 +291,11 @@ async def import_csv(
     preset: str | None = None,
     maps: dict[str, str] | None = None,
     encoding: str = "utf-8",
+    key_tiers: frozenset[str] = frozenset(),
 ) -> ImportReport:
     """Upsert one file's rows, or nothing when any row is wrong. `preset` (hubspot,
-    salesforce) reads a CRM export's columns; `maps` reads a file column as a KYC one."""
+    salesforce) reads a CRM export's columns; `maps` reads a file column as a KYC one;
+    `key_tiers` (case-folded, settings.key_tiers()) marks the customers of those tiers key."""
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}")
     if preset is not None and kind not in PRESETS[preset]:
@@ -294,6 +303,7 @@ async def import_csv(
             f"the {preset} preset has no {kind} (it reads: {', '.join(PRESETS[preset])})"
         )
     rows = Rows(path, kind)
+    rows.key_tiers = key_tiers
     rows.read(path, preset, maps, encoding)
     warnings = tuple(rows.warnings)
     if not rows.columns:  # unreadable, empty, or a header we cannot use: nothing to check

@@ -259,6 +259,10 @@ async def _customers(session: AsyncSession, ws: str, rows: Rows) -> Counts:
             v["executive_id"] = row.refs["executive"].id if row.refs.get("executive") else None
         if "team" in v:
             v["team_id"] = teams[v["team"].lower()].id if v["team"] else None
+        if v.get("key") is None:  # not stated: a key tier makes it key, else left as it is
+            v.pop("key", None)
+            if (v.get("tier") or "").strip().casefold() in rows.key_tiers:
+                v["key"] = True
         await _upsert(
             session,
             row.refs["target"] if "target" in row.refs else existing.get(v["external_id"]),

@@ -30,6 +30,10 @@ EDITABLE = (
     "kyc_digest_time",
     "kyc_overdue_escalation_days",
     "kyc_story_reminder_days",
+    "kyc_key_tiers",
+    "kyc_key_cadence_weeks",
+    "kyc_key_tier_cadence",
+    "kyc_recovery_window_days",
 )
 
 _STORED = select(Workspace.settings).where(Workspace.id == bindparam("ws"))

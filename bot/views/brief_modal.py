@@ -17,6 +17,28 @@ def _link(url: str, label: str) -> str:
     return f"<{safe_url}|{escape(label)}>"
 
 
+_INSIGHT_FIELDS = (
+    ("criticism", "Criticism"),
+    ("stressed_areas", "Stressed areas"),
+    ("make_it_great", "Would make it great"),
+    ("in_their_words", "In their words"),
+)
+
+
+def insights_text(brief: Brief) -> str:
+    """The most recent insights, each dated and each field clipped: at most 3 × 4 fields of
+    150 characters, well inside a section's 3000."""
+    out = []
+    for insight in brief.insights[:3]:
+        lines = [f"_{day(insight.occurred_at.date())} · {escape(insight.channel.label)}_"]
+        for attr, label in _INSIGHT_FIELDS:
+            said = getattr(insight, attr)
+            if said:
+                lines.append(f"• {label}: {clip(said, 150)}")
+        out.append("\n".join(lines))
+    return "\n".join(out)
+
+
 def build_brief_modal(brief: Brief, *, own: bool = True) -> dict[str, Any]:
     """The pre-call brief; `own` False when a delegate opened it for their executive: managing
     the customer (pause, move, remove) stays the executive's, so it is not offered."""
@@ -25,6 +47,8 @@ def build_brief_modal(brief: Brief, *, own: bool = True) -> dict[str, Any]:
     facts = [escape(brief.tenure) if brief.tenure else "Customer since: not recorded"]
     if c.tier:
         facts.append(f"Tier: {escape(c.tier)}")
+    if c.key:
+        facts.append("*Key customer*")
     blocks.append(context(" · ".join(facts)))
     if brief.call is not None:
         who = clip(describe(brief.call.person), 500)
@@ -35,7 +59,18 @@ def build_brief_modal(brief: Brief, *, own: bool = True) -> dict[str, Any]:
     text = last_call_line(brief)
     if last and last.summary:
         text += f"\n>{clip(last.summary, 1200)}"
-    blocks.append(section(f"*Last proactive call*\n{text}"))
+    if last and last.in_their_words:
+        text += f"\n_In their words:_ {clip(last.in_their_words, 600)}"
+    blocks.append(section(f"*Last proactive touchpoint*\n{text}"))
+    if brief.done_since:
+        done = "\n".join(
+            f"• {clip(d.text, 200)} — done {day(d.done_at.date())}"
+            + (f" by {escape(d.owner_name)}" if d.owner_name else "")
+            for d in brief.done_since
+        )
+        blocks.append(section(f"*To tell the customer: done since you last spoke*\n{done}"))
+    if brief.insights:
+        blocks.append(section("*What they said lately*\n" + insights_text(brief)))
     if brief.reactive_since:
         lines = [
             f"• {day(r.occurred_at.date())} {r.channel.value}"
@@ -69,8 +104,18 @@ def build_brief_modal(brief: Brief, *, own: bool = True) -> dict[str, Any]:
     if brief.links:
         blocks.append(context(" · ".join(_link(link.url, link.label) for link in brief.links)))
     blocks += [divider(), section(f"*Suggested opener*\n_{clip(brief.opener, 1500)}_")]
-    buttons = [button("Request a meeting", Action.REQUEST_MEETING, str(c.customer_id))]
+    buttons = [
+        button("History", Action.HISTORY, str(c.customer_id)),
+        button("Request a meeting", Action.REQUEST_MEETING, str(c.customer_id)),
+    ]
     if own:
         buttons.append(button("Pause, move or remove…", Action.MANAGE_CUSTOMER, str(c.customer_id)))
+        buttons.append(
+            button(
+                "Not a key customer" if c.key else "Mark as key customer",
+                Action.TOGGLE_KEY,
+                str(c.customer_id),
+            )
+        )
     blocks.append(actions(*buttons, block_id="brief_actions"))
     return modal("Pre-call brief", blocks, callback_id=View.BRIEF)

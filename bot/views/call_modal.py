@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.ids import Action, Block, View, numbered
-from bot.regimen.types import Outcome, Sentiment
+from bot.ids import Action, Block, View, numbered, theme_block
+from bot.regimen.themes import BUILT_IN
+from bot.regimen.types import TOUCHPOINTS, Channel, Outcome, Sentiment
 from bot.views.blocks import actions, button, context, header, modal, plain
 from bot.views.data import CallForm, Option
 from bot.views.text import escape
@@ -87,6 +88,45 @@ def _static(options: list[tuple[str, str]], initial: str | None = None) -> dict[
     return el
 
 
+def kind_input(kind: Channel) -> dict[str, Any]:
+    """Which kind of touchpoint: call (the default), visit, customer at our office, …"""
+    initial = kind if kind in TOUCHPOINTS else Channel.CALL
+    return _input(
+        Block.KIND,
+        "Kind of touchpoint",
+        _static([(c.value, c.label) for c in TOUCHPOINTS], initial.value),
+        optional=False,
+    )
+
+
+# The insight fields: (block, label, placeholder). Each has a theme select beside it.
+INSIGHT_FIELDS: tuple[tuple[Block, str, str | None], ...] = (
+    (Block.CRITICISM, "Criticism", None),
+    (Block.STRESSED, "Stressed areas", "Topics they kept coming back to"),
+    (Block.MAKE_GREAT, "What would make it great?", None),
+    (
+        Block.IN_THEIR_WORDS,
+        "In their words",
+        "Their own words for their story, their problem, their business",
+    ),
+)
+MAX_THEME_OPTIONS = 100
+
+
+def insight_blocks(form: CallForm) -> list[dict[str, Any]]:
+    """Criticism, stressed areas, what would make it great and the customer's own words, each
+    with an optional theme select (product, process, policy, people, the teams' own tags):
+    8 blocks."""
+    themes = list(form.themes) or [Option(v, label) for v, label in BUILT_IN]
+    theme_el = _static([(t.value, t.label) for t in themes[:MAX_THEME_OPTIONS]])
+    theme_el["placeholder"] = plain("Theme")
+    blocks: list[dict[str, Any]] = []
+    for block, label, placeholder in INSIGHT_FIELDS:
+        blocks.append(text_input(block, label, placeholder=placeholder))
+        blocks.append(_input(theme_block(block), "Theme", dict(theme_el)))
+    return blocks
+
+
 def build_call_modal(form: CallForm) -> dict[str, Any]:
     items = max(1, min(form.item_count, MAX_ITEMS))
     kudos = max(1, min(form.kudos_count, MAX_KUDOS))
@@ -97,6 +137,7 @@ def build_call_modal(form: CallForm) -> dict[str, Any]:
             else []
         ),
         customer_input(form.customer),
+        kind_input(form.kind),
         _input(
             Block.OUTCOME,
             "Outcome",
@@ -121,9 +162,7 @@ def build_call_modal(form: CallForm) -> dict[str, Any]:
         text_input(
             Block.SUMMARY, "Summary", placeholder="What did you hear? (needed when reached)"
         ),
-        text_input(Block.CRITICISM, "Criticism"),
-        text_input(Block.STRESSED, "Stressed areas", placeholder="Topics they kept coming back to"),
-        text_input(Block.MAKE_GREAT, "What would make it great?"),
+        *insight_blocks(form),
         text_input(
             Block.DETAILS,
             "Details to remember",
@@ -186,7 +225,7 @@ def build_call_modal(form: CallForm) -> dict[str, Any]:
         ),
     ]
     return modal(
-        "Log a call",
+        "Log a touchpoint",
         blocks,
         callback_id=View.CALL,
         submit="Save",

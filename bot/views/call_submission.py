@@ -5,10 +5,18 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from bot.ids import Action, Block, numbered
-from bot.regimen.types import Outcome, Sentiment
-from bot.views.call_modal import ITEM_TEXT, KUDOS_TEXT, LONG_TEXT, MAX_ITEMS, MAX_KUDOS
-from bot.views.data import CallSubmission, ItemInput, KudosInput
+from bot.ids import Action, Block, numbered, theme_block
+from bot.regimen.themes import read_theme_value
+from bot.regimen.types import TOUCHPOINTS, Channel, Outcome, Sentiment
+from bot.views.call_modal import (
+    INSIGHT_FIELDS,
+    ITEM_TEXT,
+    KUDOS_TEXT,
+    LONG_TEXT,
+    MAX_ITEMS,
+    MAX_KUDOS,
+)
+from bot.views.data import CallSubmission, InsightInput, ItemInput, KudosInput
 
 Values = dict[str, dict[str, Any]]
 
@@ -62,6 +70,28 @@ def conversation_of(values: Values, block_id: str) -> str | None:
     return picked[0] or None
 
 
+# `/kyc done visit Acme`: the first word may name the kind of touchpoint.
+KIND_WORDS: dict[str, Channel] = {
+    "call": Channel.CALL,
+    "visit": Channel.VISIT,
+    "office": Channel.OFFICE,
+    "lunch": Channel.MEAL,
+    "dinner": Channel.MEAL,
+    "meal": Channel.MEAL,
+    "event": Channel.EVENT,
+    "floor": Channel.FLOOR,
+    "shift": Channel.FLOOR,
+}
+
+
+def touchpoint_of(typed: str) -> tuple[Channel | None, str]:
+    """'visit Acme' -> (VISIT, 'Acme'); 'Acme' -> (None, 'Acme'). A lone kind word is a
+    kind with no customer named."""
+    first, _, rest = typed.strip().partition(" ")
+    kind = KIND_WORDS.get(first.lower())
+    return (kind, rest.strip()) if kind else (None, typed.strip())
+
+
 def _too_long(text: str | None, limit: int) -> str | None:
     if text and len(text) > limit:
         return f"Keep it under {limit:,} characters (this is {len(text):,})."
@@ -78,6 +108,8 @@ def parse_call_submission(
         errors[Block.CUSTOMER] = "Pick the customer you spoke with."
     outcome_raw = selected(values, Block.OUTCOME) or Outcome.REACHED.value
     outcome = Outcome(outcome_raw) if outcome_raw in set(Outcome) else Outcome.REACHED
+    kind_raw = selected(values, Block.KIND) or Channel.CALL.value
+    channel = Channel(kind_raw) if kind_raw in {c.value for c in TOUCHPOINTS} else Channel.CALL
     sentiment_raw = selected(values, Block.SENTIMENT)
     sentiment = Sentiment(sentiment_raw) if sentiment_raw in set(Sentiment) else None
     score = None
@@ -91,13 +123,28 @@ def parse_call_submission(
             errors[Block.SCORE] = "A score is a whole number from 0 to 10."
     texts = {
         b: text_of(values, b)
-        for b in (Block.SUMMARY, Block.CRITICISM, Block.STRESSED, Block.MAKE_GREAT, Block.DETAILS)
+        for b in (
+            Block.SUMMARY,
+            Block.CRITICISM,
+            Block.STRESSED,
+            Block.MAKE_GREAT,
+            Block.DETAILS,
+            Block.IN_THEIR_WORDS,
+        )
     }
     for block_id, text in texts.items():
         if problem := _too_long(text, LONG_TEXT):
             errors[block_id] = problem
+    # Every kind of touchpoint that reached the customer (a call, a visit, a lunch…) needs
+    # what was heard; a decline, a voicemail or a meeting booked does not.
     if outcome == Outcome.REACHED and not texts[Block.SUMMARY]:
-        errors[Block.SUMMARY] = "You reached them — a line or two of what you heard, please."
+        errors[Block.SUMMARY] = (
+            "You reached them — a line or two of what you heard, please."
+            if channel == Channel.CALL
+            else f"{channel.label}: a line or two of what you heard, please."
+        )
+
+    insights = parse_insights(values, texts, errors)
 
     items: list[ItemInput] = []
     for n in range(1, MAX_ITEMS + 1):
@@ -156,4 +203,31 @@ def parse_call_submission(
         follow_up_owner_user_id=user_of(values, Block.FOLLOW_UP_OWNER),
         follow_up_on=follow_on,
         success_story=checked(values, Block.SUCCESS_STORY),
+        channel=channel,
+        in_their_words=texts[Block.IN_THEIR_WORDS],
+        insights=insights,
     ), {}
+
+
+def parse_insights(
+    values: Values, texts: dict[Block, str | None], errors: dict[str, str]
+) -> tuple[InsightInput, ...]:
+    """Each insight field typed, with its theme; a theme picked for an empty field is an
+    error on the theme (say what they said, or clear it)."""
+    found: list[InsightInput] = []
+    for block, _, _ in INSIGHT_FIELDS:
+        text = texts.get(block)
+        theme = read_theme_value(selected(values, theme_block(block)))
+        if theme and not text:
+            errors[theme_block(block)] = "Add what they said, or clear the theme."
+            continue
+        if text:
+            found.append(
+                InsightInput(
+                    field=block.value,
+                    text=text,
+                    theme=theme[0] if theme else None,
+                    team_id=theme[1] if theme else None,
+                )
+            )
+    return tuple(found)

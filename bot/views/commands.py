@@ -16,7 +16,9 @@ from bot.views.limits import ensure_message
 from bot.views.text import clip, escape
 
 HELP = """*KYC — customers with morning coffee* ☕
-• `/kyc done [customer]` — log a call (the customer is preselected when you name it)
+• `/kyc done [customer]` — log a call (the customer is preselected when you name it); \
+`/kyc done visit Acme` for a visit, lunch, event, office or floor touchpoint
+• `/kyc customer NAME` — the customer's history: every touchpoint, what they said, open items
 • `/kyc week` — this week's customers and where you are
 • `/kyc stats` — your numbers (admins, managers and delegates: `/kyc stats @someone`)
 • `/kyc log` — a reactive contact: a complaint, ticket or escalation
@@ -24,6 +26,8 @@ HELP = """*KYC — customers with morning coffee* ☕
 2026-12-28`); `/kyc resume` to come back early
 • `/kyc meeting [customer]` — request a formal meeting of your team with a customer
 • `/kyc delegate @someone` — your chief of staff may act for you; `/kyc delegate off` to stop
+• `/kyc floor` — back to the floor: a monthly or quarterly shift doing the front-line work \
+yourself, hosted by a team; `/kyc floor off` to stop
 • `/kyc done for @dana [customer]`, `/kyc week for @dana`, `/kyc pause for @dana` — as the \
 delegate of @dana: recorded as by you for them, their numbers stay theirs
 • `/kyc help` — this list

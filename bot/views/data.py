@@ -4,10 +4,11 @@ a service: the types they draw live here."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from bot.regimen.calendar import Regimen
+from bot.regimen.floor import FloorFigures
 from bot.regimen.meeting_figures import MeetingFigures
 from bot.regimen.metrics import (
     ExecutiveFigures,
@@ -18,7 +19,9 @@ from bot.regimen.metrics import (
     WeekScores,
     share,
 )
-from bot.regimen.types import BatchStatus, Brief, Outcome, Sentiment
+from bot.regimen.recovery import RecoveryFigures
+from bot.regimen.themes import QuarterThemes
+from bot.regimen.types import BatchStatus, Brief, Channel, ContactKind, Outcome, Sentiment
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,8 @@ class CallForm:
     teams: tuple[Option, ...] = ()  # static options for an item's team
     default_team: Option | None = None
     acting_for: str | None = None  # the executive's name, when their delegate logs it
+    kind: Channel = Channel.CALL  # the touchpoint preselected (`/kyc done visit Acme`)
+    themes: tuple[Option, ...] = ()  # the insight theme selects' options (built-ins if none)
 
 
 @dataclass(frozen=True)
@@ -72,6 +77,28 @@ class CallSubmission:
     follow_up_owner_user_id: str | None = None
     follow_up_on: date | None = None
     success_story: bool = False
+    channel: Channel = Channel.CALL  # the kind of touchpoint (Channel.TOUCHPOINTS)
+    in_their_words: str | None = None  # the customer's own vocabulary, as they said it
+    insights: tuple[InsightInput, ...] = ()
+
+
+@dataclass(frozen=True)
+class SaidQuote:
+    """A customer's words for the digest: which customer, which field, what they said."""
+
+    customer: str
+    field: str
+    text: str
+
+
+@dataclass(frozen=True)
+class InsightInput:
+    """An insight field typed in the call modal with its theme (None: not tagged)."""
+
+    field: str
+    text: str
+    theme: str | None = None
+    team_id: int | None = None  # the team whose tag it is (None: a built-in theme)
 
 
 @dataclass(frozen=True)
@@ -155,6 +182,12 @@ class HomeData:
     # the person's team (id, name), whose charter they keep (bot/services/charters.py)
     team: tuple[int, str] | None = None
     team_meetings: MeetingFigures | None = None  # the team's customer meetings this quarter
+    # an executive's back-to-the-floor commitment and record (None: none set up)
+    floor: FloorFigures | None = None
+    # key customers of their team (every team's for an admin) with no formal meeting in 12
+    # months, and their key customers' complaints (the workspace's for an admin)
+    key_without_meeting: tuple[KeyCustomerLine, ...] = ()
+    recoveries: RecoveryFigures | None = None
 
 
 @dataclass(frozen=True)
@@ -238,6 +271,16 @@ class Report:
     customer_only_reactive: int = 0
     call_trend: tuple[WeekScores, ...] = ()  # calls' NPS and sentiment per week, 12 weeks
     meetings: tuple[MeetingFigures, ...] = ()  # teams' customer meetings this quarter
+    # each leader's back-to-the-floor record (bot/services/floor.py), for the digest
+    floor: tuple[FloorFigures, ...] = ()
+    # What customers said this week, in their words (criticism, stressed areas, …), newest
+    # first; the recurring themes raised, acted on and done this quarter, and those acted on.
+    quotes: tuple[SaidQuote, ...] = ()
+    themes_quarter: QuarterThemes | None = None
+    themes_acted: tuple[str, ...] = ()
+    # key customers' complaints owned and recovered; key customers due a formal meeting
+    recoveries: RecoveryFigures | None = None
+    key_without_meeting: tuple[KeyCustomerLine, ...] = ()
 
     @property
     def proactive(self) -> int:
@@ -348,3 +391,94 @@ class DelegateForm:
     """App Home → the delegate modal: who it is now (a Slack id), if anyone."""
 
     current_user: str | None = None
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One contact in a customer's history, as the history modal shows it."""
+
+    occurred_at: datetime
+    kind: ContactKind
+    channel: Channel
+    outcome: Outcome | None = None
+    who: str | None = None  # the executive (and the delegate who logged it), or None
+    sentiment: Sentiment | None = None
+    score: int | None = None
+    summary: str | None = None
+    criticism: str | None = None
+    stressed_areas: str | None = None
+    make_it_great: str | None = None
+    in_their_words: str | None = None
+    details_to_remember: str | None = None
+    items: tuple[str, ...] = ()  # its action items, "text (done)" or "text (open)"
+
+
+@dataclass(frozen=True)
+class HistoryPage:
+    """A page of a customer's history, newest first; `page` 0 is the newest."""
+
+    customer_id: int
+    customer_name: str
+    page: int
+    pages: int
+    total: int
+    entries: tuple[HistoryEntry, ...] = ()
+    open_items: tuple[str, ...] = ()  # shown on the first page
+
+
+@dataclass(frozen=True)
+class FloorForm:
+    """The back-to-the-floor modal: the commitment as it stands (or empty) and the teams."""
+
+    teams: tuple[Option, ...]
+    cadence: str | None = None
+    place: str | None = None
+    team_id: str | None = None
+    weekday: int | None = None
+    active: bool = False
+
+
+@dataclass(frozen=True)
+class ShiftNote:
+    """One back-to-the-floor shift, as its messages show it."""
+
+    shift_id: int
+    leader_name: str
+    leader_user: str | None
+    place: str
+    team: str
+    day: date
+    period: str  # "December 2026", "2026 Q4"
+    host_user: str | None = None  # the host team's lead asked to confirm (None: the channel)
+    was_day: date | None = None  # the day first proposed, when another was proposed
+
+
+@dataclass(frozen=True)
+class FloorReport:
+    """What a leader typed after a shift."""
+
+    did: str
+    learned: str
+    criticism: str | None = None
+    stressed_areas: str | None = None
+    make_it_great: str | None = None
+
+
+@dataclass(frozen=True)
+class RecoveryOffer:
+    """A key customer's complaint, offered to its executive sponsor to own."""
+
+    contact_id: int
+    customer_name: str
+    channel: Channel
+    occurred_at: datetime
+    summary: str | None
+
+
+@dataclass(frozen=True)
+class KeyCustomerLine:
+    """A key customer with no formal meeting in the last 12 months."""
+
+    name: str
+    team: str | None
+    last_meeting: date | None

@@ -9,11 +9,14 @@ from typing import Any
 from bot.regimen.meeting_figures import headline
 from bot.regimen.meetings import MeetingKind
 from bot.regimen.metrics import ExecutiveFigures, percent
+from bot.regimen.themes import quote
 from bot.views.blocks import context, divider, header, message, section
 from bot.views.data import Report
+from bot.views.floor import floor_digest
 from bot.views.meetings import meetings_digest_text
+from bot.views.recovery import key_meeting_section, recovery_section
 from bot.views.stats import call_nps_text, call_trend_text, ticket_text
-from bot.views.text import escape
+from bot.views.text import clip, escape
 
 PER_MESSAGE = 40  # executives per digest message; more go in thread replies
 
@@ -28,8 +31,47 @@ def exec_line(f: ExecutiveFigures) -> str:
     )
 
 
-def _terms(terms: tuple[tuple[str, int], ...]) -> str:
-    return ", ".join(f"{escape(t)} ({n})" for t, n in terms) or "nothing recurring"
+MAX_QUOTES = 6
+QUOTE_LENGTH = 160
+FIELD_LABELS = {
+    "criticism": "criticism",
+    "stressed_areas": "stressed",
+    "make_it_great": "would make it great",
+    "in_their_words": "in their words",
+}
+
+
+def said_blocks(report: Report) -> list[dict[str, Any]]:
+    """What customers said this week, as quotes with their customer (escaped, cut near 160
+    characters), and the themes acted on this quarter."""
+    blocks = [
+        section(
+            "*What customers said this week:*"
+            if report.quotes
+            else "*What customers said this week:* nothing written down."
+        )
+    ]
+    for q in report.quotes[:MAX_QUOTES]:
+        label = FIELD_LABELS.get(q.field, q.field)
+        blocks.append(
+            section(
+                f"> “{escape(quote(q.text, QUOTE_LENGTH))}” — *{clip(q.customer, 100)}* ({label})"
+            )
+        )
+    if len(report.quotes) > MAX_QUOTES:
+        blocks.append(context(f"…and {len(report.quotes) - MAX_QUOTES} more this week."))
+    figures = report.themes_quarter
+    if figures is not None:
+        acted = ", ".join(clip(t, 150) for t in report.themes_acted[:10]) or "none yet"
+        more = f" and {len(report.themes_acted) - 10} more" if len(report.themes_acted) > 10 else ""
+        blocks.append(
+            section(
+                f"*Customer themes {figures.quarter}:* {figures.raised} raised · "
+                f"{figures.acted} acted on · {figures.done} done\n"
+                f"*Acted on this quarter:* {acted}{more}"
+            )
+        )
+    return blocks
 
 
 def build_digest_messages(report: Report) -> list[dict[str, Any]]:
@@ -56,17 +98,18 @@ def build_digest_messages(report: Report) -> list[dict[str, Any]]:
         names = ", ".join(escape(n) for n in report.silent[:20])
         more = f" and {len(report.silent) - 20} more" if len(report.silent) > 20 else ""
         summary.append(section(f"⚠️ *No customer contact in 30 days:* {names}{more}"))
-    summary += [
-        section(
-            f"*What customers criticised:* {_terms(report.criticism_terms)}\n"
-            f"*What they stressed:* {_terms(report.stressed_terms)}"
-        ),
-    ]
+    summary += said_blocks(report)
     if report.stories:
         stories = ", ".join(f"{escape(c)} ({escape(e)})" for c, e in report.stories[:10])
         summary.append(section(f"🌟 *New success-story candidates:* {stories}"))
     if report.meetings:
         summary.append(section(meetings_digest_text(report.meetings)))
+    if report.floor:
+        summary.append(section(floor_digest(report.floor)))
+    if report.recoveries is not None:
+        summary += recovery_section(report.recoveries)
+    if report.key_without_meeting:
+        summary += key_meeting_section(list(report.key_without_meeting))
     summary += [context(f"🎉 {report.kudos_given} kudos given this week"), divider()]
     execs = list(report.executives)
     first, rest = execs[: PER_MESSAGE - len(summary)], execs[PER_MESSAGE - len(summary) :]
@@ -99,8 +142,15 @@ def build_html(report: Report, chart_png: bytes) -> str:
         f"<td>{f.items_overdue}</td><td>{f.kudos_given}</td></tr>"
         for f in report.executives
     )
-    terms = ", ".join(f"{e(t)} ({n})" for t, n in report.criticism_terms) or "—"
-    stressed = ", ".join(f"{e(t)} ({n})" for t, n in report.stressed_terms) or "—"
+    said = (
+        "\n".join(
+            f"<blockquote>{e(quote(q.text, 300))} — <b>{e(q.customer)}</b> "
+            f"({e(FIELD_LABELS.get(q.field, q.field))})</blockquote>"
+            for q in report.quotes[:20]
+        )
+        or "<p>Nothing written down.</p>"
+    )
+    acted = e(", ".join(report.themes_acted)) or "none yet"
     image = base64.b64encode(chart_png).decode()
     weeks = "\n".join(
         f"<tr><td>{w.iso_week}</td><td>{'—' if w.nps is None else f'{w.nps:+d}'}</td>"
@@ -158,6 +208,7 @@ ticket satisfaction ({e(ticket_text(report.ticket_scores))}) from their customer
 </table>
 {meetings_table}
 <h2>What customers said this week</h2>
-<p><b>Criticism:</b> {terms}</p><p><b>Stressed areas:</b> {stressed}</p>
+{said}
+<p><b>Customer themes acted on this quarter:</b> {acted}</p>
 </body></html>
 """

@@ -7,8 +7,10 @@ from typing import Any
 from bot.ids import Action, acting_block
 from bot.views.blocks import actions, button, context, divider, header, section
 from bot.views.data import ActedFor, HomeData
+from bot.views.floor import floor_blocks
 from bot.views.limits import MAX_VIEW_BLOCKS, ensure_view
 from bot.views.meetings import meeting_figures_text
+from bot.views.recovery import key_meeting_section, recovery_section
 from bot.views.stats import figure_blocks
 from bot.views.text import clip, day, escape, mention
 
@@ -61,6 +63,7 @@ def build_home(data: HomeData) -> dict[str, Any]:
             if data.delegate_name
             else "🤝 No delegate"
         )
+        blocks += floor_blocks(data.floor)
         blocks.append(
             section(
                 f"{who} — a chief of staff who may log calls, see your week and pause you.",
@@ -76,6 +79,9 @@ def build_home(data: HomeData) -> dict[str, Any]:
                 "something done, it lands in your team's channel — and here."
             )
         )
+    blocks += key_meeting_section(list(data.key_without_meeting))
+    if data.recoveries is not None:
+        blocks += recovery_section(data.recoveries)
     head = blocks
     blocks = [divider(), header("My action items")]
     for item in data.my_items[:20]:
@@ -88,14 +94,15 @@ def build_home(data: HomeData) -> dict[str, Any]:
         )
     if not data.my_items:
         blocks.append(context("Nothing open — nice."))
-    if data.team is not None:
+    team: list[dict[str, Any]] = []
+    team_at = len(blocks)
+    if data.team is not None:  # two blocks, after "My action items"
         team_id, team_name = data.team
-        blocks += [
-            divider(),
-            header(f"Team: {team_name}"[:150]),
+        team = [
             section(
-                "Your team's charter: its purpose, and what its customers expect of it, "
-                "each with how you measure it. Revise it after each customer meeting."
+                f"*Team: {clip(team_name, 200)}* — your charter: its purpose, and what its "
+                "customers expect of it, each with how you measure it. Revise it after each "
+                "customer meeting."
                 + (
                     "\n" + meeting_figures_text(data.team_meetings)
                     if data.team_meetings is not None
@@ -143,7 +150,13 @@ def build_home(data: HomeData) -> dict[str, Any]:
                 )
             )
     # A delegate's executives take the room the rest leaves (App Home holds 100 blocks).
-    room = MAX_VIEW_BLOCKS - len(head) - len(blocks)
+    # The team's charter gives way to a delegate's executives when App Home is full (each needs
+    # its head and one customer; 100 blocks at most).
+    room = MAX_VIEW_BLOCKS - len(head) - len(blocks) - len(team)
+    if data.acting_for and room < 2 * len(data.acting_for) + 3:
+        team = []
+        room = MAX_VIEW_BLOCKS - len(head) - len(blocks)
+    blocks[team_at:team_at] = team  # right after the action items
     view = {"type": "home", "blocks": head + _acting_for(data.acting_for, room) + blocks}
     ensure_view(view)
     return view

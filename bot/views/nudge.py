@@ -6,7 +6,7 @@ from datetime import date, time, timedelta
 from typing import Any
 
 from bot.ids import Action
-from bot.regimen.types import BatchStatus, Brief
+from bot.regimen.types import BatchStatus, Brief, Channel
 from bot.views.blocks import (
     actions,
     button,
@@ -42,7 +42,11 @@ def last_call_line(brief: Brief) -> str:
     last = brief.last_proactive
     if last is None:
         return "Never called proactively — a first call."
-    parts = [f"Last call {day(last.occurred_at.date())}"]
+    when = day(last.occurred_at.date())
+    if last.channel == Channel.CALL:
+        parts = [f"Last call {when}"]
+    else:  # "Last proactive: Lunch or dinner on Tue 3 Nov 2026"
+        parts = [f"Last proactive: {last.channel.label} on {when}"]
     if last.outcome:
         parts.append(last.outcome.label)
     if last.sentiment:

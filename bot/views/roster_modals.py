@@ -97,6 +97,19 @@ def _active(form: RosterForm) -> dict[str, Any]:
     return _input("active", "Status", element, hint="Untick to deactivate; nothing is deleted.")
 
 
+def _key(form: RosterForm) -> dict[str, Any]:
+    box = option(ACTIVE, "Key customer")
+    element: dict[str, Any] = {"type": "checkboxes", "options": [box]}
+    if form.cells.get("key") == ACTIVE:
+        element["initial_options"] = [box]
+    return _input(
+        "key",
+        "Key customer",
+        element,
+        hint="Comes round more often in the rotation; its complaints go to the executive.",
+    )
+
+
 def _person_blocks(form: RosterForm) -> list[dict[str, Any]]:
     c = form.cells
     slack: dict[str, Any] = {"type": "users_select"}
@@ -142,6 +155,7 @@ def _customer_blocks(form: RosterForm) -> list[dict[str, Any]]:
         _text(form, "name", "Name", optional=False),
         _text(form, "external_id", "External id", limit=100, hint="Empty: one is made up."),
         _text(form, "tier", "Tier", limit=50),
+        _key(form),
         _picker(Action.PICK_TEAM, "Team", form.picked.get("team"), block_id="team"),
         _picker(Action.PICK_PERSON, "Executive", executive, block_id="executive"),
         _text(form, "contact_name", "Contact name"),
@@ -176,6 +190,15 @@ def _team_blocks(form: RosterForm) -> list[dict[str, Any]]:
     return [
         _text(form, "name", "Name", optional=False),
         _input("channel_id", "Channel", channel, hint="Where its action items are posted."),
+        _text(
+            form,
+            "theme_tags",
+            "Theme tags",
+            limit=500,
+            optional=True,
+            hint="The team's own customer themes beside product, process, policy and people, "
+            "comma-separated: onboarding, billing",
+        ),
     ]
 
 
@@ -206,7 +229,7 @@ def parse_roster_form(values: Values) -> dict[str, str | None]:
             cells[name] = conversation_of(values, name)
         elif kind_of == "timepicker":
             cells[name] = time_of(values, name)
-        elif kind_of == "checkboxes" and name in ("active", "resume"):
+        elif kind_of == "checkboxes" and name in ("active", "resume", "key"):
             cells[name] = "true" if ticked(values, name) else "false"
         elif kind_of == "checkboxes":
             days = tuple(sorted(int(d) for d in ticked(values, name) if d.isdigit()))

@@ -9,6 +9,7 @@ from typing import Any
 
 from bot.ids import Block, View
 from bot.regimen.calendar import zone
+from bot.settings import parse_tier_cadence
 from bot.views.blocks import context, modal, plain
 from bot.views.call_modal import _input, option
 from bot.views.call_submission import (
@@ -28,6 +29,8 @@ NUMBERS = {
     "kyc_weekly_quota": ("Customers a week (weekly quota)", 1, 40),
     "kyc_overdue_escalation_days": ("Workdays overdue before the manager hears", 1, 60),
     "kyc_story_reminder_days": ("Days before a success story is brought up again", 1, 90),
+    "kyc_key_cadence_weeks": ("Weeks between a key customer's turns", 1, 52),
+    "kyc_recovery_window_days": ("Days after a recovery call a complaint still counts", 1, 180),
 }
 TIMES = {
     "kyc_nudge_time": "Morning nudge time (each executive's local time)",
@@ -142,6 +145,22 @@ def build_settings_modal(form: SettingsForm) -> dict[str, Any]:
         _channel("kyc_digest_channel", v.get("kyc_digest_channel")),
         _days("kyc_digest_day", list(v.get("kyc_digest_day") or [])),
         _time("kyc_digest_time", v["kyc_digest_time"]),
+        _text(
+            "kyc_key_tiers",
+            "Key tiers",
+            v.get("kyc_key_tiers"),
+            optional=True,
+            hint="Customers of these tiers are imported as key, e.g. strategic,enterprise.",
+        ),
+        _number("kyc_key_cadence_weeks", v["kyc_key_cadence_weeks"]),
+        _text(
+            "kyc_key_tier_cadence",
+            "Weeks between turns, per tier",
+            v.get("kyc_key_tier_cadence"),
+            optional=True,
+            hint="Over the line above for these tiers, e.g. strategic=2,enterprise=4.",
+        ),
+        _number("kyc_recovery_window_days", v["kyc_recovery_window_days"]),
     ]
     return modal("Workspace settings", blocks, callback_id=View.SETTINGS, submit="Save")
 
@@ -183,6 +202,12 @@ def parse_settings(values: Values) -> tuple[dict[str, Any], list[str], dict[str,
         chosen[name] = _whole(text_of(values, name), low, high)
         if chosen[name] is None:
             errors[name] = f"A whole number from {low} to {high}."
+    chosen["kyc_key_tiers"] = text_of(values, "kyc_key_tiers") or ""
+    chosen["kyc_key_tier_cadence"] = text_of(values, "kyc_key_tier_cadence") or ""
+    try:
+        parse_tier_cadence(chosen["kyc_key_tier_cadence"])
+    except ValueError as exc:
+        errors["kyc_key_tier_cadence"] = str(exc)
     nudge, cutoff = chosen["kyc_nudge_time"], chosen["kyc_catchup_until"]
     if nudge and cutoff and cutoff < nudge:  # "HH:MM" strings order as times do
         errors["kyc_catchup_until"] = f"The cut-off cannot be before the nudge time ({nudge})."

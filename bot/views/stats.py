@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from bot.regimen.floor import FloorFigures
 from bot.regimen.meeting_figures import MeetingFigures
 from bot.regimen.metrics import (
     ExecutiveFigures,
@@ -14,8 +15,11 @@ from bot.regimen.metrics import (
     WeekScores,
     percent,
 )
+from bot.regimen.recovery import RecoveryFigures
 from bot.views.blocks import Block, context, header, message, section
+from bot.views.floor import floor_line
 from bot.views.meetings import meeting_figures_text
+from bot.views.recovery import recovery_section
 from bot.views.text import day, escape, plural
 
 
@@ -131,7 +135,12 @@ def figure_blocks(
 
 
 def build_stats(
-    f: ExecutiveFigures, *, mine: bool, meetings: MeetingFigures | None = None
+    f: ExecutiveFigures,
+    *,
+    mine: bool,
+    floor: FloorFigures | None = None,
+    recoveries: RecoveryFigures | None = None,
+    meetings: MeetingFigures | None = None,
 ) -> dict[str, Any]:
     """`meetings`: their team's customer meetings this quarter (bot/views/meetings.py)."""
     title = "Your numbers" if mine else f"{f.name}'s numbers"
@@ -139,6 +148,8 @@ def build_stats(
         header(title),
         *figure_blocks(f),
         *([section(meeting_figures_text(meetings))] if meetings is not None else []),
+        *([section(floor_line(floor))] if floor is not None else []),
+        *(recovery_section(recoveries) if recoveries is not None else []),
         context(
             "Proactive share counts calls you started against complaints, tickets and "
             "escalations naming you; a voicemail counts on neither side, and a ticket naming no "

@@ -148,3 +148,27 @@ async def test_two_sentiments_at_the_same_instant_go_by_the_one_logged_last(db: 
     (week,) = await plan_week(db, SETTINGS, f.WS, "2026-W48", as_of=MONDAY)
     ids = [e.customer_id for e in week.entries]
     assert ids[0] == customers[6].id and customers[7].id not in ids
+
+
+async def test_a_decline_sits_out_its_weeks_unless_a_later_touch_reached_them(
+    db: Database,
+) -> None:
+    from storage import queries
+
+    ex, customers = await _exec_with_customers(db, 8)
+    declined, reached_after = customers[0], customers[1]
+    async with db.unit_of_work() as s:
+        await f.contact(s, declined, utc(2026, 11, 18), outcome=Outcome.DECLINED)
+        await f.contact(s, reached_after, utc(2026, 11, 10), outcome=Outcome.DECLINED)
+        await f.contact(s, reached_after, utc(2026, 11, 17), outcome=Outcome.REACHED)
+    async with db.unit_of_work() as s:
+        states = {
+            c.customer_id: c for c in (await queries.customer_states(s, f.WS, [ex.id]))[ex.id]
+        }
+    assert states[declined.id].declined_at == utc(2026, 11, 18)
+    assert states[reached_after.id].declined_at is None
+    (week,) = await plan_week(db, SETTINGS, f.WS, "2026-W48", as_of=MONDAY)
+    assert declined.id not in {e.customer_id for e in week.entries}
+    # Week 51 is 4 weeks after the decline's week (47): back, and first.
+    (later,) = await plan_week(db, SETTINGS, f.WS, "2026-W51", as_of=utc(2026, 12, 14, 13))
+    assert later.entries[0].customer_id == declined.id

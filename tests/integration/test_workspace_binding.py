@@ -10,7 +10,13 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from bot.regimen.types import BatchStatus, ItemStatus
+from bot.regimen.types import (
+    BatchStatus,
+    Channel,
+    ContactKind,
+    ItemStatus,
+    RecoveryStatus,
+)
 from bot.services.identity import ensure_workspace
 from bot.services.workspace_binding import (
     PLACEHOLDER,
@@ -29,13 +35,19 @@ from storage.models import (
     BatchEntry,
     CustomerContact,
     CustomerMeeting,
+    FloorCommitment,
+    FloorShift,
     Holiday,
+    Insight,
     Kudos,
     OutboxMessage,
     Person,
+    Recovery,
     Submission,
     TeamCharter,
     TeamNote,
+    ThemeCandidate,
+    ThemeStatus,
     Workspace,
 )
 from tests import factories as f
@@ -51,6 +63,9 @@ async def roster(db: Database, ws: str) -> None:
         ex = await f.executive(s, "Dana Whitfield", workspace_id=ws, manager_id=boss.id)
         cust = await f.customer(s, ex, "Acme", team_id=team.id)
         call = await f.contact(s, cust, f.utc(2026, 11, 23), logged_by_id=ex.id)
+        complaint = await f.contact(
+            s, cust, f.utc(2026, 11, 22), kind=ContactKind.REACTIVE, channel=Channel.COMPLAINT
+        )
         s.add_all(
             [
                 BatchEntry(
@@ -95,6 +110,33 @@ async def roster(db: Database, ws: str) -> None:
                     payload={"channel": "U0DANA", "text": "And one more"},
                 ),
                 Holiday(workspace_id=ws, day=date(2026, 12, 25), name="Christmas Day"),
+                Insight(
+                    workspace_id=ws,
+                    customer_id=cust.id,
+                    contact_id=call.id,
+                    field="criticism",
+                    text="Invoices arrive late",
+                    theme="process",
+                    team_id=team.id,
+                ),
+                ThemeCandidate(
+                    workspace_id=ws,
+                    theme="process",
+                    team_id=team.id,
+                    status=ThemeStatus.RAISED,
+                    insight_ids=[],
+                    lead_id=boss.id,
+                    raised_at=f.utc(2026, 11, 23),
+                ),
+                Recovery(  # a key customer's complaint, owned
+                    workspace_id=ws,
+                    customer_id=cust.id,
+                    complaint_contact_id=complaint.id,
+                    executive_id=ex.id,
+                    complained_at=f.utc(2026, 11, 22),
+                    owned_at=f.utc(2026, 11, 23),
+                    status=RecoveryStatus.OWNED,
+                ),
                 Submission(  # a call kept before Slack's answer, not done yet
                     workspace_id=ws,
                     person_id=ex.id,
@@ -129,6 +171,29 @@ async def roster(db: Database, ws: str) -> None:
                 expectations=[{"expectation": "Answers within a day", "measure": "median"}],
                 author_id=boss.id,
                 meeting_id=meeting.id,
+            )
+        )
+        floor = FloorCommitment(
+            workspace_id=ws,
+            executive_id=ex.id,
+            cadence="monthly",
+            place="support queue",
+            host_team_id=team.id,
+            started_on=date(2026, 11, 23),
+        )
+        s.add(floor)
+        await s.flush()
+        s.add(
+            FloorShift(
+                workspace_id=ws,
+                commitment_id=floor.id,
+                executive_id=ex.id,
+                period="2026-12",
+                day=date(2026, 12, 3),
+                status="done",
+                place="support queue",
+                host_team_id=team.id,
+                learned="Refunds take three screens",
             )
         )
 

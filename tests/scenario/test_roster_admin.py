@@ -197,3 +197,20 @@ async def test_an_admin_sets_a_customers_timezone_and_ends_its_pause(world: Worl
     # Not paused any more: no box to tick.
     again = await _form(world, Action.ADMIN_CUSTOMERS, acme.id)
     assert "Paused until" not in json.dumps(again) and "Europe/Paris" in json.dumps(again)
+
+
+async def test_an_admin_marks_a_key_customer_on_its_form(world: World) -> None:
+    await _admin(world)
+    acme = world.customers[0]
+    form = await _form(world, Action.ADMIN_CUSTOMERS, acme.id)
+    await _save(world, form, key=["true"])
+    async with world.env.db.unit_of_work() as s:
+        saved = await s.get(Customer, acme.id)
+        assert saved is not None and saved.key is True
+    again = await _form(world, Action.ADMIN_CUSTOMERS, acme.id)
+    (box,) = [b for b in again["blocks"] if b.get("block_id") == "key"]
+    assert box["element"]["initial_options"][0]["value"] == "true"
+    await _save(world, again, key=[])
+    async with world.env.db.unit_of_work() as s:
+        saved = await s.get(Customer, acme.id)
+        assert saved is not None and saved.key is False

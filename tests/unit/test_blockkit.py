@@ -9,20 +9,34 @@ import inspect
 import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date, time
+from datetime import UTC, date, datetime, time
 from importlib import import_module
 from typing import Any
 
 import pytest
 
 import bot.views
+from bot.regimen.floor import Cadence, FloorFigures, ShiftStatus
 from bot.regimen.metrics import ExecutiveFigures, Scores, SentimentMix, WeekPoint, WeekScores
-from bot.regimen.types import ContactRole, CustomerPerson, Outcome, Sentiment, WhomToCall
+from bot.regimen.recovery import RecoveryFigures
+from bot.regimen.themes import QuarterThemes
+from bot.regimen.types import (
+    Channel,
+    ContactKind,
+    ContactRole,
+    CustomerPerson,
+    DoneItem,
+    Insight,
+    Outcome,
+    Sentiment,
+    WhomToCall,
+)
 from bot.services.report import Report
 from bot.views import blocks as block_helpers
 from bot.views import call_modal as call_modal_module
 from bot.views import items as item_views
 from bot.views import limits
+from bot.views import themes as theme_views
 from bot.views.blocks import plain_note
 from bot.views.brief_modal import build_brief_modal
 from bot.views.call_modal import build_call_modal
@@ -52,19 +66,38 @@ from bot.views.data import (
     CloseLoop,
     DelegateForm,
     DigestLine,
+    FloorForm,
+    HistoryEntry,
+    HistoryPage,
     HolidayLine,
     HolidaysScreen,
     HomeData,
     ItemCard,
+    KeyCustomerLine,
     KudosCard,
     MySettingsForm,
     Option,
     PauseForm,
+    RecoveryOffer,
+    SaidQuote,
+    ShiftNote,
 )
 from bot.views.data import Person as Shown
 from bot.views.delegates import build_delegate_modal
 from bot.views.digest import build_digest_messages
 from bot.views.email_modal import build_call_confirmation, build_email_modal
+from bot.views.floor import (
+    build_floor_answered,
+    build_floor_ask,
+    build_floor_confirmed,
+    build_floor_modal,
+    build_floor_moved,
+    build_floor_proposal,
+    build_floor_reminder,
+    build_floor_report_modal,
+    build_floor_thanks,
+)
+from bot.views.history import build_history_modal
 from bot.views.holidays import build_holidays_modal
 from bot.views.home import build_home
 from bot.views.installs import build_welcome
@@ -80,6 +113,7 @@ from bot.views.nudge import (
     skipped_note,
     skipped_until,
 )
+from bot.views.recovery import build_ownership_post, build_recovery_offer
 from bot.views.reminders import build_items_digest
 from bot.views.roster_modals import build_roster_form, build_roster_options, build_roster_picker
 from bot.views.settings_modal import build_settings_modal
@@ -92,6 +126,7 @@ from tests.unit import test_views_admin as admin
 from tests.unit.test_views import EVIL, HUGE, brief, week
 
 LONG_NAME = "Ω" * 300 + EVIL  # longer than any field Slack takes
+NOW_ = datetime(2026, 11, 30, 15, tzinfo=UTC)
 MO = Shown(LONG_NAME, "U0MO")
 CARD = ItemCard(1, HUGE + EVIL, MO, date(2026, 11, 30), overdue_days=4, done=True, done_by=MO)
 FIGURES = ExecutiveFigures(
@@ -131,6 +166,15 @@ class Choice:
     in_batch: bool
 
 
+# Key customers' complaints at their worst: every figure huge.
+RECOVERIES = RecoveryFigures(10.0**9, 10.0**9, 10.0**9, 10**9, 10**9, 10**9)
+# Key customers without a formal meeting: more than any surface lists, names at their longest.
+KEY_DUE = tuple(
+    KeyCustomerLine(LONG_NAME + EVIL, LONG_NAME + EVIL, date(2024, 1, 1) if i % 2 else None)
+    for i in range(500)
+)
+
+
 def _report(executives: int) -> Report:
     figures = tuple(
         ExecutiveFigures(
@@ -159,6 +203,11 @@ def _report(executives: int) -> Report:
         7,
         call_trend=CALL_TREND,
         meetings=(meeting_views.WORST_FIGURES,) * 40,
+        quotes=tuple(SaidQuote(LONG_NAME, "criticism", HUGE + EVIL) for _ in range(50)),
+        themes_quarter=QuarterThemes("2026Q4", 10**6, 10**6, 10**6),
+        themes_acted=tuple(LONG_NAME for _ in range(40)),
+        recoveries=RECOVERIES if executives else None,
+        key_without_meeting=KEY_DUE if executives else (),
     )
 
 
@@ -185,8 +234,42 @@ def _home(*, executive: bool, admin: bool) -> dict[str, Any]:
             acting_for=ACTING_FOR,
             team=(10**12, LONG_NAME),
             team_meetings=meeting_views.WORST_FIGURES,
+            floor=FLOOR[0] if executive and admin else FLOOR[1] if executive else None,
+            key_without_meeting=KEY_DUE,
+            recoveries=RECOVERIES,
         )
     )
+
+
+# Back to the floor: the longest names, places and teams, years of missed periods.
+FLOOR = (
+    FloorFigures(
+        LONG_NAME,
+        Cadence.MONTHLY,
+        LONG_NAME + EVIL,
+        LONG_NAME + EVIL,
+        True,
+        10**6,
+        tuple(f"{EVIL} {i}" for i in range(500)),
+        date(2026, 12, 3),
+        ShiftStatus.MOVED,
+    ),
+    FloorFigures("x", Cadence.QUARTERLY, "shop floor", "Support", False, 0, ()),
+)
+SHIFTS = (
+    ShiftNote(
+        10**12,
+        LONG_NAME + EVIL,
+        "U" + "X" * 20,
+        LONG_NAME + EVIL,
+        LONG_NAME + EVIL,
+        date(2026, 12, 3),
+        EVIL,
+        "U" + "Y" * 20,
+        date(2026, 12, 1),
+    ),
+    ShiftNote(1, "<@U1>", None, "&", "<>", date(2026, 12, 3), "2026 Q4"),
+)
 
 
 # A chief of staff for five executives, each with forty open customers: more than fits.
@@ -200,6 +283,26 @@ ACTING_FOR = tuple(
     )
     for n in range(5)
 )
+
+
+# The most themes a call modal offers (100), and candidates with the most customers and
+# quotes, the longest names and words, decided or not.
+THEMES = tuple(Option(f"t{10**12}:{'x' * 30}{i}", LONG_NAME) for i in range(150))
+THEME_CARDS = [
+    theme_views.ThemeCard(
+        10**12,
+        LONG_NAME,
+        LONG_NAME,
+        (LONG_NAME,) * 500,
+        tuple(theme_views.QuoteLine(LONG_NAME, HUGE + EVIL) for _ in range(500)),
+        state,
+    )
+    for state in (None, HUGE + EVIL)
+] + [theme_views.ThemeCard(1, "P", None, (), ())]
+ACTION_POINTS = [
+    theme_views.ActionPoint(10**12, LONG_NAME, HUGE + EVIL, MO, date(2026, 12, 31), done, MO)
+    for done in (False, True)
+] + [theme_views.ActionPoint(1, "P", "x", None, None)]
 
 
 def _digests() -> list[list[DigestLine]]:
@@ -267,13 +370,41 @@ MESSAGES: dict[str, Messages] = {
     "build_welcome": lambda: [build_welcome()],
     "build_not_enrolled": lambda: [build_not_enrolled("U" + "X" * 20)],
     "build_stats": lambda: (
-        [build_stats(FIGURES, mine=m, meetings=meeting_views.WORST_FIGURES) for m in (True, False)]
+        [
+            build_stats(
+                FIGURES, mine=m, recoveries=RECOVERIES, meetings=meeting_views.WORST_FIGURES
+            )
+            for m in (True, False)
+        ]
+        + [build_stats(FIGURES, mine=True, floor=f, recoveries=RECOVERIES) for f in FLOOR]
         + [build_stats(ExecutiveFigures(2, LONG_NAME), mine=False)]
     ),
     "build_digest_messages": lambda: (
-        build_digest_messages(_report(300)) + build_digest_messages(_report(0))
+        build_digest_messages(_report(300))
+        + build_digest_messages(_report(0))
+        + build_digest_messages(replace(_report(300), floor=FLOOR * 100))
     ),
+    "build_floor_proposal": lambda: [build_floor_proposal(n) for n in SHIFTS],
+    "build_floor_answered": lambda: [build_floor_answered(n, c) for n in SHIFTS for c in (1, 0)],
+    "build_floor_confirmed": lambda: [build_floor_confirmed(n) for n in SHIFTS],
+    "build_floor_moved": lambda: [build_floor_moved(n) for n in SHIFTS],
+    "build_floor_reminder": lambda: [
+        build_floor_reminder(n, host=h) for n in SHIFTS for h in (True, False)
+    ],
+    "build_floor_ask": lambda: [build_floor_ask(n) for n in SHIFTS],
+    "build_floor_thanks": lambda: [build_floor_thanks(n) for n in SHIFTS],
     "plain_note": lambda: [plain_note(HUGE + EVIL)],
+    "build_recovery_offer": lambda: [
+        build_recovery_offer(
+            RecoveryOffer(10**12, LONG_NAME + EVIL, c, datetime(2026, 11, 23, tzinfo=UTC), s)
+        )
+        for c in (Channel.COMPLAINT, Channel.ESCALATION)
+        for s in (HUGE + EVIL, None)
+    ],
+    "build_ownership_post": lambda: [
+        build_ownership_post(LONG_NAME + EVIL, LONG_NAME + EVIL, HUGE + EVIL),
+        build_ownership_post("A", "B", None),
+    ],
     "build_call_confirmation": lambda: [
         build_call_confirmation("x" * 3000, 10**18),
         build_call_confirmation(HUGE, None),
@@ -290,8 +421,80 @@ MESSAGES: dict[str, Messages] = {
         ),
         build_heads_up([HeadsUpLine("", (EVIL,))], date(2026, 11, 23)),
     ],
+    "build_theme_candidate": lambda: [theme_views.build_theme_candidate(c) for c in THEME_CARDS],
+    "build_action_point_parent": lambda: [
+        theme_views.build_action_point_parent(c) for c in THEME_CARDS
+    ],
+    "build_action_point_reply": lambda: [
+        theme_views.build_action_point_reply(p) for p in ACTION_POINTS
+    ],
+    "build_action_point_done_note": lambda: [
+        theme_views.build_action_point_done_note(p) for p in ACTION_POINTS
+    ],
+    "build_tell_customers_dm": lambda: [
+        theme_views.build_tell_customers_dm(
+            theme_views.TellCustomers(LONG_NAME, HUGE + EVIL, (LONG_NAME,) * 500)
+        ),
+        theme_views.build_tell_customers_dm(theme_views.TellCustomers("x", "y", ("z",))),
+    ],
+    "build_theme_review": lambda: [
+        theme_views.build_theme_review(
+            theme_views.Review(
+                LONG_NAME,
+                "2026Q4",
+                tuple(theme_views.ReviewLine(LONG_NAME, "raised", 10**6) for _ in range(200)),
+            )
+        ),
+        theme_views.build_theme_review(theme_views.Review("T", "2026Q4", ())),
+    ],
 }
 Views = Callable[[], list[dict[str, Any]]]
+
+
+def worst_history_brief() -> Any:
+    """A brief drawing on the longest history: 3 insights of every field at its longest, 5
+    items done since, 10 details, the customer's own words on the last touchpoint."""
+    full = replace(
+        brief(LONG_NAME, HUGE, 10),
+        insights=tuple(
+            Insight(NOW_, Channel.FLOOR, HUGE + EVIL, HUGE + EVIL, HUGE + EVIL, HUGE + EVIL)
+            for _ in range(3)
+        ),
+        done_since=tuple(DoneItem(HUGE + EVIL, NOW_, LONG_NAME) for _ in range(5)),
+        details_to_remember=(HUGE + EVIL,) * 10,
+        team_notes=(HUGE + EVIL,) * 5,
+    )
+    last = full.last_proactive
+    assert last is not None
+    return replace(full, last_proactive=replace(last, in_their_words=HUGE + EVIL))
+
+
+def worst_history_page(page: int) -> HistoryPage:
+    """The longest history page: 10 contacts with every field at its longest and 60 items
+    each, 20 open items, a name longer than a header takes; `page` in the middle (both
+    buttons) or at either end."""
+    entry = HistoryEntry(
+        NOW_,
+        ContactKind.PROACTIVE,
+        Channel.MEAL,
+        Outcome.DECLINED,
+        LONG_NAME + " (logged by " + LONG_NAME + ")",
+        Sentiment.PROMOTER,
+        10,
+        *(HUGE + EVIL,) * 6,
+        items=(HUGE + EVIL,) * 60,
+    )
+    return HistoryPage(
+        10**12,
+        LONG_NAME,
+        page,
+        100,
+        10**6,
+        (entry,) * 10,
+        (HUGE + EVIL,) * 20,
+    )
+
+
 VIEWS: dict[str, Views] = {
     **meeting_views.WORST_VIEWS,
     **charters.WORST_VIEWS,
@@ -308,7 +511,12 @@ VIEWS: dict[str, Views] = {
                 team_notes=(HUGE + EVIL,) * 5,
             )
         ),
+        build_brief_modal(worst_history_brief()),
     ],
+    "build_history_modal": lambda: (
+        [build_history_modal(worst_history_page(page)) for page in (0, 1, 99)]
+        + [build_history_modal(HistoryPage(1, "", 0, 1, 0))]
+    ),
     "build_manage_customer_modal": lambda: [build_manage_customer_modal(HUGE + EVIL, "m" * 3000)],
     "build_enrol_modal": lambda: [build_enrol_modal()],
     "build_manage_pick_modal": lambda: [
@@ -330,9 +538,15 @@ VIEWS: dict[str, Views] = {
                 teams=TEAMS,
                 default_team=TEAMS[0],
                 acting_for=LONG_NAME + EVIL if n > 1 else None,  # a delegate logs it
+                kind=(Channel.CALL, Channel.FLOOR, Channel.MEAL)[n % 3],
+                themes=THEMES if n > 1 else (),
             )
         )
         for n in (1, 5, 99)
+    ],
+    "build_theme_act_modal": lambda: [theme_views.build_theme_act_modal(c) for c in THEME_CARDS],
+    "build_theme_dismiss_modal": lambda: [
+        theme_views.build_theme_dismiss_modal(c) for c in THEME_CARDS
     ],
     "build_swap_modal": lambda: [build_swap_modal(LONG_NAME, "m" * 3000)],
     "build_reassign_modal": lambda: [build_reassign_modal(CARD, "m" * 3000)],
@@ -343,6 +557,12 @@ VIEWS: dict[str, Views] = {
         _home(executive=e, admin=a) for e in (True, False) for a in (True, False)
     ],
     "build_not_enrolled_home": lambda: [build_not_enrolled_home()],
+    "build_floor_modal": lambda: [
+        build_floor_modal(FloorForm(TEAMS, "quarterly", LONG_NAME + EVIL, "149", 6, True)),
+        build_floor_modal(FloorForm(TEAMS[:1], "monthly", "shop floor", "nope", 0)),
+        build_floor_modal(FloorForm(())),
+    ],
+    "build_floor_report_modal": lambda: [build_floor_report_modal(n) for n in SHIFTS],
     "build_holidays_modal": lambda: [
         build_holidays_modal(
             HolidaysScreen(

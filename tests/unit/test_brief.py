@@ -121,13 +121,12 @@ def test_details_to_remember_are_newest_first_and_deduplicated() -> None:
         contact(30, details_to_remember="Runs marathons"),
         contact(20, details_to_remember="daughter starts  college in the fall"),
         contact(10, details_to_remember=None),
-    ] + [contact(100 + i, details_to_remember=f"old {i}") for i in range(5)]
+    ] + [contact(100 + i, details_to_remember=f"old {i}") for i in range(12)]
+    # Every touchpoint's details, the brief's history: capped at 10.
     assert brief(contacts=contacts).details_to_remember == (
         "daughter starts college in the fall",
         "Runs marathons",
-        "old 0",
-        "old 1",
-        "old 2",
+        *(f"old {i}" for i in range(8)),
     )
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from bot.regimen.metrics import ExecutiveFigures, WeekPoint, recurring_terms, weekly_trend
+from bot.regimen.themes import QuarterThemes
 from bot.views.charts import trend_png
-from bot.views.data import Report
+from bot.views.data import Report, SaidQuote
 from bot.views.digest import build_digest_messages, build_html
 from tests.blockkit_oracle import BLOCKS, message_problems
 
@@ -33,6 +34,12 @@ def report(n: int) -> Report:
         (("pricing", 3),),
         (("Acme", "Dana"),),
         7,
+        quotes=(
+            SaidQuote("Acme & <Sons>", "criticism", "The export <!channel> is too slow " * 20),
+            SaidQuote("Globex", "in_their_words", "We live and die by the monthly close"),
+        ),
+        themes_quarter=QuarterThemes("2026Q4", raised=3, acted=2, done=1),
+        themes_acted=("Process (Support)", "Product"),
     )
 
 
@@ -51,7 +58,16 @@ def test_the_digest_for_300_executives_is_split_within_slacks_limits() -> None:
 def test_a_small_digest_is_one_message_with_the_summary() -> None:
     (only,) = build_digest_messages(report(4))
     text = str(only["blocks"])
-    assert "export (4)" in text and "Acme (Dana)" in text and "7 kudos" in text
+    assert "Acme (Dana)" in text and "7 kudos" in text
+    # What customers said is quoted with the customer's name, escaped and cut, not counted.
+    assert "export (4)" not in text and "pricing (3)" not in text
+    assert "“We live and die by the monthly close” — *Globex* (in their words)" in text
+    assert "*Acme &amp; &lt;Sons&gt;* (criticism)" in text
+    assert "&lt;!channel&gt;" in text and "<!channel>" not in text
+    long_quote = next(b for b in only["blocks"] if "Acme &amp;" in str(b))["text"]["text"]
+    assert "…”" in long_quote and len(long_quote) < 1000
+    assert "*Customer themes 2026Q4:* 3 raised · 2 acted on · 1 done" in text
+    assert "*Acted on this quarter:* Process (Support), Product" in text
 
 
 def test_the_chart_is_a_png_and_the_html_page_embeds_it() -> None:

@@ -79,3 +79,21 @@ def test_log_settings_are_read_in_any_case(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setenv("KYC_LOG_FORMAT", "JSON")
     s = load_settings(_env_file=None)
     assert (s.kyc_log_level, s.kyc_log_format) == ("DEBUG", "json")
+
+
+def test_key_customer_settings() -> None:
+    import pytest as _pytest
+    from pydantic import ValidationError
+
+    from bot.settings import Settings
+
+    s = Settings(
+        kyc_key_tiers=" Strategic, enterprise ,",
+        kyc_key_cadence_weeks=6,
+        kyc_key_tier_cadence="strategic=2, Enterprise=4",
+    )
+    assert s.key_tiers() == frozenset({"strategic", "enterprise"})
+    assert (s.cadence_of("STRATEGIC"), s.cadence_of("enterprise"), s.cadence_of(None)) == (2, 4, 6)
+    for bad in ("strategic", "strategic=0", "=2", "gold=x"):
+        with _pytest.raises(ValidationError):
+            Settings(kyc_key_tier_cadence=bad)

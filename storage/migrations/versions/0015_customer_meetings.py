@@ -4,7 +4,7 @@ of a team's charter (purpose, the customers' expectations and how each is measur
 to the meeting that prompted it
 
 Revision ID: 0015
-Revises: 0013
+Revises: 0019
 Create Date: 2026-12-03
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0015"
-down_revision: str | None = "0013"
+down_revision: str | None = "0019"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

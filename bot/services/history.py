@@ -1,0 +1,184 @@
+"""Use case: a customer's history (`/kyc customer NAME`, the brief's History button): every
+touchpoint and reactive contact, newest first, a page at a time.
+
+Who may read it: the customer's executive, that executive's delegate, admins, and members of
+the customer's team (the account team acts on what customers say). Anyone else is told so."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from bot.deps import Deps
+from bot.regimen.types import ItemStatus
+from bot.services.identity import NotAllowed, is_admin, reload_actor
+from bot.views.data import HistoryEntry, HistoryPage
+from storage.models import ActionItem, Contact, Customer, Person
+
+PAGE_SIZE = 10
+NOT_ON_ROSTER = "You are not on the KYC roster yet — ask your KYC admin to add you."
+NOT_YOURS = (
+    "The history of {name} is open to its executive, their delegate, its account team and "
+    "KYC admins — ask one of them if you need it."
+)
+MAX_LISTED = 5
+
+
+def may_see(person: Person, customer: Customer, executive: Person | None) -> bool:
+    """The one rule of who reads a customer's history."""
+    if person.workspace_id != customer.workspace_id:
+        return False
+    if is_admin(person) or customer.executive_id == person.id:
+        return True
+    if executive is not None and executive.delegate_id == person.id:
+        return True
+    return customer.team_id is not None and person.team_id == customer.team_id
+
+
+async def _check(session: AsyncSession, person: Person, customer: Customer | None) -> Customer:
+    if customer is None or customer.workspace_id != person.workspace_id:
+        raise NotAllowed("That customer is not on the KYC roster.")
+    executive = await session.get(Person, customer.executive_id) if customer.executive_id else None
+    if not may_see(person, customer, executive):
+        raise NotAllowed(NOT_YOURS.format(name=customer.name))
+    return customer
+
+
+async def history(
+    deps: Deps, person: Person | None, customer_id: int, page: int = 0
+) -> HistoryPage:
+    """A page of the customer's history, if `person` may see it."""
+    if person is None:
+        raise NotAllowed(NOT_ON_ROSTER)
+    async with deps.db.unit_of_work() as session:
+        me = await reload_actor(session, person)
+        customer = await _check(session, me, await session.get(Customer, customer_id))
+        return await _page(session, customer, page)
+
+
+async def history_by_name(deps: Deps, person: Person | None, typed: str) -> HistoryPage:
+    """`/kyc customer NAME`: the customer named (matched as `/kyc done` matches: the name
+    containing what was typed, case-insensitive; an exact name wins), or a clear answer when
+    none or several match."""
+    if person is None:
+        raise NotAllowed(NOT_ON_ROSTER)
+    query = " ".join(typed.split())
+    if not query:
+        raise NotAllowed("Name the customer, e.g. `/kyc customer Acme`.")
+    async with deps.db.unit_of_work() as session:
+        me = await reload_actor(session, person)
+        escaped = query.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        found = list(
+            await session.scalars(
+                select(Customer)
+                .where(
+                    Customer.workspace_id == me.workspace_id,
+                    Customer.active.is_(True),
+                    func.lower(Customer.name).like(f"%{escaped}%", escape="\\"),
+                )
+                .order_by(Customer.name, Customer.id)
+                .limit(50)
+            )
+        )
+        exact = [c for c in found if c.name.casefold() == query.casefold()]
+        choice = exact if exact else found
+        if not choice:
+            raise NotAllowed(f"No customer on the KYC roster matches “{query}”.")
+        if len(choice) > 1:
+            names = ", ".join(c.name for c in choice[:MAX_LISTED])
+            more = f" and {len(choice) - MAX_LISTED} more" if len(choice) > MAX_LISTED else ""
+            raise NotAllowed(
+                f"{len(choice)} customers match “{query}”: {names}{more}. Type more of the name."
+            )
+        customer = await _check(session, me, choice[0])
+        return await _page(session, customer, 0)
+
+
+async def _page(session: AsyncSession, customer: Customer, page: int) -> HistoryPage:
+    ws, cid = customer.workspace_id, customer.id
+    total = int(
+        await session.scalar(
+            select(func.count())
+            .select_from(Contact)
+            .where(Contact.workspace_id == ws, Contact.customer_id == cid)
+        )
+        or 0
+    )
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(page, 0), pages - 1)
+    executive, logger = aliased(Person), aliased(Person)
+    rows = list(
+        await session.execute(
+            select(Contact, executive.name, logger.name)
+            .outerjoin(executive, executive.id == Contact.executive_id)
+            .outerjoin(logger, logger.id == Contact.logged_by_id)
+            .where(Contact.workspace_id == ws, Contact.customer_id == cid)
+            .order_by(Contact.occurred_at.desc(), Contact.id.desc())
+            .offset(page * PAGE_SIZE)
+            .limit(PAGE_SIZE)
+        )
+    )
+    ids = [c.id for c, _, _ in rows]
+    items: dict[int, list[str]] = defaultdict(list)
+    if ids:
+        for contact_id, text, status in await session.execute(
+            select(ActionItem.contact_id, ActionItem.text, ActionItem.status)
+            .where(ActionItem.workspace_id == ws, ActionItem.contact_id.in_(ids))
+            .order_by(ActionItem.id)
+        ):
+            done = "done" if status == ItemStatus.DONE else "open"
+            items[contact_id].append(f"{text} ({done})")
+    entries = tuple(
+        HistoryEntry(
+            occurred_at=c.occurred_at,
+            kind=c.kind,
+            channel=c.channel,
+            outcome=c.outcome,
+            who=_who(exec_name, logged_name, c.executive_id == c.logged_by_id),
+            sentiment=c.sentiment,
+            score=c.score,
+            summary=c.summary,
+            criticism=c.criticism,
+            stressed_areas=c.stressed_areas,
+            make_it_great=c.make_it_great,
+            in_their_words=c.in_their_words,
+            details_to_remember=c.details_to_remember,
+            items=tuple(items.get(c.id, ())),
+        )
+        for c, exec_name, logged_name in rows
+    )
+    open_items: tuple[str, ...] = ()
+    if page == 0:
+        owner = aliased(Person)
+        open_items = tuple(
+            text + (f" — {name}" if name else "") + (f", due {due:%-d %b %Y}" if due else "")
+            for text, name, due in await session.execute(
+                select(ActionItem.text, owner.name, ActionItem.due_on)
+                .outerjoin(owner, owner.id == ActionItem.owner_id)
+                .where(
+                    ActionItem.workspace_id == ws,
+                    ActionItem.customer_id == cid,
+                    ActionItem.status == ItemStatus.OPEN,
+                )
+                .order_by(ActionItem.due_on, ActionItem.id)
+                .limit(20)
+            )
+        )
+    return HistoryPage(
+        customer_id=cid,
+        customer_name=customer.name,
+        page=page,
+        pages=pages,
+        total=total,
+        entries=entries,
+        open_items=open_items,
+    )
+
+
+def _who(executive: str | None, logged_by: str | None, same: bool) -> str | None:
+    if executive and logged_by and not same:
+        return f"{executive} (logged by {logged_by})"
+    return executive or logged_by

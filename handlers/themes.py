@@ -1,0 +1,93 @@
+"""Recurring customer themes: the lead's buttons (make it an action point, dismiss), their
+modals, and the action point's Done: parse, one use case, answer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.ids import Action, Block, View
+from bot.services import calling, inbox, themes
+from bot.views.themes import (
+    build_theme_act_modal,
+    build_theme_dismiss_modal,
+    parse_action,
+    parse_dismissal,
+)
+from handlers.common import (
+    actor_of,
+    after_click,
+    answer_submission,
+    deps_of,
+    open_after,
+    read_meta,
+    request_key,
+)
+
+
+def register(app: AsyncApp) -> None:
+    app.action(Action.THEME_ACT.value)(act_clicked)
+    app.action(Action.THEME_DISMISS.value)(dismiss_clicked)
+    app.action(Action.THEME_DONE.value)(done_clicked)
+    app.view(View.THEME_ACT.value)(action_submitted)
+    app.view(View.THEME_DISMISS.value)(dismissal_submitted)
+
+
+def _id(body: dict[str, Any]) -> int | None:
+    value = str(body["actions"][0].get("value") or "")
+    return int(value) if value.isdigit() else None
+
+
+async def act_clicked(ack: Any, body: dict[str, Any], client: AsyncWebClient, context: Any) -> None:
+    await ack()
+    if (cid := _id(body)) is not None:
+        work = themes.theme_form(deps_of(context), actor_of(context), cid)
+        await open_after(client, context, body, work, build_theme_act_modal)
+
+
+async def dismiss_clicked(
+    ack: Any, body: dict[str, Any], client: AsyncWebClient, context: Any
+) -> None:
+    await ack()
+    if (cid := _id(body)) is not None:
+        work = themes.theme_form(deps_of(context), actor_of(context), cid)
+        await open_after(client, context, body, work, build_theme_dismiss_modal)
+
+
+async def done_clicked(
+    ack: Any, body: dict[str, Any], client: AsyncWebClient, context: Any
+) -> None:
+    await ack()
+    if (cid := _id(body)) is not None:
+        await after_click(
+            context, body, themes.close_action(deps_of(context), actor_of(context), cid)
+        )
+
+
+async def action_submitted(ack: Any, view: dict[str, Any], context: Any) -> None:
+    deps, person = deps_of(context), actor_of(context)
+    today = await calling.local_today(deps, person)
+    action, errors = parse_action(view["state"]["values"], today=today)
+    if errors or action is None:
+        await ack(response_action="errors", errors=errors)
+        return
+    cid = int(read_meta(view).get("candidate") or 0)
+    work = themes.submit_action(deps, person, cid, action, request_key=request_key(view))
+    kept = await answer_submission(ack, work, field=Block.ACTION_TEXT.value)
+    if kept is not None:
+        await inbox.follow(deps, kept)
+
+
+async def dismissal_submitted(ack: Any, view: dict[str, Any], context: Any) -> None:
+    deps, person = deps_of(context), actor_of(context)
+    reason, errors = parse_dismissal(view["state"]["values"])
+    if errors or reason is None:
+        await ack(response_action="errors", errors=errors)
+        return
+    cid = int(read_meta(view).get("candidate") or 0)
+    work = themes.submit_dismissal(deps, person, cid, reason, request_key=request_key(view))
+    kept = await answer_submission(ack, work, field=Block.REASON.value)
+    if kept is not None:
+        await inbox.follow(deps, kept)
