@@ -60,6 +60,7 @@ class ExportKind(StrEnum):
     kudos = "kudos"
     batches = "batches"
     customers = "customers"
+    teams = "teams"
 
 
 class Preset(StrEnum):
@@ -965,6 +966,12 @@ def report(
             )
             for line in key_meeting_lines(list(data.key_without_meeting), cap=50):
                 console.print(f"  {line}", markup=False)
+        for t in data.participation:  # teams that do not face customers (matchmaking)
+            console.print(
+                f"{t.team_name}: {t.met_90d}/{t.people} met a customer in 90 days "
+                f"({t.share_90d:.0%}), {t.met_quarter}/{t.people} this quarter",
+                markup=False,
+            )
         if html_file is not None:
             from bot.views.charts import trend_png
             from bot.views.digest import build_html

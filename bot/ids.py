@@ -97,6 +97,19 @@ class Action(StrEnum):
     TOGGLE_KEY = "kyc_toggle_key"
     # a key customer's complaint offered to its sponsor, value = the complaint contact's id
     TAKE_OWNERSHIP = "kyc_take_ownership"
+    # matchmaking (bot/services/matchmaking.py): the guest's invitation (value = pairing id;
+    # on App Home, SNOOZE / OPT_OUT / OPT_IN with value "0"), the host's answer, the question
+    # after the touchpoint, and the one re-ask after three unanswered invitations
+    MATCH_JOIN = "kyc_match_join"
+    MATCH_PASS = "kyc_match_pass"
+    MATCH_SNOOZE = "kyc_match_snooze"
+    MATCH_OPT_OUT = "kyc_match_opt_out"
+    MATCH_OPT_IN = "kyc_match_opt_in"
+    MATCH_ACCEPT = "kyc_match_accept"
+    MATCH_DECLINE = "kyc_match_decline"
+    MATCH_LEARN = "kyc_match_learn"
+    MATCH_REASK_YES = "kyc_match_reask_yes"
+    MATCH_REASK_NO = "kyc_match_reask_no"
     # plain inputs (action ids inside input blocks)
     INPUT = "value"
 
@@ -130,6 +143,7 @@ class View(StrEnum):
     FLOOR_REPORT = "kyc_floor_report_modal"
     THEME_ACT = "kyc_theme_act_modal"
     THEME_DISMISS = "kyc_theme_dismiss_modal"
+    MATCH_LEARNED = "kyc_match_learned_modal"
 
 
 class Block(StrEnum):
@@ -229,6 +243,8 @@ class Block(StrEnum):
     ACTION_TEXT = "action_text"
     ACTION_OWNER = "action_owner"
     ACTION_DUE = "action_due"
+    # matchmaking: "What did you learn?" after meeting a customer
+    MATCH_LEARNED = "match_learned"
 
 
 def numbered(block: Block, n: int) -> str:

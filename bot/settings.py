@@ -80,6 +80,12 @@ class Settings(BaseSettings):
     kyc_digest_channel: str | None = None  # weekly leadership digest; off when unset
     kyc_digest_day: Annotated[tuple[int, ...], NoDecode] = (0,)  # Monday
     kyc_digest_time: time = time(9, 0)  # in KYC_DEFAULT_TIMEZONE
+    # Matchmaking (bot/regimen/matchmaking.py): each person of a team that does not face
+    # customers is invited every N weeks, never to the same customer within the window; a
+    # host takes at most so many guests a week.
+    kyc_match_every_weeks: int = Field(default=4, ge=1, le=52)
+    kyc_match_repeat_days: int = Field(default=180, ge=0, le=3650)
+    kyc_match_host_weekly: int = Field(default=2, ge=1, le=20)
     kyc_public_url: str | None = None  # https://kyc.example.com: App Home shows chart images
     # Delivery (README "Reliability"): a worker beats every KYC_HEARTBEAT_SECONDS; one silent
     # for KYC_WORKER_STALE_SECONDS is taken to be dead and its messages go to another.

@@ -35,7 +35,16 @@ from bot.views.recovery import owned_note
 from bot.views.reminders import due_moved_note, snoozed_note
 from bot.views.roster_modals import build_roster_picker
 from bot.views.settings_modal import build_settings_modal
-from handlers import customer_care, delegates, floor, history, holidays, meetings, themes
+from handlers import (
+    customer_care,
+    delegates,
+    floor,
+    history,
+    holidays,
+    matchmaking,
+    meetings,
+    themes,
+)
 from handlers.common import (
     actor_of,
     after_click,
@@ -80,6 +89,7 @@ def register(app: AsyncApp) -> None:
     history.register(app)  # a customer's history: the brief's History button, Older / Newer
     floor.register(app)  # back to the floor: commitments, proposals, after-shift reports
     themes.register(app)  # recurring customer themes: action point, dismissal, done
+    matchmaking.register(app)  # people who do not face customers meet one
 
 
 ROSTER = {

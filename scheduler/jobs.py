@@ -17,7 +17,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import and_, or_, select
 
 from bot.deps import Deps
-from bot.services import inbox, meetings, themes
+from bot.services import inbox, matchmaking, meetings, themes
 from bot.services.digest import digest_due, queue_digest
 from bot.services.floor import run_floor
 from bot.services.heads_up import announce_ahead
@@ -170,6 +170,20 @@ async def themes_tick(deps: Deps) -> None:
                 deps.wake_sender()
 
 
+async def matchmaking_tick(deps: Deps) -> None:
+    """People of teams that do not face customers: "What did you learn?" the day after a
+    touchpoint, and the weekly round of invitations on Mondays from 10:00 (the workspace's
+    default timezone), after the week's batches were planned the evening before."""
+    async with deps.jobs_lock:
+        for ws in await workspaces(deps):
+            settings = await settings_of(deps, ws)
+            queued = await matchmaking.ask_what_was_learned(deps.db, settings, ws, now=deps.now())
+            if matchmaking.round_due(settings, deps.now()):
+                queued += await matchmaking.run_round(deps.db, settings, ws, now=deps.now())
+            if queued:
+                deps.wake_sender()
+
+
 async def inbox_tick(deps: Deps) -> None:
     """Submissions a process kept and did not get to do (it died after answering Slack)."""
     async with deps.jobs_lock:
@@ -215,6 +229,7 @@ def build_scheduler(deps: Deps) -> AsyncIOScheduler:
         (housekeeping_tick, 60),
         (inbox_tick, 1),
         (themes_tick, 60),
+        (matchmaking_tick, 30),
     ]
     for job, minutes in jobs:
         scheduler.add_job(

@@ -28,6 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from bot.regimen.matchmaking import PairingStatus
 from bot.regimen.types import (
     BatchStatus,
     Channel,
@@ -457,6 +458,54 @@ class Recovery(Base):
         str_enum(RecoveryStatus, "recovery_status"), default=RecoveryStatus.OFFERED
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class MatchPairing(Base):
+    """A person of a team that does not face customers invited to a customer touchpoint
+    (bot/regimen/matchmaking.py), with how it went and what they learned."""
+
+    __tablename__ = "match_pairings"
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "guest_id", "ref"),
+        Index("ix_match_pairings_guest", "workspace_id", "guest_id", "invited_on"),
+        Index("ix_match_pairings_host", "workspace_id", "host_id", "invited_on"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id"))
+    guest_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    host_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
+    customer_name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(32))  # the opportunity's source
+    ref: Mapped[str] = mapped_column(String(100))  # the opportunity, e.g. "batch:12"
+    on: Mapped[date | None] = mapped_column(Date)  # its day, when known
+    by: Mapped[date] = mapped_column(Date)  # else some day of the week ending on this one
+    status: Mapped[PairingStatus] = mapped_column(
+        str_enum(PairingStatus, "pairing_status"), default=PairingStatus.INVITED
+    )
+    invited_on: Mapped[date] = mapped_column(Date)
+    answered_at: Mapped[datetime | None] = mapped_column()
+    host_answered_at: Mapped[datetime | None] = mapped_column()
+    learn_asked_at: Mapped[datetime | None] = mapped_column()
+    learned: Mapped[str | None] = mapped_column(Text)  # "What did you learn?", in their words
+    learned_at: Mapped[datetime | None] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class MatchGuest(Base):
+    """A guest's own choices about matchmaking: opted out, snoozed, or stopped after three
+    unanswered invitations (and asked again once)."""
+
+    __tablename__ = "match_guests"
+    __table_args__ = (UniqueConstraint("workspace_id", "person_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    opted_out: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    snoozed_until: Mapped[date | None] = mapped_column(Date)
+    stopped: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    reasked_at: Mapped[datetime | None] = mapped_column()
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
 class Submission(Base):

@@ -19,7 +19,7 @@ from bot.services.csv_files import BOM, guard_formula
 from storage.db import Database
 from storage.models import ActionItem, BatchEntry, Contact, Customer, Kudos, Person, Team
 
-EXPORTS = ("contacts", "action-items", "kudos", "batches", "customers")
+EXPORTS = ("contacts", "action-items", "kudos", "batches", "customers", "teams")
 COLUMNS: dict[str, tuple[str, ...]] = {
     # The columns `kyc import customers` reads: an export re-imports as it was (key included).
     "customers": (
@@ -76,6 +76,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "status",
         "swap_reason",
     ),
+    # the same columns `kyc import teams` reads: an export loads back as it is
+    "teams": ("name", "channel_id", "channel_name", "customer_facing"),
 }
 
 
@@ -174,6 +176,8 @@ def _statement(kind: str, ws: str, since: date | None, exec_id: int | None) -> A
         if start:
             stmt = stmt.where(Kudos.created_at >= start)
         return stmt.where(Kudos.from_id == exec_id) if exec_id else stmt
+    if kind == "teams":
+        return select(Team).where(Team.workspace_id == ws).order_by(Team.name, Team.id)
     stmt = (
         select(BatchEntry, ex.email, ex.slack_user_id, Customer.external_id, Customer.name)
         .join(ex, ex.id == BatchEntry.executive_id)
@@ -239,6 +243,9 @@ def _row(kind: str, r: Any) -> dict[str, str]:
             i.done_at,
             _who(e_email, e_slack),
         ]
+    elif kind == "teams":
+        (t,) = r
+        values = [t.name, t.channel_id, t.channel_name, "yes" if t.customer_facing else "no"]
     elif kind == "kudos":
         k, g_email, g_slack, t_email, t_slack, customer = r
         values = [

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.deps import Deps
 from bot.regimen.types import ItemStatus
-from bot.services import floor, outbox
+from bot.services import floor, matchmaking, outbox
 from bot.services.call_routing import card
 from bot.services.charts import chart_url
 from bot.services.identity import (
@@ -96,6 +96,10 @@ async def home_data(
                 executive_id=None if is_admin(person) else person.id,
             ),
         )
+    data = replace(data, meet=await matchmaking.meet_home(session, settings, person, now))
+    if is_admin(person):
+        shares = await matchmaking.team_participation(session, settings, person.workspace_id, now)
+        data = replace(data, participation=tuple(shares))
     acted = await executives_delegating_to(session, person)
     if acted:  # a chief of staff works their executives' weeks from here
         weeks = await week_views(session, settings, person.workspace_id, acted, now)

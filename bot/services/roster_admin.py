@@ -76,7 +76,13 @@ async def form(deps: Deps, person: Person | None, kind: str, record_id: int | No
             return await _person_form(session, row)
         if isinstance(row, Customer):
             return await _customer_form(session, row)
-        cells = {"name": row.name, "channel_id": row.channel_id, "theme_tags": row.theme_tags}
+        facing = "true" if row.customer_facing else "false"
+        cells = {
+            "name": row.name,
+            "channel_id": row.channel_id,
+            "theme_tags": row.theme_tags,
+            "customer_facing": facing,
+        }
         return RosterForm(kind, row.id, cells)
 
 

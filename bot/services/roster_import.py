@@ -2,7 +2,9 @@
 
 Columns (header names, any order and case; `*` required):
   teams.csv      name*, channel_id, channel_name, theme_tags (the team's own customer
-                 themes beside product/process/policy/people, comma-separated, at most 10)
+                 themes beside product/process/policy/people, comma-separated, at most 10),
+                 customer_facing (yes/no; empty = yes; no: its people are invited to meet
+                 customers)
   people.csv     email or slack_user_id*, name*, title, phone, role (executive|member|admin),
                  team, manager (email or Slack id), timezone, workdays, nudge_time (HH:MM),
                  weekly_quota (1-40), paused_until (YYYY-MM-DD), active (true/false; empty
@@ -81,6 +83,7 @@ SPEC: dict[str, dict[str, tuple[bool, Parser]]] = {
         "channel_id": (False, cell.channel_id),
         "channel_name": (False, cell.text),
         "theme_tags": (False, cell.theme_tags),
+        "customer_facing": (False, cell.boolean),
     },
     "people": {
         "email": (False, cell.email),

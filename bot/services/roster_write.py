@@ -113,6 +113,8 @@ async def _teams(session: AsyncSession, ws: str, rows: Rows, teams: dict[str, Te
         name = row.values.get("name")
         if name is None:
             continue
+        if "customer_facing" in row.values and row.values["customer_facing"] is None:
+            row.values["customer_facing"] = True
         await _upsert(
             session,
             row.refs["target"] if "target" in row.refs else teams.get(name.lower()),

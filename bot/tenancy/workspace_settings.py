@@ -34,6 +34,9 @@ EDITABLE = (
     "kyc_key_cadence_weeks",
     "kyc_key_tier_cadence",
     "kyc_recovery_window_days",
+    "kyc_match_every_weeks",
+    "kyc_match_repeat_days",
+    "kyc_match_host_weekly",
 )
 
 _STORED = select(Workspace.settings).where(Workspace.id == bindparam("ws"))

@@ -9,6 +9,7 @@ from typing import Any
 
 from bot.regimen.calendar import Regimen
 from bot.regimen.floor import FloorFigures
+from bot.regimen.matchmaking import MeetHome, TeamParticipation
 from bot.regimen.meeting_figures import MeetingFigures
 from bot.regimen.metrics import (
     ExecutiveFigures,
@@ -188,6 +189,10 @@ class HomeData:
     # months, and their key customers' complaints (the workspace's for an admin)
     key_without_meeting: tuple[KeyCustomerLine, ...] = ()
     recoveries: RecoveryFigures | None = None
+    # matchmaking: a guest's "Meet a customer" (None: not a guest); admins: each team that
+    # does not face customers, who met one
+    meet: MeetHome | None = None
+    participation: tuple[TeamParticipation, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -281,6 +286,8 @@ class Report:
     # key customers' complaints owned and recovered; key customers due a formal meeting
     recoveries: RecoveryFigures | None = None
     key_without_meeting: tuple[KeyCustomerLine, ...] = ()
+    # each team that does not face customers: who of its people met one (matchmaking)
+    participation: tuple[TeamParticipation, ...] = ()
 
     @property
     def proactive(self) -> int:

@@ -13,6 +13,7 @@ from bot.regimen.themes import quote
 from bot.views.blocks import context, divider, header, message, section
 from bot.views.data import Report
 from bot.views.floor import floor_digest
+from bot.views.matchmaking import participation_blocks
 from bot.views.meetings import meetings_digest_text
 from bot.views.recovery import key_meeting_section, recovery_section
 from bot.views.stats import call_nps_text, call_trend_text, ticket_text
@@ -110,6 +111,7 @@ def build_digest_messages(report: Report) -> list[dict[str, Any]]:
         summary += recovery_section(report.recoveries)
     if report.key_without_meeting:
         summary += key_meeting_section(list(report.key_without_meeting))
+    summary += participation_blocks(report.participation)
     summary += [context(f"🎉 {report.kudos_given} kudos given this week"), divider()]
     execs = list(report.executives)
     first, rest = execs[: PER_MESSAGE - len(summary)], execs[PER_MESSAGE - len(summary) :]
@@ -179,6 +181,11 @@ def build_html(report: Report, chart_png: bytes) -> str:
         f"<td>{m.mix.promoter}</td></tr>"
         for m in report.sentiment_by_month
     )
+    taking_part = "\n".join(
+        f"<tr><td>{e(t.team_name)}</td><td>{t.people}</td>"
+        f"<td>{t.met_90d} ({t.share_90d:.0%})</td><td>{t.met_quarter} ({t.share_quarter:.0%})</td></tr>"
+        for t in report.participation
+    )
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>KYC report {e(report.iso_week)}</title>
 <style>body{{font-family:system-ui,sans-serif;margin:2rem;color:#222}}
@@ -205,6 +212,10 @@ ticket satisfaction ({e(ticket_text(report.ticket_scores))}) from their customer
 <h2>Call sentiment by month</h2>
 <table><tr><th>Month</th><th>😟 Unhappy</th><th>🙂 Satisfied</th><th>🤩 Promoter</th></tr>
 {months}
+</table>
+<h2>Everyone meets customers</h2>
+<table><tr><th>Team</th><th>People</th><th>Met a customer (90 d)</th><th>This quarter</th></tr>
+{taking_part or "<tr><td colspan=4>No team marked as not facing customers.</td></tr>"}
 </table>
 {meetings_table}
 <h2>What customers said this week</h2>

@@ -9,6 +9,7 @@ from bot.views.blocks import actions, button, context, divider, header, section
 from bot.views.data import ActedFor, HomeData
 from bot.views.floor import floor_blocks
 from bot.views.limits import MAX_VIEW_BLOCKS, ensure_view
+from bot.views.matchmaking import meet_blocks, participation_blocks
 from bot.views.meetings import meeting_figures_text
 from bot.views.recovery import key_meeting_section, recovery_section
 from bot.views.stats import figure_blocks
@@ -17,6 +18,11 @@ from bot.views.text import clip, day, escape, mention
 OPEN = ("planned", "attempted")
 CHART_ALT = "Your proactive and reactive customer contacts and weekly completion, last 12 weeks"
 STATUS = {"planned": "⏳", "attempted": "📞", "done": "✅"}
+
+
+# App Home holds 100 blocks; the sections each feature adds leave these for long lists.
+HOME_ITEMS = 12
+HOME_FAILED = 8
 
 
 def build_home(data: HomeData) -> dict[str, Any]:
@@ -82,9 +88,11 @@ def build_home(data: HomeData) -> dict[str, Any]:
     blocks += key_meeting_section(list(data.key_without_meeting))
     if data.recoveries is not None:
         blocks += recovery_section(data.recoveries)
+    if data.meet is not None:  # people of teams that do not face customers
+        blocks += [divider(), *meet_blocks(data.meet)]
     head = blocks
     blocks = [divider(), header("My action items")]
-    for item in data.my_items[:20]:
+    for item in data.my_items[:HOME_ITEMS]:
         due = f"due {day(item.due_on)}" if item.due_on else "no due date"
         blocks.append(
             section(
@@ -94,6 +102,9 @@ def build_home(data: HomeData) -> dict[str, Any]:
         )
     if not data.my_items:
         blocks.append(context("Nothing open — nice."))
+    elif len(data.my_items) > HOME_ITEMS:
+        more = len(data.my_items) - HOME_ITEMS
+        blocks.append(context(f"…and {more} more, all in your morning item digest."))
     team: list[dict[str, Any]] = []
     team_at = len(blocks)
     if data.team is not None:  # two blocks, after "My action items"
@@ -129,6 +140,7 @@ def build_home(data: HomeData) -> dict[str, Any]:
                 block_id="admin_actions",
             ),
             context("Many rows at once: `kyc import people people.csv` (and teams, customers)."),
+            *participation_blocks(data.participation),
             header("Messages that could not be delivered"),
         ]
         if data.sending_stopped:
@@ -139,8 +151,11 @@ def build_home(data: HomeData) -> dict[str, Any]:
                     "out once a working token is configured (`kyc outbox` lists them)."
                 )
             )
-        for line in data.failed_messages[:15]:
+        for line in data.failed_messages[:HOME_FAILED]:
             blocks.append(section(f"⚠️ {clip(line, 500)}"))
+        if len(data.failed_messages) > HOME_FAILED:
+            more = len(data.failed_messages) - HOME_FAILED
+            blocks.append(context(f"…and {more} more: `kyc outbox` lists them all."))
         if not data.failed_messages:
             blocks.append(context("Everything went out."))
         else:

@@ -187,6 +187,10 @@ def _paused(form: RosterForm) -> list[dict[str, Any]]:
 
 def _team_blocks(form: RosterForm) -> list[dict[str, Any]]:
     channel = channel_element(form.cells.get("channel_id"))
+    box = option(ACTIVE, "Faces customers")
+    facing: dict[str, Any] = {"type": "checkboxes", "options": [box]}
+    if form.cells.get("customer_facing", ACTIVE) == ACTIVE:
+        facing["initial_options"] = [box]
     return [
         _text(form, "name", "Name", optional=False),
         _input("channel_id", "Channel", channel, hint="Where its action items are posted."),
@@ -198,6 +202,12 @@ def _team_blocks(form: RosterForm) -> list[dict[str, Any]]:
             optional=True,
             hint="The team's own customer themes beside product, process, policy and people, "
             "comma-separated: onboarding, billing",
+        ),
+        _input(
+            "customer_facing",
+            "Customers",
+            facing,
+            hint="Untick for HR, Engineering, Legal…: its people are invited to meet customers.",
         ),
     ]
 
@@ -229,7 +239,7 @@ def parse_roster_form(values: Values) -> dict[str, str | None]:
             cells[name] = conversation_of(values, name)
         elif kind_of == "timepicker":
             cells[name] = time_of(values, name)
-        elif kind_of == "checkboxes" and name in ("active", "resume", "key"):
+        elif kind_of == "checkboxes" and name in ("active", "resume", "key", "customer_facing"):
             cells[name] = "true" if ticked(values, name) else "false"
         elif kind_of == "checkboxes":
             days = tuple(sorted(int(d) for d in ticked(values, name) if d.isdigit()))

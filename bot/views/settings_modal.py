@@ -31,6 +31,9 @@ NUMBERS = {
     "kyc_story_reminder_days": ("Days before a success story is brought up again", 1, 90),
     "kyc_key_cadence_weeks": ("Weeks between a key customer's turns", 1, 52),
     "kyc_recovery_window_days": ("Days after a recovery call a complaint still counts", 1, 180),
+    "kyc_match_every_weeks": ("Meet a customer: weeks between one person's invitations", 1, 52),
+    "kyc_match_repeat_days": ("Meet a customer: days before the same customer again", 0, 3650),
+    "kyc_match_host_weekly": ("Meet a customer: guests a host takes a week at most", 1, 20),
 }
 TIMES = {
     "kyc_nudge_time": "Morning nudge time (each executive's local time)",
@@ -161,6 +164,9 @@ def build_settings_modal(form: SettingsForm) -> dict[str, Any]:
             hint="Over the line above for these tiers, e.g. strategic=2,enterprise=4.",
         ),
         _number("kyc_recovery_window_days", v["kyc_recovery_window_days"]),
+        _number("kyc_match_every_weeks", v["kyc_match_every_weeks"]),
+        _number("kyc_match_repeat_days", v["kyc_match_repeat_days"]),
+        _number("kyc_match_host_weekly", v["kyc_match_host_weekly"]),
     ]
     return modal("Workspace settings", blocks, callback_id=View.SETTINGS, submit="Save")
 

@@ -24,6 +24,7 @@ async def _data(db: Database) -> None:
         dana = await f.executive(s, "Dana", email="dana@northwind.test")
         raj = await f.executive(s, "Raj", email="raj@northwind.test")
         mo = await f.person(s, "Mo", email="mo@northwind.test")
+        await f.team(s, "Legal", customer_facing=False)
         acme = await f.customer(s, dana, "Acme", external_id="NW-1")
         other = await f.customer(s, raj, "Globex", external_id="NW-2")
         call = await f.contact(
@@ -85,6 +86,24 @@ async def test_each_export_has_its_documented_columns(db: Database) -> None:
         assert rows and tuple(rows[0]) == columns, kind
     items = list(csv.DictReader(io.StringIO(await _export(db, "action-items"))))
     assert items[0]["owner"] == "mo@northwind.test" and items[0]["due_on"] == "2026-12-01"
+
+
+async def test_teams_round_trip_with_whether_they_face_customers(
+    db: Database, tmp_path: Path
+) -> None:
+    await _data(db)
+    async with db.unit_of_work() as s:
+        await f.team(s, "Support", channel_id="C0SUP")
+    rows = list(csv.DictReader(io.StringIO(await _export(db, "teams"))))
+    assert [(r["name"], r["customer_facing"]) for r in rows] == [
+        ("Legal", "no"),
+        ("Support", "yes"),
+    ]
+    path = tmp_path / "teams.csv"
+    path.write_text(await _export(db, "teams"), encoding="utf-8")
+    report = await import_csv(db, f.WS, "teams", path)
+    assert report.ok, report.errors
+    assert (report.created, report.updated, report.unchanged) == (0, 0, 2)
 
 
 async def test_json_lines_and_filters(db: Database) -> None:

@@ -283,3 +283,23 @@ async def test_a_bad_active_value_names_file_line_and_column_and_writes_nothing(
         f"{path}:3: active: 'maybe' is not true or false (use true/false, yes/no or 1/0)"
     ]
     assert await _count(db, Person) == 0
+
+
+async def test_teams_say_whether_they_face_customers(db: Database, tmp_path: Path) -> None:
+    """`customer_facing` yes/no (empty: yes); a bad cell names its line and column; a file
+    without the column leaves it alone."""
+    bad = write(tmp_path, "teams.csv", "name,customer_facing\nLegal,no\nHR,perhaps\n")
+    report = await import_csv(db, WS, "teams", bad)
+    assert [str(e) for e in report.errors] == [
+        f"{bad}:3: customer_facing: 'perhaps' is not true or false (use true/false, yes/no or 1/0)"
+    ]
+    assert await _count(db, Team) == 0
+    good = write(
+        tmp_path, "teams.csv", "name,customer_facing\nLegal,no\nEngineering,NO\nSupport,\n"
+    )
+    assert (await import_csv(db, WS, "teams", good)).ok
+    again = write(tmp_path, "again.csv", "name,channel_id\nLegal,C0LEGAL01\n")
+    assert (await import_csv(db, WS, "teams", again)).ok
+    async with db.unit_of_work() as s:
+        facing = {t.name: t.customer_facing for t in await s.scalars(select(Team))}
+    assert facing == {"Legal": False, "Engineering": False, "Support": True}

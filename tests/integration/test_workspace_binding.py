@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from bot.regimen.matchmaking import PairingStatus
 from bot.regimen.types import (
     BatchStatus,
     Channel,
@@ -40,6 +41,8 @@ from storage.models import (
     Holiday,
     Insight,
     Kudos,
+    MatchGuest,
+    MatchPairing,
     OutboxMessage,
     Person,
     Recovery,
@@ -65,6 +68,21 @@ async def roster(db: Database, ws: str) -> None:
         call = await f.contact(s, cust, f.utc(2026, 11, 23), logged_by_id=ex.id)
         complaint = await f.contact(
             s, cust, f.utc(2026, 11, 22), kind=ContactKind.REACTIVE, channel=Channel.COMPLAINT
+        )
+        s.add(
+            MatchPairing(  # Sam (a team that does not face customers) joins Dana at Acme
+                workspace_id=ws,
+                guest_id=boss.id,
+                host_id=ex.id,
+                customer_id=cust.id,
+                customer_name="Acme",
+                kind="planned_call",
+                ref="batch:1",
+                by=date(2026, 11, 27),
+                status=PairingStatus.ACCEPTED,
+                invited_on=date(2026, 11, 23),
+                learned="They print every invoice",
+            )
         )
         s.add_all(
             [
@@ -137,6 +155,7 @@ async def roster(db: Database, ws: str) -> None:
                     owned_at=f.utc(2026, 11, 23),
                     status=RecoveryStatus.OWNED,
                 ),
+                MatchGuest(workspace_id=ws, person_id=boss.id, snoozed_until=date(2027, 1, 4)),
                 Submission(  # a call kept before Slack's answer, not done yet
                     workspace_id=ws,
                     person_id=ex.id,

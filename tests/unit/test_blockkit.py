@@ -17,6 +17,7 @@ import pytest
 
 import bot.views
 from bot.regimen.floor import Cadence, FloorFigures, ShiftStatus
+from bot.regimen.matchmaking import MeetHome, TeamParticipation
 from bot.regimen.metrics import ExecutiveFigures, Scores, SentimentMix, WeekPoint, WeekScores
 from bot.regimen.recovery import RecoveryFigures
 from bot.regimen.themes import QuarterThemes
@@ -101,6 +102,18 @@ from bot.views.history import build_history_modal
 from bot.views.holidays import build_holidays_modal
 from bot.views.home import build_home
 from bot.views.installs import build_welcome
+from bot.views.matchmaking import (
+    HostRequest,
+    InvitationCard,
+    build_host_answered,
+    build_host_request,
+    build_learn_ask,
+    build_learn_modal,
+    build_match_answered,
+    build_match_invitation,
+    build_reask,
+    meet_blocks,
+)
 from bot.views.my_settings import build_my_settings_modal, build_pause_modal
 from bot.views.notices import build_customer_options, build_not_enrolled_home, build_notice_modal
 from bot.views.nudge import (
@@ -208,7 +221,19 @@ def _report(executives: int) -> Report:
         themes_acted=tuple(LONG_NAME for _ in range(40)),
         recoveries=RECOVERIES if executives else None,
         key_without_meeting=KEY_DUE if executives else (),
+        participation=PARTICIPATION,
     )
+
+
+# Three hundred teams that do not face customers, with the longest names: more than fits.
+PARTICIPATION = tuple(
+    TeamParticipation(f"{LONG_NAME} {i}", 10**6, 10**6 - i, i) for i in range(300)
+)
+MEET = MeetHome(snoozed_until=date(2026, 12, 28), next_up=HUGE + EVIL, met=10**6)
+INVITE = InvitationCard(
+    10**12, LONG_NAME, LONG_NAME, None, HUGE + EVIL, LONG_NAME, HUGE + EVIL, customer_key=True
+)
+HOST_ASK = HostRequest(10**12, LONG_NAME, None, LONG_NAME, LONG_NAME, HUGE + EVIL)
 
 
 def _home(*, executive: bool, admin: bool) -> dict[str, Any]:
@@ -237,6 +262,8 @@ def _home(*, executive: bool, admin: bool) -> dict[str, Any]:
             floor=FLOOR[0] if executive and admin else FLOOR[1] if executive else None,
             key_without_meeting=KEY_DUE,
             recoveries=RECOVERIES,
+            meet=MEET if not executive else None,
+            participation=PARTICIPATION,
         )
     )
 
@@ -405,6 +432,18 @@ MESSAGES: dict[str, Messages] = {
         build_ownership_post(LONG_NAME + EVIL, LONG_NAME + EVIL, HUGE + EVIL),
         build_ownership_post("A", "B", None),
     ],
+    "build_match_invitation": lambda: [
+        build_match_invitation(INVITE),
+        build_match_invitation(replace(INVITE, host_user="U" + "X" * 20, what_to_expect="")),
+    ],
+    "build_match_answered": lambda: [build_match_answered(INVITE, HUGE + EVIL)],
+    "build_host_request": lambda: [
+        build_host_request(HOST_ASK),
+        build_host_request(replace(HOST_ASK, guest_user="U0MO", guest_team="")),
+    ],
+    "build_host_answered": lambda: [build_host_answered(HOST_ASK, HUGE + EVIL)],
+    "build_learn_ask": lambda: [build_learn_ask(10**12, LONG_NAME, LONG_NAME)],
+    "build_reask": lambda: [build_reask()],
     "build_call_confirmation": lambda: [
         build_call_confirmation("x" * 3000, 10**18),
         build_call_confirmation(HUGE, None),
@@ -563,6 +602,11 @@ VIEWS: dict[str, Views] = {
         build_floor_modal(FloorForm(())),
     ],
     "build_floor_report_modal": lambda: [build_floor_report_modal(n) for n in SHIFTS],
+    "build_learn_modal": lambda: [build_learn_modal(10**12, LONG_NAME)],
+    "build_home_meet": lambda: [
+        {"type": "home", "blocks": meet_blocks(m)}
+        for m in (MEET, MeetHome(opted_out=True), MeetHome(stopped=True, next_up=HUGE), MeetHome())
+    ],
     "build_holidays_modal": lambda: [
         build_holidays_modal(
             HolidaysScreen(
