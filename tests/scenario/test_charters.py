@@ -92,3 +92,51 @@ async def test_another_team_may_not_edit_the_charter(world: World) -> None:
     assert env.slack.calls_to("views.open") == []
     await env.deliver()
     assert "Only members of Customer Success" in env.slack.messages("D0RAJ")[-1]["text"]
+
+
+async def test_a_proposal_edited_before_saving_is_still_the_customers_change(
+    world: World,
+) -> None:
+    from storage.models import CustomerMeeting
+    from tests import factories as f
+    from tests.factories import utc
+
+    env = world.env
+    async with env.db.unit_of_work() as s:
+        meeting = CustomerMeeting(
+            workspace_id=f.WS,
+            customer_id=world.customers[0].id,
+            team_id=world.cs.id,
+            organiser_id=world.dana.id,
+            objectives="Hear them",
+            starts_at=utc(2026, 11, 20, 15),
+            minutes=60,
+            timezone="America/New_York",
+            attendee_ids=[world.dana.id],
+            contact_ids=[],
+            kind="four_f",
+            request_key="view:V0M",
+            proposal={
+                "purpose": "Healthy accounts",
+                "expectations": [{"expectation": "One person stays with us", "measure": ""}],
+                "base": 0,
+            },
+        )
+        s.add(meeting)
+        await s.flush()
+        meeting_id = meeting.id
+    await env.requests.block_actions(
+        "U0MO", click(Action.EDIT_PROPOSED_CHARTER, str(meeting_id)), channel_id="C0CS"
+    )
+    view = env.slack.calls_to("views.open")[-1].response["view"]
+    assert "Revised after the customer meeting with Acme Corp, Fri 20 Nov 2026" in json.dumps(view)
+    answer = await env.requests.view_submission(
+        "U0MO", submitted(view, charter_measure_1="hand-offs per case")
+    )
+    assert "revision 1" in json.dumps(answer.json())
+    async with env.db.unit_of_work() as s:
+        (row,) = await s.scalars(select(TeamCharter))
+    assert row.meeting_id == meeting_id
+    assert row.expectations == [
+        {"expectation": "One person stays with us", "measure": "hand-offs per case"}
+    ]
