@@ -863,6 +863,8 @@ def report(
     workspace: WorkspaceOpt = None,
 ) -> None:
     """The leadership figures in the terminal (and as an HTML page with the trend chart)."""
+    from bot.regimen.meeting_figures import headline
+    from bot.regimen.meetings import MeetingKind
     from bot.regimen.metrics import percent
     from bot.services.report import build_report
     from bot.views.stats import call_nps_text, ticket_text
@@ -941,6 +943,15 @@ def report(
             for m in data.sentiment_by_month
         )
         console.print(f"Call sentiment by month: {moods}", markup=False)
+        for m in data.meetings:  # the teams' customer meetings this quarter
+            console.print(
+                f"Customer meetings {m.quarter}, {m.team}: {headline(m)} · "
+                + " ".join(f"{k.label} {m.kinds.get(k, 0)}" for k in MeetingKind)
+                + f" · charter lines customers added {m.lines_added}, changed "
+                f"{m.lines_changed} · simplify or eliminate {m.simplify_done}/"
+                f"{m.simplify_raised} done",
+                markup=False,
+            )
         terms = ", ".join(f"{t} ({n})" for t, n in data.criticism_terms) or "nothing recurring"
         console.print(f"What customers criticised this week: {terms}", markup=False)
         if data.recoveries is not None and not data.recoveries.empty:

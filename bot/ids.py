@@ -63,6 +63,16 @@ class Action(StrEnum):
     # App Home, admins: the company holidays modal, and its Remove buttons (value = holiday id)
     ADMIN_HOLIDAYS = "kyc_admin_holidays"
     REMOVE_HOLIDAY = "kyc_remove_holiday"
+    # a team's formal customer meeting: "Request a meeting" (the brief, value = customer id);
+    # the organiser's "Record the meeting" after it (value = meeting id); a proposed charter
+    # revision accepted in one click or edited (value = meeting id)
+    REQUEST_MEETING = "kyc_request_meeting"
+    RECORD_MEETING = "kyc_record_meeting"
+    ACCEPT_CHARTER = "kyc_accept_charter"
+    EDIT_PROPOSED_CHARTER = "kyc_edit_proposed_charter"
+    # App Home, a team member: the team's charter edited, its history shown (value = team id)
+    EDIT_CHARTER = "kyc_edit_charter"
+    CHARTER_HISTORY = "kyc_charter_history"
     # a customer's history (`/kyc customer`, the brief's History button, value = customer id;
     # Older / Newer in the history modal, value = "customer id:page")
     HISTORY = "kyc_history"
@@ -124,6 +134,10 @@ class View(StrEnum):
     HOLIDAYS = "kyc_holidays_modal"
     DELEGATE = "kyc_delegate_modal"
     MANAGE_PICK = "kyc_manage_pick_modal"
+    MEETING_REQUEST = "kyc_meeting_request_modal"
+    MEETING_RECORD = "kyc_meeting_record_modal"
+    CHARTER = "kyc_charter_modal"
+    CHARTER_HISTORY = "kyc_charter_history_modal"
     HISTORY = "kyc_history_modal"
     FLOOR = "kyc_floor_modal"
     FLOOR_REPORT = "kyc_floor_report_modal"
@@ -196,6 +210,26 @@ class Block(StrEnum):
     HOLIDAY_DATE = "holiday_date"
     HOLIDAY_NAME = "holiday_name"
     HOLIDAY_COUNTRY = "holiday_country"
+    # a formal customer meeting requested (bot/views/meetings.py)
+    MEETING_OBJECTIVES = "meeting_objectives"
+    MEETING_AGENDA = "meeting_agenda"
+    MEETING_ON = "meeting_on"
+    MEETING_AT = "meeting_at"
+    MEETING_MINUTES = "meeting_minutes"
+    MEETING_TEAM = "meeting_team"
+    MEETING_CONTACTS = "meeting_contacts"
+    MEETING_CUSTOMER_ATTENDEES = "meeting_customer_attendees"
+    MEETING_FACILITATOR = "meeting_facilitator"
+    # after it: its kind; numbered rows f"{MEETING_EXPECTATION}_{n}" with the charter line
+    # each matches (f"{MEETING_MATCH}_{n}"); what to simplify or eliminate, numbered too
+    MEETING_KIND = "meeting_kind"
+    MEETING_EXPECTATION = "meeting_expectation"
+    MEETING_MATCH = "meeting_match"
+    MEETING_SIMPLIFY = "meeting_simplify"
+    # a team's charter: its purpose, and numbered expectation / measure rows
+    CHARTER_PURPOSE = "charter_purpose"
+    CHARTER_EXPECTATION = "charter_expectation"
+    CHARTER_MEASURE = "charter_measure"
     # back to the floor: the commitment's fields; the after-shift modal's (with CRITICISM,
     # STRESSED and MAKE_GREAT of the call modal); a shift's buttons, numbered by shift id
     FLOOR_CADENCE = "floor_cadence"

@@ -29,6 +29,7 @@ from bot.misconfig import explain, mask, secrets_of
 from bot.sdklog import close_connections, share_connections
 from bot.services.charts import ChartExpired, chart_png
 from bot.services.ics_links import IcsExpired, ics_file
+from bot.services.meeting_ics import MeetingIcsExpired, meeting_ics_file
 from bot.services.workspace_binding import bind_env_token, token_team
 from bot.settings import Settings
 from bot.socket_mode import SocketMode
@@ -201,6 +202,33 @@ def http_app(
             },
         )
 
+    async def meeting_ics(request: web.Request) -> web.Response:
+        m = request.match_info
+        try:
+            text = await meeting_ics_file(
+                deps.db,
+                deps.settings,
+                m["ws"],
+                int(m["meeting"]),
+                int(m["expires"]),
+                m["sig"],
+                now=deps.now(),
+            )
+        except MeetingIcsExpired:
+            return web.Response(status=410, text="this calendar link has expired")
+        except ValueError:
+            text = None
+        if text is None:
+            return web.Response(status=404, text="no such calendar file")
+        return web.Response(
+            body=text.encode(),
+            headers={
+                "Content-Type": "text/calendar; charset=utf-8",
+                "Content-Disposition": 'attachment; filename="customer-meeting.ics"',
+                "Cache-Control": "private, max-age=3600",
+            },
+        )
+
     web_app = web.Application()
     if app is not None and slack_events:
         web_app.router.add_post("/slack/events", events)
@@ -214,6 +242,7 @@ def http_app(
     web_app.router.add_get(
         r"/ics/{ws}/{person:\d+}/{customer:\d+}/{expires:\d+}/{slots:[\d-]+}/{sig}.ics", ics
     )
+    web_app.router.add_get(r"/ics/meeting/{ws}/{meeting:\d+}/{expires:\d+}/{sig}.ics", meeting_ics)
     return web_app
 
 

@@ -62,6 +62,7 @@ class Settings(BaseSettings):
     kyc_catchup_until: time = time(12, 0)
     kyc_overdue_escalation_days: int = Field(default=3, ge=1)
     kyc_story_reminder_days: int = Field(default=14, ge=1)
+    kyc_meeting_prep_days: int = Field(default=3, ge=1, le=14)  # attendees prepared this early
     # A customer who declined ("not now") sits out of the rotation this many weeks.
     kyc_declined_comeback_weeks: int = Field(default=4, ge=1, le=52)
     kyc_stories_channel: str | None = None

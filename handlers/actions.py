@@ -37,7 +37,16 @@ from bot.views.recovery import owned_note
 from bot.views.reminders import due_moved_note, snoozed_note
 from bot.views.roster_modals import build_roster_picker
 from bot.views.settings_modal import build_settings_modal
-from handlers import customer_care, delegates, floor, history, holidays, matchmaking, themes
+from handlers import (
+    customer_care,
+    delegates,
+    floor,
+    history,
+    holidays,
+    matchmaking,
+    meetings,
+    themes,
+)
 from handlers.common import (
     actor_of,
     after_click,
@@ -78,6 +87,7 @@ def register(app: AsyncApp) -> None:
     customer_care.register(app)  # a customer removed, paused or moved; an executive enrolled
     holidays.register(app)  # the admins' company holidays
     delegates.register(app)  # an executive's delegate, named on App Home
+    meetings.register(app)  # a team's formal customer meeting, requested and recorded
     history.register(app)  # a customer's history: the brief's History button, Older / Newer
     floor.register(app)  # back to the floor: commitments, proposals, after-shift reports
     themes.register(app)  # recurring customer themes: action point, dismissal, done

@@ -10,7 +10,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.services import batch_actions, calling, delegates, floor, history, my_settings
+from bot.services import batch_actions, calling, delegates, floor, history, meetings, my_settings
 from bot.services.identity import NotAllowed, require_executive
 from bot.views.call_modal import build_call_modal
 from bot.views.call_submission import touchpoint_of
@@ -22,6 +22,7 @@ from bot.views.commands import (
 )
 from bot.views.floor import build_floor_modal
 from bot.views.history import build_history_modal
+from bot.views.meetings import build_meeting_request_modal
 from bot.views.my_settings import build_pause_modal
 from bot.views.nudge import build_week_list
 from bot.views.stats import build_stats
@@ -42,6 +43,7 @@ SUBCOMMANDS = (
     "delegate",
     "customer",
     "floor",
+    "meeting",
 )
 NOT_TO_LOG = (
     "Only executives on the KYC roster log customer calls. "
@@ -84,6 +86,12 @@ async def kyc_command(
             kind, typed = touchpoint_of(html.unescape(rest))
             form = await calling.form_for_call(deps, person, None, typed=typed, kind=kind)
             await client.views_open(trigger_id=command["trigger_id"], view=build_call_modal(form))
+        elif subcommand == "meeting":
+            # A formal meeting with a customer of theirs or their team's, matched by name.
+            asked = await meetings.meeting_form(deps, person, typed=html.unescape(rest))
+            await ack()
+            view = build_meeting_request_modal(asked)
+            await client.views_open(trigger_id=command["trigger_id"], view=view)
         elif subcommand == "pause" and not rest:
             # No date typed: a calendar to pick it on.
             pause = await my_settings.pause_form(deps, person)
@@ -133,7 +141,11 @@ async def _answer(
     if subcommand == "stats":
         stats = await batch_actions.stats(deps, person, f"<@{for_user}>" if for_user else rest)
         return build_stats(
-            stats.figures, mine=stats.mine, floor=stats.floor, recoveries=stats.recoveries
+            stats.figures,
+            mine=stats.mine,
+            floor=stats.floor,
+            recoveries=stats.recoveries,
+            meetings=stats.meetings,
         )
     if subcommand == "week":
         return build_week_list(await batch_actions.this_week(deps, person, for_user=for_user))

@@ -17,7 +17,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import and_, or_, select
 
 from bot.deps import Deps
-from bot.services import inbox, matchmaking, themes
+from bot.services import inbox, matchmaking, meetings, themes
 from bot.services.digest import digest_due, queue_digest
 from bot.services.floor import run_floor
 from bot.services.heads_up import announce_ahead
@@ -137,6 +137,15 @@ async def reminders_tick(deps: Deps) -> None:
                     deps.wake_sender()
 
 
+async def meetings_tick(deps: Deps) -> None:
+    """Each attendee of a formal customer meeting prepared, a few days before; organisers
+    asked to record it after."""
+    async with deps.jobs_lock:
+        for ws in await workspaces(deps):
+            if await meetings.prepare_all(deps, ws):
+                deps.wake_sender()
+
+
 async def floor_tick(deps: Deps) -> None:
     """Back to the floor: each period's proposal, the reminders the day before, the question
     after the shift (bot/services/floor.py)."""
@@ -215,6 +224,7 @@ def build_scheduler(deps: Deps) -> AsyncIOScheduler:
         (reminders_tick, 15),
         (planning_tick, 30),
         (digest_tick, 15),
+        (meetings_tick, 15),
         (floor_tick, 15),
         (housekeeping_tick, 60),
         (inbox_tick, 1),

@@ -582,6 +582,59 @@ class OutboxWorker(Base):
     heartbeat_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class CustomerMeeting(Base):
+    """A team's formal meeting with a customer (bot/services/meetings.py): requested with its
+    objectives and agenda, prepared, then recorded as a proactive contact per attendee."""
+
+    __tablename__ = "customer_meetings"
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "request_key"),
+        Index("ix_customer_meetings_ws_starts", "workspace_id", "starts_at"),
+        Index("ix_customer_meetings_customer", "workspace_id", "customer_id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id"))
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
+    organiser_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    objectives: Mapped[str] = mapped_column(Text)
+    agenda: Mapped[str | None] = mapped_column(Text)
+    starts_at: Mapped[datetime] = mapped_column()
+    minutes: Mapped[int] = mapped_column(Integer, default=60)
+    timezone: Mapped[str] = mapped_column(String(64))  # the organiser's, as the time was typed
+    attendee_ids: Mapped[list[int]] = mapped_column(JSON, default=list)  # people on our side
+    contact_ids: Mapped[list[int]] = mapped_column(JSON, default=list)  # customer_contacts
+    customer_attendees: Mapped[str | None] = mapped_column(Text)  # as typed: names, emails
+    facilitator: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    kind: Mapped[str | None] = mapped_column(String(32))  # MeetingKind, once held
+    # Once held, the organiser's record: when, and the charter revision it proposes
+    # ({"purpose": ..., "expectations": [...], "base": the revision it was drawn from}).
+    recorded_at: Mapped[datetime | None] = mapped_column()
+    proposal: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # the action items its "what could be simplified or eliminated" became
+    simplify_item_ids: Mapped[list[int] | None] = mapped_column(JSON)
+    request_key: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class TeamCharter(Base):
+    """One revision of a team's charter (its purpose and its customers' expectations, each
+    with how the team measures it): every edit is a new row, the full text kept."""
+
+    __tablename__ = "team_charters"
+    __table_args__ = (UniqueConstraint("workspace_id", "team_id", "revision"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id"))
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
+    revision: Mapped[int] = mapped_column(Integer)
+    purpose: Mapped[str] = mapped_column(Text)
+    # [{"expectation": "...", "measure": "..."}], in the team's order
+    expectations: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("customer_meetings.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class FloorCommitment(Base):
     """A leader's back-to-the-floor commitment (bot/regimen/floor.py): a shift of front-line
     work each month or quarter, at a place, hosted by a team. One per leader; stopped, it stays

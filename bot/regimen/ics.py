@@ -19,6 +19,7 @@ class CallInvite:
     minutes: int = 30
     organizer_name: str | None = None
     organizer_email: str | None = None
+    numbered: bool = True  # "(option n of m)" after each summary: several slots proposed
 
 
 def escape_text(value: str) -> str:
@@ -72,7 +73,10 @@ def build_ics(invite: CallInvite, *, now: datetime) -> str:
             f"DTSTAMP:{utc_stamp(now)}",
             f"DTSTART:{utc_stamp(start)}",
             f"DTEND:{utc_stamp(end)}",
-            "SUMMARY:" + escape_text(f"{invite.summary} (option {n} of {count})"),
+            "SUMMARY:"
+            + escape_text(
+                f"{invite.summary} (option {n} of {count})" if invite.numbered else invite.summary
+            ),
             "DESCRIPTION:" + escape_text(invite.description),
             "STATUS:TENTATIVE",
             "TRANSP:OPAQUE",

@@ -10,6 +10,7 @@ from datetime import date
 from bot.deps import Deps
 from bot.regimen.calendar import local_now
 from bot.regimen.floor import FloorFigures
+from bot.regimen.meeting_figures import MeetingFigures
 from bot.regimen.metrics import ExecutiveFigures
 from bot.regimen.recovery import RecoveryFigures
 from bot.services import executive as exec_service
@@ -26,6 +27,7 @@ from bot.services.identity import (
     require_enrolled,
     require_executive,
 )
+from bot.services.meeting_figures import quarter_figures
 from bot.services.people import regimen_of
 from bot.services.stats import figures
 from bot.services.week import week_views
@@ -198,6 +200,7 @@ async def resume(deps: Deps, person: Person | None) -> bool:
 class Stats:
     figures: ExecutiveFigures
     mine: bool
+    meetings: MeetingFigures | None = None  # their team's customer meetings this quarter
     floor: FloorFigures | None = None  # their back-to-the-floor record, when they keep one
     recoveries: RecoveryFigures | None = None  # their key customers' complaints
 
@@ -229,4 +232,19 @@ async def stats(deps: Deps, person: Person | None, mention: str) -> Stats:
         from bot.services.recoveries import figures_in
 
         owned = await figures_in(session, me.workspace_id, executive_id=target.id)
-    return Stats(fig, mine=target.id == me.id, floor=on_floor, recoveries=owned)
+        team: tuple[MeetingFigures, ...] = ()
+        if target.team_id is not None:
+            team = await quarter_figures(
+                session,
+                me.workspace_id,
+                now=deps.now(),
+                tz=settings.kyc_default_timezone,
+                team_id=target.team_id,
+            )
+    return Stats(
+        fig,
+        mine=target.id == me.id,
+        floor=on_floor,
+        recoveries=owned,
+        meetings=team[0] if team else None,
+    )

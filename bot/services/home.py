@@ -20,6 +20,7 @@ from bot.services.identity import (
     reload_actor,
 )
 from bot.services.key_customers import without_formal_meeting
+from bot.services.meeting_figures import quarter_figures
 from bot.services.recoveries import figures_in as recovery_figures
 from bot.services.report import call_trend, trend
 from bot.services.stats import figures
@@ -27,7 +28,7 @@ from bot.services.week import week_views
 from bot.settings import Settings
 from bot.tenancy.workspace_settings import for_workspace
 from bot.views.data import ActedFor, HomeData, WeekView
-from storage.models import ActionItem, Customer, Person, Workspace
+from storage.models import ActionItem, Customer, Person, Team, Workspace
 
 
 async def home_data(
@@ -55,6 +56,19 @@ async def home_data(
         paused_until=person.paused_until,
         paused_reason=person.paused_reason,
     )
+    if person.team_id is not None:
+        team = await session.get(Team, person.team_id)
+        if team is not None:
+            quarter = await quarter_figures(
+                session,
+                person.workspace_id,
+                now=now,
+                tz=settings.kyc_default_timezone,
+                team_id=team.id,
+            )
+            data = replace(
+                data, team=(team.id, team.name), team_meetings=quarter[0] if quarter else None
+            )
     if is_admin(person):
         parked = await outbox.failed(session, person.workspace_id)
         ws = await session.get(Workspace, person.workspace_id)

@@ -23,6 +23,7 @@ from bot.regimen.themes import ThemeEvent, quarter_figures, quarter_start
 from bot.regimen.types import ContactKind
 from bot.services import matchmaking
 from bot.services.key_customers import key_customers_due
+from bot.services.meeting_figures import quarter_figures as meeting_quarter
 from bot.services.recoveries import figures_in as recovery_figures
 from bot.services.stats import figures
 from bot.settings import Settings
@@ -68,6 +69,7 @@ async def call_trend(
 async def build_report(
     db: Database, settings: Settings, ws: str, *, now: datetime, team: str | None = None
 ) -> Report:
+    team_id: int | None = None
     async with db.unit_of_work() as session:
         execs = await queries.executives(session, ws)
         former = await queries.former_executives(session, ws)
@@ -77,6 +79,7 @@ async def build_report(
             )
             if team_row is None:
                 raise ValueError(f"unknown team {team!r}")
+            team_id = team_row.id
             execs = [p for p in execs if p.team_id == team_row.id]
             former = [p for p in former if p.team_id == team_row.id]
         team_id = team_row.id if team and team_row is not None else None
@@ -99,6 +102,13 @@ async def build_report(
         stories = await _stories(session, ws, ids, now - timedelta(days=7))
         kudos = await stats.kudos(session, ws, ids, now - timedelta(days=7))
         kudos_given = sum(given for given, _received in kudos.values())
+        meetings = await meeting_quarter(
+            session,
+            ws,
+            now=now,
+            tz=settings.kyc_default_timezone,
+            team_id=team_id,
+        )
         quotes = await theme_store.recent_quotes(session, ws, now - timedelta(days=7))
         events = await theme_store.theme_events(session, ws)
         owned = await recovery_figures(session, ws, executive_ids=counted if team else None)
@@ -122,6 +132,7 @@ async def build_report(
         customer_only_proactive=nobody.get(ContactKind.PROACTIVE, 0),
         customer_only_reactive=nobody.get(ContactKind.REACTIVE, 0),
         call_trend=calls,
+        meetings=meetings,
         quotes=tuple(SaidQuote(c, f, t) for c, f, t in quotes),
         themes_quarter=quarter_figures([e for e, _ in events], now.date()),
         themes_acted=acted_this_quarter(events, now.date()),

@@ -14,6 +14,7 @@ STATE: dict[str, tuple[str, str, Any]] = {
     "datepicker": ("initial_date", "selected_date", None),
     "checkboxes": ("initial_options", "selected_options", []),
     "static_select": ("initial_option", "selected_option", None),
+    "multi_static_select": ("initial_options", "selected_options", []),
     "radio_buttons": ("initial_option", "selected_option", None),
     "external_select": ("initial_option", "selected_option", None),
     "users_select": ("initial_user", "selected_user", None),
@@ -43,7 +44,7 @@ def filled(view: dict[str, Any], **changes: Any) -> dict[str, Any]:
 
 
 def _as_state(el: dict[str, Any], value: Any) -> Any:
-    if el["type"] == "checkboxes":
+    if el["type"] in ("checkboxes", "multi_static_select"):
         return [o for o in el["options"] if o["value"] in value]
     if el["type"] in ("static_select", "external_select", "radio_buttons"):
         return {"value": value, "text": {"type": "plain_text", "text": value}} if value else None

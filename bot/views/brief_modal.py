@@ -104,7 +104,10 @@ def build_brief_modal(brief: Brief, *, own: bool = True) -> dict[str, Any]:
     if brief.links:
         blocks.append(context(" · ".join(_link(link.url, link.label) for link in brief.links)))
     blocks += [divider(), section(f"*Suggested opener*\n_{clip(brief.opener, 1500)}_")]
-    buttons = [button("History", Action.HISTORY, str(c.customer_id))]
+    buttons = [
+        button("History", Action.HISTORY, str(c.customer_id)),
+        button("Request a meeting", Action.REQUEST_MEETING, str(c.customer_id)),
+    ]
     if own:
         buttons.append(button("Pause, move or remove…", Action.MANAGE_CUSTOMER, str(c.customer_id)))
         buttons.append(

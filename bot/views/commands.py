@@ -24,6 +24,7 @@ HELP = """*KYC — customers with morning coffee* ☕
 • `/kyc log` — a reactive contact: a complaint, ticket or escalation
 • `/kyc pause` — a vacation: pick the last day on a calendar (or `/kyc pause until \
 2026-12-28`); `/kyc resume` to come back early
+• `/kyc meeting [customer]` — request a formal meeting of your team with a customer
 • `/kyc delegate @someone` — your chief of staff may act for you; `/kyc delegate off` to stop
 • `/kyc floor` — back to the floor: a monthly or quarterly shift doing the front-line work \
 yourself, hosted by a team; `/kyc floor off` to stop

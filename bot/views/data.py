@@ -10,6 +10,7 @@ from typing import Any
 from bot.regimen.calendar import Regimen
 from bot.regimen.floor import FloorFigures
 from bot.regimen.matchmaking import MeetHome, TeamParticipation
+from bot.regimen.meeting_figures import MeetingFigures
 from bot.regimen.metrics import (
     ExecutiveFigures,
     MonthMix,
@@ -181,6 +182,9 @@ class HomeData:
     delegate_user: str | None = None
     # the executives this person is the delegate of, each with their week
     acting_for: tuple[ActedFor, ...] = ()
+    # the person's team (id, name), whose charter they keep (bot/services/charters.py)
+    team: tuple[int, str] | None = None
+    team_meetings: MeetingFigures | None = None  # the team's customer meetings this quarter
     # an executive's back-to-the-floor commitment and record (None: none set up)
     floor: FloorFigures | None = None
     # key customers of their team (every team's for an admin) with no formal meeting in 12
@@ -273,6 +277,7 @@ class Report:
     customer_only_proactive: int = 0
     customer_only_reactive: int = 0
     call_trend: tuple[WeekScores, ...] = ()  # calls' NPS and sentiment per week, 12 weeks
+    meetings: tuple[MeetingFigures, ...] = ()  # teams' customer meetings this quarter
     # each leader's back-to-the-floor record (bot/services/floor.py), for the digest
     floor: tuple[FloorFigures, ...] = ()
     # What customers said this week, in their words (criticism, stressed areas, …), newest

@@ -6,12 +6,15 @@ import base64
 import html
 from typing import Any
 
+from bot.regimen.meeting_figures import headline
+from bot.regimen.meetings import MeetingKind
 from bot.regimen.metrics import ExecutiveFigures, percent
 from bot.regimen.themes import quote
 from bot.views.blocks import context, divider, header, message, section
 from bot.views.data import Report
 from bot.views.floor import floor_digest
 from bot.views.matchmaking import participation_blocks
+from bot.views.meetings import meetings_digest_text
 from bot.views.recovery import key_meeting_section, recovery_section
 from bot.views.stats import call_nps_text, call_trend_text, ticket_text
 from bot.views.text import clip, escape
@@ -100,6 +103,8 @@ def build_digest_messages(report: Report) -> list[dict[str, Any]]:
     if report.stories:
         stories = ", ".join(f"{escape(c)} ({escape(e)})" for c, e in report.stories[:10])
         summary.append(section(f"🌟 *New success-story candidates:* {stories}"))
+    if report.meetings:
+        summary.append(section(meetings_digest_text(report.meetings)))
     if report.floor:
         summary.append(section(floor_digest(report.floor)))
     if report.recoveries is not None:
@@ -155,6 +160,22 @@ def build_html(report: Report, chart_png: bytes) -> str:
         f"<td>{w.mix.promoter}</td></tr>"
         for w in report.call_trend
     )
+    meetings = "\n".join(
+        f"<tr><td>{e(m.team)}</td><td>{e(headline(m))}</td>"
+        + "".join(f"<td>{m.kinds.get(k, 0)}</td>" for k in MeetingKind)
+        + f"<td>{m.lines_added}</td><td>{m.lines_changed}</td>"
+        f"<td>{m.simplify_done}/{m.simplify_raised}</td></tr>"
+        for m in report.meetings
+    )
+    kinds = "".join(f"<th>{e(k.label)}</th>" for k in MeetingKind)
+    meetings_table = (
+        f"<h2>Customer meetings, {e(report.meetings[0].quarter)}</h2>\n"
+        f"<table><tr><th>Team</th><th>4F share</th>{kinds}<th>Lines customers added</th>"
+        f"<th>Lines customers changed</th><th>Simplify or eliminate: done/raised</th></tr>\n"
+        f"{meetings}\n</table>"
+        if report.meetings
+        else ""
+    )
     months = "\n".join(
         f"<tr><td>{m.month}</td><td>{m.mix.unhappy}</td><td>{m.mix.satisfied}</td>"
         f"<td>{m.mix.promoter}</td></tr>"
@@ -196,6 +217,7 @@ ticket satisfaction ({e(ticket_text(report.ticket_scores))}) from their customer
 <table><tr><th>Team</th><th>People</th><th>Met a customer (90 d)</th><th>This quarter</th></tr>
 {taking_part or "<tr><td colspan=4>No team marked as not facing customers.</td></tr>"}
 </table>
+{meetings_table}
 <h2>What customers said this week</h2>
 {said}
 <p><b>Customer themes acted on this quarter:</b> {acted}</p>

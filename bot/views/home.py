@@ -10,6 +10,7 @@ from bot.views.data import ActedFor, HomeData
 from bot.views.floor import floor_blocks
 from bot.views.limits import MAX_VIEW_BLOCKS, ensure_view
 from bot.views.matchmaking import meet_blocks, participation_blocks
+from bot.views.meetings import meeting_figures_text
 from bot.views.recovery import key_meeting_section, recovery_section
 from bot.views.stats import figure_blocks
 from bot.views.text import clip, day, escape, mention
@@ -104,6 +105,27 @@ def build_home(data: HomeData) -> dict[str, Any]:
     elif len(data.my_items) > HOME_ITEMS:
         more = len(data.my_items) - HOME_ITEMS
         blocks.append(context(f"…and {more} more, all in your morning item digest."))
+    team: list[dict[str, Any]] = []
+    team_at = len(blocks)
+    if data.team is not None:  # two blocks, after "My action items"
+        team_id, team_name = data.team
+        team = [
+            section(
+                f"*Team: {clip(team_name, 200)}* — your charter: its purpose, and what its "
+                "customers expect of it, each with how you measure it. Revise it after each "
+                "customer meeting."
+                + (
+                    "\n" + meeting_figures_text(data.team_meetings)
+                    if data.team_meetings is not None
+                    else ""
+                )
+            ),
+            actions(
+                button("Edit charter", Action.EDIT_CHARTER, str(team_id)),
+                button("Charter history", Action.CHARTER_HISTORY, str(team_id)),
+                block_id="team_actions",
+            ),
+        ]
     if data.is_admin:
         blocks += [
             divider(),
@@ -143,7 +165,13 @@ def build_home(data: HomeData) -> dict[str, Any]:
                 )
             )
     # A delegate's executives take the room the rest leaves (App Home holds 100 blocks).
-    room = MAX_VIEW_BLOCKS - len(head) - len(blocks)
+    # The team's charter gives way to a delegate's executives when App Home is full (each needs
+    # its head and one customer; 100 blocks at most).
+    room = MAX_VIEW_BLOCKS - len(head) - len(blocks) - len(team)
+    if data.acting_for and room < 2 * len(data.acting_for) + 3:
+        team = []
+        room = MAX_VIEW_BLOCKS - len(head) - len(blocks)
+    blocks[team_at:team_at] = team  # right after the action items
     view = {"type": "home", "blocks": head + _acting_for(data.acting_for, room) + blocks}
     ensure_view(view)
     return view

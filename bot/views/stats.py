@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.regimen.floor import FloorFigures
+from bot.regimen.meeting_figures import MeetingFigures
 from bot.regimen.metrics import (
     ExecutiveFigures,
     Scores,
@@ -17,6 +18,7 @@ from bot.regimen.metrics import (
 from bot.regimen.recovery import RecoveryFigures
 from bot.views.blocks import Block, context, header, message, section
 from bot.views.floor import floor_line
+from bot.views.meetings import meeting_figures_text
 from bot.views.recovery import recovery_section
 from bot.views.text import day, escape, plural
 
@@ -138,11 +140,14 @@ def build_stats(
     mine: bool,
     floor: FloorFigures | None = None,
     recoveries: RecoveryFigures | None = None,
+    meetings: MeetingFigures | None = None,
 ) -> dict[str, Any]:
+    """`meetings`: their team's customer meetings this quarter (bot/views/meetings.py)."""
     title = "Your numbers" if mine else f"{f.name}'s numbers"
     blocks = [
         header(title),
         *figure_blocks(f),
+        *([section(meeting_figures_text(meetings))] if meetings is not None else []),
         *([section(floor_line(floor))] if floor is not None else []),
         *(recovery_section(recoveries) if recoveries is not None else []),
         context(

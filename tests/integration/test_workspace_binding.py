@@ -35,6 +35,7 @@ from storage.models import (
     Base,
     BatchEntry,
     CustomerContact,
+    CustomerMeeting,
     FloorCommitment,
     FloorShift,
     Holiday,
@@ -46,6 +47,7 @@ from storage.models import (
     Person,
     Recovery,
     Submission,
+    TeamCharter,
     TeamNote,
     ThemeCandidate,
     ThemeStatus,
@@ -163,6 +165,32 @@ async def roster(db: Database, ws: str) -> None:
                     attempts=0,
                 ),
             ]
+        )
+        meeting = CustomerMeeting(
+            workspace_id=ws,
+            customer_id=cust.id,
+            team_id=team.id,
+            organiser_id=ex.id,
+            objectives="Learn what they expect of us",
+            starts_at=f.utc(2026, 12, 3, 15),
+            minutes=60,
+            timezone="America/New_York",
+            attendee_ids=[ex.id, boss.id],
+            contact_ids=[],
+            request_key="view:V0MEETING",
+        )
+        s.add(meeting)
+        await s.flush()
+        s.add(
+            TeamCharter(
+                workspace_id=ws,
+                team_id=team.id,
+                revision=1,
+                purpose="Healthy accounts",
+                expectations=[{"expectation": "Answers within a day", "measure": "median"}],
+                author_id=boss.id,
+                meeting_id=meeting.id,
+            )
         )
         floor = FloorCommitment(
             workspace_id=ws,

@@ -132,7 +132,9 @@ from bot.views.roster_modals import build_roster_form, build_roster_options, bui
 from bot.views.settings_modal import build_settings_modal
 from bot.views.stats import build_stats
 from tests import blockkit_oracle as oracle
+from tests.unit import test_charters as charters
 from tests.unit import test_email_links as email_links
+from tests.unit import test_meeting_views as meeting_views
 from tests.unit import test_views_admin as admin
 from tests.unit.test_views import EVIL, HUGE, brief, week
 
@@ -213,6 +215,7 @@ def _report(executives: int) -> Report:
         stories,
         7,
         call_trend=CALL_TREND,
+        meetings=(meeting_views.WORST_FIGURES,) * 40,
         quotes=tuple(SaidQuote(LONG_NAME, "criticism", HUGE + EVIL) for _ in range(50)),
         themes_quarter=QuarterThemes("2026Q4", 10**6, 10**6, 10**6),
         themes_acted=tuple(LONG_NAME for _ in range(40)),
@@ -254,6 +257,8 @@ def _home(*, executive: bool, admin: bool) -> dict[str, Any]:
             delegate_name=LONG_NAME if executive else None,
             delegate_user="U" + "X" * 20 if admin else None,
             acting_for=ACTING_FOR,
+            team=(10**12, LONG_NAME),
+            team_meetings=meeting_views.WORST_FIGURES,
             floor=FLOOR[0] if executive and admin else FLOOR[1] if executive else None,
             key_without_meeting=KEY_DUE,
             recoveries=RECOVERIES,
@@ -342,6 +347,7 @@ def _digests() -> list[list[DigestLine]]:
 # Each builder with its worst input: (name of the builder, what it builds, the payloads).
 Messages = Callable[[], list[dict[str, Any]]]
 MESSAGES: dict[str, Messages] = {
+    **meeting_views.WORST_MESSAGES,
     "build_nudge": lambda: [
         build_nudge(week(n, LONG_NAME), later) for n in (1, 5, 40) for later in ((), EVERY_MINUTE)
     ],
@@ -400,7 +406,12 @@ MESSAGES: dict[str, Messages] = {
     "build_welcome": lambda: [build_welcome()],
     "build_not_enrolled": lambda: [build_not_enrolled("U" + "X" * 20)],
     "build_stats": lambda: (
-        [build_stats(FIGURES, mine=m, recoveries=RECOVERIES) for m in (True, False)]
+        [
+            build_stats(
+                FIGURES, mine=m, recoveries=RECOVERIES, meetings=meeting_views.WORST_FIGURES
+            )
+            for m in (True, False)
+        ]
         + [build_stats(FIGURES, mine=True, floor=f, recoveries=RECOVERIES) for f in FLOOR]
         + [build_stats(ExecutiveFigures(2, LONG_NAME), mine=False)]
     ),
@@ -534,6 +545,8 @@ def worst_history_page(page: int) -> HistoryPage:
 
 
 VIEWS: dict[str, Views] = {
+    **meeting_views.WORST_VIEWS,
+    **charters.WORST_VIEWS,
     "build_brief_modal": lambda: [
         build_brief_modal(brief(LONG_NAME, HUGE, 10)),
         build_brief_modal(brief(LONG_NAME, HUGE, 10), own=False),

@@ -1,0 +1,168 @@
+"""A team's formal customer meeting: "Request a meeting" on the brief (and `/kyc meeting`,
+in handlers/commands.py) and the request modal's submission: parse, one use case, answer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.ids import Action, View
+from bot.services import calling, charters, inbox, meetings
+from bot.views.charters import build_charter_history_modal, build_charter_modal, parse_charter
+from bot.views.meetings import (
+    build_meeting_record_modal,
+    build_meeting_request_modal,
+    parse_meeting_record,
+    parse_meeting_request,
+)
+from bot.views.notices import build_notice_modal
+from handlers.common import (
+    actor_of,
+    after_click,
+    answer_submission,
+    deps_of,
+    open_after,
+    read_meta,
+    request_key,
+    tell,
+)
+
+
+def register(app: AsyncApp) -> None:
+    app.action(Action.REQUEST_MEETING.value)(request_clicked)
+    app.view(View.MEETING_REQUEST.value)(request_submitted)
+    app.action(Action.EDIT_CHARTER.value)(charter_clicked)
+    app.action(Action.CHARTER_HISTORY.value)(history_clicked)
+    app.view(View.CHARTER.value)(charter_submitted)
+    app.action(Action.RECORD_MEETING.value)(record_clicked)
+    app.view(View.MEETING_RECORD.value)(record_submitted)
+    app.action(Action.ACCEPT_CHARTER.value)(accept_clicked)
+    app.action(Action.EDIT_PROPOSED_CHARTER.value)(edit_proposal_clicked)
+
+
+def _id_value(body: dict[str, Any]) -> int | None:
+    value = str(body["actions"][0].get("value") or "")
+    return int(value) if value.isdigit() else None
+
+
+async def request_clicked(
+    ack: Any, body: dict[str, Any], client: AsyncWebClient, context: Any
+) -> None:
+    """From the brief modal (pushed over it) or a message (opened)."""
+    await ack()
+    value = str(body["actions"][0].get("value") or "")
+    if not value.isdigit():
+        return
+    work = meetings.meeting_form(deps_of(context), actor_of(context), int(value))
+    form = await after_click(context, body, work)
+    if form is None:
+        return
+    view = build_meeting_request_modal(form)
+    if body.get("view"):
+        await client.views_push(trigger_id=body["trigger_id"], view=view)
+    else:
+        await client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
+async def request_submitted(ack: Any, view: dict[str, Any], context: Any) -> None:
+    deps = deps_of(context)
+    fields = parse_meeting_request(view["state"]["values"])
+    customer_id = int(read_meta(view).get("c") or 0)
+    work = meetings.submit_request(
+        deps, actor_of(context), customer_id, fields, request_key=request_key(view)
+    )
+    kept = await answer_submission(ack, work, field=None)
+    if kept is not None:  # Slack has its answer: now the meeting and the invitation
+        await inbox.follow(deps, kept)
+
+
+async def charter_clicked(
+    ack: Any, body: dict[str, Any], client: AsyncWebClient, context: Any
+) -> None:
+    """App Home → Team → Edit charter (value = team id)."""
+    await ack()
+    work = charters.charter_form(deps_of(context), actor_of(context), _id_value(body))
+    await open_after(client, context, body, work, build_charter_modal)
+
+
+async def history_clicked(
+    ack: Any, body: dict[str, Any], client: AsyncWebClient, context: Any
+) -> None:
+    await ack()
+    work = charters.charter_history(deps_of(context), actor_of(context), _id_value(body))
+    await open_after(client, context, body, work, build_charter_history_modal)
+
+
+async def charter_submitted(ack: Any, view: dict[str, Any], context: Any) -> None:
+    """A revision saved before Slack hears back; the modal says which."""
+    meta = read_meta(view)
+    purpose, lines = parse_charter(view["state"]["values"], int(meta.get("n") or 0))
+    meeting = meta.get("m")
+    work = charters.save_charter(
+        deps_of(context),
+        actor_of(context),
+        int(meta.get("t") or 0),
+        purpose,
+        lines,
+        meeting_id=int(meeting) if isinstance(meeting, int) else None,
+    )
+    await answer_submission(
+        ack,
+        work,
+        field=None,
+        show=lambda n: build_notice_modal(f"Saved as revision {n} of the charter ✅", "Charter"),
+    )
+
+
+async def record_clicked(
+    ack: Any, body: dict[str, Any], client: AsyncWebClient, context: Any
+) -> None:
+    """The organiser's DM after the meeting (value = meeting id)."""
+    await ack()
+    meeting_id = _id_value(body)
+    if meeting_id is None:
+        return
+    work = meetings.record_form(deps_of(context), actor_of(context), meeting_id)
+    await open_after(client, context, body, work, build_meeting_record_modal)
+
+
+async def record_submitted(ack: Any, view: dict[str, Any], context: Any) -> None:
+    deps, person = deps_of(context), actor_of(context)
+    today = await calling.local_today(deps, person)
+    fields, errors = parse_meeting_record(view["state"]["values"], today=today)
+    if errors:
+        await ack(response_action="errors", errors=errors)
+        return
+    meeting_id = int(read_meta(view).get("m") or 0)
+    work = meetings.submit_record(deps, person, meeting_id, fields, request_key=request_key(view))
+    kept = await answer_submission(ack, work, field=None)
+    if kept is not None:  # Slack has its answer: now the contacts, items and the proposal
+        await inbox.follow(deps, kept)
+
+
+async def accept_clicked(
+    ack: Any, body: dict[str, Any], client: AsyncWebClient, context: Any
+) -> None:
+    """The proposed charter revision accepted in one click, linked to its meeting."""
+    await ack()
+    meeting_id = _id_value(body)
+    if meeting_id is None:
+        return
+    work = meetings.accept_proposal(deps_of(context), actor_of(context), meeting_id)
+    said = await after_click(context, body, work)
+    if said is not None:
+        await tell(context, body, said)
+
+
+async def edit_proposal_clicked(
+    ack: Any, body: dict[str, Any], client: AsyncWebClient, context: Any
+) -> None:
+    """The proposed revision opened in the charter modal, to edit before saving it."""
+    await ack()
+    meeting_id = _id_value(body)
+    if meeting_id is None:
+        return
+    work = charters.charter_form(deps_of(context), actor_of(context), meeting_id=meeting_id)
+    await open_after(client, context, body, work, build_charter_modal)

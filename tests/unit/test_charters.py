@@ -1,0 +1,162 @@
+"""A team's charter (bot/regimen/charters.py): what a revision changed, what a customer
+meeting proposes, the rules of the form; and the charter surfaces at their worst (registered
+in tests/unit/test_blockkit.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.regimen.charters import (
+    MAX_LINES,
+    Charter,
+    CharterChange,
+    CharterLine,
+    NamedExpectation,
+    charter_errors,
+    diff,
+    propose,
+    tidy,
+)
+from bot.views.charters import (
+    CharterForm,
+    CharterHistory,
+    RevisionView,
+    build_charter_history_modal,
+    build_charter_modal,
+    error_blocks,
+)
+from tests.unit.test_views import EVIL, HUGE
+
+A = CharterLine("Answers within a day", "median reply time")
+B = CharterLine("Invoices right first time", "credit notes a month")
+C = CharterLine("One person stays with my issue until it is resolved", "")
+DRAFT = Charter("Keep accounts healthy", (A, B))
+
+
+def test_a_first_revision_adds_every_line() -> None:
+    change = diff(None, DRAFT)
+    assert change.added == (A, B) and change.purpose_changed and not change.removed
+
+
+def test_lines_added_changed_and_removed_are_told_apart() -> None:
+    after = Charter(
+        "Keep accounts healthy",
+        (CharterLine("answers  within a DAY", "first reply under 4 hours"), C),
+    )
+    change = diff(DRAFT, after)
+    # A kept (case and spacing aside) and measured differently; B replaced by an unlike C
+    assert change.changed == ((A, after.lines[0]),)
+    assert change.added == (C,) and change.removed == (B,)
+    reworded = CharterLine("Invoices right the first time", B.measure)
+    assert diff(DRAFT, Charter(DRAFT.purpose, (A, reworded))).changed == ((B, reworded),)
+    assert not change.purpose_changed
+    assert diff(DRAFT, DRAFT) == CharterChange() and CharterChange().empty
+
+
+def test_a_line_removed_is_a_removal() -> None:
+    change = diff(DRAFT, Charter("Keep accounts healthy", (A,)))
+    assert change.removed == (B,) and not change.added and not change.changed
+
+
+def test_a_meeting_proposes_their_words_and_their_new_expectations() -> None:
+    named = [
+        NamedExpectation("Answer us the same day", matches=0),
+        NamedExpectation(C.expectation),
+        NamedExpectation("  "),
+        NamedExpectation(C.expectation.upper()),  # said twice: once
+    ]
+    proposal = propose(DRAFT, named)
+    assert proposal.charter.lines == (CharterLine("Answer us the same day", A.measure), B, C)
+    assert proposal.change.added == (C,)
+    assert proposal.change.changed == ((A, proposal.charter.lines[0]),)
+    assert propose(None, [NamedExpectation("X")]).charter.lines == (CharterLine("X"),)
+
+
+@given(st.lists(st.tuples(st.text(max_size=20), st.text(max_size=20)), max_size=30))
+def test_a_proposal_never_loses_a_line_nor_exceeds_the_limit(rows: list[tuple[str, str]]) -> None:
+    named = [NamedExpectation(text, matches=(i % 4) - 1) for i, (text, _) in enumerate(rows)]
+    proposal = propose(DRAFT, named)
+    assert len(proposal.charter.lines) <= MAX_LINES
+    assert len(proposal.charter.lines) >= len(DRAFT.lines)
+    assert not proposal.change.removed
+
+
+@given(
+    st.lists(st.sampled_from([A, B, C, CharterLine("D"), CharterLine("E", "e")]), max_size=6),
+    st.lists(st.sampled_from([A, B, C, CharterLine("D"), CharterLine("E", "f")]), max_size=6),
+)
+def test_a_diff_accounts_for_every_line(
+    before: list[CharterLine], after: list[CharterLine]
+) -> None:
+    change = diff(Charter("p", tuple(before)), Charter("p", tuple(after)))
+    assert len(change.added) + len(change.changed) <= len(after)
+    assert len(change.removed) + len(change.changed) <= len(before)
+    unchanged_after = len(after) - len(change.added) - len(change.changed)
+    unchanged_before = len(before) - len(change.removed) - len(change.changed)
+    assert unchanged_after == unchanged_before
+
+
+def test_the_form_needs_a_purpose_and_a_measure_needs_its_expectation() -> None:
+    assert charter_errors("Why we exist", [(A.expectation, A.measure), (None, None)]) == {}
+    errors = charter_errors(" ", [(None, "a measure"), ("x" * 301, None)])
+    assert set(errors) == {"purpose", "expectation_1", "expectation_2"}
+    assert set(error_blocks(errors)) == {
+        "charter_purpose",
+        "charter_expectation_1",
+        "charter_expectation_2",
+    }
+    assert tidy(" p ", [(" a ", None), ("", "m"), (None, None)]) == Charter(
+        "p", (CharterLine("a"),)
+    )
+
+
+# The surfaces at their worst, for tests/unit/test_blockkit.py.
+
+LONG = "Ω" * 300 + EVIL
+HUGE_LINE = CharterLine(HUGE + EVIL, HUGE + EVIL)
+BIG_CHANGE = CharterChange(
+    purpose_changed=True,
+    added=(HUGE_LINE,) * 20,
+    changed=((HUGE_LINE, CharterLine(EVIL, HUGE)),) * 20,
+    removed=(HUGE_LINE,) * 20,
+)
+WORST_VIEWS: dict[str, Callable[[], list[dict[str, Any]]]] = {
+    "build_charter_modal": lambda: [
+        build_charter_modal(
+            CharterForm(10**12, LONG, HUGE + EVIL, (HUGE_LINE,) * 40, 10**6, 10**12, LONG)
+        ),
+        build_charter_modal(CharterForm(1, "CS", "", (), 0)),
+    ],
+    "build_charter_history_modal": lambda: [
+        build_charter_history_modal(
+            CharterHistory(
+                LONG,
+                tuple(
+                    RevisionView(10**6 - i, LONG, date(2026, 11, 23), LONG, BIG_CHANGE)
+                    for i in range(200)
+                ),
+            )
+        ),
+        build_charter_history_modal(CharterHistory("CS", ())),
+    ],
+}
+
+
+def test_history_escapes_and_names_what_customers_changed() -> None:
+    view = build_charter_history_modal(
+        CharterHistory(
+            "CS",
+            (
+                RevisionView(2, EVIL, date(2026, 11, 25), EVIL, diff(DRAFT, Charter("p", (C,)))),
+                RevisionView(1, None, date(2026, 11, 20), None, diff(None, DRAFT)),
+            ),
+        )
+    )
+    said = str([b for b in view["blocks"] if b["type"] != "header"])
+    assert "<!channel>" not in said and "What customers changed" in said
+    assert "1 prompted by a customer meeting" in said

@@ -1,0 +1,283 @@
+"""A team's formal customer meeting: the request's rules, the invitation email, when each
+attendee is prepared (bot/regimen/meetings.py), and the meeting surfaces at their worst
+(registered in tests/unit/test_blockkit.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.regimen.compose import compose_links
+from bot.regimen.meeting_figures import MeetingFigures
+from bot.regimen.meetings import (
+    MAX_OBJECTIVES,
+    SIMPLIFY_QUESTION,
+    MeetingKind,
+    emails_in,
+    facilitator_signals,
+    invitation,
+    prep_day,
+    prep_due,
+    request_errors,
+)
+from bot.views.data import Option
+from bot.views.limits import URL
+from bot.views.meetings import (
+    InvitationScreen,
+    MeetingForm,
+    PrepScreen,
+    ProposalScreen,
+    RecordForm,
+    build_charter_proposal,
+    build_meeting_followup,
+    build_meeting_invitation,
+    build_meeting_prep,
+    build_meeting_record_modal,
+    build_meeting_request_modal,
+    parse_meeting_record,
+)
+from tests.unit.test_views import EVIL, HUGE
+
+LONG = "Ω" * 300 + EVIL
+NOW = datetime(2026, 11, 23, 8, 31)  # the organiser's local Monday morning
+
+
+def _errors(**kw: Any) -> dict[str, str]:
+    base: dict[str, Any] = {
+        "objectives": "Hear them",
+        "agenda": None,
+        "on": date(2026, 11, 25),
+        "at": time(10),
+        "minutes": 60,
+        "team_count": 2,
+        "customer_attendees": None,
+        "local_now": NOW,
+    }
+    return request_errors(**{**base, **kw})
+
+
+def test_a_request_needs_objectives_a_future_slot_and_sane_sizes() -> None:
+    assert _errors() == {}
+    assert set(_errors(objectives="  ")) == {"objectives"}
+    assert set(_errors(objectives="x" * (MAX_OBJECTIVES + 1))) == {"objectives"}
+    assert "past" in _errors(on=date(2026, 11, 22))["on"]
+    assert "passed" in _errors(on=date(2026, 11, 23), at=time(8, 0))["at"]
+    assert _errors(on=date(2026, 11, 23), at=time(9, 0)) == {}
+    assert set(_errors(on=date(2028, 1, 1))) == {"on"}
+    assert set(_errors(on=None)) == {"on"}
+    assert set(_errors(at=None)) == {"at"}
+    assert set(_errors(minutes=10)) == {"minutes"}
+    assert set(_errors(minutes=None)) == {"minutes"}
+    assert set(_errors(team_count=21)) == {"team"}
+
+
+def test_emails_are_found_in_what_was_typed_once_each() -> None:
+    typed = "Bob Stone <bob@acme.test>, Ann (ann.lee@acme.co.uk); BOB@acme.test and nobody@"
+    assert emails_in(typed) == ["bob@acme.test", "ann.lee@acme.co.uk"]
+    assert emails_in(None) == []
+
+
+def test_the_facilitator_hint_names_what_was_seen() -> None:
+    assert facilitator_signals(complaints=0, unhappy=0, meetings_before=2) == []
+    said = facilitator_signals(complaints=2, unhappy=1, meetings_before=0)
+    assert len(said) == 3 and "first formal meeting" in said[2]
+
+
+def test_the_invitation_states_objectives_agenda_slot_and_the_question() -> None:
+    email = invitation(
+        customer="Acme",
+        company="Northwind",
+        organiser="Dana",
+        objectives="Learn what you expect",
+        agenda="1. Charter",
+        starts="Wed 25 Nov 2026 14:00 America/New_York",
+        minutes=90,
+        team=["Dana", "Mo"],
+    )
+    assert email.subject == "Meeting request: Acme and Northwind"
+    for part in ("Objectives:\nLearn what you expect", "Agenda:\n1. Charter", "(90 minutes)"):
+        assert part in email.body
+    assert SIMPLIFY_QUESTION in email.body and "From our side: Dana, Mo." in email.body
+
+
+def test_the_four_kinds_are_named_as_the_seed_names_them() -> None:
+    assert [k.label for k in MeetingKind] == ["War", "Advertisement", "Love-In", "4F meeting"]
+    assert "Frank, Friendly and Forthright" in MeetingKind.FOUR_F.meaning
+
+
+def _due(local: datetime, *, workday: bool = True, meeting: date = date(2026, 12, 3)) -> bool:
+    return prep_due(
+        meeting_day=meeting,
+        days_before=3,
+        requested_on=date(2026, 11, 20),
+        local=local,
+        nudge_time=time(8, 30),
+        workday=workday,
+    )
+
+
+def test_preparation_is_due_days_before_at_the_nudge_time_on_a_workday() -> None:
+    assert not _due(datetime(2026, 11, 29, 9))  # 4 days before
+    assert not _due(datetime(2026, 11, 30, 8, 0))  # before the nudge time
+    assert _due(datetime(2026, 11, 30, 8, 30))
+    assert not _due(datetime(2026, 12, 1, 9), workday=False)
+    assert _due(datetime(2026, 12, 2, 9), workday=False)  # the eve: whatever the day
+    assert _due(datetime(2026, 12, 3, 7, 0))  # the day itself, early
+    assert not _due(datetime(2026, 12, 4, 9))  # after
+
+
+@given(
+    st.dates(min_value=date(2026, 1, 1), max_value=date(2027, 12, 31)),
+    st.integers(min_value=1, max_value=14),
+    st.integers(min_value=0, max_value=30),
+    st.integers(min_value=-20, max_value=20),
+    st.booleans(),
+)
+def test_preparation_is_never_due_outside_its_window(
+    meeting: date, days: int, requested_before: int, offset: int, workday: bool
+) -> None:
+    requested = meeting - timedelta(days=requested_before)
+    today = meeting + timedelta(days=offset)
+    due = prep_due(
+        meeting_day=meeting,
+        days_before=days,
+        requested_on=requested,
+        local=datetime.combine(today, time(23, 59)),
+        nudge_time=time(8, 30),
+        workday=workday,
+    )
+    if due:
+        assert prep_day(meeting, days, requested) <= today <= meeting
+    if prep_day(meeting, days, requested) <= today and meeting - timedelta(days=1) <= today:
+        assert due or today > meeting
+
+
+# The surfaces at their worst, for tests/unit/test_blockkit.py.
+
+WORST_FIGURES = MeetingFigures(
+    LONG, "2026-Q4", 10**9, dict.fromkeys(MeetingKind, 10**9), 10**9, 10**9, 10**9, 10**9
+)
+
+LINKS = compose_links("a@b.test, " * 200, LONG, HUGE * 3, limit=URL)
+
+
+def _worst_form(contacts: int) -> MeetingForm:
+    return MeetingForm(
+        customer_id=10**12,
+        customer_name=LONG,
+        team_name=LONG,
+        contacts=tuple(Option(str(10**12 + i), LONG) for i in range(contacts)),
+        signals=(LONG, LONG, LONG),
+        today=date(2026, 11, 23),
+        organiser_user_id="U0DANA",
+    )
+
+
+WORST_VIEWS: dict[str, Callable[[], list[dict[str, Any]]]] = {
+    "build_meeting_request_modal": lambda: [
+        build_meeting_request_modal(_worst_form(300)),
+        build_meeting_request_modal(MeetingForm(1, "Acme", None, (), (), date(2026, 11, 23), None)),
+    ],
+}
+WORST_VIEWS["build_meeting_record_modal"] = lambda: [
+    build_meeting_record_modal(RecordForm(10**12, LONG, LONG, (HUGE + EVIL,) * 200)),
+    build_meeting_record_modal(RecordForm(1, "Acme", "now", ())),
+]
+WORST_MESSAGES: dict[str, Callable[[], list[dict[str, Any]]]] = {
+    "build_meeting_followup": lambda: [build_meeting_followup(LONG, LONG, 10**12)],
+    "build_charter_proposal": lambda: [
+        build_charter_proposal(
+            ProposalScreen(
+                10**12,
+                LONG,
+                "U0DANA",
+                LONG,
+                (HUGE + EVIL,) * 40,
+                ((HUGE + EVIL, HUGE + EVIL),) * 40,
+                10**6,
+            )
+        ),
+        build_charter_proposal(ProposalScreen(1, "Acme", None, "War", (), (), 0)),
+    ],
+    "build_meeting_invitation": lambda: [
+        build_meeting_invitation(
+            InvitationScreen(
+                LONG,
+                LONG,
+                480,
+                ("a@b.test",) * 300,
+                LONG,
+                HUGE,
+                LINKS,
+                "https://k/" + "x" * 2900,
+                tuple(f"U{i:08d}" for i in range(40)),
+                True,
+            )
+        ),
+        build_meeting_invitation(
+            InvitationScreen("Acme", "now", 60, (), "s", "b", LINKS[:1], None, (), False)
+        ),
+    ],
+    "build_meeting_prep": lambda: [
+        build_meeting_prep(
+            PrepScreen(
+                LONG,
+                LONG,
+                "U0DANA",
+                HUGE + EVIL,
+                HUGE + EVIL,
+                (HUGE,) * 40,
+                HUGE,
+                tuple((HUGE, HUGE) for _ in range(60)),
+                LONG,
+                True,
+            )
+        ),
+        build_meeting_prep(PrepScreen("Acme", "now", None, "x", None, (), None, (), None, False)),
+    ],
+}
+
+
+def test_the_request_modal_keeps_the_customer_and_offers_their_people() -> None:
+    view = build_meeting_request_modal(_worst_form(3))
+    assert view["private_metadata"] == '{"c": 1000000000000}'
+    mrkdwn = str([b["text"] for b in view["blocks"] if b["type"] == "section"])
+    assert "&lt;!channel&gt;" in mrkdwn and "<!channel>" not in mrkdwn
+    (people,) = [b for b in view["blocks"] if b.get("block_id") == "meeting_contacts"]
+    assert len(people["element"]["options"]) == 3
+
+
+def test_the_prep_names_the_four_kinds_and_escapes_what_people_typed() -> None:
+    blocks = build_meeting_prep(
+        PrepScreen(EVIL, "Wed", None, EVIL, EVIL, (EVIL,), EVIL, ((EVIL, EVIL),), EVIL, False)
+    )["blocks"]
+    said = str([b for b in blocks if b["type"] != "header"])  # mrkdwn; a header is plain
+    assert "<!channel>" not in said and "<@U123>" not in said
+    for kind in MeetingKind:
+        assert kind.label in said
+
+
+def test_the_record_is_read_back_with_its_rows() -> None:
+    form = build_meeting_record_modal(RecordForm(1, "Acme", "now", ("Answers",)))
+    from bot.standin.forms import filled
+
+    values = filled(
+        form,
+        meeting_kind="war",
+        meeting_expectation_1="Same day",
+        meeting_match_1="0",
+        meeting_expectation_3="New thing",
+        meeting_simplify_2="The report",
+        item_text_1="Do it",
+        item_owner_1="U0MO",
+        item_due_1="2026-11-20",
+    )
+    fields, errors = parse_meeting_record(values, today=date(2026, 11, 23))
+    assert errors == {"item_due_1": "That date has passed — pick today or later."}
+    assert fields["kind"] == "war"
+    assert fields["named"] == [("Same day", 0), ("New thing", None)]
+    assert fields["simplify"] == ["The report"]
