@@ -959,6 +959,10 @@ def report(
 
             owned = " · ".join(line.replace("*", "") for line in recovery_lines(data.recoveries))
             console.print(f"Key customers' complaints: {owned}", markup=False)
+        if data.key_coverage:
+            from bot.views.recovery import key_coverage_line
+
+            console.print(key_coverage_line(data.key_coverage, cap=50), markup=False)
         if data.key_without_meeting:
             from bot.views.recovery import key_meeting_lines
 

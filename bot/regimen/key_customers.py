@@ -24,6 +24,30 @@ class KeyCustomerMeeting:
     last_meeting_at: datetime | None
 
 
+@dataclass(frozen=True)
+class KeyCoverage:
+    """One team's key customers and how many of them had a formal meeting in 12 months."""
+
+    team: str | None
+    key: int
+    met: int
+
+    @property
+    def share(self) -> float:
+        return self.met / self.key if self.key else 0.0
+
+
+def coverage(rows: Sequence[KeyCustomerMeeting], now: datetime) -> list[KeyCoverage]:
+    """Key-customer coverage by formal meetings, per team (by name; no team last)."""
+    teams: dict[str | None, list[bool]] = {}
+    for r in rows:
+        teams.setdefault(r.team, []).append(not meeting_overdue(r.last_meeting_at, now))
+    return [
+        KeyCoverage(team, len(met), sum(met))
+        for team, met in sorted(teams.items(), key=lambda kv: (kv[0] is None, kv[0] or ""))
+    ]
+
+
 def without_meeting(rows: Sequence[KeyCustomerMeeting], now: datetime) -> list[KeyCustomerMeeting]:
     """The key customers due a formal meeting, never met first, then longest since; by name."""
     due = [r for r in rows if meeting_overdue(r.last_meeting_at, now)]

@@ -19,7 +19,7 @@ from bot.services.identity import (
     is_executive,
     reload_actor,
 )
-from bot.services.key_customers import without_formal_meeting
+from bot.services.key_customers import key_coverage, without_formal_meeting
 from bot.services.meeting_figures import quarter_figures
 from bot.services.recoveries import figures_in as recovery_figures
 from bot.services.report import call_trend, trend
@@ -86,6 +86,7 @@ async def home_data(
         key_without_meeting=tuple(
             await without_formal_meeting(session, person.workspace_id, now, viewer=person)
         ),
+        key_coverage=tuple(await key_coverage(session, person.workspace_id, now, viewer=person)),
     )
     if is_admin(person) or is_executive(person):
         data = replace(

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.deps import Deps
-from bot.regimen.key_customers import without_meeting
+from bot.regimen.key_customers import KeyCoverage, coverage, without_meeting
 from bot.regimen.types import Brief
 from bot.services import calling
 from bot.services.identity import NotAllowed, is_admin, reload_actor, require_enrolled
@@ -48,6 +48,23 @@ async def without_formal_meeting(
             return []
         return await key_customers_due(session, workspace_id, now, team_id=viewer.team_id)
     return await key_customers_due(session, workspace_id, now)
+
+
+async def key_coverage(
+    session: AsyncSession,
+    workspace_id: str,
+    now: datetime,
+    *,
+    viewer: Person | None = None,
+    team_id: int | None = None,
+) -> list[KeyCoverage]:
+    """Per team, key customers met formally in 12 months out of all: every team's for an
+    admin or no viewer, else the viewer's team's; `team_id` picks one team (the report)."""
+    if viewer is not None and not is_admin(viewer):
+        if viewer.team_id is None:
+            return []
+        team_id = viewer.team_id
+    return coverage(await key_customer_meetings(session, workspace_id, team_id=team_id), now)
 
 
 async def key_customers_due(

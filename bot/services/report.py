@@ -22,7 +22,7 @@ from bot.regimen.metrics import (
 from bot.regimen.themes import ThemeEvent, quarter_figures, quarter_start
 from bot.regimen.types import ContactKind
 from bot.services import matchmaking
-from bot.services.key_customers import key_customers_due
+from bot.services.key_customers import key_coverage, key_customers_due
 from bot.services.meeting_figures import quarter_figures as meeting_quarter
 from bot.services.recoveries import figures_in as recovery_figures
 from bot.services.stats import figures
@@ -113,6 +113,7 @@ async def build_report(
         events = await theme_store.theme_events(session, ws)
         owned = await recovery_figures(session, ws, executive_ids=counted if team else None)
         key_due = await key_customers_due(session, ws, now, team_id=team_id)
+        key_met = await key_coverage(session, ws, now, team_id=team_id)
         taking_part = await matchmaking.team_participation(session, settings, ws, now)
         if team:
             taking_part = [t for t in taking_part if t.team_name.casefold() == team.casefold()]
@@ -138,6 +139,7 @@ async def build_report(
         themes_acted=acted_this_quarter(events, now.date()),
         recoveries=owned,
         key_without_meeting=tuple(key_due),
+        key_coverage=tuple(key_met),
         participation=tuple(taking_part),
     )
 

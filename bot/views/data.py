@@ -9,6 +9,7 @@ from typing import Any
 
 from bot.regimen.calendar import Regimen
 from bot.regimen.floor import FloorFigures
+from bot.regimen.key_customers import KeyCoverage
 from bot.regimen.matchmaking import MeetHome, TeamParticipation
 from bot.regimen.meeting_figures import MeetingFigures
 from bot.regimen.metrics import (
@@ -190,6 +191,7 @@ class HomeData:
     # key customers of their team (every team's for an admin) with no formal meeting in 12
     # months, and their key customers' complaints (the workspace's for an admin)
     key_without_meeting: tuple[KeyCustomerLine, ...] = ()
+    key_coverage: tuple[KeyCoverage, ...] = ()  # per team: key customers met formally
     recoveries: RecoveryFigures | None = None
     # matchmaking: a guest's "Meet a customer" (None: not a guest); admins: each team that
     # does not face customers, who met one
@@ -288,6 +290,7 @@ class Report:
     # key customers' complaints owned and recovered; key customers due a formal meeting
     recoveries: RecoveryFigures | None = None
     key_without_meeting: tuple[KeyCustomerLine, ...] = ()
+    key_coverage: tuple[KeyCoverage, ...] = ()  # per team: key customers met formally
     # each team that does not face customers: who of its people met one (matchmaking)
     participation: tuple[TeamParticipation, ...] = ()
 

@@ -109,8 +109,7 @@ def build_digest_messages(report: Report) -> list[dict[str, Any]]:
         summary.append(section(floor_digest(report.floor)))
     if report.recoveries is not None:
         summary += recovery_section(report.recoveries)
-    if report.key_without_meeting:
-        summary += key_meeting_section(list(report.key_without_meeting))
+    summary += key_meeting_section(list(report.key_without_meeting), report.key_coverage)
     summary += participation_blocks(report.participation)
     summary += [context(f"🎉 {report.kudos_given} kudos given this week"), divider()]
     execs = list(report.executives)

@@ -85,7 +85,7 @@ def build_home(data: HomeData) -> dict[str, Any]:
                 "something done, it lands in your team's channel — and here."
             )
         )
-    blocks += key_meeting_section(list(data.key_without_meeting))
+    blocks += key_meeting_section(list(data.key_without_meeting), data.key_coverage)
     if data.recoveries is not None:
         blocks += recovery_section(data.recoveries)
     if data.meet is not None:  # people of teams that do not face customers

@@ -4,9 +4,11 @@ meeting (App Home, `kyc report`)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from bot.ids import Action
+from bot.regimen.key_customers import KeyCoverage
 from bot.regimen.recovery import RecoveryFigures, duration
 from bot.views.blocks import actions, button, context, message, section
 from bot.views.data import KeyCustomerLine, RecoveryOffer
@@ -86,11 +88,27 @@ def key_meeting_lines(rows: list[KeyCustomerLine], cap: int = HOME_CAP) -> list[
     return out
 
 
-def key_meeting_section(rows: list[KeyCustomerLine]) -> list[dict[str, Any]]:
-    if not rows:
+def key_coverage_line(teams: Sequence[KeyCoverage], cap: int = HOME_CAP) -> str:
+    """'Key customers met formally in 12 months: Support 3/5 (60%) · Sales 2/2 (100%)'."""
+    shown = [
+        f"{clip(t.team or 'No team', 80)} {t.met}/{t.key} ({t.share:.0%})" for t in teams[:cap]
+    ]
+    if len(teams) > cap:
+        shown.append(f"and {len(teams) - cap} more teams")
+    return "Key customers met formally in 12 months: " + " · ".join(shown)
+
+
+def key_meeting_section(
+    rows: list[KeyCustomerLine], teams: Sequence[KeyCoverage] = ()
+) -> list[dict[str, Any]]:
+    """Coverage by formal meetings per team, then the key customers due one."""
+    if not rows and not teams:
         return []
-    head = (
-        f"*{escape(plural(len(rows), 'key customer'))} with no formal meeting "
-        "in the last 12 months*"
-    )
-    return [section(head + "\n" + "\n".join(key_meeting_lines(rows)))]
+    lines = [f"*{escape(key_coverage_line(teams))}*"] if teams else []
+    if rows:
+        lines.append(
+            f"*{escape(plural(len(rows), 'key customer'))} with no formal meeting "
+            "in the last 12 months*"
+        )
+        lines += key_meeting_lines(rows)
+    return [section("\n".join(lines))]

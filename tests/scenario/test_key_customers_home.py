@@ -49,9 +49,12 @@ async def test_team_members_see_their_teams_key_customers_due_a_meeting(world: W
     assert "Hooli" in shown and "never met formally" in shown and "Acme Corp" not in shown
     assert "Globex" not in shown and "and 1 more" in shown
     assert "Raj Customer 0" not in shown  # Support's
+    # Coverage: of Customer Success's 7 key customers only Acme was met in 12 months.
+    assert "Key customers met formally in 12 months: Customer Success 1/7 (14%)*" in shown
     await admin(world)
     everyone = await _home(world, "U0ADA")
     assert "7 key customers with no formal meeting" in everyone
+    assert "Customer Success 1/7 (14%) · Support 0/1 (0%)" in everyone
 
 
 async def test_the_report_lists_them_and_the_complaint_figures(world: World) -> None:
@@ -86,6 +89,10 @@ async def test_the_report_lists_them_and_the_complaint_figures(world: World) -> 
     report = await build_report(env.db, env.settings, env.team_id, now=NOW)
     assert [k.name for k in report.key_without_meeting][:2] == ["Hooli", "Initech"]
     assert len(report.key_without_meeting) == 7  # 6 of Customer Success, 1 of Support
+    assert [(c.team, c.key, c.met) for c in report.key_coverage] == [
+        ("Customer Success", 7, 1),
+        ("Support", 1, 0),
+    ]
     owned = report.recoveries
     assert owned is not None
     assert (owned.to_ownership_hours, owned.to_first_call_hours, owned.to_recovery_hours) == (

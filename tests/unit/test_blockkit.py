@@ -17,6 +17,7 @@ import pytest
 
 import bot.views
 from bot.regimen.floor import Cadence, FloorFigures, ShiftStatus
+from bot.regimen.key_customers import KeyCoverage
 from bot.regimen.matchmaking import MeetHome, TeamParticipation
 from bot.regimen.metrics import ExecutiveFigures, Scores, SentimentMix, WeekPoint, WeekScores
 from bot.regimen.recovery import RecoveryFigures
@@ -187,6 +188,8 @@ KEY_DUE = tuple(
     for i in range(500)
 )
 
+KEY_COVERAGE = tuple(KeyCoverage(LONG_NAME + EVIL, 10**6, 10**6 - i) for i in range(300))
+
 
 def _report(executives: int) -> Report:
     figures = tuple(
@@ -221,6 +224,7 @@ def _report(executives: int) -> Report:
         themes_acted=tuple(LONG_NAME for _ in range(40)),
         recoveries=RECOVERIES if executives else None,
         key_without_meeting=KEY_DUE if executives else (),
+        key_coverage=KEY_COVERAGE if executives else (),
         participation=PARTICIPATION,
     )
 
@@ -261,6 +265,7 @@ def _home(*, executive: bool, admin: bool) -> dict[str, Any]:
             team_meetings=meeting_views.WORST_FIGURES,
             floor=FLOOR[0] if executive and admin else FLOOR[1] if executive else None,
             key_without_meeting=KEY_DUE,
+            key_coverage=KEY_COVERAGE,
             recoveries=RECOVERIES,
             meet=MEET if not executive else None,
             participation=PARTICIPATION,

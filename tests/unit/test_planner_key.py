@@ -168,3 +168,24 @@ def test_a_due_key_customer_is_pulled_ahead_of_the_rotation() -> None:
         candidates=states, quota=2, current=[], carry_over=[], as_of=as_of, week_start=monday
     )
     assert [s.customer_id for s in plan.add] == [9, 1]
+
+
+def test_key_coverage_counts_formal_meetings_in_12_months_per_team() -> None:
+    """Hand-computed: Support has three key customers, one met 364 days ago (counts), one 366
+    days ago (does not), one never; Sales has one met last week; one key customer has no team."""
+    from bot.regimen.key_customers import KeyCoverage, KeyCustomerMeeting, coverage
+
+    now = datetime(2026, 11, 30, 9, tzinfo=UTC)
+    rows = [
+        KeyCustomerMeeting(1, "Acme", "Support", now - timedelta(days=364)),
+        KeyCustomerMeeting(2, "Globex", "Support", now - timedelta(days=366)),
+        KeyCustomerMeeting(3, "Hooli", "Support", None),
+        KeyCustomerMeeting(4, "Initech", "Sales", now - timedelta(days=7)),
+        KeyCustomerMeeting(5, "Umbrella", None, None),
+    ]
+    assert coverage(rows, now) == [
+        KeyCoverage("Sales", 1, 1),
+        KeyCoverage("Support", 3, 1),
+        KeyCoverage(None, 1, 0),
+    ]
+    assert coverage(rows, now)[1].share == 1 / 3
