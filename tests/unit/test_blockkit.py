@@ -433,14 +433,26 @@ MESSAGES: dict[str, Messages] = {
     "build_match_invitation": lambda: [
         build_match_invitation(INVITE),
         build_match_invitation(replace(INVITE, host_user="U" + "X" * 20, what_to_expect="")),
+        build_match_invitation(replace(INVITE, host_user="U" + "X" * 20, shift=True)),
+        build_match_invitation(replace(INVITE, what_to_expect="", shift=True)),
     ],
-    "build_match_answered": lambda: [build_match_answered(INVITE, HUGE + EVIL)],
+    "build_match_answered": lambda: [
+        build_match_answered(INVITE, HUGE + EVIL),
+        build_match_answered(replace(INVITE, shift=True), HUGE + EVIL),
+    ],
     "build_host_request": lambda: [
         build_host_request(HOST_ASK),
         build_host_request(replace(HOST_ASK, guest_user="U0MO", guest_team="")),
+        build_host_request(replace(HOST_ASK, shift=True)),
     ],
-    "build_host_answered": lambda: [build_host_answered(HOST_ASK, HUGE + EVIL)],
-    "build_learn_ask": lambda: [build_learn_ask(10**12, LONG_NAME, LONG_NAME)],
+    "build_host_answered": lambda: [
+        build_host_answered(HOST_ASK, HUGE + EVIL),
+        build_host_answered(replace(HOST_ASK, shift=True), HUGE + EVIL),
+    ],
+    "build_learn_ask": lambda: [
+        build_learn_ask(10**12, LONG_NAME, LONG_NAME),
+        build_learn_ask(10**12, LONG_NAME, LONG_NAME, shift=True),
+    ],
     "build_reask": lambda: [build_reask()],
     "build_call_confirmation": lambda: [
         build_call_confirmation("x" * 3000, 10**18),
@@ -599,7 +611,10 @@ VIEWS: dict[str, Views] = {
         build_floor_modal(FloorForm(())),
     ],
     "build_floor_report_modal": lambda: [build_floor_report_modal(n) for n in SHIFTS],
-    "build_learn_modal": lambda: [build_learn_modal(10**12, LONG_NAME)],
+    "build_learn_modal": lambda: [
+        build_learn_modal(10**12, LONG_NAME),
+        build_learn_modal(10**12, LONG_NAME, shift=True),
+    ],
     "build_home_meet": lambda: [
         {"type": "home", "blocks": meet_blocks(m)}
         for m in (MEET, MeetHome(opted_out=True), MeetHome(stopped=True, next_up=HUGE), MeetHome())
