@@ -6,7 +6,7 @@ Opportunities come from sources, one async function each (`SOURCES`): the execut
 customers of the week (batch_entries: host = the executive), and leaders' confirmed
 back-to-the-floor shifts of the next four weeks (floor_shifts: host = the leader, no customer;
 the pairing's `customer_name` holds the place, and every message then speaks of "Dana's
-back-to-the-floor shift — support queue"). A source for team meetings is one more function
+back-to-the-floor shift at the support queue", as the floor's own record reads). A source for team meetings is one more function
 returning Opportunity rows.
 
 The flow, every message through the outbox: the weekly round (scheduler: Mondays from 10:00
@@ -177,7 +177,7 @@ def is_shift(p: MatchPairing) -> bool:
 
 def _what(p: MatchPairing, host: str) -> str:
     """What the guest joins, in a sentence: the customer, or the host's shift and its place."""
-    return f"{host}'s shift — {p.customer_name}" if is_shift(p) else p.customer_name
+    return f"{host}'s shift at the {p.customer_name}" if is_shift(p) else p.customer_name
 
 
 async def gather(
@@ -645,7 +645,7 @@ async def learned(deps: Deps, session: AsyncSession, me: Person, kept: Submissio
             f"match:{p.id}:learned",
             me.slack_user_id,
             plain_note(
-                f"Thank you: what you learned on the shift — {p.customer_name} is kept."
+                f"Thank you: what you learned at the {p.customer_name} is kept."
                 if is_shift(p)
                 else f"Thank you: what you learned at {p.customer_name} is kept."
             ),

@@ -50,9 +50,9 @@ def _who(name: str, user: str | None) -> str:
 
 
 def _shift_of(host: str, place: str) -> str:
-    """ "<@U0DANA>'s back-to-the-floor shift — *support queue*": the place as the leader typed
-    it (with or without "the"), so no article is guessed."""
-    return f"{host}'s back-to-the-floor shift — *{clip(place, NAME)}*"
+    """ "<@U0DANA>'s back-to-the-floor shift at the *support queue*": the place as the leader
+    typed it, read as back to the floor's own record reads it ("Monthly at the support queue")."""
+    return f"{host}'s back-to-the-floor shift at the *{clip(place, NAME)}*"
 
 
 def build_match_invitation(card: InvitationCard) -> dict[str, Any]:
@@ -65,7 +65,7 @@ def build_match_invitation(card: InvitationCard) -> dict[str, Any]:
             f"customers are served and what gets in the way. {host} tells you the time."
         )
         line = f"🤝 *Meet our customers' front line:* join {_shift_of(host, card.customer_name)}"
-        fallback = f"Join {card.host_name}'s shift — {card.customer_name}, {card.when}"
+        fallback = f"Join {card.host_name}'s shift at the {card.customer_name}, {card.when}"
     else:
         expect = clip(card.what_to_expect, 1500) or (
             f"You listen in on {card.kind_label} and ask a question or two. About 30 minutes; "
@@ -110,7 +110,7 @@ def build_host_request(req: HostRequest) -> dict[str, Any]:
     team = f" ({clip(req.guest_team, NAME)})" if req.guest_team else ""
     if req.shift:
         ask = (
-            f"🤝 {guest}{team} would like to join your back-to-the-floor shift — "
+            f"🤝 {guest}{team} would like to join your back-to-the-floor shift at the "
             f"*{clip(req.customer_name, NAME)}*, {escape(req.when)}: to work alongside you "
             "and learn how our customers are served."
         )
@@ -127,13 +127,13 @@ def build_host_request(req: HostRequest) -> dict[str, Any]:
             button("Decline", Action.MATCH_DECLINE, str(req.pairing_id)),
         ),
     ]
-    on = f"your shift — {req.customer_name}" if req.shift else f"you with {req.customer_name}"
+    on = f"your shift at the {req.customer_name}" if req.shift else f"you with {req.customer_name}"
     return message(f"{req.guest_name} would like to join {on}", blocks)
 
 
 def build_host_answered(req: HostRequest, answer: str) -> dict[str, Any]:
     guest = _who(req.guest_name, req.guest_user)
-    where = "on your shift — " if req.shift else "with "
+    where = "on your shift at the " if req.shift else "with "
     blocks = [
         section(f"🤝 {guest} {where}*{clip(req.customer_name, NAME)}*, {escape(req.when)}."),
         context(escape(answer)),
@@ -144,7 +144,7 @@ def build_host_answered(req: HostRequest, answer: str) -> dict[str, Any]:
 def build_learn_ask(
     pairing_id: int, customer_name: str, host_name: str, *, shift: bool = False
 ) -> dict[str, Any]:
-    what = "the shift — " if shift else ""
+    what = "the shift at the " if shift else ""
     blocks = [
         section(
             f"How was {what}*{clip(customer_name, NAME)}* with {clip(host_name, NAME)}? "
@@ -154,7 +154,7 @@ def build_learn_ask(
             button("What did you learn?", Action.MATCH_LEARN, str(pairing_id), style="primary")
         ),
     ]
-    at = "on the shift —" if shift else "at"
+    at = "on the shift at the" if shift else "at"
     return message(f"What did you learn {at} {customer_name}?", blocks)
 
 
@@ -162,7 +162,7 @@ def build_learn_modal(
     pairing_id: int, customer_name: str, *, shift: bool = False
 ) -> dict[str, Any]:
     blocks = [
-        section(f"{'The shift —' if shift else 'Meeting'} *{clip(customer_name, NAME)}*"),
+        section(f"{'The shift at the' if shift else 'Meeting'} *{clip(customer_name, NAME)}*"),
         text_input(
             Block.MATCH_LEARNED,
             "What did you learn?",

@@ -87,9 +87,9 @@ async def test_a_confirmed_shift_invites_a_guest_to_join_the_leader_on_it(world:
 
     (invite,) = env.slack.messages("D0EVE")
     said = _said(invite)
-    assert "join <@U0DANA>'s back-to-the-floor shift — *support queue*, Tue 1 Dec 2026" in said
+    assert "join <@U0DANA>'s back-to-the-floor shift at the *support queue*, Tue 1 Dec 2026" in said
     assert "Acme" not in said and " with *" not in said  # no customer named
-    assert invite["text"] == "Join Dana Whitfield's shift — support queue, Tue 1 Dec 2026"
+    assert invite["text"] == "Join Dana Whitfield's shift at the support queue, Tue 1 Dec 2026"
     async with env.db.unit_of_work() as s:
         (p,) = await s.scalars(select(MatchPairing))
     assert (p.kind, p.customer_id, p.host_id, p.ref) == (
@@ -103,18 +103,18 @@ async def test_a_confirmed_shift_invites_a_guest_to_join_the_leader_on_it(world:
     pairing = _buttons(invite)[Action.MATCH_JOIN]
     await _click(world, "U0EVE", Action.MATCH_JOIN, pairing)
     ask = env.slack.messages("D0DANA")[-1]
-    assert "would like to join your back-to-the-floor shift — *support queue*" in _said(ask)
-    assert ask["text"] == "Eve Chen would like to join your shift — support queue"
+    assert "would like to join your back-to-the-floor shift at the *support queue*" in _said(ask)
+    assert ask["text"] == "Eve Chen would like to join your shift at the support queue"
 
     await _click(world, "U0DANA", Action.MATCH_ACCEPT, pairing)
     told = env.slack.messages("D0EVE")[-1]["text"]
     assert told.startswith(
-        "🎉 Dana Whitfield accepted: you join Dana Whitfield's shift — support queue, Tue 1 Dec"
+        "🎉 Dana Whitfield accepted: you join Dana Whitfield's shift at the support queue, Tue 1 Dec"
     )
 
     await _round(world, utc(2026, 12, 2, 10, 0))  # the day after: one question
     learn = env.slack.messages("D0EVE")[-1]
-    assert "How was the shift — *support queue* with Dana Whitfield?" in _said(learn)
+    assert "How was the shift at the *support queue* with Dana Whitfield?" in _said(learn)
     async with env.db.unit_of_work() as s:
         (p,) = await s.scalars(select(MatchPairing))
     assert p.status is PairingStatus.ACCEPTED
