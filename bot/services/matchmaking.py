@@ -6,8 +6,8 @@ Opportunities come from sources, one async function each (`SOURCES`): the execut
 customers of the week (batch_entries: host = the executive), and leaders' confirmed
 back-to-the-floor shifts of the next four weeks (floor_shifts: host = the leader, no customer;
 the pairing's `customer_name` holds the place, and every message then speaks of "Dana's
-back-to-the-floor shift at the support queue", as the floor's own record reads). A source for team meetings is one more function
-returning Opportunity rows.
+back-to-the-floor shift at the support queue", as the floor's own record reads). A source for
+team meetings is one more function returning Opportunity rows.
 
 The flow, every message through the outbox: the weekly round (scheduler: Mondays from 10:00
 in the workspace's default timezone, after the week's batches are planned the evening

@@ -109,7 +109,8 @@ async def test_a_confirmed_shift_invites_a_guest_to_join_the_leader_on_it(world:
     await _click(world, "U0DANA", Action.MATCH_ACCEPT, pairing)
     told = env.slack.messages("D0EVE")[-1]["text"]
     assert told.startswith(
-        "🎉 Dana Whitfield accepted: you join Dana Whitfield's shift at the support queue, Tue 1 Dec"
+        "🎉 Dana Whitfield accepted: you join Dana Whitfield's shift at the support queue, "
+        "Tue 1 Dec"
     )
 
     await _round(world, utc(2026, 12, 2, 10, 0))  # the day after: one question
