@@ -133,7 +133,11 @@ async def _answer(
     if subcommand == "stats":
         stats = await batch_actions.stats(deps, person, f"<@{for_user}>" if for_user else rest)
         return build_stats(
-            stats.figures, mine=stats.mine, floor=stats.floor, recoveries=stats.recoveries
+            stats.figures,
+            mine=stats.mine,
+            floor=stats.floor,
+            recoveries=stats.recoveries,
+            themes=stats.themes,
         )
     if subcommand == "week":
         return build_week_list(await batch_actions.this_week(deps, person, for_user=for_user))

@@ -12,6 +12,7 @@ from bot.regimen.calendar import local_now
 from bot.regimen.floor import FloorFigures
 from bot.regimen.metrics import ExecutiveFigures
 from bot.regimen.recovery import RecoveryFigures
+from bot.regimen.themes import QuarterThemes
 from bot.services import executive as exec_service
 from bot.services import floor, outbox
 from bot.services.calls import own_customer
@@ -200,6 +201,7 @@ class Stats:
     mine: bool
     floor: FloorFigures | None = None  # their back-to-the-floor record, when they keep one
     recoveries: RecoveryFigures | None = None  # their key customers' complaints
+    themes: QuarterThemes | None = None  # the workspace's recurring themes this quarter
 
 
 async def stats(deps: Deps, person: Person | None, mention: str) -> Stats:
@@ -229,4 +231,7 @@ async def stats(deps: Deps, person: Person | None, mention: str) -> Stats:
         from bot.services.recoveries import figures_in
 
         owned = await figures_in(session, me.workspace_id, executive_id=target.id)
-    return Stats(fig, mine=target.id == me.id, floor=on_floor, recoveries=owned)
+        from bot.services import themes
+
+        quarter = await themes.quarter(session, me.workspace_id, deps.now())
+    return Stats(fig, mine=target.id == me.id, floor=on_floor, recoveries=owned, themes=quarter)

@@ -611,18 +611,27 @@ async def figures_of(
     )
 
 
-async def records(db: Database, settings: Settings, ws: str, *, now: datetime) -> list[Record]:
-    """Every leader's record (the weekly digest), by name."""
+async def records(
+    db: Database,
+    settings: Settings,
+    ws: str,
+    *,
+    now: datetime,
+    executive_ids: list[int] | None = None,
+) -> list[Record]:
+    """Every leader's record (the weekly digest, `kyc report`), by name; only these
+    executives' when `executive_ids` is given (a team's report)."""
     async with db.unit_of_work() as session:
         cal = await holidays.calendar(session, ws)
-        leaders = list(
-            await session.scalars(
-                select(Person)
-                .join(FloorCommitment, FloorCommitment.executive_id == Person.id)
-                .where(FloorCommitment.workspace_id == ws)
-                .order_by(Person.name)
-            )
+        query = (
+            select(Person)
+            .join(FloorCommitment, FloorCommitment.executive_id == Person.id)
+            .where(FloorCommitment.workspace_id == ws)
+            .order_by(Person.name)
         )
+        if executive_ids is not None:
+            query = query.where(Person.id.in_(executive_ids))
+        leaders = list(await session.scalars(query))
         out = []
         for leader in leaders:
             found = await figures_of(session, settings, leader, now=now, cal=cal)

@@ -27,6 +27,7 @@ from bot.settings import Settings
 from bot.views import themes as views
 from bot.views.data import InsightInput
 from bot.views.data import Person as Shown
+from storage import themes as theme_store
 from storage.db import Database
 from storage.models import (
     Contact,
@@ -436,3 +437,10 @@ async def _customer_count(session: AsyncSession, cand: ThemeCandidate) -> int:
         select(Insight.customer_id).where(Insight.id.in_(list(cand.insight_ids or [0])))
     )
     return len(set(rows))
+
+
+async def quarter(session: AsyncSession, ws: str, now: datetime) -> rules.QuarterThemes:
+    """The workspace's recurring themes raised, acted on and done this quarter (as of `now`'s
+    date, as the report counts them): for `/kyc stats` and App Home."""
+    events = await theme_store.theme_events(session, ws)
+    return rules.quarter_figures([e for e, _ in events], now.date())

@@ -191,6 +191,8 @@ class HomeData:
     # does not face customers, who met one
     meet: MeetHome | None = None
     participation: tuple[TeamParticipation, ...] = ()
+    # executives and admins: the workspace's recurring themes this quarter
+    themes: QuarterThemes | None = None
 
 
 @dataclass(frozen=True)

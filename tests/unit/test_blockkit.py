@@ -259,6 +259,7 @@ def _home(*, executive: bool, admin: bool) -> dict[str, Any]:
             recoveries=RECOVERIES,
             meet=MEET if not executive else None,
             participation=PARTICIPATION,
+            themes=QuarterThemes("2026Q4", 10**6, 10**6, 10**6),
         )
     )
 
@@ -401,7 +402,16 @@ MESSAGES: dict[str, Messages] = {
     "build_not_enrolled": lambda: [build_not_enrolled("U" + "X" * 20)],
     "build_stats": lambda: (
         [build_stats(FIGURES, mine=m, recoveries=RECOVERIES) for m in (True, False)]
-        + [build_stats(FIGURES, mine=True, floor=f, recoveries=RECOVERIES) for f in FLOOR]
+        + [
+            build_stats(
+                FIGURES,
+                mine=True,
+                floor=f,
+                recoveries=RECOVERIES,
+                themes=QuarterThemes("2026Q4", 10**6, 10**6, 10**6),
+            )
+            for f in FLOOR
+        ]
         + [build_stats(ExecutiveFigures(2, LONG_NAME), mine=False)]
     ),
     "build_digest_messages": lambda: (
