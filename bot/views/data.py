@@ -417,6 +417,7 @@ class HistoryEntry:
     in_their_words: str | None = None
     details_to_remember: str | None = None
     items: tuple[str, ...] = ()  # its action items, "text (done)" or "text (open)"
+    themes: tuple[str, ...] = ()  # the themes its insights were tagged to ("Product")
 
 
 @dataclass(frozen=True)
@@ -430,6 +431,13 @@ class HistoryPage:
     total: int
     entries: tuple[HistoryEntry, ...] = ()
     open_items: tuple[str, ...] = ()  # shown on the first page
+    # also on the first page only: the key flag, its open complaints ("Complaint of … owned by
+    # Dana since …"), the themes it raised ("Product (3; an action point)") and colleagues of
+    # teams that do not face customers who met it, with what they learned
+    key: bool = False
+    recoveries: tuple[str, ...] = ()
+    themes: tuple[str, ...] = ()
+    guests: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

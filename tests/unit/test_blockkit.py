@@ -543,6 +543,7 @@ def worst_history_page(page: int) -> HistoryPage:
         10,
         *(HUGE + EVIL,) * 6,
         items=(HUGE + EVIL,) * 60,
+        themes=(LONG_NAME + EVIL,) * 40,
     )
     return HistoryPage(
         10**12,
@@ -552,6 +553,10 @@ def worst_history_page(page: int) -> HistoryPage:
         10**6,
         (entry,) * 10,
         (HUGE + EVIL,) * 20,
+        key=True,
+        recoveries=(HUGE + EVIL,) * 20,
+        themes=(HUGE + EVIL,) * 20,
+        guests=(HUGE + EVIL,) * 20,
     )
 
 
