@@ -465,6 +465,7 @@ class ShiftNote:
     period: str  # "December 2026", "2026 Q4"
     host_user: str | None = None  # the host team's lead asked to confirm (None: the channel)
     was_day: date | None = None  # the day first proposed, when another was proposed
+    themes: tuple[Option, ...] = ()  # the after-shift modal's theme options (built-ins, tags)
 
 
 @dataclass(frozen=True)
@@ -476,6 +477,7 @@ class FloorReport:
     criticism: str | None = None
     stressed_areas: str | None = None
     make_it_great: str | None = None
+    insights: tuple[InsightInput, ...] = ()  # the fields tagged to a theme (customer themes)
 
 
 @dataclass(frozen=True)

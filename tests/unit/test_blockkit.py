@@ -290,6 +290,8 @@ SHIFTS = (
         EVIL,
         "U" + "Y" * 20,
         date(2026, 12, 1),
+        # more theme options than a select takes, each label too long
+        themes=tuple(Option(f"t{10**9 + i}:{'x' * 30}", LONG_NAME + EVIL) for i in range(150)),
     ),
     ShiftNote(1, "<@U1>", None, "&", "<>", date(2026, 12, 3), "2026 Q4"),
 )
