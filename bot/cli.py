@@ -952,8 +952,10 @@ def report(
                 f"{m.simplify_raised} done",
                 markup=False,
             )
-        terms = ", ".join(f"{t} ({n})" for t, n in data.criticism_terms) or "nothing recurring"
-        console.print(f"What customers criticised this week: {terms}", markup=False)
+        from bot.views.report_text import floor_lines, said_lines, themes_lines
+
+        for line in said_lines(data) + themes_lines(data):
+            console.print(line, markup=False, highlight=False)
         if data.recoveries is not None and not data.recoveries.empty:
             from bot.views.recovery import recovery_lines
 
@@ -979,6 +981,8 @@ def report(
                 f"({t.share_90d:.0%}), {t.met_quarter}/{t.people} this quarter",
                 markup=False,
             )
+        for line in floor_lines(data):
+            console.print(line, markup=False, highlight=False)
         if html_file is not None:
             from bot.views.charts import trend_png
             from bot.views.digest import build_html

@@ -146,6 +146,7 @@ async def _answer(
             floor=stats.floor,
             recoveries=stats.recoveries,
             meetings=stats.meetings,
+            themes=stats.themes,
         )
     if subcommand == "week":
         return build_week_list(await batch_actions.this_week(deps, person, for_user=for_user))

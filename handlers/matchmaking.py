@@ -97,7 +97,11 @@ async def learn_clicked(
         return
     work = matchmaking.learn_form(deps_of(context), actor_of(context), int(value))
     await open_after(
-        client, context, body, work, lambda f: build_learn_modal(f.pairing_id, f.customer_name)
+        client,
+        context,
+        body,
+        work,
+        lambda f: build_learn_modal(f.pairing_id, f.customer_name, shift=f.shift),
     )
 
 

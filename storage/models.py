@@ -324,14 +324,21 @@ class Contact(Base):
 
 class Insight(Base):
     """What a customer said at a touchpoint (criticism, a stressed area, what would make it
-    great, their own words), tagged to a theme owned by a team (bot/services/themes.py)."""
+    great, their own words), tagged to a theme owned by a team (bot/services/themes.py).
+
+    Or what a leader heard on a back-to-the-floor shift (`floor_shift_id`; no customer, no
+    contact): a shift serves many customers and names none, so its insight has customer_id
+    NULL. The weekly grouping counts DISTINCT customers and a shift is none: its insights never
+    make a theme recur, but they go with a candidate of the same theme as supporting evidence
+    the lead reads (bot/regimen/themes.py)."""
 
     __tablename__ = "insights"
     __table_args__ = (Index("ix_insights_ws_time", "workspace_id", "created_at"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id"))
-    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))  # None: a shift
     contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id"))
+    floor_shift_id: Mapped[int | None] = mapped_column(ForeignKey("floor_shifts.id"))
     field: Mapped[str] = mapped_column(String(32))  # criticism | stressed_areas | make_it_great…
     text: Mapped[str] = mapped_column(Text)
     theme: Mapped[str | None] = mapped_column(String(40))  # None: not tagged

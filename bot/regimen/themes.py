@@ -5,6 +5,11 @@ team: a team tag by its team; a built-in theme by the customer's team (else the 
 The same theme of the same owning team said by MIN_CUSTOMERS or more DISTINCT customers within
 WINDOW_DAYS becomes a candidate, put to the team's lead.
 
+What a leader heard on a back-to-the-floor shift is said with no customer (customer_id None):
+a shift is no customer, so it never counts toward the MIN_CUSTOMERS, and three shifts alone
+never raise a theme; but once customers make a theme recur, the shift's insights of the same
+theme and team in the window go with the candidate as supporting evidence for the lead.
+
 Not raised again: while a candidate for it is raised or an open action point; once dismissed
 or done, only what customers said AFTER that counts (so a dismissed theme comes back only when
 three customers raise it afresh — everything said before the dismissal never counts again).
@@ -37,10 +42,11 @@ ThemeKey = tuple[str, int | None]  # (theme, owning team id)
 
 @dataclass(frozen=True)
 class Said:
-    """One insight: what a customer said, tagged to `theme` of team `team_id`."""
+    """One insight: what a customer said, tagged to `theme` of team `team_id`; `customer_id`
+    None: heard on a back-to-the-floor shift (supporting evidence, never counted)."""
 
     id: int
-    customer_id: int
+    customer_id: int | None
     theme: str
     team_id: int | None
     at: datetime
@@ -73,7 +79,9 @@ def recurring(
 ) -> list[Candidate]:
     """The themes to raise at `now`: said by `min_customers` or more distinct customers in the
     `window_days` up to `now` (both ends included), not open, and counting only what was said
-    after the last time one for the same theme was closed. Sorted by theme, then team."""
+    after the last time one for the same theme was closed. Sorted by theme, then team. A
+    candidate's insight_ids are every insight of its group, those heard on a shift (no
+    customer) included; its customer_ids only the customers."""
     start = now - timedelta(days=window_days)
     blocked: set[ThemeKey] = set()
     since: dict[ThemeKey, datetime] = {}
@@ -92,7 +100,7 @@ def recurring(
         groups.setdefault(key, []).append(s)
     found = []
     for key, rows in groups.items():
-        customers = sorted({s.customer_id for s in rows})
+        customers = sorted({s.customer_id for s in rows if s.customer_id is not None})
         if len(customers) >= min_customers:
             found.append(Candidate(key, tuple(customers), tuple(sorted(s.id for s in rows))))
     return sorted(found, key=lambda c: (c.key[0], c.key[1] or 0))

@@ -13,6 +13,7 @@ from bot.regimen.floor import FloorFigures
 from bot.regimen.meeting_figures import MeetingFigures
 from bot.regimen.metrics import ExecutiveFigures
 from bot.regimen.recovery import RecoveryFigures
+from bot.regimen.themes import QuarterThemes
 from bot.services import executive as exec_service
 from bot.services import floor, outbox
 from bot.services.calls import own_customer
@@ -203,6 +204,7 @@ class Stats:
     meetings: MeetingFigures | None = None  # their team's customer meetings this quarter
     floor: FloorFigures | None = None  # their back-to-the-floor record, when they keep one
     recoveries: RecoveryFigures | None = None  # their key customers' complaints
+    themes: QuarterThemes | None = None  # the workspace's recurring themes this quarter
 
 
 async def stats(deps: Deps, person: Person | None, mention: str) -> Stats:
@@ -241,10 +243,14 @@ async def stats(deps: Deps, person: Person | None, mention: str) -> Stats:
                 tz=settings.kyc_default_timezone,
                 team_id=target.team_id,
             )
+        from bot.services import themes
+
+        quarter = await themes.quarter(session, me.workspace_id, deps.now())
     return Stats(
         fig,
         mine=target.id == me.id,
         floor=on_floor,
         recoveries=owned,
         meetings=team[0] if team else None,
+        themes=quarter,
     )

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import base64
-from dataclasses import replace
 from datetime import datetime
 
 from bot.regimen.calendar import local_now, zone
-from bot.services import floor, outbox
+from bot.services import outbox
 from bot.services.report import build_report
 from bot.settings import Settings
 from bot.views.charts import trend_png
@@ -29,9 +28,7 @@ async def queue_digest(db: Database, settings: Settings, ws: str, *, now: dateti
     channel = settings.kyc_digest_channel
     if channel is None:
         return False
-    report = await build_report(db, settings, ws, now=now)
-    on_floor = await floor.records(db, settings, ws, now=now)
-    report = replace(report, floor=tuple(r.figures for r in on_floor))
+    report = await build_report(db, settings, ws, now=now)  # with the floor's records
     key = f"digest:{ws}:{report.iso_week}"
     png = trend_png(report.trend, "Customer contacts, last 12 weeks", report.completion)
     async with db.unit_of_work() as session:

@@ -18,8 +18,9 @@ leaders who call nobody."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -40,6 +41,7 @@ from bot.regimen.floor import (
 )
 from bot.regimen.types import Role
 from bot.services import holidays, inbox, outbox
+from bot.services.calling import theme_options
 from bot.services.identity import (
     Invalid,
     NotAllowed,
@@ -54,7 +56,7 @@ from bot.tenancy.workspace_settings import for_workspace
 from bot.views import floor as views
 from bot.views.data import FloorForm, FloorReport, HomeData, Option, ShiftNote
 from storage.db import Database
-from storage.models import FloorCommitment, FloorShift, Person, Submission, Team
+from storage.models import FloorCommitment, FloorShift, Insight, Person, Submission, Team
 
 NOT_A_LEADER = (
     "Back to the floor is for executives on the KYC roster. "
@@ -499,13 +501,19 @@ async def accept(deps: Deps, person: Person | None, shift_id: int) -> None:
 
 
 async def report_form(deps: Deps, person: Person | None, shift_id: int) -> ShiftNote:
+    """The after-shift modal's shift, with the themes a field may be tagged to."""
     me = require_executive(person, NOT_A_LEADER)
     async with deps.db.unit_of_work() as session:
         me = await reload_actor(session, me)
         shift = await _shift(session, me, shift_id)
         if shift.executive_id != me.id:
             raise NotAllowed(NOT_YOURS)
-        return await _note(session, shift)
+        teams = list(
+            await session.scalars(
+                select(Team).where(Team.workspace_id == me.workspace_id).order_by(Team.name)
+            )
+        )
+        return replace(await _note(session, shift), themes=theme_options(teams))
 
 
 async def submit_report(
@@ -521,6 +529,10 @@ async def submit_report(
         "criticism": report.criticism,
         "stressed_areas": report.stressed_areas,
         "make_it_great": report.make_it_great,
+        "insights": [
+            {"field": i.field, "text": i.text, "theme": i.theme, "team": i.team_id}
+            for i in report.insights
+        ],
     }
     return await inbox.keep(deps, me, "floor", payload, request_key=request_key)
 
@@ -540,6 +552,7 @@ async def reported(deps: Deps, session: AsyncSession, me: Person, kept: Submissi
     shift.make_it_great = payload.get("make_it_great")
     shift.status, shift.reported_at = ShiftStatus.DONE.value, kept.received_at
     shift.request_key = kept.request_key
+    await _keep_insights(session, shift, me, payload.get("insights") or [], kept.received_at)
     if me.slack_user_id:
         note = await _note(session, shift)
         await outbox.post(
@@ -548,6 +561,44 @@ async def reported(deps: Deps, session: AsyncSession, me: Person, kept: Submissi
             f"floor:{shift.id}:thanks",
             me.slack_user_id,
             views.build_floor_thanks(note),
+        )
+
+
+async def _keep_insights(
+    session: AsyncSession,
+    shift: FloorShift,
+    leader: Person,
+    tagged: list[dict[str, Any]],
+    at: datetime,
+) -> None:
+    """What the leader heard and tagged to a theme, as insights the weekly theme grouping
+    reads (bot/services/themes.py).
+
+    The decision: a shift names no customer, and the theme rule counts DISTINCT customers, so
+    a shift must not count as one. Its insights are kept with customer NULL (and no contact),
+    linked to the shift: they never make a theme recur, but once three customers raise the
+    same theme of the same team, they go with the candidate, quoted as "Dana's shift at the
+    support queue", as supporting evidence for the lead. Only tagged fields become insights
+    (the shift row keeps all three fields whole). A team's tag is its team's; a built-in theme
+    belongs to the host team (the front line the shift was on), else the leader's team."""
+    owner = shift.host_team_id or leader.team_id
+    for i in tagged:
+        theme, text = i.get("theme"), i.get("text")
+        if not theme or not text:
+            continue
+        team = i.get("team")
+        session.add(
+            Insight(
+                workspace_id=shift.workspace_id,
+                customer_id=None,
+                contact_id=None,
+                floor_shift_id=shift.id,
+                field=str(i.get("field") or "criticism"),
+                text=str(text),
+                theme=str(theme),
+                team_id=int(team) if team is not None else owner,
+                created_at=at,
+            )
         )
 
 
@@ -611,18 +662,27 @@ async def figures_of(
     )
 
 
-async def records(db: Database, settings: Settings, ws: str, *, now: datetime) -> list[Record]:
-    """Every leader's record (the weekly digest), by name."""
+async def records(
+    db: Database,
+    settings: Settings,
+    ws: str,
+    *,
+    now: datetime,
+    executive_ids: list[int] | None = None,
+) -> list[Record]:
+    """Every leader's record (the weekly digest, `kyc report`), by name; only these
+    executives' when `executive_ids` is given (a team's report)."""
     async with db.unit_of_work() as session:
         cal = await holidays.calendar(session, ws)
-        leaders = list(
-            await session.scalars(
-                select(Person)
-                .join(FloorCommitment, FloorCommitment.executive_id == Person.id)
-                .where(FloorCommitment.workspace_id == ws)
-                .order_by(Person.name)
-            )
+        query = (
+            select(Person)
+            .join(FloorCommitment, FloorCommitment.executive_id == Person.id)
+            .where(FloorCommitment.workspace_id == ws)
+            .order_by(Person.name)
         )
+        if executive_ids is not None:
+            query = query.where(Person.id.in_(executive_ids))
+        leaders = list(await session.scalars(query))
         out = []
         for leader in leaders:
             found = await figures_of(session, settings, leader, now=now, cal=cal)

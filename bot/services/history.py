@@ -1,5 +1,8 @@
 """Use case: a customer's history (`/kyc customer NAME`, the brief's History button): every
-touchpoint and reactive contact, newest first, a page at a time.
+touchpoint and reactive contact, newest first, a page at a time, each with the themes its
+insights were tagged to. The first page also says whether it is a key customer, its open
+complaints and who owns them, its open action items, the themes it raised (and what became of
+them) and the colleagues of teams that do not face customers who met it, with what they learned.
 
 Who may read it: the customer's executive, that executive's delegate, admins, and members of
 the customer's team (the account team acts on what customers say). Anyone else is told so."""
@@ -7,16 +10,30 @@ the customer's team (the account team acts on what customers say). Anyone else i
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from bot.deps import Deps
-from bot.regimen.types import ItemStatus
+from bot.regimen.matchmaking import PairingStatus
+from bot.regimen.themes import theme_label
+from bot.regimen.types import ItemStatus, RecoveryStatus
 from bot.services.identity import NotAllowed, is_admin, reload_actor
 from bot.views.data import HistoryEntry, HistoryPage
-from storage.models import ActionItem, Contact, Customer, Person
+from storage.models import (
+    ActionItem,
+    Contact,
+    Customer,
+    Insight,
+    MatchPairing,
+    Person,
+    Recovery,
+    Team,
+    ThemeCandidate,
+    ThemeStatus,
+)
 
 PAGE_SIZE = 10
 NOT_ON_ROSTER = "You are not on the KYC roster yet — ask your KYC admin to add you."
@@ -25,6 +42,13 @@ NOT_YOURS = (
     "KYC admins — ask one of them if you need it."
 )
 MAX_LISTED = 5
+FIRST_PAGE_ROWS = 20  # open complaints, themes, guests: each at most this many rows read
+BECAME = {
+    ThemeStatus.RAISED: "with its team's lead",
+    ThemeStatus.ACTION: "an action point",
+    ThemeStatus.DONE: "done",
+    ThemeStatus.DISMISSED: "dismissed",
+}
 
 
 def may_see(person: Person, customer: Customer, executive: Person | None) -> bool:
@@ -131,6 +155,20 @@ async def _page(session: AsyncSession, customer: Customer, page: int) -> History
         ):
             done = "done" if status == ItemStatus.DONE else "open"
             items[contact_id].append(f"{text} ({done})")
+    themes: dict[int, list[str]] = defaultdict(list)
+    if ids:
+        for tagged, theme in await session.execute(
+            select(Insight.contact_id, Insight.theme)
+            .where(
+                Insight.workspace_id == ws,
+                Insight.contact_id.in_(ids),
+                Insight.theme.is_not(None),
+            )
+            .order_by(Insight.id)
+        ):
+            label = theme_label(theme or "")
+            if tagged is not None and label not in themes[tagged]:
+                themes[tagged].append(label)
     entries = tuple(
         HistoryEntry(
             occurred_at=c.occurred_at,
@@ -147,6 +185,7 @@ async def _page(session: AsyncSession, customer: Customer, page: int) -> History
             in_their_words=c.in_their_words,
             details_to_remember=c.details_to_remember,
             items=tuple(items.get(c.id, ())),
+            themes=tuple(themes.get(c.id, ())),
         )
         for c, exec_name, logged_name in rows
     )
@@ -167,6 +206,7 @@ async def _page(session: AsyncSession, customer: Customer, page: int) -> History
                 .limit(20)
             )
         )
+    first = page == 0
     return HistoryPage(
         customer_id=cid,
         customer_name=customer.name,
@@ -175,7 +215,112 @@ async def _page(session: AsyncSession, customer: Customer, page: int) -> History
         total=total,
         entries=entries,
         open_items=open_items,
+        key=bool(customer.key),
+        recoveries=await _open_recoveries(session, customer) if first else (),
+        themes=await _themes(session, customer) if first else (),
+        guests=await _guests(session, customer) if first else (),
     )
+
+
+async def _open_recoveries(session: AsyncSession, customer: Customer) -> tuple[str, ...]:
+    """ "Complaint of Tue 3 Nov 2026 owned by Dana since Wed 4 Nov 2026", or offered to
+    Dana and not owned yet, or with nobody to own it."""
+    out = []
+    for r, name in await session.execute(
+        select(Recovery, Person.name)
+        .outerjoin(Person, Person.id == Recovery.executive_id)
+        .where(
+            Recovery.workspace_id == customer.workspace_id,
+            Recovery.customer_id == customer.id,
+            Recovery.status.in_([RecoveryStatus.OFFERED, RecoveryStatus.OWNED]),
+        )
+        .order_by(Recovery.complained_at.desc(), Recovery.id.desc())
+        .limit(FIRST_PAGE_ROWS)
+    ):
+        head = f"Complaint of {r.complained_at:%a %-d %b %Y}"
+        if r.status == RecoveryStatus.OWNED and r.owned_at is not None:
+            called = " (called)" if r.first_call_at else ", not called yet"
+            out.append(
+                f"{head} owned by {name or 'nobody'} since {r.owned_at:%a %-d %b %Y}{called}"
+            )
+        elif name:
+            since = r.offered_at or r.complained_at
+            out.append(f"{head} offered to {name} since {since:%a %-d %b %Y}, not owned yet")
+        else:
+            out.append(f"{head}: no executive sponsor to own it")
+    return tuple(out)
+
+
+async def _themes(session: AsyncSession, customer: Customer) -> tuple[str, ...]:
+    """Each theme its insights were tagged to, most said first, with its owning team and what
+    became of the latest recurring theme its words went into: "Product — Customer Success:
+    said 3 times; an action point"."""
+    rows = list(
+        await session.execute(
+            select(Insight.id, Insight.theme, Insight.team_id)
+            .where(
+                Insight.workspace_id == customer.workspace_id,
+                Insight.customer_id == customer.id,
+                Insight.theme.is_not(None),
+            )
+            .order_by(Insight.id)
+        )
+    )
+    if not rows:
+        return ()
+    ids = {i for i, _, _ in rows}
+    became: dict[tuple[str, int | None], ThemeStatus] = {}
+    for cand in await session.scalars(
+        select(ThemeCandidate)
+        .where(ThemeCandidate.workspace_id == customer.workspace_id)
+        .order_by(ThemeCandidate.raised_at, ThemeCandidate.id)
+    ):
+        if ids.intersection(cand.insight_ids or []):
+            became[(cand.theme, cand.team_id)] = cand.status  # the latest wins
+    counts: dict[tuple[str, int | None], int] = {}
+    for _, theme, team_id in rows:
+        counts[(theme or "", team_id)] = counts.get((theme or "", team_id), 0) + 1
+    teams = {
+        t.id: t.name
+        for t in await session.scalars(
+            select(Team).where(Team.id.in_([k[1] for k in counts if k[1] is not None]))
+        )
+    }
+    out = []
+    for (theme, team_id), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0][0])):
+        owner = f" — {teams[team_id]}" if team_id in teams else ""
+        said = "said once" if n == 1 else f"said {n} times"
+        status = became.get((theme, team_id))
+        out.append(
+            f"{theme_label(theme)}{owner}: {said}" + (f"; {BECAME[status]}" if status else "")
+        )
+    return tuple(out[:FIRST_PAGE_ROWS])
+
+
+async def _guests(session: AsyncSession, customer: Customer) -> tuple[str, ...]:
+    """Colleagues who joined a touchpoint with it (matchmaking, accepted), newest first:
+    "Eve Chen (Engineering), Tue 1 Dec 2026: what she learned"."""
+    out = []
+    for p, name, team in await session.execute(
+        select(MatchPairing, Person.name, Team.name)
+        .join(Person, Person.id == MatchPairing.guest_id)
+        .outerjoin(Team, Team.id == Person.team_id)
+        .where(
+            MatchPairing.workspace_id == customer.workspace_id,
+            MatchPairing.customer_id == customer.id,
+            MatchPairing.status == PairingStatus.ACCEPTED,
+        )
+        .order_by(func.coalesce(MatchPairing.on, MatchPairing.by).desc(), MatchPairing.id.desc())
+        .limit(FIRST_PAGE_ROWS)
+    ):
+        who = f"{name} ({team})" if team else name
+        if p.on is not None:
+            head = f"{who}, {p.on:%a %-d %b %Y}"
+        else:
+            head = f"{who}, the week of {p.by - timedelta(days=p.by.weekday()):%a %-d %b %Y}"
+        learned = " ".join((p.learned or "").split())
+        out.append(f"{head}: {learned}" if learned else f"{head} (nothing written yet)")
+    return tuple(out)
 
 
 def _who(executive: str | None, logged_by: str | None, same: bool) -> str | None:

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.deps import Deps
 from bot.regimen.types import ItemStatus
-from bot.services import floor, matchmaking, outbox
+from bot.services import floor, matchmaking, outbox, themes
 from bot.services.call_routing import card
 from bot.services.charts import chart_url
 from bot.services.identity import (
@@ -97,6 +97,7 @@ async def home_data(
                 executive_id=None if is_admin(person) else person.id,
             ),
         )
+        data = replace(data, themes=await themes.quarter(session, person.workspace_id, now))
     data = replace(data, meet=await matchmaking.meet_home(session, settings, person, now))
     if is_admin(person):
         shares = await matchmaking.team_participation(session, settings, person.workspace_id, now)

@@ -2,9 +2,12 @@
 false) are invited, every few weeks, to join an upcoming customer touchpoint; the rules of a
 round are bot/regimen/matchmaking.py's.
 
-Opportunities come from sources, one async function each (`SOURCES`): for now the
-executives' planned customers of the week (batch_entries: host = the executive). A source for
-team meetings or back-to-the-floor shifts is one more function returning Opportunity rows.
+Opportunities come from sources, one async function each (`SOURCES`): the executives' planned
+customers of the week (batch_entries: host = the executive), and leaders' confirmed
+back-to-the-floor shifts of the next four weeks (floor_shifts: host = the leader, no customer;
+the pairing's `customer_name` holds the place, and every message then speaks of "Dana's
+back-to-the-floor shift at the support queue", as the floor's own record reads). A source for
+team meetings is one more function returning Opportunity rows.
 
 The flow, every message through the outbox: the weekly round (scheduler: Mondays from 10:00
 in the workspace's default timezone, after the week's batches are planned the evening
@@ -26,6 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.deps import Deps
 from bot.ids import Block
 from bot.regimen.calendar import iso_week_of, local_now, parse_workdays, week_monday, zone
+from bot.regimen.floor import ShiftStatus
 from bot.regimen.matchmaking import (
     Guest,
     MeetHome,
@@ -64,6 +68,7 @@ from storage.models import (
     BatchEntry,
     Contact,
     Customer,
+    FloorShift,
     MatchGuest,
     MatchPairing,
     Person,
@@ -124,8 +129,55 @@ async def planned_calls(
     ]
 
 
-# Team meetings and back-to-the-floor shifts plug in here, one function each.
-SOURCES: list[Source] = [planned_calls]
+FLOOR_AHEAD = timedelta(weeks=4)  # shifts further ahead wait for a later round
+
+
+async def floor_shifts(
+    session: AsyncSession, workspace_id: str, today: date, settings: Settings
+) -> list[Opportunity]:
+    """Leaders' back-to-the-floor shifts confirmed for today through four weeks ahead: a guest
+    works the shift alongside the leader. A shift names no customer (customer_id None, so the
+    rule "not the same customer twice" does not apply); the place stands in its name."""
+    rows = await session.execute(
+        select(FloorShift, Person)
+        .join(Person, Person.id == FloorShift.executive_id)
+        .where(
+            FloorShift.workspace_id == workspace_id,
+            FloorShift.status == ShiftStatus.CONFIRMED.value,
+            FloorShift.day >= today,
+            FloorShift.day <= today + FLOOR_AHEAD,
+            Person.active.is_(True),
+            Person.erased_at.is_(None),
+        )
+        .order_by(FloorShift.day, FloorShift.id)
+    )
+    return [
+        Opportunity(
+            kind=OpportunityKind.FLOOR_SHIFT.value,
+            ref=f"floor:{shift.id}",
+            customer_id=None,
+            customer_name=shift.place,
+            host_person_id=leader.id,
+            on=shift.day,
+            by=shift.day,
+            host_name=leader.name,
+            host_hours=_hours(leader, settings),
+        )
+        for shift, leader in rows
+    ]
+
+
+# Team meetings plug in here, one function each.
+SOURCES: list[Source] = [planned_calls, floor_shifts]
+
+
+def is_shift(p: MatchPairing) -> bool:
+    return p.kind == OpportunityKind.FLOOR_SHIFT.value
+
+
+def _what(p: MatchPairing, host: str) -> str:
+    """What the guest joins, in a sentence: the customer, or the host's shift and its place."""
+    return f"{host}'s shift at the {p.customer_name}" if is_shift(p) else p.customer_name
 
 
 async def gather(
@@ -183,6 +235,7 @@ async def _card(session: AsyncSession, p: MatchPairing) -> InvitationCard:
         _when(p),
         _label(p.kind),
         customer_key=bool(customer and customer.key),
+        shift=is_shift(p),
     )
 
 
@@ -196,6 +249,7 @@ async def _request(session: AsyncSession, p: MatchPairing) -> HostRequest:
         team.name if team else "",
         p.customer_name,
         _when(p),
+        shift=is_shift(p),
     )
 
 
@@ -421,7 +475,9 @@ async def ask_what_was_learned(
                 workspace_id,
                 f"match:{p.id}:learn",
                 guest.slack_user_id,
-                build_learn_ask(p.id, p.customer_name, host.name if host else "your host"),
+                build_learn_ask(
+                    p.id, p.customer_name, host.name if host else "your host", shift=is_shift(p)
+                ),
             )
             asked += 1
     return asked
@@ -515,13 +571,13 @@ async def host_answer(deps: Deps, person: Person | None, pairing_id: int, accept
         if accept:
             to_host = f"Accepted: send {req.guest_name} the time and the invite."
             to_guest = (
-                f"🎉 {me.name} accepted: you join {p.customer_name}, {_when(p)}. "
+                f"🎉 {me.name} accepted: you join {_what(p, me.name)}, {_when(p)}. "
                 f"{me.name} sends you the time and the invite."
             )
         else:
             to_host = f"Declined: {req.guest_name} is told, kindly."
             to_guest = (
-                f"{me.name} cannot take a guest with {p.customer_name} this time. "
+                f"{me.name} cannot take a guest with {_what(p, me.name)} this time. "
                 "You will be invited to another customer at the next round."
             )
         ws = me.workspace_id
@@ -552,6 +608,7 @@ async def host_answer(deps: Deps, person: Person | None, pairing_id: int, accept
 class LearnForm:
     pairing_id: int
     customer_name: str
+    shift: bool = False
 
 
 async def learn_form(deps: Deps, person: Person | None, pairing_id: int) -> LearnForm:
@@ -562,7 +619,7 @@ async def learn_form(deps: Deps, person: Person | None, pairing_id: int) -> Lear
         p = await _mine(session, me, pairing_id, host=False)
         if p.status is not PairingStatus.ACCEPTED:
             raise NotAllowed("That customer meeting did not take place.")
-        return LearnForm(p.id, p.customer_name)
+        return LearnForm(p.id, p.customer_name, is_shift(p))
 
 
 async def submit_learned(
@@ -587,7 +644,11 @@ async def learned(deps: Deps, session: AsyncSession, me: Person, kept: Submissio
             me.workspace_id,
             f"match:{p.id}:learned",
             me.slack_user_id,
-            plain_note(f"Thank you: what you learned at {p.customer_name} is kept."),
+            plain_note(
+                f"Thank you: what you learned at the {p.customer_name} is kept."
+                if is_shift(p)
+                else f"Thank you: what you learned at {p.customer_name} is kept."
+            ),
         )
 
 
@@ -628,6 +689,11 @@ async def home_choice(deps: Deps, person: Person | None, choice: str) -> None:
                 plain_note(said),
             )
     deps.wake_sender()
+
+
+async def _what_of(session: AsyncSession, p: MatchPairing) -> str:
+    host = await session.get(Person, p.host_id) if is_shift(p) else None
+    return _what(p, host.name if host else "a leader")
 
 
 async def is_guest(session: AsyncSession, person: Person) -> bool:
@@ -676,7 +742,7 @@ async def meet_home(
         opted_out=bool(prefs and prefs.opted_out),
         stopped=bool(prefs and prefs.stopped),
         snoozed_until=snoozed,
-        next_up=f"{open_one.customer_name}, {_when(open_one)} ({open_one.status.value})"
+        next_up=f"{await _what_of(session, open_one)}, {_when(open_one)} ({open_one.status.value})"
         if open_one
         else None,
         met=len([d for d in met.get(person.id, []) if d <= today]),

@@ -27,10 +27,12 @@ from bot.settings import Settings
 from bot.views import themes as views
 from bot.views.data import InsightInput
 from bot.views.data import Person as Shown
+from storage import themes as theme_store
 from storage.db import Database
 from storage.models import (
     Contact,
     Customer,
+    FloorShift,
     Insight,
     Person,
     Submission,
@@ -160,13 +162,22 @@ async def theme_card(
     session: AsyncSession, cand: ThemeCandidate, state: str | None = None
 ) -> views.ThemeCard:
     rows = await session.execute(
-        select(Insight.text, Customer.name, Insight.created_at)
-        .join(Customer, Customer.id == Insight.customer_id)
+        select(Insight.text, Customer.name, FloorShift.place, Person.name)
+        .outerjoin(Customer, Customer.id == Insight.customer_id)
+        .outerjoin(FloorShift, FloorShift.id == Insight.floor_shift_id)
+        .outerjoin(Person, Person.id == FloorShift.executive_id)
         .where(Insight.id.in_(list(cand.insight_ids or [0])))
         .order_by(Insight.created_at.desc(), Insight.id.desc())
     )
-    quotes = [views.QuoteLine(name, text) for text, name, _ in rows]
-    customers = tuple(sorted({q.customer for q in quotes}))
+    quotes, names = [], set()
+    for text, customer, place, leader in rows:
+        if customer is not None:
+            names.add(customer)
+            quotes.append(views.QuoteLine(customer, text))
+        else:  # heard on a shift: supporting evidence, no customer of the count
+            where = f"at the {place}" if place else "on the floor"
+            quotes.append(views.QuoteLine(f"{leader or 'a leader'}'s shift {where}", text))
+    customers = tuple(sorted(names))
     team = await session.get(Team, cand.team_id) if cand.team_id else None
     return views.ThemeCard(
         candidate_id=cand.id,
@@ -435,4 +446,11 @@ async def _customer_count(session: AsyncSession, cand: ThemeCandidate) -> int:
     rows = await session.scalars(
         select(Insight.customer_id).where(Insight.id.in_(list(cand.insight_ids or [0])))
     )
-    return len(set(rows))
+    return len({c for c in rows if c is not None})  # a shift's insight is no customer
+
+
+async def quarter(session: AsyncSession, ws: str, now: datetime) -> rules.QuarterThemes:
+    """The workspace's recurring themes raised, acted on and done this quarter (as of `now`'s
+    date, as the report counts them): for `/kyc stats` and App Home."""
+    events = await theme_store.theme_events(session, ws)
+    return rules.quarter_figures([e for e, _ in events], now.date())

@@ -197,6 +197,8 @@ class HomeData:
     # does not face customers, who met one
     meet: MeetHome | None = None
     participation: tuple[TeamParticipation, ...] = ()
+    # executives and admins: the workspace's recurring themes this quarter
+    themes: QuarterThemes | None = None
 
 
 @dataclass(frozen=True)
@@ -423,6 +425,7 @@ class HistoryEntry:
     in_their_words: str | None = None
     details_to_remember: str | None = None
     items: tuple[str, ...] = ()  # its action items, "text (done)" or "text (open)"
+    themes: tuple[str, ...] = ()  # the themes its insights were tagged to ("Product")
 
 
 @dataclass(frozen=True)
@@ -436,6 +439,13 @@ class HistoryPage:
     total: int
     entries: tuple[HistoryEntry, ...] = ()
     open_items: tuple[str, ...] = ()  # shown on the first page
+    # also on the first page only: the key flag, its open complaints ("Complaint of … owned by
+    # Dana since …"), the themes it raised ("Product (3; an action point)") and colleagues of
+    # teams that do not face customers who met it, with what they learned
+    key: bool = False
+    recoveries: tuple[str, ...] = ()
+    themes: tuple[str, ...] = ()
+    guests: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -463,6 +473,7 @@ class ShiftNote:
     period: str  # "December 2026", "2026 Q4"
     host_user: str | None = None  # the host team's lead asked to confirm (None: the channel)
     was_day: date | None = None  # the day first proposed, when another was proposed
+    themes: tuple[Option, ...] = ()  # the after-shift modal's theme options (built-ins, tags)
 
 
 @dataclass(frozen=True)
@@ -474,6 +485,7 @@ class FloorReport:
     criticism: str | None = None
     stressed_areas: str | None = None
     make_it_great: str | None = None
+    insights: tuple[InsightInput, ...] = ()  # the fields tagged to a theme (customer themes)
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ import base64
 import html
 from typing import Any
 
+from bot.regimen.floor import FloorFigures
 from bot.regimen.meeting_figures import headline
 from bot.regimen.meetings import MeetingKind
 from bot.regimen.metrics import ExecutiveFigures, percent
@@ -17,7 +18,8 @@ from bot.views.matchmaking import participation_blocks
 from bot.views.meetings import meetings_digest_text
 from bot.views.recovery import key_meeting_section, recovery_section
 from bot.views.stats import call_nps_text, call_trend_text, ticket_text
-from bot.views.text import clip, escape
+from bot.views.text import clip, day, escape
+from bot.views.themes import quarter_line
 
 PER_MESSAGE = 40  # executives per digest message; more go in thread replies
 
@@ -65,13 +67,7 @@ def said_blocks(report: Report) -> list[dict[str, Any]]:
     if figures is not None:
         acted = ", ".join(clip(t, 150) for t in report.themes_acted[:10]) or "none yet"
         more = f" and {len(report.themes_acted) - 10} more" if len(report.themes_acted) > 10 else ""
-        blocks.append(
-            section(
-                f"*Customer themes {figures.quarter}:* {figures.raised} raised · "
-                f"{figures.acted} acted on · {figures.done} done\n"
-                f"*Acted on this quarter:* {acted}{more}"
-            )
-        )
+        blocks.append(section(f"{quarter_line(figures)}\n*Acted on this quarter:* {acted}{more}"))
     return blocks
 
 
@@ -130,6 +126,20 @@ def build_digest_messages(report: Report) -> list[dict[str, Any]]:
     return messages
 
 
+def _floor_row(f: FloorFigures) -> str:
+    """A leader's back-to-the-floor record as a row of the HTML page."""
+    e = html.escape
+    stopped = " (stopped)" if not f.active else ""
+    missed = f"{len(f.missed)}" + (f" ({e(', '.join(f.missed[-3:]))})" if f.missed else "")
+    upcoming = (
+        f"{e(day(f.next_day))} ({e(f.next_status.value)})" if f.next_day and f.next_status else "—"
+    )
+    return (
+        f"<tr><td>{e(f.name)}</td><td>{e(f.cadence.label)} at the {e(f.place)} with "
+        f"{e(f.team)}{stopped}</td><td>{f.done}</td><td>{missed}</td><td>{upcoming}</td></tr>"
+    )
+
+
 def build_html(report: Report, chart_png: bytes) -> str:
     """A self-contained page (the chart inline), for people who would rather look than read."""
     e = html.escape
@@ -152,6 +162,16 @@ def build_html(report: Report, chart_png: bytes) -> str:
         or "<p>Nothing written down.</p>"
     )
     acted = e(", ".join(report.themes_acted)) or "none yet"
+    themes = report.themes_quarter
+    quarter = (
+        f"<p><b>Customer themes {e(themes.quarter)}:</b> {themes.raised} raised · "
+        f"{themes.acted} acted on · {themes.done} done</p>"
+        if themes is not None
+        else ""
+    )
+    on_floor = "\n".join(
+        _floor_row(f) for f in sorted(report.floor, key=lambda f: (-len(f.missed), f.name))
+    )
     image = base64.b64encode(chart_png).decode()
     weeks = "\n".join(
         f"<tr><td>{w.iso_week}</td><td>{'—' if w.nps is None else f'{w.nps:+d}'}</td>"
@@ -220,5 +240,10 @@ ticket satisfaction ({e(ticket_text(report.ticket_scores))}) from their customer
 <h2>What customers said this week</h2>
 {said}
 <p><b>Customer themes acted on this quarter:</b> {acted}</p>
+{quarter}
+<h2>Back to the floor</h2>
+<table><tr><th>Leader</th><th>Commitment</th><th>Shifts done</th><th>Periods missed</th><th>Next</th></tr>
+{on_floor or "<tr><td colspan=5>No leader keeps a back-to-the-floor shift.</td></tr>"}
+</table>
 </body></html>
 """

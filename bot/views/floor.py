@@ -7,12 +7,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.ids import Action, Block, View, numbered
+from bot.ids import Action, Block, View, numbered, theme_block
 from bot.regimen.floor import PLACES, Cadence, FloorFigures
-from bot.views.blocks import actions, button, context, message, modal, section
-from bot.views.call_modal import LONG_TEXT, _input, _static, text_input
+from bot.regimen.themes import BUILT_IN, read_theme_value
+from bot.views.blocks import actions, button, context, message, modal, plain, section
+from bot.views.call_modal import LONG_TEXT, MAX_THEME_OPTIONS, _input, _static, text_input
 from bot.views.call_submission import Values, selected, text_of
-from bot.views.data import FloorForm, FloorReport, ShiftNote
+from bot.views.data import FloorForm, FloorReport, InsightInput, Option, ShiftNote
 from bot.views.limits import truncate
 from bot.views.text import clip, day, escape, mention
 
@@ -179,15 +180,32 @@ def build_floor_thanks(note: ShiftNote) -> dict[str, Any]:
     return message("Back-to-the-floor shift saved", [section(text)])
 
 
+# What the leader heard, each with an optional theme select (as the call modal's fields).
+HEARD: tuple[tuple[Block, str], ...] = (
+    (Block.CRITICISM, "What customers criticised, in their words"),
+    (Block.STRESSED, "What they stressed"),
+    (Block.MAKE_GREAT, "What would make it great"),
+)
+
+
 def build_floor_report_modal(note: ShiftNote) -> dict[str, Any]:
+    themes = list(note.themes) or [Option(v, label) for v, label in BUILT_IN]
+    theme_el = _static([(t.value, t.label) for t in themes[:MAX_THEME_OPTIONS]])
+    theme_el["placeholder"] = plain("Theme")
     blocks = [
         context(f"{_shift(note)}."),
         text_input(Block.FLOOR_DID, "What I did", optional=False, max_length=LONG_TEXT),
         text_input(Block.FLOOR_LEARNED, "What I learned", optional=False, max_length=LONG_TEXT),
-        text_input(Block.CRITICISM, "What customers criticised, in their words"),
-        text_input(Block.STRESSED, "What they stressed"),
-        text_input(Block.MAKE_GREAT, "What would make it great"),
     ]
+    for block, label in HEARD:
+        blocks.append(text_input(block, label))
+        blocks.append(_input(theme_block(block), "Theme", dict(theme_el)))
+    blocks.append(
+        context(
+            "A theme tagged here goes with the customer themes as supporting evidence for the "
+            "team's lead; a shift is no customer, so it never makes a theme recur on its own."
+        )
+    )
     return modal(
         "After the floor",
         blocks,
@@ -207,6 +225,14 @@ def parse_floor_report(values: Values) -> tuple[FloorReport | None, dict[str, st
     for block in (Block.FLOOR_DID, Block.FLOOR_LEARNED, Block.CRITICISM, Block.STRESSED):
         if len(text_of(values, block) or "") > LONG_TEXT:
             errors[block] = f"At most {LONG_TEXT} characters."
+    insights: list[InsightInput] = []
+    for block, _ in HEARD:
+        text = text_of(values, block)
+        theme = read_theme_value(selected(values, theme_block(block)))
+        if theme and not text:
+            errors[theme_block(block)] = "Add what you heard, or clear the theme."
+        elif theme and text:
+            insights.append(InsightInput(block.value, text, theme[0], theme[1]))
     if errors or not did or not learned:
         return None, errors
     return (
@@ -216,6 +242,7 @@ def parse_floor_report(values: Values) -> tuple[FloorReport | None, dict[str, st
             text_of(values, Block.CRITICISM),
             text_of(values, Block.STRESSED),
             text_of(values, Block.MAKE_GREAT),
+            insights=tuple(insights),
         ),
         {},
     )

@@ -56,12 +56,22 @@ def entry_text(entry: HistoryEntry) -> str:
         if text:
             quoted = clip(" ".join(str(text).split()), limit)
             lines.append(f"_{label}:_ {quoted}")
+    if entry.themes:
+        lines.append(f"_Themes:_ {clip(', '.join(entry.themes[:10]), 300)}")
     if entry.items:
         shown = [f"• {clip(i, 150)}" for i in entry.items[:MAX_ITEMS_SHOWN]]
         if len(entry.items) > MAX_ITEMS_SHOWN:
             shown.append(f"• …and {len(entry.items) - MAX_ITEMS_SHOWN} more")
         lines.append("_Action items:_\n" + "\n".join(shown))
     return truncate("\n".join(lines), SECTION_TEXT)
+
+
+def _listed(title: str, rows: tuple[str, ...], shown: int = 10, each: int = 250) -> str:
+    """A bold title and up to `shown` escaped rows, each clipped; one section's worth."""
+    lines = [f"• {clip(' '.join(r.split()), each)}" for r in rows[:shown]]
+    if len(rows) > shown:
+        lines.append(f"• …and {len(rows) - shown} more")
+    return truncate(f"*{title}*\n" + "\n".join(lines), SECTION_TEXT)
 
 
 def build_history_modal(page: HistoryPage) -> dict[str, Any]:
@@ -72,11 +82,21 @@ def build_history_modal(page: HistoryPage) -> dict[str, Any]:
         )
     else:
         blocks.append(context("No contact recorded yet — the first touchpoint starts it."))
+    if page.key:
+        blocks.append(context("⭐ A key customer"))
+    if page.recoveries:
+        blocks.append(section(_listed("Open complaints", page.recoveries)))
     if page.open_items:
         lines = [f"• {clip(i, 200)}" for i in page.open_items[:10]]
         if len(page.open_items) > 10:
             lines.append(f"• …and {len(page.open_items) - 10} more")
         blocks.append(section("*Open action items*\n" + "\n".join(lines)))
+    if page.themes:
+        blocks.append(section(_listed("Themes they raised", page.themes)))
+    if page.guests:
+        blocks.append(
+            section(_listed("Colleagues who met them, and what they learned", page.guests))
+        )
     for entry in page.entries[:20]:
         blocks += [divider(), section(entry_text(entry))]
     buttons = []

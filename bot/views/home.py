@@ -14,6 +14,7 @@ from bot.views.meetings import meeting_figures_text
 from bot.views.recovery import key_meeting_section, recovery_section
 from bot.views.stats import figure_blocks
 from bot.views.text import clip, day, escape, mention
+from bot.views.themes import quarter_line
 
 OPEN = ("planned", "attempted")
 CHART_ALT = "Your proactive and reactive customer contacts and weekly completion, last 12 weeks"
@@ -88,6 +89,8 @@ def build_home(data: HomeData) -> dict[str, Any]:
     blocks += key_meeting_section(list(data.key_without_meeting), data.key_coverage)
     if data.recoveries is not None:
         blocks += recovery_section(data.recoveries)
+    if data.themes is not None:
+        blocks.append(section(quarter_line(data.themes)))
     if data.meet is not None:  # people of teams that do not face customers
         blocks += [divider(), *meet_blocks(data.meet)]
     head = blocks

@@ -31,6 +31,7 @@ class InvitationCard:
     kind_label: str  # "a customer call"
     what_to_expect: str = ""
     customer_key: bool = False
+    shift: bool = False  # a back-to-the-floor shift: no customer, `customer_name` is the place
 
 
 @dataclass(frozen=True)
@@ -41,25 +42,39 @@ class HostRequest:
     guest_team: str
     customer_name: str
     when: str
+    shift: bool = False  # a back-to-the-floor shift: `customer_name` is the place
 
 
 def _who(name: str, user: str | None) -> str:
     return mention(user) if user else clip(name, NAME)
 
 
+def _shift_of(host: str, place: str) -> str:
+    """ "<@U0DANA>'s back-to-the-floor shift at the *support queue*": the place as the leader
+    typed it, read as back to the floor's own record reads it ("Monthly at the support queue")."""
+    return f"{host}'s back-to-the-floor shift at the *{clip(place, NAME)}*"
+
+
 def build_match_invitation(card: InvitationCard) -> dict[str, Any]:
     host = _who(card.host_name, card.host_user)
     customer = clip(card.customer_name, NAME)
     key = " (a key customer)" if card.customer_key else ""
-    expect = clip(card.what_to_expect, 1500) or (
-        f"You listen in on {card.kind_label} and ask a question or two. About 30 minutes; "
-        f"{host} tells you the time and sends the invite."
-    )
+    if card.shift:
+        expect = clip(card.what_to_expect, 1500) or (
+            f"You work alongside {host} at the front line for part of the day: see how our "
+            f"customers are served and what gets in the way. {host} tells you the time."
+        )
+        line = f"🤝 *Meet our customers' front line:* join {_shift_of(host, card.customer_name)}"
+        fallback = f"Join {card.host_name}'s shift at the {card.customer_name}, {card.when}"
+    else:
+        expect = clip(card.what_to_expect, 1500) or (
+            f"You listen in on {card.kind_label} and ask a question or two. About 30 minutes; "
+            f"{host} tells you the time and sends the invite."
+        )
+        line = f"🤝 *Meet a customer:* join {host} on {card.kind_label} with *{customer}*{key}"
+        fallback = f"Meet a customer: {card.customer_name}, {card.when}"
     blocks = [
-        section(
-            f"🤝 *Meet a customer:* join {host} on {card.kind_label} with *{customer}*{key}, "
-            f"{escape(card.when)}."
-        ),
+        section(f"{line}, {escape(card.when)}."),
         section(f"*What to expect:* {expect}"),
         context(
             "Everyone at the company meets customers now and then: it is how we all learn "
@@ -72,17 +87,19 @@ def build_match_invitation(card: InvitationCard) -> dict[str, Any]:
             button("Opt out", Action.MATCH_OPT_OUT, str(card.pairing_id)),
         ),
     ]
-    return message(f"Meet a customer: {card.customer_name}, {card.when}", blocks)
+    return message(fallback, blocks)
 
 
 def build_match_answered(card: InvitationCard, answer: str) -> dict[str, Any]:
     """The invitation redrawn with the guest's answer in place of its buttons."""
     host = _who(card.host_name, card.host_user)
+    what = (
+        _shift_of(host, card.customer_name)
+        if card.shift
+        else f"{host} on {card.kind_label} with *{clip(card.customer_name, NAME)}*"
+    )
     blocks = [
-        section(
-            f"🤝 *Meet a customer:* {host} on {card.kind_label} with "
-            f"*{clip(card.customer_name, NAME)}*, {escape(card.when)}."
-        ),
+        section(f"🤝 *Meet a customer:* {what}, {escape(card.when)}."),
         context(escape(answer)),
     ]
     return message(f"Meet a customer: {card.customer_name} — {answer}", blocks)
@@ -91,45 +108,61 @@ def build_match_answered(card: InvitationCard, answer: str) -> dict[str, Any]:
 def build_host_request(req: HostRequest) -> dict[str, Any]:
     guest = _who(req.guest_name, req.guest_user)
     team = f" ({clip(req.guest_team, NAME)})" if req.guest_team else ""
-    blocks = [
-        section(
+    if req.shift:
+        ask = (
+            f"🤝 {guest}{team} would like to join your back-to-the-floor shift at the "
+            f"*{clip(req.customer_name, NAME)}*, {escape(req.when)}: to work alongside you "
+            "and learn how our customers are served."
+        )
+    else:
+        ask = (
             f"🤝 {guest}{team} would like to join you with *{clip(req.customer_name, NAME)}*, "
             f"{escape(req.when)}: to listen in and learn about our customers."
-        ),
+        )
+    blocks = [
+        section(ask),
         context("Accept, then send them the invite; or decline, and they are told kindly."),
         actions(
             button("Accept", Action.MATCH_ACCEPT, str(req.pairing_id), style="primary"),
             button("Decline", Action.MATCH_DECLINE, str(req.pairing_id)),
         ),
     ]
-    return message(f"{req.guest_name} would like to join you with {req.customer_name}", blocks)
+    on = f"your shift at the {req.customer_name}" if req.shift else f"you with {req.customer_name}"
+    return message(f"{req.guest_name} would like to join {on}", blocks)
 
 
 def build_host_answered(req: HostRequest, answer: str) -> dict[str, Any]:
     guest = _who(req.guest_name, req.guest_user)
+    where = "on your shift at the " if req.shift else "with "
     blocks = [
-        section(f"🤝 {guest} with *{clip(req.customer_name, NAME)}*, {escape(req.when)}."),
+        section(f"🤝 {guest} {where}*{clip(req.customer_name, NAME)}*, {escape(req.when)}."),
         context(escape(answer)),
     ]
-    return message(f"{req.guest_name} with {req.customer_name} — {answer}", blocks)
+    return message(f"{req.guest_name} {where}{req.customer_name} — {answer}", blocks)
 
 
-def build_learn_ask(pairing_id: int, customer_name: str, host_name: str) -> dict[str, Any]:
+def build_learn_ask(
+    pairing_id: int, customer_name: str, host_name: str, *, shift: bool = False
+) -> dict[str, Any]:
+    what = "the shift at the " if shift else ""
     blocks = [
         section(
-            f"How was *{clip(customer_name, NAME)}* with {clip(host_name, NAME)}? "
+            f"How was {what}*{clip(customer_name, NAME)}* with {clip(host_name, NAME)}? "
             "One question, a minute at most."
         ),
         actions(
             button("What did you learn?", Action.MATCH_LEARN, str(pairing_id), style="primary")
         ),
     ]
-    return message(f"What did you learn at {customer_name}?", blocks)
+    at = "on the shift at the" if shift else "at"
+    return message(f"What did you learn {at} {customer_name}?", blocks)
 
 
-def build_learn_modal(pairing_id: int, customer_name: str) -> dict[str, Any]:
+def build_learn_modal(
+    pairing_id: int, customer_name: str, *, shift: bool = False
+) -> dict[str, Any]:
     blocks = [
-        section(f"Meeting *{clip(customer_name, NAME)}*"),
+        section(f"{'The shift at the' if shift else 'Meeting'} *{clip(customer_name, NAME)}*"),
         text_input(
             Block.MATCH_LEARNED,
             "What did you learn?",

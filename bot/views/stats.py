@@ -16,11 +16,13 @@ from bot.regimen.metrics import (
     percent,
 )
 from bot.regimen.recovery import RecoveryFigures
+from bot.regimen.themes import QuarterThemes
 from bot.views.blocks import Block, context, header, message, section
 from bot.views.floor import floor_line
 from bot.views.meetings import meeting_figures_text
 from bot.views.recovery import recovery_section
 from bot.views.text import day, escape, plural
+from bot.views.themes import quarter_line
 
 
 def call_nps_text(scores: Scores) -> str:
@@ -141,6 +143,7 @@ def build_stats(
     floor: FloorFigures | None = None,
     recoveries: RecoveryFigures | None = None,
     meetings: MeetingFigures | None = None,
+    themes: QuarterThemes | None = None,
 ) -> dict[str, Any]:
     """`meetings`: their team's customer meetings this quarter (bot/views/meetings.py)."""
     title = "Your numbers" if mine else f"{f.name}'s numbers"
@@ -150,6 +153,7 @@ def build_stats(
         *([section(meeting_figures_text(meetings))] if meetings is not None else []),
         *([section(floor_line(floor))] if floor is not None else []),
         *(recovery_section(recoveries) if recoveries is not None else []),
+        *([section(quarter_line(themes))] if themes is not None else []),
         context(
             "Proactive share counts calls you started against complaints, tickets and "
             "escalations naming you; a voicemail counts on neither side, and a ticket naming no "

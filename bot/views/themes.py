@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from bot.ids import Action, Block, View
-from bot.regimen.themes import quote
+from bot.regimen.themes import QuarterThemes, quote
 from bot.views.blocks import actions, button, context, header, message, modal, section
 from bot.views.call_modal import _input, text_input
 from bot.views.call_submission import Values, date_of, text_of, user_of
@@ -279,3 +279,8 @@ def build_theme_review(review: Review) -> dict[str, Any]:
             section(lines + more if lines else "No open themes."),
         ],
     )
+
+
+def quarter_line(q: QuarterThemes) -> str:
+    """The quarter's recurring themes in one mrkdwn line (digest, `/kyc stats`, App Home)."""
+    return f"*Customer themes {q.quarter}:* {q.raised} raised · {q.acted} acted on · {q.done} done"

@@ -193,6 +193,9 @@ def test_report_for_a_past_week_and_as_an_html_page(tmp_path: Path) -> None:
     assert "Call sentiment by month" in page and "2026-10" in page
     assert "<th>Call NPS</th>" in page and "<th>Ticket satisfaction</th>" in page
     assert "Calls by week (Call NPS, sentiment): W35:" in out
+    # what customers said reads as quotes (as the digest), not word counts; the themes' figures
+    assert "What customers said this week" in out and "criticised" not in out
+    assert "Customer themes 2026Q4:" in out and "<h2>Back to the floor</h2>" in page
     assert kyc("report", "--team", "Nope")[0] == 2
 
 

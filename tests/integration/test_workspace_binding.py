@@ -202,17 +202,28 @@ async def roster(db: Database, ws: str) -> None:
         )
         s.add(floor)
         await s.flush()
-        s.add(
-            FloorShift(
+        shift = FloorShift(
+            workspace_id=ws,
+            commitment_id=floor.id,
+            executive_id=ex.id,
+            period="2026-12",
+            day=date(2026, 12, 3),
+            status="done",
+            place="support queue",
+            host_team_id=team.id,
+            learned="Refunds take three screens",
+        )
+        s.add(shift)
+        await s.flush()
+        s.add(  # heard on the shift: an insight with no customer
+            Insight(
                 workspace_id=ws,
-                commitment_id=floor.id,
-                executive_id=ex.id,
-                period="2026-12",
-                day=date(2026, 12, 3),
-                status="done",
-                place="support queue",
-                host_team_id=team.id,
-                learned="Refunds take three screens",
+                customer_id=None,
+                floor_shift_id=shift.id,
+                field="criticism",
+                text="Refunds need three approvals",
+                theme="process",
+                team_id=team.id,
             )
         )
 

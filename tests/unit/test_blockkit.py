@@ -269,6 +269,7 @@ def _home(*, executive: bool, admin: bool) -> dict[str, Any]:
             recoveries=RECOVERIES,
             meet=MEET if not executive else None,
             participation=PARTICIPATION,
+            themes=QuarterThemes("2026Q4", 10**6, 10**6, 10**6),
         )
     )
 
@@ -299,6 +300,8 @@ SHIFTS = (
         EVIL,
         "U" + "Y" * 20,
         date(2026, 12, 1),
+        # more theme options than a select takes, each label too long
+        themes=tuple(Option(f"t{10**9 + i}:{'x' * 30}", LONG_NAME + EVIL) for i in range(150)),
     ),
     ShiftNote(1, "<@U1>", None, "&", "<>", date(2026, 12, 3), "2026 Q4"),
 )
@@ -417,7 +420,17 @@ MESSAGES: dict[str, Messages] = {
             )
             for m in (True, False)
         ]
-        + [build_stats(FIGURES, mine=True, floor=f, recoveries=RECOVERIES) for f in FLOOR]
+        + [
+            build_stats(
+                FIGURES,
+                mine=True,
+                floor=f,
+                recoveries=RECOVERIES,
+                meetings=meeting_views.WORST_FIGURES,
+                themes=QuarterThemes("2026Q4", 10**6, 10**6, 10**6),
+            )
+            for f in FLOOR
+        ]
         + [build_stats(ExecutiveFigures(2, LONG_NAME), mine=False)]
     ),
     "build_digest_messages": lambda: (
@@ -449,14 +462,26 @@ MESSAGES: dict[str, Messages] = {
     "build_match_invitation": lambda: [
         build_match_invitation(INVITE),
         build_match_invitation(replace(INVITE, host_user="U" + "X" * 20, what_to_expect="")),
+        build_match_invitation(replace(INVITE, host_user="U" + "X" * 20, shift=True)),
+        build_match_invitation(replace(INVITE, what_to_expect="", shift=True)),
     ],
-    "build_match_answered": lambda: [build_match_answered(INVITE, HUGE + EVIL)],
+    "build_match_answered": lambda: [
+        build_match_answered(INVITE, HUGE + EVIL),
+        build_match_answered(replace(INVITE, shift=True), HUGE + EVIL),
+    ],
     "build_host_request": lambda: [
         build_host_request(HOST_ASK),
         build_host_request(replace(HOST_ASK, guest_user="U0MO", guest_team="")),
+        build_host_request(replace(HOST_ASK, shift=True)),
     ],
-    "build_host_answered": lambda: [build_host_answered(HOST_ASK, HUGE + EVIL)],
-    "build_learn_ask": lambda: [build_learn_ask(10**12, LONG_NAME, LONG_NAME)],
+    "build_host_answered": lambda: [
+        build_host_answered(HOST_ASK, HUGE + EVIL),
+        build_host_answered(replace(HOST_ASK, shift=True), HUGE + EVIL),
+    ],
+    "build_learn_ask": lambda: [
+        build_learn_ask(10**12, LONG_NAME, LONG_NAME),
+        build_learn_ask(10**12, LONG_NAME, LONG_NAME, shift=True),
+    ],
     "build_reask": lambda: [build_reask()],
     "build_call_confirmation": lambda: [
         build_call_confirmation("x" * 3000, 10**18),
@@ -537,6 +562,7 @@ def worst_history_page(page: int) -> HistoryPage:
         10,
         *(HUGE + EVIL,) * 6,
         items=(HUGE + EVIL,) * 60,
+        themes=(LONG_NAME + EVIL,) * 40,
     )
     return HistoryPage(
         10**12,
@@ -546,6 +572,10 @@ def worst_history_page(page: int) -> HistoryPage:
         10**6,
         (entry,) * 10,
         (HUGE + EVIL,) * 20,
+        key=True,
+        recoveries=(HUGE + EVIL,) * 20,
+        themes=(HUGE + EVIL,) * 20,
+        guests=(HUGE + EVIL,) * 20,
     )
 
 
@@ -617,7 +647,10 @@ VIEWS: dict[str, Views] = {
         build_floor_modal(FloorForm(())),
     ],
     "build_floor_report_modal": lambda: [build_floor_report_modal(n) for n in SHIFTS],
-    "build_learn_modal": lambda: [build_learn_modal(10**12, LONG_NAME)],
+    "build_learn_modal": lambda: [
+        build_learn_modal(10**12, LONG_NAME),
+        build_learn_modal(10**12, LONG_NAME, shift=True),
+    ],
     "build_home_meet": lambda: [
         {"type": "home", "blocks": meet_blocks(m)}
         for m in (MEET, MeetHome(opted_out=True), MeetHome(stopped=True, next_up=HUGE), MeetHome())

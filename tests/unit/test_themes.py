@@ -176,3 +176,34 @@ def test_a_quote_is_never_longer_than_its_limit(text: str, limit: int) -> None:
         assert q == " ".join(text.split())
     else:
         assert q.endswith("…")
+
+
+# Back-to-the-floor shifts: what a leader heard is said with no customer (customer_id None).
+shift_said_st = st.builds(
+    Said,
+    id=st.integers(10**6 + 1, 2 * 10**6),
+    customer_id=st.none(),
+    theme=st.sampled_from(THEMES),
+    team_id=st.sampled_from([None, 1, 2]),
+    at=st.integers(0, 120 * 24).map(lambda h: NOW - timedelta(hours=h)),
+)
+
+
+@given(rows_st, st.lists(shift_said_st, max_size=20, unique_by=lambda s: s.id))
+def test_a_shift_never_counts_as_a_customer_but_goes_with_the_theme_as_evidence(
+    rows: list[Said], shifts: list[Said]
+) -> None:
+    alone = {c.key: c for c in recurring(rows, [], NOW)}
+    both = {c.key: c for c in recurring(rows + shifts, [], NOW)}
+    assert set(both) == set(alone)  # the same themes raised, with or without the shifts
+    start = NOW - timedelta(days=90)
+    for key, cand in both.items():
+        assert cand.customer_ids == alone[key].customer_ids
+        heard = {s.id for s in shifts if (s.theme, s.team_id) == key and start <= s.at <= NOW}
+        assert set(cand.insight_ids) == set(alone[key].insight_ids) | heard
+
+
+def test_three_shifts_and_two_customers_raise_nothing() -> None:
+    rows = [Said(i, None, "process", 1, NOW) for i in range(1, 4)]
+    rows += [Said(10, 7, "process", 1, NOW), Said(11, 8, "process", 1, NOW)]
+    assert recurring(rows, [], NOW) == []
