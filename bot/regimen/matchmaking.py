@@ -51,12 +51,14 @@ class PairingStatus(StrEnum):
 class OpportunityKind(StrEnum):
     PLANNED_CALL = "planned_call"  # an executive's customer of the week (batch_entries)
     FLOOR_SHIFT = "floor_shift"  # a leader's confirmed back-to-the-floor shift (no customer)
+    TEAM_MEETING = "team_meeting"  # a team's formal customer meeting, requested, not yet held
 
     @property
     def label(self) -> str:
         return {
             OpportunityKind.PLANNED_CALL: "a customer call",
             OpportunityKind.FLOOR_SHIFT: "a back-to-the-floor shift",
+            OpportunityKind.TEAM_MEETING: "a formal customer meeting",
         }[self]
 
 

@@ -6,8 +6,9 @@ Opportunities come from sources, one async function each (`SOURCES`): the execut
 customers of the week (batch_entries: host = the executive), and leaders' confirmed
 back-to-the-floor shifts of the next four weeks (floor_shifts: host = the leader, no customer;
 the pairing's `customer_name` holds the place, and every message then speaks of "Dana's
-back-to-the-floor shift at the support queue", as the floor's own record reads). A source for
-team meetings is one more function returning Opportunity rows.
+back-to-the-floor shift at the support queue", as the floor's own record reads), and teams'
+formal customer meetings of the next four weeks not yet held (customer_meetings: host = the
+organiser). Another kind of touchpoint is one more function returning Opportunity rows.
 
 The flow, every message through the outbox: the weekly round (scheduler: Mondays from 10:00
 in the workspace's default timezone, after the week's batches are planned the evening
@@ -21,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -68,6 +69,7 @@ from storage.models import (
     BatchEntry,
     Contact,
     Customer,
+    CustomerMeeting,
     FloorShift,
     MatchGuest,
     MatchPairing,
@@ -129,7 +131,8 @@ async def planned_calls(
     ]
 
 
-FLOOR_AHEAD = timedelta(weeks=4)  # shifts further ahead wait for a later round
+ONE_DAY = timedelta(days=1)
+FLOOR_AHEAD = timedelta(weeks=4)  # shifts and meetings further ahead wait for a later round
 
 
 async def floor_shifts(
@@ -167,8 +170,51 @@ async def floor_shifts(
     ]
 
 
-# Team meetings plug in here, one function each.
-SOURCES: list[Source] = [planned_calls, floor_shifts]
+async def team_meetings(
+    session: AsyncSession, workspace_id: str, today: date, settings: Settings
+) -> list[Opportunity]:
+    """Teams' formal customer meetings from today through four weeks ahead, not yet held: a
+    guest sits in with the team (host = the organiser), on the meeting's day in its timezone."""
+    rows = await session.execute(
+        select(CustomerMeeting, Customer, Person)
+        .join(Customer, Customer.id == CustomerMeeting.customer_id)
+        .join(Person, Person.id == CustomerMeeting.organiser_id)
+        .where(
+            CustomerMeeting.workspace_id == workspace_id,
+            CustomerMeeting.recorded_at.is_(None),
+            # a day's margin each side: the meeting's own timezone decides below
+            CustomerMeeting.starts_at >= datetime.combine(today - ONE_DAY, time(0), UTC),
+            CustomerMeeting.starts_at
+            < datetime.combine(today + FLOOR_AHEAD + ONE_DAY * 2, time(0), UTC),
+            Person.active.is_(True),
+            Person.erased_at.is_(None),
+            Customer.active.is_(True),
+        )
+        .order_by(CustomerMeeting.starts_at, CustomerMeeting.id)
+    )
+    found: list[Opportunity] = []
+    for meeting, customer, organiser in rows:
+        on = meeting.starts_at.astimezone(zone(meeting.timezone)).date()
+        if not today <= on <= today + FLOOR_AHEAD:
+            continue
+        found.append(
+            Opportunity(
+                kind=OpportunityKind.TEAM_MEETING.value,
+                ref=f"meeting:{meeting.id}",
+                customer_id=customer.id,
+                customer_name=customer.name,
+                host_person_id=organiser.id,
+                on=on,
+                by=on,
+                host_name=organiser.name,
+                host_hours=_hours(organiser, settings),
+            )
+        )
+    return found
+
+
+# Another kind of touchpoint plugs in here, one function each.
+SOURCES: list[Source] = [planned_calls, floor_shifts, team_meetings]
 
 
 def is_shift(p: MatchPairing) -> bool:
