@@ -38,6 +38,7 @@ EDITABLE = (
     "kyc_match_repeat_days",
     "kyc_match_host_weekly",
     "kyc_declined_comeback_weeks",
+    "kyc_meeting_prep_days",
 )
 
 _STORED = select(Workspace.settings).where(Workspace.id == bindparam("ws"))

@@ -35,6 +35,7 @@ NUMBERS = {
     "kyc_match_repeat_days": ("Meet a customer: days before the same customer again", 0, 3650),
     "kyc_match_host_weekly": ("Meet a customer: guests a host takes a week at most", 1, 20),
     "kyc_declined_comeback_weeks": ("Weeks before a customer who said “not now” comes back", 1, 52),
+    "kyc_meeting_prep_days": ("Days before a customer meeting its attendees are prepared", 1, 14),
 }
 TIMES = {
     "kyc_nudge_time": "Morning nudge time (each executive's local time)",
@@ -147,6 +148,7 @@ def build_settings_modal(form: SettingsForm) -> dict[str, Any]:
         _number("kyc_story_reminder_days", v["kyc_story_reminder_days"]),
         _number("kyc_overdue_escalation_days", v["kyc_overdue_escalation_days"]),
         _number("kyc_declined_comeback_weeks", v["kyc_declined_comeback_weeks"]),
+        _number("kyc_meeting_prep_days", v["kyc_meeting_prep_days"]),
         _channel("kyc_digest_channel", v.get("kyc_digest_channel")),
         _days("kyc_digest_day", list(v.get("kyc_digest_day") or [])),
         _time("kyc_digest_time", v["kyc_digest_time"]),

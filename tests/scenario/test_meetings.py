@@ -357,3 +357,57 @@ async def test_after_the_meeting_it_counts_for_everyone_and_customers_revise_the
     )
     async with env.db.unit_of_work() as s:
         assert len(list(await s.scalars(select(TeamCharter)))) == 2
+
+
+async def test_an_admin_sets_how_early_attendees_are_prepared_and_the_job_follows(
+    world: World,
+) -> None:
+    from scheduler.jobs import meetings_tick
+    from storage.models import Workspace
+    from tests.scenario.forms import admin
+
+    env = world.env
+    await admin(world)
+    await env.requests.block_actions("U0ADA", click(Action.ADMIN_SETTINGS))
+    settings_view = env.slack.calls_to("views.open")[-1].params["view"]
+    answer = await env.requests.view_submission(
+        "U0ADA", submitted(settings_view, kyc_meeting_prep_days="15")
+    )
+    assert answer.json()["errors"] == {"kyc_meeting_prep_days": "A whole number from 1 to 14."}
+    answer = await env.requests.view_submission(
+        "U0ADA", submitted(settings_view, kyc_meeting_prep_days="1")
+    )
+    assert answer.status == 200 and not answer.text
+    async with env.db.unit_of_work() as s:
+        ws = await s.get(Workspace, env.team_id)
+    assert ws is not None and ws.settings == {"kyc_meeting_prep_days": 1}
+
+    view = await _open_request(world, "glob")
+    await env.requests.view_submission(
+        "U0DANA",
+        submitted(
+            view,
+            meeting_objectives="Hear them",
+            meeting_on="2026-12-03",  # Thursday
+            meeting_at="10:00",
+            meeting_team=["U0DANA", "U0RAJ"],
+        ),
+    )
+    await env.deliver()
+
+    def prepared() -> list[str]:
+        return [
+            dm
+            for dm in ("D0DANA", "D0RAJ")
+            for m in env.slack.messages(dm)
+            if "Preparing" in (m["text"] or "")
+        ]
+
+    env.clock.set(utc(2026, 11, 30, 13, 45))  # Monday: three days before, not one
+    await meetings_tick(env.deps)
+    await env.deliver()
+    assert prepared() == []
+    env.clock.set(utc(2026, 12, 2, 13, 45))  # Wednesday 08:45 New York, 19:15 Kolkata
+    await meetings_tick(env.deps)
+    await env.deliver()
+    assert sorted(prepared()) == ["D0DANA", "D0RAJ"]
