@@ -77,7 +77,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "swap_reason",
     ),
     # the same columns `kyc import teams` reads: an export loads back as it is
-    "teams": ("name", "channel_id", "channel_name", "customer_facing"),
+    "teams": ("name", "channel_id", "channel_name", "customer_facing", "theme_tags"),
 }
 
 
@@ -245,7 +245,8 @@ def _row(kind: str, r: Any) -> dict[str, str]:
         ]
     elif kind == "teams":
         (t,) = r
-        values = [t.name, t.channel_id, t.channel_name, "yes" if t.customer_facing else "no"]
+        facing = "yes" if t.customer_facing else "no"
+        values = [t.name, t.channel_id, t.channel_name, facing, t.theme_tags]
     elif kind == "kudos":
         k, g_email, g_slack, t_email, t_slack, customer = r
         values = [

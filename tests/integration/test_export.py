@@ -93,11 +93,12 @@ async def test_teams_round_trip_with_whether_they_face_customers(
 ) -> None:
     await _data(db)
     async with db.unit_of_work() as s:
-        await f.team(s, "Support", channel_id="C0SUP")
+        support = await f.team(s, "Support", channel_id="C0SUP")
+        support.theme_tags = "onboarding, billing"
     rows = list(csv.DictReader(io.StringIO(await _export(db, "teams"))))
-    assert [(r["name"], r["customer_facing"]) for r in rows] == [
-        ("Legal", "no"),
-        ("Support", "yes"),
+    assert [(r["name"], r["customer_facing"], r["theme_tags"]) for r in rows] == [
+        ("Legal", "no", ""),
+        ("Support", "yes", "onboarding, billing"),
     ]
     path = tmp_path / "teams.csv"
     path.write_text(await _export(db, "teams"), encoding="utf-8")
