@@ -36,9 +36,11 @@ async def run_demo(
     *,
     weeks: int = 1,
     at_the_end: Callable[[LocalSlack], Awaitable[None]] | None = None,
+    today: date | None = None,
 ) -> None:
     """This week (`weeks` - 1 earlier ones simulated first, then the leadership digest);
-    `at_the_end` is given the stand-in and the database before they close (the tests look)."""
+    `at_the_end` is given the stand-in and the database before they close (the tests look);
+    `today` picks the week shown (default: this one)."""
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite+aiosqlite:///{Path(tmp) / 'demo.db'}"
         await upgrade_async(url)
@@ -53,7 +55,7 @@ async def run_demo(
                 )
             assert dana is not None
             tz = ZoneInfo(dana.timezone or env.settings.kyc_default_timezone)
-            monday = week_monday(iso_week_of(datetime.now(UTC).date()))
+            monday = week_monday(iso_week_of(today or datetime.now(UTC).date()))
             if weeks > 1:
                 console.print(f"[dim]Simulating {weeks - 1} earlier week(s) of calls…[/dim]")
                 for back in range(weeks - 1, 0, -1):

@@ -64,10 +64,15 @@ class Floor(Story):
     async def friday(self) -> None:
         # This morning's question reached Dana with her nudge (printed there).
         t, dana = self.t, self.week.dana
+        try:
+            ask = self.last(self.dm(dana), Action.FLOOR_REPORT)
+        except LookupError:  # Friday is a holiday: asked on her next working day
+            t.say("  (Friday is no working day of Dana's: she is asked on her next one)")
+            return
         self.week.at(4, 12)
         t.act(self.week.first, "clicks Tell what you learned → the after-shift modal")
         me = self.user(dana)
-        await press(self, dana, Action.FLOOR_REPORT, self.last(self.dm(dana), Action.FLOOR_REPORT))
+        await press(self, dana, Action.FLOOR_REPORT, ask)
         await me.submit(
             me.opened(),
             **{

@@ -56,7 +56,7 @@ class Guest(Story):
         async with self.env.db.unit_of_work() as s:
             host = await s.get(Person, pairing.host_id)
         assert host is not None
-        t.act(host.name, "clicks Accept")
+        t.act(self.week.first if host.id == self.week.dana.id else host.name, "clicks Accept")
         await press(self, host, Action.MATCH_ACCEPT, self.last(self.dm(host), Action.MATCH_ACCEPT))
         t.heard(limit=1)
         self.pairing, self.host = pairing, host

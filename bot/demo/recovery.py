@@ -96,7 +96,7 @@ class KeyComplaint(Story):
             ("recovered", rec.recovered_at),
         ]
         shown = " → ".join(f"{what} {self._local(at)}" for what, at in steps if at is not None)
-        self.t.say(f"  Friday's morning run settled {self.key.name}'s complaint: {rec.status}")
+        self.t.say(f"  {self.key.name}'s complaint, as the morning run settles it: {rec.status}")
         self.t.say(f"      {shown}")
 
     def _local(self, at: datetime) -> str:

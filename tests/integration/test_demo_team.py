@@ -5,6 +5,7 @@ theme made an action point, and what the database holds at the end."""
 from __future__ import annotations
 
 import io
+from datetime import date
 from typing import Any
 
 from rich.console import Console
@@ -42,7 +43,8 @@ async def _demo() -> tuple[str, dict[str, Any]]:
             seen["themes"] = list(await s.scalars(select(ThemeCandidate)))
             seen["contacts"] = list(await s.scalars(select(Contact).order_by(Contact.id)))
 
-    await run_demo(Console(file=out, width=200), weeks=1, at_the_end=look)
+    # A week with no holiday (a holiday moves the shift's question past the week shown).
+    await run_demo(Console(file=out, width=200), at_the_end=look, today=date(2026, 11, 30))
     text = out.getvalue()
     assert "Traceback" not in text and "WARNING" not in text and "&amp;" not in text
     return text, seen
@@ -77,7 +79,7 @@ async def test_the_demo_tells_the_teams_four_stories_through_the_app() -> None:
         "Thursday",
         "brings Keystone Bank's next ticket",
         "Friday",
-        "settled Keystone Bank's complaint: recovered",
+        "Keystone Bank's complaint, as the morning run settles it: recovered",
     )
     (rec,) = seen["recoveries"]
     assert customers[rec.customer_id] == "Keystone Bank"
@@ -112,7 +114,7 @@ async def test_the_demo_tells_the_teams_four_stories_through_the_app() -> None:
         "DM @Raj Patel: 🤝 Meet a customer: join @Dana Whitfield",
         "▶ Raj Patel clicks Join",
         "DM @Dana Whitfield: 🤝 @Raj Patel (Engineering) would like to join you",
-        "▶ Dana Whitfield clicks Accept",
+        "▶ Dana clicks Accept",
         "DM @Raj Patel: 🎉 Dana Whitfield accepted: you join",
         "Wednesday",
         "Raj Patel listening in",
