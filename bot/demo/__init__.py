@@ -1,7 +1,9 @@
 """`kyc demo`: the executive's week, Monday to Friday, against the local Slack stand-in, printed
-as what each person saw. A package rather than one module, because the week alone reads best as
-one file top to bottom (week.py): printing (transcript.py), the people clicking (user.py) and the
-weeks simulated before it (quarter.py) each have their own."""
+as what each person saw, then the Monday after: what the team made of it. A package rather than
+one module, because the week alone reads best as one file top to bottom (week.py): the team's
+stories told beside it (team.py: a key customer's complaint, a guest, back to the floor, a
+theme), the people and customers (roster.py), printing (transcript.py), the people clicking
+(user.py) and the weeks simulated before it (quarter.py) each have their own."""
 
 from __future__ import annotations
 
@@ -14,17 +16,17 @@ from zoneinfo import ZoneInfo
 from rich.console import Console
 from sqlalchemy import select
 
+from bot.demo import roster
 from bot.demo.quarter import simulate_week
+from bot.demo.team import tell, the_monday_after
 from bot.demo.transcript import Transcript
 from bot.demo.week import Week
 from bot.regimen.calendar import iso_week_of, local_instant, week_monday
-from bot.services.roster_import import KINDS, import_csv
 from bot.standin.harness import Clock, LocalSlack
 from scheduler.jobs import digest_tick
 from storage.migrate import upgrade_async
-from storage.models import Person, Team
+from storage.models import Person
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 TEAM = "T0NORTHWIND"
 LEADERS = "C0LEADERS"
 
@@ -34,33 +36,37 @@ async def run_demo(
     *,
     weeks: int = 1,
     at_the_end: Callable[[LocalSlack], Awaitable[None]] | None = None,
+    today: date | None = None,
 ) -> None:
     """This week (`weeks` - 1 earlier ones simulated first, then the leadership digest);
-    `at_the_end` is given the stand-in and the database before they close (the tests look)."""
+    `at_the_end` is given the stand-in and the database before they close (the tests look);
+    `today` picks the week shown (default: this one)."""
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite+aiosqlite:///{Path(tmp) / 'demo.db'}"
         await upgrade_async(url)
         clock = Clock()
         async with LocalSlack(url, team_id=TEAM, clock=clock, kyc_company="Northwind Cloud") as env:
             env.settings.kyc_public_url = env.base_url  # the .ics link of the slots
-            await _roster(env)
-            names = await _names(env)
+            await roster.load(env, Path(tmp))
+            names = await roster.names(env)
             async with env.db.unit_of_work() as s:
                 dana = await s.scalar(
                     select(Person).where(Person.role == "executive").order_by(Person.id)
                 )
             assert dana is not None
             tz = ZoneInfo(dana.timezone or env.settings.kyc_default_timezone)
-            monday = week_monday(iso_week_of(datetime.now(UTC).date()))
+            monday = week_monday(iso_week_of(today or datetime.now(UTC).date()))
             if weeks > 1:
                 console.print(f"[dim]Simulating {weeks - 1} earlier week(s) of calls…[/dim]")
                 for back in range(weeks - 1, 0, -1):
                     await simulate_week(env, clock, monday - timedelta(weeks=back), seed=back)
             transcript = Transcript(console, env, names)
             transcript.skip()
-            await Week(env, clock, transcript, dana, tz, monday).run()
+            week = Week(env, clock, transcript, dana, tz, monday)
+            await tell(week)
             if weeks > 1:
                 await _digest(transcript, env, clock, dana.id, monday, tz)
+            await the_monday_after(week)
             if at_the_end is not None:
                 await at_the_end(env)
 
@@ -90,32 +96,5 @@ async def _digest(
             size = len(env.slack.state.uploads.get(files[0], b""))
             t.say(f"  {t.where(m)}: 📈 {m['text']} ({size:,} bytes PNG)")
         else:
-            t.message(m, limit=24)  # the summary, the quotes, then the executives
+            t.message(m, limit=32)  # the summary, the quotes, the figures, the executives
     t.skip()
-
-
-async def _roster(env: LocalSlack) -> None:
-    for kind in KINDS:
-        report = await import_csv(env.db, TEAM, kind, EXAMPLES / f"{kind}.csv")
-        if not report.ok:
-            raise RuntimeError("; ".join(map(str, report.errors)))
-    async with env.db.unit_of_work() as s:
-        for p in await s.scalars(select(Person)):
-            if p.slack_user_id:
-                env.slack.add_user(
-                    p.slack_user_id, name=p.name, email=p.email, tz=p.timezone or "America/New_York"
-                )
-        for t in await s.scalars(select(Team)):
-            if t.channel_id:
-                env.slack.add_channel(t.channel_id, (t.channel_name or t.name).lstrip("#"))
-
-
-async def _names(env: LocalSlack) -> dict[str, str]:
-    async with env.db.unit_of_work() as s:
-        names = {
-            p.slack_user_id: p.name for p in await s.scalars(select(Person)) if p.slack_user_id
-        }
-        for t in await s.scalars(select(Team)):
-            if t.channel_id:
-                names[t.channel_id] = (t.channel_name or t.name).lstrip("#")
-    return names

@@ -25,6 +25,7 @@ from storage.models import (
     OutboxMessage,
     OutboxStatus,
     Person,
+    Team,
 )
 
 CRITICISM = [None, "export is slow", "pricing unclear", "support response slow"]
@@ -59,7 +60,11 @@ async def simulate_week(
         clock.set(datetime.combine(monday - timedelta(days=1), time(20), UTC))
         await plan_week(env.db, env.settings, env.team_id, week, as_of=clock())
     async with env.db.unit_of_work(writes=True) as s:
-        members = await s.scalars(select(Person).where(Person.role == "member"))
+        members = await s.scalars(  # the account teams': no item goes to Engineering
+            select(Person)
+            .join(Team, Team.id == Person.team_id)
+            .where(Person.role == "member", Team.customer_facing.is_(True))
+        )
         mates = {p.slack_user_id: p for p in members if p.slack_user_id}
         query = select(BatchEntry).where(
             BatchEntry.iso_week == week, BatchEntry.status == BatchStatus.PLANNED

@@ -109,7 +109,7 @@ class Transcript:
             plain(m.get("text") or "", self.names)
         ]
         if limit == 1:
-            body = [" — ".join(body[:2])]
+            body = [" — ".join(line.lstrip("> ") for line in body[:2])]
         elif len(body) > limit:
             body = [*body[: limit - 1], f"(+{len(body) - limit + 1} lines)"]
         self.say(f"  {self.where(m)}: {body[0]}")

@@ -1,24 +1,28 @@
 """The executive's week, Monday to Friday, driven as the people in it would: the scheduler's
 jobs at their hours on a controlled clock, and every click, command and modal a signed request
-to the real app. Each day prints a heading and what each person saw."""
+to the real app. Each day prints a heading and what each person saw; the team's stories told
+beside it (`stories`) and the days' order are bot/demo/team.py's."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from bot.demo.transcript import Transcript, block_lines, short_url
 from bot.demo.user import User, element_in, initial_of
-from bot.ids import Action, Block, numbered
+from bot.ids import Action, Block, numbered, theme_block
 from bot.regimen.calendar import local_instant
 from bot.services.morning import run_morning
 from bot.standin.harness import Clock, LocalSlack
-from scheduler.jobs import planning_tick, reminders_tick
+from scheduler.jobs import floor_tick, matchmaking_tick, planning_tick, reminders_tick
 from storage.models import ActionItem, Customer, Person, Team
+
+if TYPE_CHECKING:
+    from bot.demo.story import Story
 
 NUDGE = "done this week"  # in every nudge's text, and in no other message
 
@@ -31,6 +35,9 @@ class Week:
     dana: Person
     tz: ZoneInfo
     monday: date
+    stories: list[Story] = field(default_factory=list)
+    theme: str | None = None  # the theme Dana tags her calls' criticism with (a story's)
+    listeners: set[str] = field(default_factory=set)  # DMs the mornings print beside hers
 
     def __post_init__(self) -> None:
         self.me = User(self.env, self.dana.slack_user_id or "")
@@ -53,26 +60,36 @@ class Week:
             int(b["block_id"][6:]) for b in blocks if b.get("block_id", "").startswith("brief_")
         ]
 
+    async def free(self, nudge: dict[str, Any]) -> list[int]:
+        """The nudge's customers that no story keeps for itself (Story.reserved)."""
+        kept: set[int] = set()
+        for story in self.stories:
+            kept |= await story.reserved()
+        return [c for c in self.customers(nudge) if c not in kept]
+
+    def tagged(self, criticism: str) -> dict[str, Any]:
+        """A call modal's criticism, tagged to the week's theme when there is one."""
+        fields: dict[str, Any] = {Block.CRITICISM.value: criticism}
+        if self.theme:
+            fields[theme_block(Block.CRITICISM)] = self.theme
+        return fields
+
     async def name_of(self, customer_id: int) -> str:
         async with self.env.db.unit_of_work() as s:
             customer = await s.get(Customer, customer_id)
         return customer.name if customer else "?"
 
     async def morning(self, *, lines: int = 3) -> dict[str, Any]:
-        """The morning jobs at 08:31: the owners' item digests, then the nudge."""
+        """The morning jobs at 08:31: the owners' item digests, the nudge (and what else the
+        morning brings: a complaint to own), back to the floor's and matchmaking's jobs."""
         self.t.skip()
         await reminders_tick(self.env.deps)
         await run_morning(self.env.db, self.env.settings, self.env.team_id, now=self.clock())
+        await floor_tick(self.env.deps)
+        await matchmaking_tick(self.env.deps)
         await self.env.deliver()
-        self.t.heard(only={self.dm, *self.owners}, limit=lines)
+        self.t.heard(only={self.dm, *self.owners, *self.listeners}, limit=lines)
         return self.nudge()
-
-    async def run(self) -> None:
-        await self.monday_()
-        await self.tuesday()
-        await self.wednesday()
-        await self.thursday()
-        await self.friday()
 
     async def monday_(self) -> None:
         t = self.t
@@ -90,7 +107,7 @@ class Week:
         self.owners: set[str] = set()
         self.at(0, 8, 31)
         nudge = await self.morning(lines=14)
-        first, *_ = self.customers(nudge)
+        first, *_ = await self.free(nudge)
         mate, heads_up = await self._teammate_and_thread(first, new)
         name = await self.name_of(first)
         reply = f"{name} renews in January; their new CFO wants a usage review first."
@@ -114,7 +131,7 @@ class Week:
                 Block.OUTCOME.value: "reached",
                 Block.SENTIMENT.value: "satisfied",
                 Block.SUMMARY.value: "Happy with the rollout; the monthly export is slow.",
-                Block.CRITICISM.value: "Export of monthly reports takes minutes.",
+                **self.tagged("Export of monthly reports takes minutes."),
                 numbered(Block.ITEM_TEXT, 1): "Look into the slow monthly export",
                 numbered(Block.ITEM_OWNER, 1): owner.slack_user_id,
                 numbered(Block.ITEM_DUE, 1): (self.monday + timedelta(days=1)).isoformat(),
@@ -130,7 +147,8 @@ class Week:
         t.day("Tuesday: voicemail, then the follow-up email; a swap")
         self.at(1, 8, 31)
         nudge = await self.morning(lines=1)
-        _, second, third, *_ = self.customers(nudge)
+        free = await self.free(nudge)  # one kept for Wednesday, when the stories leave one
+        second, third = free[1:3] if len(free) >= 3 else free[-2:]
         self.at(1, 9, 15)
         await self.me.click(Action.VOICEMAIL, str(second), on=nudge)
         t.act(self.first, f"gets voicemail at {await self.name_of(second)}: Left voicemail →")
@@ -171,7 +189,7 @@ class Week:
         await self.env.deliver()
         t.heard(only={self.dm}, limit=1)
         nudge = self.nudge()
-        target = next(c for c in self.customers(nudge) if c != self.voicemail)
+        target = next(c for c in await self.free(nudge) if c != self.voicemail)
         name = await self.name_of(target)
         await self.me.click(Action.LOG_CALL, str(target), on=nudge)
         t.act(self.first, f"reaches {name}: unhappy about support; an item for the team")
@@ -238,6 +256,7 @@ class Week:
                 Block.SENTIMENT.value: "promoter",
                 Block.SCORE.value: "9",
                 Block.SUMMARY.value: "Loves the new dashboards; happy to be a reference.",
+                **self.tagged("Month-end reports export to Excel only, and slowly."),
             },
         )
         t.heard(only={self.dm}, limit=2)
