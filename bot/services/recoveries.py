@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import and_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.deps import Deps
@@ -265,7 +265,8 @@ async def take_ownership(deps: Deps, person: Person | None, contact_id: int) -> 
         )
         if claimed.rowcount != 1:  # type: ignore[attr-defined]
             return Owned(customer.name, iso_week, already=True)
-        await _first_in_batch(session, ws, owner.id, iso_week, customer.id)
+        quota = owner.weekly_quota or settings.kyc_weekly_quota
+        await _first_in_batch(session, ws, owner.id, iso_week, customer.id, quota, customer.name)
         team = await session.get(Team, customer.team_id) if customer.team_id else None
         if team is not None and team.channel_id:
             await outbox.post(
@@ -280,27 +281,39 @@ async def take_ownership(deps: Deps, person: Person | None, contact_id: int) -> 
 
 
 async def _first_in_batch(
-    session: AsyncSession, ws: str, executive_id: int, iso_week: str, customer_id: int
+    session: AsyncSession,
+    ws: str,
+    executive_id: int,
+    iso_week: str,
+    customer_id: int,
+    quota: int,
+    customer_name: str,
 ) -> None:
     """The customer at the top of the executive's batch of `iso_week` (before every other
-    slot), added if absent; a slot no longer open is planned again: a recovery call is owed."""
-    top = await session.scalar(
-        select(func.min(BatchEntry.position)).where(
-            BatchEntry.workspace_id == ws,
-            BatchEntry.executive_id == executive_id,
-            BatchEntry.iso_week == iso_week,
-            BatchEntry.customer_id != customer_id,
+    slot), added if absent; a slot no longer open is planned again: a recovery call is owed.
+    The week stays at its quota: a customer added to a full batch takes the place of the last
+    one still only planned (swapped out, "made room for …"; the rotation brings it back); with
+    nothing left only planned, the recovery call comes on top."""
+    entries = list(
+        await session.scalars(
+            select(BatchEntry)
+            .where(
+                BatchEntry.workspace_id == ws,
+                BatchEntry.executive_id == executive_id,
+                BatchEntry.iso_week == iso_week,
+            )
+            .order_by(BatchEntry.position)
         )
     )
-    first = 0 if top is None else min(0, int(top) - 1)
-    entry = await session.scalar(
-        select(BatchEntry).where(
-            BatchEntry.workspace_id == ws,
-            BatchEntry.executive_id == executive_id,
-            BatchEntry.iso_week == iso_week,
-            BatchEntry.customer_id == customer_id,
-        )
-    )
+    others = [e for e in entries if e.customer_id != customer_id]
+    first = min([0, *(e.position - 1 for e in others)])
+    entry = next((e for e in entries if e.customer_id == customer_id), None)
+    counted = sum(1 for e in others if e.status.counts_toward_quota)
+    planned = [e for e in others if e.status == BatchStatus.PLANNED]
+    if counted >= quota and planned and (entry is None or not entry.status.counts_toward_quota):
+        made_room = planned[-1]
+        made_room.status = BatchStatus.SWAPPED
+        made_room.swap_reason = f"Made room for {customer_name}'s recovery call"[:500]
     if entry is None:
         session.add(
             BatchEntry(

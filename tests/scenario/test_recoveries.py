@@ -242,6 +242,11 @@ async def test_a_key_customer_not_in_the_batch_is_added_at_the_top(
             )
         )
     assert batch[0].customer_id == wayne.id and len(batch) == 6
+    # The week stays at five: the last customer still only planned made room for Wayne.
+    assert sum(1 for b in batch if b.status.counts_toward_quota) == 5
+    (swapped,) = [b for b in batch if b.status == BatchStatus.SWAPPED]
+    assert swapped == batch[-1]
+    assert swapped.swap_reason == "Made room for Wayne Ent's recovery call"
     (rec,) = await _recoveries(world)
     assert rec.first_call_at is None  # last week's call came before the complaint
 
