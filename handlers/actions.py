@@ -51,6 +51,7 @@ from handlers.common import (
     actor_of,
     after_click,
     click_id,
+    clicked_id,
     deps_of,
     open_after,
     read_meta,
@@ -106,18 +107,12 @@ def _for_id(body: dict[str, Any]) -> int | None:
     return executive_of(str(body["actions"][0].get("block_id") or ""))
 
 
-def _id_value(body: dict[str, Any]) -> int | None:
-    """The button's value, when it is an id (a customer's, an item's)."""
-    value = str(body["actions"][0].get("value") or "")
-    return int(value) if value.isdigit() else None
-
-
 async def log_call_clicked(
     ack: Any, body: dict[str, Any], client: AsyncWebClient, context: Any
 ) -> None:
     await ack()
     work = calling.form_for_call(
-        deps_of(context), actor_of(context), _id_value(body), for_id=_for_id(body)
+        deps_of(context), actor_of(context), clicked_id(body), for_id=_for_id(body)
     )
     await open_after(client, context, body, work, build_call_modal)
 
@@ -127,7 +122,7 @@ async def voicemail_clicked(
 ) -> None:
     """One click logs the attempt, then shows the follow-up email ready to copy."""
     await ack()
-    customer_id = _id_value(body)
+    customer_id = clicked_id(body)
     if customer_id is None:
         return
     # One voicemail per button: a second click on the same nudge (or App Home) logs nothing.
@@ -153,7 +148,7 @@ async def recap_clicked(
     """The confirmation DM of a reached call: the recap email to the customer (of a declined
     one: the short note)."""
     await ack()
-    contact_id = _id_value(body)
+    contact_id = clicked_id(body)
     if contact_id is None:
         return
     work = followup.recap(deps_of(context), actor_of(context), contact_id)
@@ -192,7 +187,7 @@ async def brief_clicked(
     ack: Any, body: dict[str, Any], client: AsyncWebClient, context: Any
 ) -> None:
     await ack()
-    customer_id = _id_value(body)
+    customer_id = clicked_id(body)
     if customer_id is None:
         return
     for_id = _for_id(body)
@@ -204,7 +199,7 @@ async def swap_clicked(
     ack: Any, body: dict[str, Any], client: AsyncWebClient, context: Any
 ) -> None:
     await ack()
-    customer_id = _id_value(body)
+    customer_id = clicked_id(body)
     if customer_id is None:
         return
     for_id = _for_id(body)
@@ -252,7 +247,7 @@ async def item_done_clicked(
     ack: Any, body: dict[str, Any], client: AsyncWebClient, context: Any
 ) -> None:
     await ack()
-    item_id = _id_value(body)
+    item_id = clicked_id(body)
     if item_id is not None:
         await after_click(
             context, body, items.close_item(deps_of(context), actor_of(context), item_id)
@@ -263,7 +258,7 @@ async def snooze_clicked(
     ack: Any, body: dict[str, Any], client: AsyncWebClient, context: Any
 ) -> None:
     await ack()
-    item_id = _id_value(body)
+    item_id = clicked_id(body)
     if item_id is None:
         return
     work = items.snooze_item(deps_of(context), actor_of(context), item_id)
@@ -295,7 +290,7 @@ async def reassign_clicked(
     ack: Any, body: dict[str, Any], client: AsyncWebClient, context: Any
 ) -> None:
     await ack()
-    item_id = _id_value(body)
+    item_id = clicked_id(body)
     if item_id is None:
         return
     work = items.reassign_form(deps_of(context), actor_of(context), item_id)
@@ -389,7 +384,7 @@ def _message_ts(body: dict[str, Any]) -> str | None:
 async def key_toggled(ack: Any, body: dict[str, Any], client: AsyncWebClient, context: Any) -> None:
     """The brief's "Mark as key customer" / "Not a key customer": the brief redrawn."""
     await ack()
-    customer_id = _id_value(body)
+    customer_id = clicked_id(body)
     view = body.get("view") or {}
     if customer_id is None:
         return
@@ -404,7 +399,7 @@ async def ownership_taken(
 ) -> None:
     """A key customer's complaint: the sponsor's "Take ownership" (once, however many clicks)."""
     await ack()
-    contact_id = _id_value(body)
+    contact_id = clicked_id(body)
     if contact_id is None:
         return
     work = recoveries.take_ownership(deps_of(context), actor_of(context), contact_id)

@@ -42,6 +42,12 @@ def click_id(body: dict[str, Any]) -> str:
     return str(actions[0].get("action_ts") or body.get("trigger_id") or "")
 
 
+def clicked_id(body: dict[str, Any]) -> int | None:
+    """The clicked button's value, when it is an id (a customer's, an item's, a shift's)."""
+    value = str(body["actions"][0].get("value") or "")
+    return int(value) if value.isdigit() else None
+
+
 async def after_click(context: Any, body: dict[str, Any], work: Awaitable[T]) -> T | None:
     """A click's use case (the click is acknowledged already); a refusal is told to the user
     where they clicked, and None returned."""

@@ -22,6 +22,7 @@ from handlers.common import (
     actor_of,
     after_click,
     answer_submission,
+    clicked_id,
     deps_of,
     open_after,
     read_meta,
@@ -39,11 +40,6 @@ def register(app: AsyncApp) -> None:
     app.action(Action.FLOOR_REPORT.value)(report_clicked)
     app.view(View.FLOOR.value)(floor_saved)
     app.view(View.FLOOR_REPORT.value)(report_submitted)
-
-
-def _value(body: dict[str, Any]) -> int | None:
-    value = str(body["actions"][0].get("value") or "")
-    return int(value) if value.isdigit() else None
 
 
 async def set_clicked(ack: Any, body: dict[str, Any], client: AsyncWebClient, context: Any) -> None:
@@ -66,7 +62,7 @@ async def stop_clicked(
 
 async def confirm_clicked(ack: Any, body: dict[str, Any], context: Any) -> None:
     await ack()
-    shift_id = _value(body)
+    shift_id = clicked_id(body)
     if shift_id is not None:
         await after_click(
             context, body, floor.confirm(deps_of(context), actor_of(context), shift_id)
@@ -90,7 +86,7 @@ async def other_day_picked(ack: Any, body: dict[str, Any], context: Any) -> None
 
 async def accept_clicked(ack: Any, body: dict[str, Any], context: Any) -> None:
     await ack()
-    shift_id = _value(body)
+    shift_id = clicked_id(body)
     if shift_id is not None:
         await after_click(
             context, body, floor.accept(deps_of(context), actor_of(context), shift_id)
@@ -101,7 +97,7 @@ async def report_clicked(
     ack: Any, body: dict[str, Any], client: AsyncWebClient, context: Any
 ) -> None:
     await ack()
-    shift_id = _value(body)
+    shift_id = clicked_id(body)
     if shift_id is not None:
         work = floor.report_form(deps_of(context), actor_of(context), shift_id)
         await open_after(client, context, body, work, build_floor_report_modal)

@@ -22,6 +22,7 @@ from handlers.common import (
     actor_of,
     after_click,
     answer_submission,
+    clicked_id,
     deps_of,
     open_after,
     read_meta,
@@ -40,11 +41,6 @@ def register(app: AsyncApp) -> None:
     app.view(View.MEETING_RECORD.value)(record_submitted)
     app.action(Action.ACCEPT_CHARTER.value)(accept_clicked)
     app.action(Action.EDIT_PROPOSED_CHARTER.value)(edit_proposal_clicked)
-
-
-def _id_value(body: dict[str, Any]) -> int | None:
-    value = str(body["actions"][0].get("value") or "")
-    return int(value) if value.isdigit() else None
 
 
 async def request_clicked(
@@ -83,7 +79,7 @@ async def charter_clicked(
 ) -> None:
     """App Home → Team → Edit charter (value = team id)."""
     await ack()
-    work = charters.charter_form(deps_of(context), actor_of(context), _id_value(body))
+    work = charters.charter_form(deps_of(context), actor_of(context), clicked_id(body))
     await open_after(client, context, body, work, build_charter_modal)
 
 
@@ -91,7 +87,7 @@ async def history_clicked(
     ack: Any, body: dict[str, Any], client: AsyncWebClient, context: Any
 ) -> None:
     await ack()
-    work = charters.charter_history(deps_of(context), actor_of(context), _id_value(body))
+    work = charters.charter_history(deps_of(context), actor_of(context), clicked_id(body))
     await open_after(client, context, body, work, build_charter_history_modal)
 
 
@@ -121,7 +117,7 @@ async def record_clicked(
 ) -> None:
     """The organiser's DM after the meeting (value = meeting id)."""
     await ack()
-    meeting_id = _id_value(body)
+    meeting_id = clicked_id(body)
     if meeting_id is None:
         return
     work = meetings.record_form(deps_of(context), actor_of(context), meeting_id)
@@ -147,7 +143,7 @@ async def accept_clicked(
 ) -> None:
     """The proposed charter revision accepted in one click, linked to its meeting."""
     await ack()
-    meeting_id = _id_value(body)
+    meeting_id = clicked_id(body)
     if meeting_id is None:
         return
     work = meetings.accept_proposal(deps_of(context), actor_of(context), meeting_id)
@@ -161,7 +157,7 @@ async def edit_proposal_clicked(
 ) -> None:
     """The proposed revision opened in the charter modal, to edit before saving it."""
     await ack()
-    meeting_id = _id_value(body)
+    meeting_id = clicked_id(body)
     if meeting_id is None:
         return
     work = charters.charter_form(deps_of(context), actor_of(context), meeting_id=meeting_id)

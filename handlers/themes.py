@@ -20,6 +20,7 @@ from handlers.common import (
     actor_of,
     after_click,
     answer_submission,
+    clicked_id,
     deps_of,
     open_after,
     read_meta,
@@ -35,14 +36,9 @@ def register(app: AsyncApp) -> None:
     app.view(View.THEME_DISMISS.value)(dismissal_submitted)
 
 
-def _id(body: dict[str, Any]) -> int | None:
-    value = str(body["actions"][0].get("value") or "")
-    return int(value) if value.isdigit() else None
-
-
 async def act_clicked(ack: Any, body: dict[str, Any], client: AsyncWebClient, context: Any) -> None:
     await ack()
-    if (cid := _id(body)) is not None:
+    if (cid := clicked_id(body)) is not None:
         work = themes.theme_form(deps_of(context), actor_of(context), cid)
         await open_after(client, context, body, work, build_theme_act_modal)
 
@@ -51,7 +47,7 @@ async def dismiss_clicked(
     ack: Any, body: dict[str, Any], client: AsyncWebClient, context: Any
 ) -> None:
     await ack()
-    if (cid := _id(body)) is not None:
+    if (cid := clicked_id(body)) is not None:
         work = themes.theme_form(deps_of(context), actor_of(context), cid)
         await open_after(client, context, body, work, build_theme_dismiss_modal)
 
@@ -60,7 +56,7 @@ async def done_clicked(
     ack: Any, body: dict[str, Any], client: AsyncWebClient, context: Any
 ) -> None:
     await ack()
-    if (cid := _id(body)) is not None:
+    if (cid := clicked_id(body)) is not None:
         await after_click(
             context, body, themes.close_action(deps_of(context), actor_of(context), cid)
         )
