@@ -626,6 +626,7 @@ async def figures_of(
     if cal is None:
         cal = await holidays.calendar(session, person.workspace_id)
     regimen = regimen_of(person, settings, cal)
+    today = regimen.today(now)
     shifts = list(
         await session.scalars(
             select(FloorShift)
@@ -642,12 +643,14 @@ async def figures_of(
         cadence,
         regimen,
         held.started_on,
-        regimen.today(now),
+        today,
         done,
         proposed={s.period for s in shifts},
         stopped_on=held.stopped_on,
     )
-    upcoming = [s for s in shifts if ShiftStatus(s.status).is_open]
+    # A proposal nobody answered, or a shift not reported yet, whose day has gone by is no
+    # "next" shift: the record shows only days still ahead.
+    upcoming = [s for s in shifts if ShiftStatus(s.status).is_open and s.day >= today]
     team = await session.get(Team, held.host_team_id)
     return FloorFigures(
         name=person.name,
