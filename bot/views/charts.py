@@ -44,7 +44,7 @@ def _draw(
 
     fig = Figure(figsize=(8, 3.6), dpi=110)
     ax = fig.subplots()
-    ax.bar(labels, proactive, color=PROACTIVE, label="Proactive (calls you started)")
+    ax.bar(labels, proactive, color=PROACTIVE, label="Proactive (touchpoints you started)")
     ax.bar(labels, reactive, bottom=proactive, color=REACTIVE, label="Reactive")
     ax.set_ylabel("Customer contacts")
     ax.set_title(title, loc="left", fontsize=11)

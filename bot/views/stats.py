@@ -48,7 +48,7 @@ def figure_lines(f: ExecutiveFigures) -> list[str]:
     else:
         share = (
             f"*{percent(f.proactive_share)} proactive* — {f.proactive_30d} of "
-            f"{plural(f.contacts_30d, 'customer contact')} in 30 days were calls you started"
+            f"{plural(f.contacts_30d, 'customer contact')} in 30 days were touchpoints you started"
         )
     if f.customer_only_30d:
         share += (
@@ -155,7 +155,8 @@ def build_stats(
         *(recovery_section(recoveries) if recoveries is not None else []),
         *([section(quarter_line(themes))] if themes is not None else []),
         context(
-            "Proactive share counts calls you started against complaints, tickets and "
+            "Proactive share counts the touchpoints you started (calls, visits, meetings…) "
+            "against complaints, tickets and "
             "escalations naming you; a voicemail counts on neither side, and a ticket naming no "
             "executive is the customer's. Call NPS scores your calls; ticket satisfaction, your "
             "customers' tickets."

@@ -407,7 +407,10 @@ async def _the_month_shows(world: World) -> None:
     home = _said(env.slack.calls_to("views.publish")[-1].params["view"])
     for shown in (stats, home):
         # lunch, office, the recovery call, two attendees' meeting (hers), three calls: 7
-        assert "*100% proactive* — 7 of 7 customer contacts in 30 days" in shown
+        assert (
+            "*100% proactive* — 7 of 7 customer contacts in 30 days were touchpoints you started"
+            in shown
+        )
         assert f"*Back to the floor:* {floor}" in shown
         assert "next Mon 7 Dec" not in shown  # December's proposal, unanswered, is gone by
         assert "4F 1 of 1 recorded meeting(s) (100%)" in shown
