@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -121,16 +121,54 @@ async def history_by_name(deps: Deps, person: Person | None, typed: str) -> Hist
         return await _page(session, customer, 0)
 
 
+MEETING_SOURCE = "meeting"  # a team's formal meeting: one contact per attendee (meetings.py)
+
+
+def _shown(ws: str, cid: int) -> ColumnElement[bool]:
+    """The customer's contacts as the history lists them: a formal meeting once (its first
+    attendee's contact stands for all), not once per attendee."""
+    earlier = aliased(Contact)
+    same_meeting = exists().where(
+        earlier.workspace_id == ws,
+        earlier.customer_id == cid,
+        earlier.source == MEETING_SOURCE,
+        earlier.occurred_at == Contact.occurred_at,
+        earlier.id < Contact.id,
+    )
+    return and_(
+        Contact.workspace_id == ws,
+        Contact.customer_id == cid,
+        or_(Contact.source != MEETING_SOURCE, ~same_meeting),
+    )
+
+
+async def _attendees(
+    session: AsyncSession, ws: str, cid: int, shown: list[Contact]
+) -> dict[int, str]:
+    """For each meeting shown, everyone who attended it: "Dana Whitfield, Mo Ahmed"."""
+    at = {c.occurred_at: c.id for c in shown if c.source == MEETING_SOURCE}
+    if not at:
+        return {}
+    names: dict[int, list[str]] = defaultdict(list)
+    for occurred_at, name in await session.execute(
+        select(Contact.occurred_at, Person.name)
+        .join(Person, Person.id == Contact.executive_id)
+        .where(
+            Contact.workspace_id == ws,
+            Contact.customer_id == cid,
+            Contact.source == MEETING_SOURCE,
+            Contact.occurred_at.in_(list(at)),
+        )
+        .order_by(Contact.id)
+    ):
+        names[at[occurred_at]].append(name)
+    return {contact_id: ", ".join(people) for contact_id, people in names.items()}
+
+
 async def _page(session: AsyncSession, customer: Customer, page: int) -> HistoryPage:
     ws, cid = customer.workspace_id, customer.id
-    total = int(
-        await session.scalar(
-            select(func.count())
-            .select_from(Contact)
-            .where(Contact.workspace_id == ws, Contact.customer_id == cid)
-        )
-        or 0
-    )
+    shown = _shown(ws, cid)
+    total = int(await session.scalar(select(func.count()).select_from(Contact).where(shown)) or 0)
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(page, 0), pages - 1)
     executive, logger = aliased(Person), aliased(Person)
@@ -139,13 +177,14 @@ async def _page(session: AsyncSession, customer: Customer, page: int) -> History
             select(Contact, executive.name, logger.name)
             .outerjoin(executive, executive.id == Contact.executive_id)
             .outerjoin(logger, logger.id == Contact.logged_by_id)
-            .where(Contact.workspace_id == ws, Contact.customer_id == cid)
+            .where(shown)
             .order_by(Contact.occurred_at.desc(), Contact.id.desc())
             .offset(page * PAGE_SIZE)
             .limit(PAGE_SIZE)
         )
     )
     ids = [c.id for c, _, _ in rows]
+    attended = await _attendees(session, ws, cid, [c for c, _, _ in rows])
     items: dict[int, list[str]] = defaultdict(list)
     if ids:
         for contact_id, text, status in await session.execute(
@@ -175,7 +214,7 @@ async def _page(session: AsyncSession, customer: Customer, page: int) -> History
             kind=c.kind,
             channel=c.channel,
             outcome=c.outcome,
-            who=_who(exec_name, logged_name, c.executive_id == c.logged_by_id),
+            who=_who(attended.get(c.id, exec_name), logged_name, c.executive_id == c.logged_by_id),
             sentiment=c.sentiment,
             score=c.score,
             summary=c.summary,

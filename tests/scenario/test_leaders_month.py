@@ -429,4 +429,7 @@ async def _the_month_shows(world: World) -> None:
     acme = _said(_opened(world, View.HISTORY))
     assert "Lunch or dinner* · Reached · Dana Whitfield" in acme
     assert "Paper is killing us" in acme and "Customer meeting (4F meeting)" in acme
+    # The meeting is one entry naming both attendees, not one per attendee.
+    assert acme.count("Customer meeting (4F meeting)") == 1
+    assert "Meeting* · Reached · Dana Whitfield, Mo Santos" in acme
     assert "Product — Customer Success: said once; done" in acme
