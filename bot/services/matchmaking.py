@@ -46,7 +46,7 @@ from bot.regimen.matchmaking import (
     participation,
     unanswered_in_a_row,
 )
-from bot.regimen.types import BatchStatus, ContactKind
+from bot.regimen.types import BatchStatus, ContactKind, RecoveryStatus
 from bot.services import inbox, outbox
 from bot.services.identity import Invalid, NotAllowed, Refused, reload_actor
 from bot.settings import Settings
@@ -74,6 +74,7 @@ from storage.models import (
     MatchGuest,
     MatchPairing,
     Person,
+    Recovery,
     Submission,
     Team,
 )
@@ -98,9 +99,14 @@ def _hours(person: Person, settings: Settings) -> Workhours:
 async def planned_calls(
     session: AsyncSession, workspace_id: str, today: date, settings: Settings
 ) -> list[Opportunity]:
-    """The executives' customers of this week still to call: a guest listens in."""
+    """The executives' customers of this week still to call: a guest listens in. Not a
+    customer whose complaint the executive owns: a recovery call is no place for a visitor."""
     week = iso_week_of(today)
     friday = week_monday(week) + timedelta(days=4)
+    recovering = select(Recovery.customer_id).where(
+        Recovery.workspace_id == workspace_id,
+        Recovery.status.in_([RecoveryStatus.OFFERED, RecoveryStatus.OWNED]),
+    )
     rows = await session.execute(
         select(BatchEntry, Customer, Person)
         .join(Customer, Customer.id == BatchEntry.customer_id)
@@ -112,6 +118,7 @@ async def planned_calls(
             Person.active.is_(True),
             Person.erased_at.is_(None),
             Customer.active.is_(True),
+            Customer.id.not_in(recovering),
         )
         .order_by(BatchEntry.id)
     )

@@ -266,3 +266,33 @@ async def test_a_paused_guest_waits_for_their_return(world: World) -> None:
     assert await _pairings(world) == []
     await _round(world, MONDAY_ROUND + timedelta(weeks=2))
     assert len(await _pairings(world)) == 1
+
+
+async def test_no_guest_is_invited_to_a_call_that_recovers_a_complaint(world: World) -> None:
+    """Acme (first in Dana's week) has a complaint Dana owns: Eve is invited to another of
+    Dana's customers."""
+    from bot.regimen.types import Channel, ContactKind, RecoveryStatus
+    from storage.models import Recovery
+
+    env = world.env
+    await _setup(world)
+    acme = world.customers[0]
+    async with env.db.unit_of_work() as s:
+        complaint = await f.contact(
+            s, acme, utc(2026, 11, 20), kind=ContactKind.REACTIVE, channel=Channel.COMPLAINT
+        )
+        s.add(
+            Recovery(
+                workspace_id=f.WS,
+                customer_id=acme.id,
+                complaint_contact_id=complaint.id,
+                executive_id=world.dana.id,
+                complained_at=utc(2026, 11, 20),
+                owned_at=utc(2026, 11, 21),
+                status=RecoveryStatus.OWNED,
+            )
+        )
+    await _round(world, MONDAY_ROUND)
+    (p,) = await _pairings(world)
+    assert p.customer_id != acme.id and p.customer_id in {c.id for c in world.customers[:5]}
+    assert "Acme Corp" not in _said(env.slack.messages("D0EVE")[0])
