@@ -160,6 +160,20 @@ def reminder_due(regimen: Regimen, shift_day: date, now: datetime) -> bool:
     return _at_or_after(regimen, eve, now) and local_now(now, regimen.tz).date() < shift_day
 
 
+CHASE_AFTER_WORKDAYS = 2  # a proposal unanswered this long is put to the host again, once
+
+
+def chase_due(regimen: Regimen, proposed_at: datetime, shift_day: date, now: datetime) -> bool:
+    """Put an unanswered proposal to the host again: from their nudge time on their second
+    working day after it was proposed, while the shift's day is still ahead of them."""
+    proposed_on = local_now(proposed_at, regimen.tz).date()
+    days = regimen.next_workdays(proposed_on, CHASE_AFTER_WORKDAYS)
+    if len(days) < CHASE_AFTER_WORKDAYS:
+        return False
+    today = local_now(now, regimen.tz).date()
+    return _at_or_after(regimen, days[-1], now) and today < shift_day
+
+
 def ask_due(regimen: Regimen, shift_day: date, now: datetime) -> bool:
     """Ask the leader what they did and learned from their nudge time on their first working
     day after the shift."""

@@ -34,6 +34,7 @@ from bot.regimen.floor import (
     FloorFigures,
     ShiftStatus,
     ask_due,
+    chase_due,
     due_proposal,
     missed_periods,
     period_of,
@@ -329,7 +330,51 @@ async def run_floor(db: Database, settings: Settings, ws: str, *, now: datetime)
         )
         for shift in shifts:
             queued += await _follow(session, settings, cal, shift, now)
+        waiting = await session.scalars(
+            select(FloorShift).where(
+                FloorShift.workspace_id == ws,
+                FloorShift.status == ShiftStatus.PROPOSED.value,
+            )
+        )
+        for shift in list(waiting):
+            queued += await _chase(session, settings, cal, shift, now)
     return queued
+
+
+async def _chase(
+    session: AsyncSession,
+    settings: Settings,
+    cal: list[CompanyHoliday],
+    shift: FloorShift,
+    now: datetime,
+) -> int:
+    """A proposal the host has not answered: put to them once more (bot/regimen/floor.
+    chase_due), and the leader told so, once each."""
+    leader = await session.get(Person, shift.executive_id)
+    host = _host_channel(shift)
+    if leader is None or not leader.slack_user_id or not host or host == leader.slack_user_id:
+        return 0
+    ws = shift.workspace_id
+    host_person = await session.scalar(
+        select(Person).where(Person.workspace_id == ws, Person.slack_user_id == host)
+    )
+    leader_regimen = regimen_of(leader, settings, cal)
+    host_regimen = regimen_of(host_person, settings, cal) if host_person else leader_regimen
+    if not chase_due(host_regimen, shift.created_at, shift.day, now):
+        return 0
+    note = await _note(session, shift)
+    team = await session.get(Team, shift.host_team_id)
+    host_name = host_person.name if host_person else f"the {team.name if team else 'host'} team"
+    queued = await outbox.post(
+        session, ws, f"floor:{shift.id}:chase", host, views.build_floor_proposal(note, again=True)
+    )
+    return queued + await outbox.post(
+        session,
+        ws,
+        f"floor:{shift.id}:chase:leader",
+        leader.slack_user_id,
+        views.build_floor_unanswered(note, host_name),
+    )
 
 
 async def _follow(

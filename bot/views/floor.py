@@ -100,10 +100,12 @@ def _leader(note: ShiftNote) -> str:
     return mention(note.leader_user, note.leader_name)
 
 
-def build_floor_proposal(note: ShiftNote) -> dict[str, Any]:
-    """To the host team's lead (or its channel): confirm the day, or propose another."""
+def build_floor_proposal(note: ShiftNote, *, again: bool = False) -> dict[str, Any]:
+    """To the host team's lead (or its channel): confirm the day, or propose another; `again`
+    when it went unanswered and is put to them once more."""
     text = (
-        f"🏭 {_leader(note)} would like to do {_shift(note)} ({escape(note.period)}): {DOING}. "
+        ("⏳ *Still waiting for your answer:* " if again else "🏭 ")
+        + f"{_leader(note)} would like to do {_shift(note)} ({escape(note.period)}): {DOING}. "
         "Can your team host them that day?"
     )
     picker = {
@@ -120,6 +122,15 @@ def build_floor_proposal(note: ShiftNote) -> dict[str, Any]:
         ),
     ]
     return message(f"{note.leader_name} would like a back-to-the-floor shift", blocks)
+
+
+def build_floor_unanswered(note: ShiftNote, host: str) -> dict[str, Any]:
+    """To the leader: the host has not answered the proposal yet, and was asked again."""
+    text = (
+        f"⏳ {escape(host)} has not answered yet about {_shift(note)} on {day(note.day)}; "
+        "I asked again today. If the day no longer suits, `/kyc floor` changes the commitment."
+    )
+    return message("Your back-to-the-floor shift is not confirmed yet", [section(text)])
 
 
 def build_floor_answered(note: ShiftNote, confirmed: bool) -> dict[str, Any]:

@@ -251,3 +251,51 @@ async def test_a_missed_quarter_shows_in_stats_on_app_home_and_in_the_digest(
     digest = json.dumps(env.slack.messages("C0CS"), ensure_ascii=False)
     assert "Back to the floor:*" in digest and "*Raj Mehta* — Quarterly at the shop floor" in digest
     assert "1 quarter missed (2026 Q3)" in digest
+
+
+async def test_an_unanswered_proposal_is_put_to_the_lead_again_once_and_the_leader_told(
+    world: World,
+) -> None:
+    env = world.env
+    env.clock.set(_ny(date(2026, 11, 30), 9))
+    await _commit(
+        world,
+        floor_cadence="monthly",
+        floor_place="support queue",
+        floor_team=str(world.cs.id),
+        floor_weekday="1",  # Tuesdays
+    )
+    await env.deliver()
+    (proposal,) = env.slack.messages("D0LEE")  # Monday 30 Nov; the shift is Tue 8 Dec
+    await _tick(world, _ny(date(2026, 12, 1), 10))  # Tuesday: one working day, not two
+    assert len(env.slack.messages("D0LEE")) == 1 and env.slack.messages("D0DANA") == []
+
+    for hour in (8, 9, 15):  # Wednesday, before then from Lee's nudge time (08:30): once
+        await _tick(world, _ny(date(2026, 12, 2), hour))
+    again = env.slack.messages("D0LEE")
+    assert len(again) == 2
+    said = json.dumps(again[-1]["blocks"], ensure_ascii=False)
+    assert "Still waiting for your answer" in said and "*Tue 8 Dec 2026*" in said
+    shift = await _shift(world)
+    assert _buttons_of(again[-1]) == {Action.FLOOR_CONFIRM.value: str(shift.id)}
+    (told,) = env.slack.messages("D0DANA")
+    assert "Lee" in told["text"] or "Lee" in json.dumps(told["blocks"])
+    assert "has not answered yet" in json.dumps(told["blocks"], ensure_ascii=False)
+
+    # Lee confirms from the second message; nothing is chased any more.
+    await env.requests.block_actions(
+        "U0LEE", click(Action.FLOOR_CONFIRM, str(shift.id)), channel_id="D0LEE"
+    )
+    await _tick(world, _ny(date(2026, 12, 3), 9))
+    assert (await _shift(world)).status == "confirmed"
+    assert len(env.slack.messages("D0LEE")) == 2
+
+
+def _buttons_of(message: dict[str, Any]) -> dict[str, str]:
+    return {
+        el["action_id"]: el.get("value", "")
+        for b in message.get("blocks", [])
+        if b["type"] == "actions"
+        for el in b["elements"]
+        if el["type"] == "button"
+    }

@@ -424,7 +424,15 @@ async def _the_month_shows(world: World) -> None:
     wayne = _said(_opened(world, View.HISTORY))
     assert "⭐ A key customer" in wayne and "Complaint (reactive)" in wayne
     assert "Call* · Reached · Dana Whitfield" in wayne
-    assert "Eve Chen (Engineering), the week of Mon 23 Nov 2026: They print every invoice" in wayne
+    # Wayne's call was a recovery call: no guest on it. Eve met another of Dana's customers.
+    assert "Eve Chen" not in wayne
+    async with env.db.unit_of_work() as s:
+        (met,) = await s.scalars(select(MatchPairing).where(MatchPairing.learned.is_not(None)))
+    assert met.customer_name != "Wayne Ent"
+    await env.requests.slash_command("U0DANA", f"customer {met.customer_name}")
+    visited = _said(_opened(world, View.HISTORY))
+    learned = "Eve Chen (Engineering), the week of Mon 23 Nov 2026: They print every invoice"
+    assert learned in visited
     await env.requests.slash_command("U0DANA", "customer acme")
     acme = _said(_opened(world, View.HISTORY))
     assert "Lunch or dinner* · Reached · Dana Whitfield" in acme

@@ -98,6 +98,7 @@ from bot.views.floor import (
     build_floor_reminder,
     build_floor_report_modal,
     build_floor_thanks,
+    build_floor_unanswered,
 )
 from bot.views.history import build_history_modal
 from bot.views.holidays import build_holidays_modal
@@ -438,7 +439,10 @@ MESSAGES: dict[str, Messages] = {
         + build_digest_messages(_report(0))
         + build_digest_messages(replace(_report(300), floor=FLOOR * 100))
     ),
-    "build_floor_proposal": lambda: [build_floor_proposal(n) for n in SHIFTS],
+    "build_floor_proposal": lambda: [
+        build_floor_proposal(n, again=again) for n in SHIFTS for again in (False, True)
+    ],
+    "build_floor_unanswered": lambda: [build_floor_unanswered(n, LONG_NAME + EVIL) for n in SHIFTS],
     "build_floor_answered": lambda: [build_floor_answered(n, c) for n in SHIFTS for c in (1, 0)],
     "build_floor_confirmed": lambda: [build_floor_confirmed(n) for n in SHIFTS],
     "build_floor_moved": lambda: [build_floor_moved(n) for n in SHIFTS],

@@ -15,6 +15,7 @@ from bot.regimen.floor import (
     LEAD_DAYS,
     Cadence,
     ask_due,
+    chase_due,
     due_proposal,
     missed_periods,
     next_period,
@@ -84,6 +85,27 @@ def test_reminders_on_the_last_working_day_before_and_the_question_the_first_aft
     assert not ask_due(r, monday, at(monday, 18))
     assert not ask_due(r, monday, at(date(2026, 12, 8), 8))
     assert ask_due(r, monday, at(date(2026, 12, 8), 8, 30))
+
+
+def test_an_unanswered_proposal_is_chased_on_the_hosts_second_working_day_after_it() -> None:
+    """Proposed Thursday 3 Dec: Friday is the first working day after, Monday the second (the
+    weekend skipped); from the host's nudge time, while the shift (Tue 15 Dec) is ahead."""
+
+    def at(day: date, hour: int, minute: int = 0) -> datetime:
+        return datetime(day.year, day.month, day.day, hour, minute, tzinfo=NY)
+
+    r = regimen()
+    proposed = at(date(2026, 12, 3), 10)
+    shift = date(2026, 12, 15)
+    assert not chase_due(r, proposed, shift, at(date(2026, 12, 4), 12))
+    assert not chase_due(r, proposed, shift, at(date(2026, 12, 6), 12))  # Sunday
+    assert not chase_due(r, proposed, shift, at(date(2026, 12, 7), 8, 29))
+    assert chase_due(r, proposed, shift, at(date(2026, 12, 7), 8, 30))
+    assert chase_due(r, proposed, shift, at(date(2026, 12, 14), 20))
+    assert not chase_due(r, proposed, shift, at(shift, 9))  # the day came: too late
+    on_holiday = regimen(holidays=frozenset({date(2026, 12, 7)}))
+    assert not chase_due(on_holiday, proposed, shift, at(date(2026, 12, 7), 9))
+    assert chase_due(on_holiday, proposed, shift, at(date(2026, 12, 8), 9))
 
 
 def test_a_missed_quarter_is_counted_once_and_a_done_one_not_at_all() -> None:
