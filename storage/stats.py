@@ -318,23 +318,6 @@ async def daily_contacts(
     return out
 
 
-async def recent_texts(
-    session: AsyncSession, ws: str, since: datetime, limit: int = 5000
-) -> list[tuple[str | None, str | None]]:
-    """(criticism, stressed areas) of recent calls, for the digest's recurring terms."""
-    rows = await session.execute(
-        select(Contact.criticism, Contact.stressed_areas)
-        .where(
-            Contact.workspace_id == ws,
-            Contact.occurred_at >= since,
-            or_(Contact.criticism.is_not(None), Contact.stressed_areas.is_not(None)),
-        )
-        .order_by(Contact.occurred_at.desc())
-        .limit(limit)
-    )
-    return [(c, a) for c, a in rows]
-
-
 async def daily_sentiments(
     session: AsyncSession, ws: str, ids: Sequence[int], since: datetime
 ) -> list[tuple[date, Sentiment, int]]:

@@ -212,32 +212,6 @@ def weekly_scores(
     return [WeekScores(w, mixes[w], scores[w]) for w in weeks]
 
 
-_STOP = (
-    "a an the and or but of to in on for with at by from is are was were be been it its this "
-    "that they them their we our you your he she his her i me my not no too very so as if "
-    "into about than then there here just also more most some any all can could would should "
-    "will do does did have has had get got make made us"
-)
-STOPWORDS = frozenset(_STOP.split(" "))
-
-
-def recurring_terms(texts: Sequence[str | None], top: int = 8) -> list[tuple[str, int]]:
-    """The words customers keep coming back to, most mentioned first (ties alphabetical)."""
-    counts: dict[str, int] = {}
-    for text in texts:
-        if not text:
-            continue
-        seen: set[str] = set()
-        for raw in text.lower().replace("/", " ").split():
-            word = raw.strip(".,;:!?\"'()[]{}-–—…")
-            if len(word) < 3 or word in STOPWORDS or word.isdigit() or word in seen:
-                continue
-            seen.add(word)  # a word counts once per call
-            counts[word] = counts.get(word, 0) + 1
-    ranked = sorted(((w, n) for w, n in counts.items() if n > 1), key=lambda x: (-x[1], x[0]))
-    return ranked[:top]
-
-
 @dataclass(frozen=True)
 class MonthMix:
     month: str  # "2026-11"

@@ -14,7 +14,6 @@ from bot.regimen.metrics import (
     WeekScores,
     last_months,
     monthly_sentiment,
-    recurring_terms,
     share,
     weekly_scores,
     weekly_trend,
@@ -98,7 +97,6 @@ async def build_report(
         )
         months = last_months(now.date())
         moods = await stats.daily_sentiments(session, ws, counted, now - timedelta(days=190))
-        texts = await stats.recent_texts(session, ws, now - timedelta(days=7))
         stories = await _stories(session, ws, ids, now - timedelta(days=7))
         kudos = await stats.kudos(session, ws, ids, now - timedelta(days=7))
         kudos_given = sum(given for given, _received in kudos.values())
@@ -126,8 +124,6 @@ async def build_report(
         trend=points,
         completion=completion,
         sentiment_by_month=tuple(monthly_sentiment([(d, m.value, n) for d, m, n in moods], months)),
-        criticism_terms=tuple(recurring_terms([c for c, _a in texts])),
-        stressed_terms=tuple(recurring_terms([a for _c, a in texts])),
         stories=stories,
         kudos_given=kudos_given,
         team=team,

@@ -268,8 +268,6 @@ class Report:
     executives: tuple[ExecutiveFigures, ...]
     trend: tuple[WeekPoint, ...]
     completion: tuple[float | None, ...]  # per trend week, done ÷ target over all executives
-    criticism_terms: tuple[tuple[str, int], ...]
-    stressed_terms: tuple[tuple[str, int], ...]
     stories: tuple[tuple[str, str], ...]  # (customer, executive) new success-story candidates
     kudos_given: int
     team: str | None = None

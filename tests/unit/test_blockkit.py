@@ -207,15 +207,12 @@ def _report(executives: int) -> Report:
         )
         for i in range(executives)
     )
-    terms = tuple((f"{LONG_NAME}{i}", i) for i in range(20))
     stories = tuple((LONG_NAME, LONG_NAME) for _ in range(20))
     return Report(
         "2026-W48",
         figures,
         TREND,
         tuple([0.5] * 12),
-        terms,
-        terms,
         stories,
         7,
         call_trend=CALL_TREND,

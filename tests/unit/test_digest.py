@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.regimen.metrics import ExecutiveFigures, WeekPoint, recurring_terms, weekly_trend
+from bot.regimen.metrics import ExecutiveFigures, WeekPoint, weekly_trend
 from bot.regimen.themes import QuarterThemes
 from bot.views.charts import trend_png
 from bot.views.data import Report, SaidQuote
@@ -30,8 +30,6 @@ def report(n: int) -> Report:
         execs,
         WEEKS,
         tuple([0.5] * 12),
-        (("export", 4),),
-        (("pricing", 3),),
         (("Acme", "Dana"),),
         7,
         quotes=(
@@ -87,8 +85,3 @@ def test_weekly_trend_folds_days_into_weeks_with_zeros() -> None:
     ]
     trend = weekly_trend(rows, ["2026-W46", "2026-W47", "2026-W48"])
     assert [(p.proactive, p.reactive) for p in trend] == [(0, 0), (1, 0), (2, 1)]
-
-
-def test_recurring_terms_count_once_per_call_and_skip_stopwords() -> None:
-    texts = ["The export is slow, export again", "Slow export and pricing", "pricing!", None]
-    assert recurring_terms(texts) == [("export", 2), ("pricing", 2), ("slow", 2)]

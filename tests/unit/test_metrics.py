@@ -17,7 +17,6 @@ from bot.regimen.metrics import (
     nps,
     nps_from_counts,
     percent,
-    recurring_terms,
     share,
     streak,
     weekly_scores,
@@ -136,22 +135,6 @@ def test_the_last_six_months_cross_a_year_end() -> None:
         "2026-02",
     ]
     assert last_months(date(2026, 1, 31), 2) == ["2025-12", "2026-01"]
-
-
-def test_recurring_terms_rank_by_count_then_name_and_keep_the_top_eight() -> None:
-    words = ["bbb", "ccc", "ddd", "eee", "fff", "ggg", "hhh", "kkk"]
-    texts = ["zebra apple " + " ".join(words)] * 2 + ["zebra"]
-    assert recurring_terms(texts) == [("zebra", 3), ("apple", 2)] + [(w, 2) for w in words[:6]]
-    assert len(recurring_terms(texts, top=30)) == 10
-
-
-def test_recurring_terms_read_every_text_and_split_on_slashes() -> None:
-    texts = ["export/import slow", None, "", "Export, import; SLOW!", "api api ui ui 2026 2026"]
-    assert recurring_terms(texts) == [("export", 2), ("import", 2), ("slow", 2)]
-    more = ["api ui 2026 the", "api ui 2026 the"]
-    assert recurring_terms(more) == [
-        ("api", 2)
-    ]  # 3 letters count; 2 letters, numbers, stopwords not
 
 
 def _scores(answers: list[int]) -> Scores:

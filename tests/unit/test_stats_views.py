@@ -94,8 +94,6 @@ def _report() -> Report:
         (),
         (),
         (),
-        (),
-        (),
         0,
         call_trend=CALLS,
         customer_only_reactive=4,
