@@ -30,6 +30,7 @@ class Deps:
     # Scheduled jobs of one process take turns (fewer lock waits on SQLite); across processes
     # the database's own locks and unique keys keep them apart.
     jobs_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    jobs_stopped: bool = False  # SIGTERM: a job still waiting for its turn does not start
     # Submissions are done one at a time after their answer (bot/services/inbox.py), so the
     # answers to Slack of those arriving meanwhile go first.
     inbox_turn: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(1))

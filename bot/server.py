@@ -378,8 +378,10 @@ class Runtime:
         self.deps.wake_sender()
         if self._scheduler is not None:
             self._scheduler.shutdown(wait=False)  # no new job starts
-            # Every job takes the jobs lock: holding it once, the one running (and any already
-            # queued behind it) has finished with the database before it is closed.
+            # Every job takes the jobs lock (scheduler/jobs.exclusive): holding it once, the
+            # one running has finished with the database before it is closed, and those
+            # queued behind it return at once.
+            self.deps.jobs_stopped = True
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(15), self.deps.jobs_lock:
                     pass

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -33,6 +35,21 @@ from scheduler.sender import Sender
 from storage.models import Person
 
 log = logging.getLogger("kyc.scheduler")
+
+
+def exclusive(tick: Callable[[Deps], Awaitable[None]]) -> Callable[[Deps], Awaitable[None]]:
+    """A scheduled job that takes its turn: the jobs of one process run one at a time (fewer
+    lock waits on SQLite), and one still waiting for its turn when SIGTERM came does not start
+    (the runtime holds the lock once, then closes the database)."""
+
+    @functools.wraps(tick)
+    async def run(deps: Deps) -> None:
+        async with deps.jobs_lock:
+            if deps.jobs_stopped:
+                return
+            await tick(deps)
+
+    return run
 
 
 async def workspaces(deps: Deps) -> list[str]:
@@ -92,9 +109,9 @@ async def sync_profiles(
     return sum(await asyncio.gather(*(one(p) for p in people)))
 
 
+@exclusive
 async def morning_tick(deps: Deps) -> None:
-    async with deps.jobs_lock:
-        await _morning(deps)
+    await _morning(deps)
 
 
 async def _morning(deps: Deps) -> None:
@@ -109,93 +126,93 @@ async def _morning(deps: Deps) -> None:
         await run_morning(deps.db, settings, ws, now=deps.now(), on_queued=deps.wake_sender)
 
 
+@exclusive
 async def digest_tick(deps: Deps) -> None:
-    async with deps.jobs_lock:
-        for ws in await workspaces(deps):
-            settings = await settings_of(deps, ws)
-            if not digest_due(settings, deps.now()):
-                continue
-            if await queue_digest(deps.db, settings, ws, now=deps.now()):
-                deps.wake_sender()
+    for ws in await workspaces(deps):
+        settings = await settings_of(deps, ws)
+        if not digest_due(settings, deps.now()):
+            continue
+        if await queue_digest(deps.db, settings, ws, now=deps.now()):
+            deps.wake_sender()
 
 
+@exclusive
 async def planning_tick(deps: Deps) -> None:
-    async with deps.jobs_lock:
-        for ws in await workspaces(deps):
-            settings = await settings_of(deps, ws)
-            await plan_ahead(deps.db, settings, ws, now=deps.now())
-            if await announce_ahead(deps.db, settings, ws, now=deps.now()):
+    for ws in await workspaces(deps):
+        settings = await settings_of(deps, ws)
+        await plan_ahead(deps.db, settings, ws, now=deps.now())
+        if await announce_ahead(deps.db, settings, ws, now=deps.now()):
+            deps.wake_sender()
+
+
+@exclusive
+async def reminders_tick(deps: Deps) -> None:
+    for ws in await workspaces(deps):
+        settings = await settings_of(deps, ws)
+        async with deps.db.unit_of_work() as session:
+            if await remind_overdue(session, settings, now=deps.now(), workspace_id=ws):
                 deps.wake_sender()
 
 
-async def reminders_tick(deps: Deps) -> None:
-    async with deps.jobs_lock:
-        for ws in await workspaces(deps):
-            settings = await settings_of(deps, ws)
-            async with deps.db.unit_of_work() as session:
-                if await remind_overdue(session, settings, now=deps.now(), workspace_id=ws):
-                    deps.wake_sender()
-
-
+@exclusive
 async def meetings_tick(deps: Deps) -> None:
     """Each attendee of a formal customer meeting prepared, a few days before; organisers
     asked to record it after."""
-    async with deps.jobs_lock:
-        for ws in await workspaces(deps):
-            if await meetings.prepare_all(deps, ws):
-                deps.wake_sender()
+    for ws in await workspaces(deps):
+        if await meetings.prepare_all(deps, ws):
+            deps.wake_sender()
 
 
+@exclusive
 async def floor_tick(deps: Deps) -> None:
     """Back to the floor: each period's proposal, the reminders the day before, the question
     after the shift (bot/services/floor.py)."""
-    async with deps.jobs_lock:
-        for ws in await workspaces(deps):
-            settings = await settings_of(deps, ws)
-            if await run_floor(deps.db, settings, ws, now=deps.now()):
-                deps.wake_sender()
+    for ws in await workspaces(deps):
+        settings = await settings_of(deps, ws)
+        if await run_floor(deps.db, settings, ws, now=deps.now()):
+            deps.wake_sender()
 
 
+@exclusive
 async def themes_tick(deps: Deps) -> None:
     """Recurring customer themes: the weekly grouping (Mondays) puts new ones to their team's
     lead; each quarter, teams with themes still open are reminded to review them (once)."""
-    async with deps.jobs_lock:
-        for ws in await workspaces(deps):
-            settings = await settings_of(deps, ws)
-            raised = 0
-            if themes.scan_due(settings, deps.now()):
-                raised = await themes.raise_themes(deps.db, ws, now=deps.now())
-            reminded = await themes.remind_review(deps.db, settings, ws, now=deps.now())
-            if raised or reminded:
-                deps.wake_sender()
+    for ws in await workspaces(deps):
+        settings = await settings_of(deps, ws)
+        raised = 0
+        if themes.scan_due(settings, deps.now()):
+            raised = await themes.raise_themes(deps.db, ws, now=deps.now())
+        reminded = await themes.remind_review(deps.db, settings, ws, now=deps.now())
+        if raised or reminded:
+            deps.wake_sender()
 
 
+@exclusive
 async def matchmaking_tick(deps: Deps) -> None:
     """People of teams that do not face customers: "What did you learn?" the day after a
     touchpoint, and the weekly round of invitations on Mondays from 10:00 (the workspace's
     default timezone), after the week's batches were planned the evening before."""
-    async with deps.jobs_lock:
-        for ws in await workspaces(deps):
-            settings = await settings_of(deps, ws)
-            queued = await matchmaking.ask_what_was_learned(deps.db, settings, ws, now=deps.now())
-            if matchmaking.round_due(settings, deps.now()):
-                queued += await matchmaking.run_round(deps.db, settings, ws, now=deps.now())
-            if queued:
-                deps.wake_sender()
+    for ws in await workspaces(deps):
+        settings = await settings_of(deps, ws)
+        queued = await matchmaking.ask_what_was_learned(deps.db, settings, ws, now=deps.now())
+        if matchmaking.round_due(settings, deps.now()):
+            queued += await matchmaking.run_round(deps.db, settings, ws, now=deps.now())
+        if queued:
+            deps.wake_sender()
 
 
+@exclusive
 async def inbox_tick(deps: Deps) -> None:
     """Submissions a process kept and did not get to do (it died after answering Slack)."""
-    async with deps.jobs_lock:
-        await inbox.sweep(deps)
+    await inbox.sweep(deps)
 
 
+@exclusive
 async def housekeeping_tick(deps: Deps) -> None:
     """Workspaces uninstalled longer than their grace period are purged, and the contents of
     messages sent longer ago than KYC_RETENTION_DAYS."""
-    async with deps.jobs_lock:
-        await purge_expired(deps.db, now=deps.now())
-        await purge_sent(deps.db, now=deps.now(), days=deps.settings.kyc_retention_days)
+    await purge_expired(deps.db, now=deps.now())
+    await purge_sent(deps.db, now=deps.now(), days=deps.settings.kyc_retention_days)
 
 
 async def sender_loop(deps: Deps, sender: Sender, *, idle_seconds: float = 2.0) -> None:

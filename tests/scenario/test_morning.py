@@ -143,3 +143,24 @@ async def test_an_executive_who_moves_timezone_mid_week_gets_one_nudge_per_local
     await run_morning(env.db, env.settings, env.team_id, now=utc(2026, 11, 24, 23, 31))
     await env.deliver()
     assert len(env.slack.messages("D0DANA")) == 2  # Tuesday once, Wednesday once
+
+
+async def test_a_job_still_waiting_for_its_turn_when_sigterm_came_does_not_start(
+    world: World,
+) -> None:
+    """The runtime's stop marks the jobs stopped and holds the jobs lock once: a morning tick
+    queued behind a running job returns without a nudge; the next process sends it."""
+    import asyncio
+
+    from scheduler.jobs import morning_tick
+
+    env = world.env
+    async with env.deps.jobs_lock:  # a job is running
+        waiting = asyncio.create_task(morning_tick(env.deps))
+        await asyncio.sleep(0)
+        env.deps.jobs_stopped = True  # SIGTERM meanwhile
+    await waiting
+    assert await env.deliver() == 0 and env.slack.messages("D0DANA") == []
+    env.deps.jobs_stopped = False  # a fresh process: the nudge is still due, and goes out
+    await morning_tick(env.deps)
+    assert await env.deliver() == 1
