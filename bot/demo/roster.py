@@ -25,7 +25,7 @@ EXTRA = {
         "raj.patel@northwindcloud.example,U0ENG0001,Raj Patel,Software Engineer,member,"
         "Engineering,marcus.oyelaran@northwindcloud.example,America/New_York\n"
     ),
-    "customers": "external_id,name,key\nNW-1037,Keystone Bank,yes\n",
+    "customers": "external_id,name,key\nNW-1037,Keystone Bank,yes\nNW-1002,Brightwater Foods,yes\n",
 }
 
 

@@ -9,13 +9,14 @@ from datetime import timedelta
 
 from bot.demo.floor import Floor
 from bot.demo.guest import Guest
+from bot.demo.meeting import CustomerMeeting
 from bot.demo.recovery import KeyComplaint
 from bot.demo.story import Story
 from bot.demo.themes import Theme
 from bot.demo.week import Week
 
 DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday")  # Story's methods
-STORIES: tuple[type[Story], ...] = (Guest, Floor, KeyComplaint, Theme)
+STORIES: tuple[type[Story], ...] = (Guest, Floor, KeyComplaint, Theme, CustomerMeeting)
 
 
 async def tell(week: Week) -> None:
