@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from bot.demo.story import Story, press
+from bot.demo.story import Story, button, press
 from bot.demo.transcript import block_lines
 from bot.ids import Action, Block, numbered
 from scheduler.jobs import meetings_tick
@@ -42,7 +42,8 @@ class CustomerMeeting(Story):
         t, grace, me = self.t, self.grace, self.user(self.grace)
         self.week.at(0, 15)
         t.act(grace.name, f"on App Home → Team → Edit charter: the draft, “{CHARTER[0][0]}”")
-        await me.click(Action.EDIT_CHARTER, str(self.team.id))
+        home = await me.opens_home()
+        await me.click(Action.EDIT_CHARTER, element=button(home, Action.EDIT_CHARTER))
         lines = {Block.CHARTER_PURPOSE.value: PURPOSE}
         for n, (expectation, measure) in enumerate(CHARTER, 1):
             lines[numbered(Block.CHARTER_EXPECTATION, n)] = expectation
@@ -69,11 +70,15 @@ class CustomerMeeting(Story):
         said = block_lines(invitation["blocks"], t.names)
         t.say(f"  {t.where(invitation)}: {said[0]}")
         t.say(f"      {said[1]}")
-        t.say(f"      {said[3]}")  # the buttons: the email in a mail app, the calendar file
+        t.say("      " + next(x for x in said if x.startswith("[Send with")))  # and the .ics
 
     async def tuesday(self) -> None:
         # Both were prepared by this morning's meetings job (printed with the nudge).
-        prep = block_lines(self.last(self.dm(self.grace))["blocks"], self.t.names)
+        prep = next(
+            block_lines(m["blocks"], self.t.names)
+            for m in self.env.slack.messages(self.dm(self.grace))
+            if m["text"].startswith("Preparing for")
+        )
         self.t.say(f"  {self.grace.name} reads hers: the four kinds of meeting, and what to ask")
         for line in (x for x in prep if x.lstrip("•> ").startswith(KINDS)):
             self.t.say(f"      {line}")
@@ -103,7 +108,10 @@ class CustomerMeeting(Story):
         await press(self, kenji, Action.ACCEPT_CHARTER, self.last(channel, Action.ACCEPT_CHARTER))
         told = self.env.slack.calls_to("chat.postEphemeral")[-1].params["text"]
         t.say(f"  #{t.names[channel]} (to {kenji.name} only): {told}")
-        await self.user(kenji).click(Action.CHARTER_HISTORY, str(self.team.id))
+        home = await self.user(kenji).opens_home()
+        await self.user(kenji).click(
+            Action.CHARTER_HISTORY, element=button(home, Action.CHARTER_HISTORY)
+        )
         history = block_lines(self.user(kenji).opened()["blocks"], t.names)
         t.say(f"  modal Charter history: {history[0]} — {history[2]}")
         for line in history[3:5]:
