@@ -29,9 +29,10 @@ KINDS = ("War:", "Advertisement:", "Love-In:", "4F meeting:", "Is there any work
 class CustomerMeeting(Story):
     async def prepare(self) -> None:
         async with self.env.db.unit_of_work() as s:
-            self.team = await s.scalar(select(Team).where(Team.name == TEAM))
-            self.key = await s.scalar(select(Customer).where(Customer.name == CUSTOMER))
-        assert self.team is not None and self.team.channel_id and self.key is not None
+            team = await s.scalar(select(Team).where(Team.name == TEAM))
+            key = await s.scalar(select(Customer).where(Customer.name == CUSTOMER))
+        assert team is not None and team.channel_id and key is not None and key.key
+        self.team, self.key = team, key
         self.grace, self.kenji = await self.person("Grace Nwosu"), await self.person("Kenji Sato")
         self.week.listeners |= {self.dm(self.grace), self.dm(self.kenji)}  # prepared mornings
 
