@@ -2,8 +2,9 @@
 as what each person saw, then the Monday after: what the team made of it. A package rather than
 one module, because the week alone reads best as one file top to bottom (week.py): the team's
 stories told beside it (team.py: a key customer's complaint, a guest, back to the floor, a
-theme), the people and customers (roster.py), printing (transcript.py), the people clicking
-(user.py) and the weeks simulated before it (quarter.py) each have their own."""
+theme, a customer meeting), the people and customers (roster.py), printing (transcript.py),
+the people clicking (user.py) and the weeks simulated before it (quarter.py) each have their
+own."""
 
 from __future__ import annotations
 

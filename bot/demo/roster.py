@@ -1,7 +1,8 @@
 """The demo's people and customers: the examples (examples/*.csv, as `kyc import` reads them),
 then what the team's stories need beside them, imported the same way: Engineering (a team
 that does not face customers, with its own theme tag) and Raj, its engineer; Keystone Bank,
-Dana's key customer. A story needing more people or customers adds its rows here."""
+Dana's key customer; Brightwater Foods, Support's key customer (a formal customer meeting).
+A story needing more people or customers adds its rows here."""
 
 from __future__ import annotations
 
@@ -25,7 +26,9 @@ EXTRA = {
         "raj.patel@northwindcloud.example,U0ENG0001,Raj Patel,Software Engineer,member,"
         "Engineering,marcus.oyelaran@northwindcloud.example,America/New_York\n"
     ),
-    "customers": "external_id,name,key\nNW-1037,Keystone Bank,yes\n",
+    "customers": (
+        "external_id,name,key\nNW-1037,Keystone Bank,yes\nNW-1002,Brightwater Foods,yes\n"
+    ),
 }
 
 

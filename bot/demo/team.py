@@ -1,7 +1,7 @@
 """The team's stories told beside the executive's week, in this order each day (bot/demo/
-story.py says how a story is told). A team's customer meeting (its request, the preparation
-DM, the after-meeting modal with its rating, the charter revised) joins as one more Story
-subclass in a module of its own, listed here with the days it happens on."""
+story.py says how a story is told): a matched guest, back to the floor, a key customer's
+complaint, a theme, and a team's formal customer meeting (meeting.py). One more story joins
+as one more Story subclass in a module of its own, listed here."""
 
 from __future__ import annotations
 
@@ -9,13 +9,14 @@ from datetime import timedelta
 
 from bot.demo.floor import Floor
 from bot.demo.guest import Guest
+from bot.demo.meeting import CustomerMeeting
 from bot.demo.recovery import KeyComplaint
 from bot.demo.story import Story
 from bot.demo.themes import Theme
 from bot.demo.week import Week
 
 DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday")  # Story's methods
-STORIES: tuple[type[Story], ...] = (Guest, Floor, KeyComplaint, Theme)
+STORIES: tuple[type[Story], ...] = (Guest, Floor, KeyComplaint, Theme, CustomerMeeting)
 
 
 async def tell(week: Week) -> None:

@@ -18,7 +18,13 @@ from bot.ids import Action, Block, numbered, theme_block
 from bot.regimen.calendar import local_instant
 from bot.services.morning import run_morning
 from bot.standin.harness import Clock, LocalSlack
-from scheduler.jobs import floor_tick, matchmaking_tick, planning_tick, reminders_tick
+from scheduler.jobs import (
+    floor_tick,
+    matchmaking_tick,
+    meetings_tick,
+    planning_tick,
+    reminders_tick,
+)
 from storage.models import ActionItem, Customer, Person, Team
 
 if TYPE_CHECKING:
@@ -81,12 +87,14 @@ class Week:
 
     async def morning(self, *, lines: int = 3) -> dict[str, Any]:
         """The morning jobs at 08:31: the owners' item digests, the nudge (and what else the
-        morning brings: a complaint to own), back to the floor's and matchmaking's jobs."""
+        morning brings: a complaint to own), back to the floor's, matchmaking's and customer
+        meetings' jobs (the attendees prepared)."""
         self.t.skip()
         await reminders_tick(self.env.deps)
         await run_morning(self.env.db, self.env.settings, self.env.team_id, now=self.clock())
         await floor_tick(self.env.deps)
         await matchmaking_tick(self.env.deps)
+        await meetings_tick(self.env.deps)
         await self.env.deliver()
         self.t.heard(only={self.dm, *self.owners, *self.listeners}, limit=lines)
         return self.nudge()

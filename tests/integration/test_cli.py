@@ -118,11 +118,15 @@ async def test_the_demo_is_the_executives_week_monday_to_friday_as_each_person_s
     # Brief and Log call from the nudge, /kyc floor, the follow-up email, a swap, /kyc done
     # after the key customer's call, Log call from the later nudge and for the guest's call,
     # /kyc done, the pause's calendar, My settings; after the shift, what the guest learned,
-    # the theme's action point (the team's stories: tests/integration/test_demo_team.py)
+    # the theme's action point; the team's customer meeting: its draft charter, /kyc meeting,
+    # the record modal and the charter's history (the team's stories:
+    # tests/integration/test_demo_team.py)
     assert opened == [
         View.BRIEF,
         View.CALL,
         View.FLOOR,
+        View.CHARTER,
+        View.MEETING_REQUEST,
         View.EMAIL,
         View.SWAP,
         View.CALL,
@@ -132,6 +136,8 @@ async def test_the_demo_is_the_executives_week_monday_to_friday_as_each_person_s
         View.PAUSE,
         View.MY_SETTINGS,
         View.FLOOR_REPORT,
+        View.MEETING_RECORD,
+        View.CHARTER_HISTORY,
         View.MATCH_LEARNED,
         View.THEME_ACT,
     ]

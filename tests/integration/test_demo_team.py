@@ -1,6 +1,7 @@
 """`kyc demo`'s team stories, beside the executive's week: what each person saw of a key
-customer's complaint owned and recovered, a back-to-the-floor shift, a matched guest and a
-theme made an action point, and what the database holds at the end."""
+customer's complaint owned and recovered, a back-to-the-floor shift, a matched guest, a
+theme made an action point and a team's formal customer meeting, and what the database holds
+at the end."""
 
 from __future__ import annotations
 
@@ -11,18 +12,22 @@ from typing import Any
 from rich.console import Console
 from sqlalchemy import select
 
-from bot.demo import floor, guest, recovery, run_demo, themes
+from bot.demo import floor, guest, meeting, recovery, run_demo, themes
 from bot.regimen.floor import ShiftStatus
 from bot.regimen.matchmaking import PairingStatus
-from bot.regimen.types import RecoveryStatus
+from bot.regimen.meetings import MeetingKind
+from bot.regimen.types import Channel, ContactKind, RecoveryStatus
 from bot.standin.harness import LocalSlack
 from storage.models import (
+    ActionItem,
     Contact,
     Customer,
+    CustomerMeeting,
     FloorShift,
     MatchPairing,
     Person,
     Recovery,
+    TeamCharter,
     ThemeCandidate,
     ThemeStatus,
 )
@@ -42,6 +47,11 @@ async def _demo() -> tuple[str, dict[str, Any]]:
             seen["pairings"] = list(await s.scalars(select(MatchPairing)))
             seen["themes"] = list(await s.scalars(select(ThemeCandidate)))
             seen["contacts"] = list(await s.scalars(select(Contact).order_by(Contact.id)))
+            seen["meetings"] = list(await s.scalars(select(CustomerMeeting)))
+            seen["charters"] = list(
+                await s.scalars(select(TeamCharter).order_by(TeamCharter.revision))
+            )
+            seen["items"] = {i.id: i.text for i in await s.scalars(select(ActionItem))}
 
     # A week with no holiday (a holiday moves the shift's question past the week shown).
     await run_demo(Console(file=out, width=200), at_the_end=look, today=date(2026, 11, 30))
@@ -59,7 +69,7 @@ def _in_order(text: str, *said: str) -> None:
         at = found + len(s)
 
 
-async def test_the_demo_tells_the_teams_four_stories_through_the_app() -> None:
+async def test_the_demo_tells_the_teams_five_stories_through_the_app() -> None:
     text, seen = await _demo()
     lines = text.splitlines()
     assert len(lines) <= 200
@@ -153,3 +163,60 @@ async def test_the_demo_tells_the_teams_four_stories_through_the_app() -> None:
     assert people[theme.lead_id] == "Marcus Oyelaran"
     assert people[theme.owner_id] == people[theme.done_by_id] == "Raj Patel"
     assert len(theme.insight_ids) == 3
+
+    # A formal customer meeting: Grace (Support) writes the draft charter and requests a
+    # meeting with Brightwater Foods; she and Kenji are prepared; she records it as 4F; Kenji
+    # accepts the charter revision it proposes; the history shows what the customer changed.
+    _in_order(
+        text,
+        "Monday",
+        "▶ Grace Nwosu on App Home → Team → Edit charter",
+        "▶ Grace Nwosu requests a meeting: /kyc meeting brightwater",
+        "DM @Grace Nwosu: Meeting with Brightwater Foods requested 🤝",
+        "[Send with Mail app]",
+        "[📅 Calendar (.ics)]",
+        "Tuesday",
+        "DM @Grace Nwosu: Preparing for Brightwater Foods",
+        "DM @Kenji Sato: Preparing for Brightwater Foods",
+        "• War: ",
+        "• Advertisement: ",
+        "• Love-In: ",
+        "• 4F meeting: the goal: Frank, Friendly and Forthright Feedback.",
+        "could be simplified or eliminated?",
+        "Friday",
+        "DM @Grace Nwosu: How did the meeting with Brightwater Foods go?",
+        f"▶ Grace Nwosu clicks Record the meeting → 4F; “{meeting.NAMED}”",
+        "#support-escalations: What Brightwater Foods changed in our charter 🤝",
+        "DM @Grace Nwosu: Meeting with Brightwater Foods recorded ✅ (4F meeting)",
+        f"#support-escalations ↳ thread: 📌 Simplify or eliminate: {meeting.SIMPLIFY}",
+        "▶ Kenji Sato clicks Accept in #support-escalations",
+        "Accepted ✅ The charter is now at revision 2",
+        "modal Charter history: Support's charter — Revision 2",
+        "🤝 What customers changed: after the meeting with Brightwater Foods",
+        f"• ➕ {meeting.NAMED}",
+        "what the team made of it",
+    )
+    (met,) = seen["meetings"]
+    assert customers[met.customer_id] == "Brightwater Foods"
+    assert people[met.organiser_id] == "Grace Nwosu"
+    assert met.kind == MeetingKind.FOUR_F and met.recorded_at is not None
+    assert met.starts_at.weekday() == 4  # this Friday (10:00 New York)
+    contacts = [c for c in seen["contacts"] if c.source == "meeting"]
+    assert sorted(people[c.executive_id] for c in contacts) == ["Grace Nwosu", "Kenji Sato"]
+    assert sorted(c.executive_id for c in contacts) == sorted(met.attendee_ids)
+    assert all(
+        (c.kind, c.channel, c.customer_id, c.occurred_at)
+        == (ContactKind.PROACTIVE, Channel.MEETING, met.customer_id, met.starts_at)
+        for c in contacts
+    )
+    assert [seen["items"][i] for i in met.simplify_item_ids or []] == [
+        "Simplify or eliminate: " + meeting.SIMPLIFY
+    ]
+    draft, revised = seen["charters"]
+    assert (draft.revision, draft.meeting_id) == (1, None)
+    assert (revised.revision, revised.meeting_id) == (2, met.id)
+    assert people[revised.author_id or 0] == "Kenji Sato"
+    assert [line["expectation"] for line in revised.expectations] == [
+        meeting.CHARTER[0][0],
+        meeting.NAMED,
+    ]
