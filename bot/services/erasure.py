@@ -20,11 +20,22 @@ from sqlalchemy import CursorResult, Executable, delete, func, or_, select, upda
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.regimen.calendar import iso_week_of
+from bot.regimen.floor import ShiftStatus
 from bot.regimen.types import BatchStatus, ItemStatus
 from bot.services.retention import purged_payload
 from bot.views.text import escape
 from storage.db import Database
-from storage.models import ActionItem, BatchEntry, Customer, OutboxMessage, OutboxStatus, Person
+from storage.models import (
+    ActionItem,
+    BatchEntry,
+    Customer,
+    FloorShift,
+    OutboxMessage,
+    OutboxStatus,
+    Person,
+    Team,
+    ThemeCandidate,
+)
 from storage.redaction import rewrite_texts
 
 ERASED = "[erased]"
@@ -102,6 +113,31 @@ async def find_person(session: AsyncSession, workspace_id: str, who: str) -> Per
     )
 
 
+async def _hand_over(session: AsyncSession, workspace_id: str, slack_id: str) -> None:
+    """Where the erased person's Slack id says whom to ask or where to post (rewriting it to
+    "[erased]" would send there): a back-to-the-floor shift they host, not yet done, asks the
+    host team's channel instead; an action point's thread in their DM has no home any more."""
+    await session.execute(
+        update(FloorShift)
+        .where(
+            FloorShift.workspace_id == workspace_id,
+            FloorShift.host_user_id == slack_id,
+            FloorShift.status.in_([ShiftStatus.PROPOSED.value, ShiftStatus.CONFIRMED.value]),
+        )
+        .values(
+            host_user_id=None,
+            host_channel=select(Team.channel_id)
+            .where(Team.id == FloorShift.host_team_id)
+            .scalar_subquery(),
+        )
+    )
+    await session.execute(
+        update(ThemeCandidate)
+        .where(ThemeCandidate.workspace_id == workspace_id, ThemeCandidate.channel_id == slack_id)
+        .values(channel_id=None)
+    )
+
+
 async def erase_person(
     db: Database, workspace_id: str, who: str, *, now: datetime
 ) -> ErasureReport:
@@ -159,6 +195,8 @@ async def erase_person(
                 BatchEntry.status != BatchStatus.DONE,
             ),
         )
+        if slack_id := scrub.slack_user_id:
+            await _hand_over(session, workspace_id, slack_id)
         rewritten = await rewrite_texts(session, workspace_id, scrub.terms, scrub)
         customers = await session.scalar(
             select(func.count())

@@ -367,14 +367,15 @@ async def _tell_done(session: AsyncSession, cand: ThemeCandidate, actor: Person)
         action_reply_key(cand.id),
         views.build_action_point_reply(point),
     )
-    await outbox.post(
-        session,
-        ws,
-        f"theme:{cand.id}:done-note",
-        cand.channel_id or "",
-        views.build_action_point_done_note(point),
-        thread_of=action_parent_key(cand.id),
-    )
+    if cand.channel_id:  # None: its thread was the DM of someone since erased
+        await outbox.post(
+            session,
+            ws,
+            f"theme:{cand.id}:done-note",
+            cand.channel_id,
+            views.build_action_point_done_note(point),
+            thread_of=action_parent_key(cand.id),
+        )
     rows = await session.execute(
         select(Customer.executive_id, Customer.name)
         .join(Insight, Insight.customer_id == Customer.id)

@@ -261,6 +261,54 @@ async def test_an_unknown_email_erases_nothing(db: Database) -> None:
     assert any(NAME in text for _t, _c, text in await _everything(db))
 
 
+async def test_a_shift_an_erased_lead_was_to_host_asks_the_team_channel_instead(
+    db: Database,
+) -> None:
+    """Not "[erased]" as where to post: the proposal and reminders go to the host team's
+    channel, where anyone of the team may confirm; a shift already done keeps its record."""
+    from datetime import date
+
+    from storage.models import FloorCommitment, FloorShift
+
+    await _workspace_with_ava(db)
+    async with db.unit_of_work() as s:
+        support = await f.team(s, "Support", channel_id="C0SUPPORT")
+        dana = await s.scalar(select(Person).where(Person.name == "Dana Whitfield"))
+        assert dana is not None
+        held = FloorCommitment(
+            workspace_id=f.WS,
+            executive_id=dana.id,
+            cadence="monthly",
+            place="support queue",
+            host_team_id=support.id,
+            started_on=date(2026, 11, 2),
+        )
+        s.add(held)
+        await s.flush()
+        for period, day, status in (("2026-11", 3, "done"), ("2026-12", 8, "proposed")):
+            s.add(
+                FloorShift(
+                    workspace_id=f.WS,
+                    commitment_id=held.id,
+                    executive_id=dana.id,
+                    period=period,
+                    day=date(2026, int(period[-2:]), day),
+                    status=status,
+                    place="support queue",
+                    host_team_id=support.id,
+                    host_user_id=SLACK,
+                )
+            )
+    await erase_person(db, f.WS, EMAIL, now=NOW)
+    async with db.unit_of_work() as s:
+        shifts = {
+            sh.status: (sh.host_user_id, sh.host_channel)
+            for sh in await s.scalars(select(FloorShift))
+        }
+    assert shifts["proposed"] == (None, "C0SUPPORT")
+    assert shifts["done"] == (ERASED, None)  # history: rewritten like every other cell
+
+
 def test_the_redactor_takes_out_whole_names_mentions_and_addresses_only() -> None:
     scrub = Redactor("Ann Lee", "ann@x.test", "U0ANN0001")
     assert scrub("ANN LEE met Ann Leeds") == f"{ERASED} met Ann Leeds"
