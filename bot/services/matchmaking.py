@@ -31,6 +31,7 @@ from bot.deps import Deps
 from bot.ids import Block
 from bot.regimen.calendar import iso_week_of, local_now, parse_workdays, week_monday, zone
 from bot.regimen.floor import ShiftStatus
+from bot.regimen.floor import ask_due as first_working_day_after
 from bot.regimen.matchmaking import (
     Guest,
     MeetHome,
@@ -47,8 +48,9 @@ from bot.regimen.matchmaking import (
     unanswered_in_a_row,
 )
 from bot.regimen.types import BatchStatus, ContactKind, RecoveryStatus
-from bot.services import inbox, outbox
+from bot.services import holidays, inbox, outbox
 from bot.services.identity import Invalid, NotAllowed, Refused, reload_actor
+from bot.services.people import regimen_of
 from bot.settings import Settings
 from bot.tenancy.workspace_settings import for_workspace
 from bot.views.blocks import plain_note
@@ -504,10 +506,12 @@ async def run_round(db: Database, settings: Settings, workspace_id: str, *, now:
 async def ask_what_was_learned(
     db: Database, settings: Settings, workspace_id: str, *, now: datetime
 ) -> int:
-    """The day after an accepted touchpoint: "What did you learn?" (once per pairing)."""
+    """After an accepted touchpoint: "What did you learn?", once per pairing, from the guest's
+    nudge time on their first working day after it (not at midnight, not on a weekend)."""
     today = local_today(settings, now)
     asked = 0
     async with db.unit_of_work(writes=True) as session:
+        cal = await holidays.calendar(session, workspace_id)
         rows = await session.scalars(
             select(MatchPairing).where(
                 MatchPairing.workspace_id == workspace_id,
@@ -520,6 +524,10 @@ async def ask_what_was_learned(
                 continue
             guest = await session.get(Person, p.guest_id)
             host = await session.get(Person, p.host_id)
+            if guest is not None and not first_working_day_after(
+                regimen_of(guest, settings, cal), p.on or p.by, now
+            ):
+                continue
             p.learn_asked_at = now
             if guest is None or not guest.slack_user_id:
                 continue

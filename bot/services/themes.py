@@ -27,6 +27,7 @@ from bot.settings import Settings
 from bot.views import themes as views
 from bot.views.data import InsightInput
 from bot.views.data import Person as Shown
+from storage import queries
 from storage import themes as theme_store
 from storage.db import Database
 from storage.models import (
@@ -78,14 +79,24 @@ def scan_due(settings: Settings, now: datetime) -> bool:
     return local.weekday() == SCAN_WEEKDAY and local.hour >= SCAN_HOUR
 
 
+def review_due(settings: Settings, now: datetime) -> bool:
+    """The quarterly review reminder goes out on a working day of the workspace, from its
+    nudge time (not at midnight on New Year's Day)."""
+    local = local_now(now, zone(settings.kyc_default_timezone))
+    return local.weekday() in settings.kyc_workdays and local.time() >= settings.kyc_nudge_time
+
+
 def candidate_key(c: ThemeCandidate) -> str:
     return f"theme:{c.id}:raised"
 
 
 async def raise_themes(db: Database, ws: str, *, now: datetime) -> int:
     """The weekly grouping: each theme newly recurring is stored and put to its team's lead
-    (one DM, through the outbox). Returns how many were raised."""
-    async with db.unit_of_work() as session:
+    (one DM, through the outbox). Returns how many were raised. One process at a time per
+    workspace: two workers' schedulers at once must not raise a theme twice."""
+    async with db.unit_of_work(writes=True) as session:
+        if not await queries.try_workspace_lock(session, ws, "themes"):
+            return 0
         start = now - timedelta(days=rules.WINDOW_DAYS)
         rows = await session.scalars(
             select(Insight).where(
@@ -404,11 +415,13 @@ async def _tell_done(session: AsyncSession, cand: ThemeCandidate, actor: Person)
 async def remind_review(db: Database, settings: Settings, ws: str, *, now: datetime) -> int:
     """Once a quarter, each team with themes still open from before the quarter began is
     reminded to review them (its channel, else its lead by DM); keyed by team and quarter."""
+    if not review_due(settings, now):
+        return 0
     today = local_now(now, zone(settings.kyc_default_timezone)).date()
     quarter = rules.quarter_of(today)
     start = rules.quarter_start(today)
     sent = 0
-    async with db.unit_of_work() as session:
+    async with db.unit_of_work(writes=True) as session:
         open_rows = list(
             await session.scalars(
                 select(ThemeCandidate)

@@ -367,11 +367,9 @@ async def test_a_leaders_month_covers_the_five_tips(world: World, tmp_path: Path
     assert (rec.status, rec.customer_id) == (RecoveryStatus.RECOVERED, wayne.id)
     await _floor_learned(world, shift)
 
-    await _at(world, utc(2026, 11, 28, 10, 0))  # Saturday: what did Eve learn?
-    await _eve_learned(world, pairing)
-
     await _at(world, utc(2026, 11, 30, 13, 45))  # Monday: the meeting is on Thursday
     _assert_prepared(world)
+    await _eve_learned(world, pairing)  # asked this Monday morning, her first workday since
     await _at(world, utc(2026, 12, 3, 16, 5))  # Thursday, after the meeting
     await _meeting_recorded_and_charter_revised(world)
 

@@ -126,11 +126,16 @@ async def test_a_round_invites_join_accept_both_told_then_what_did_you_learn(
     (p,) = await _pairings(world)
     assert p.status is PairingStatus.ACCEPTED
 
-    # The week goes by: on Saturday, one question.
-    await _round(world, utc(2026, 11, 28, 10, 0))
+    # The week goes by; not on the weekend, not before Eve's nudge time (08:30 in London) on
+    # Monday: then one question.
+    before = len(env.slack.messages("D0EVE"))
+    for quiet in (utc(2026, 11, 28, 10, 0), utc(2026, 11, 30, 0, 30), utc(2026, 11, 30, 8, 0)):
+        await _round(world, quiet)
+    assert len(env.slack.messages("D0EVE")) == before
+    await _round(world, utc(2026, 11, 30, 8, 45))
     ask_learned = env.slack.messages("D0EVE")[-1]
     assert _buttons(ask_learned) == {Action.MATCH_LEARN: pairing}
-    await _round(world, utc(2026, 11, 28, 11, 0))
+    await _round(world, utc(2026, 11, 30, 11, 0))
     assert env.slack.messages("D0EVE")[-1] == ask_learned  # asked once
 
     await _click(world, "U0EVE", Action.MATCH_LEARN, pairing)

@@ -277,6 +277,13 @@ async def test_each_quarter_a_team_is_reminded_once_to_review_its_open_themes(
     await env.deliver()
     assert not [m for m in env.slack.messages("C0CS") if "review" in m["text"]]  # raised in Q4
 
+    # Not at midnight on New Year's Day, nor on Saturday: from the nudge time of a workday.
+    for quiet in (f.utc(2027, 1, 1, 0, 30), f.utc(2027, 1, 2, 13, 0)):
+        env.clock.set(quiet)
+        await themes_tick(env.deps)
+        await env.deliver()
+        assert not [m for m in env.slack.messages("C0CS") if "review" in m["text"]]
+
     env.clock.set(f.utc(2027, 1, 4, 13, 0))  # a Monday of Q1
     for _ in range(3):
         await themes_tick(env.deps)
