@@ -107,8 +107,10 @@ async def build_report(
             tz=settings.kyc_default_timezone,
             team_id=team_id,
         )
-        quotes = await theme_store.recent_quotes(session, ws, now - timedelta(days=7))
-        events = await theme_store.theme_events(session, ws)
+        quotes = await theme_store.recent_quotes(
+            session, ws, now - timedelta(days=7), now, executive_ids=counted if team else None
+        )
+        events = await theme_store.theme_events(session, ws, team_id=team_id)
         owned = await recovery_figures(session, ws, executive_ids=counted if team else None)
         key_due = await key_customers_due(session, ws, now, team_id=team_id)
         key_met = await key_coverage(session, ws, now, team_id=team_id)

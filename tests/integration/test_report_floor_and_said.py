@@ -48,6 +48,8 @@ async def _fixed(db: Database) -> None:
         await f.contact(s, acme, NOW - timedelta(days=3), criticism="Invoices  late\n again")
         await f.contact(s, globex, NOW - timedelta(days=1), stressed_areas="Month-end close")
         await f.contact(s, acme, NOW - timedelta(days=9), criticism="Too old to quote")
+        # said after the week reported on (`kyc report --week` of a past week): not quoted
+        await f.contact(s, globex, NOW + timedelta(days=2), criticism="Said next week")
         s.add_all(
             [
                 _cand("product", utc(2026, 9, 20), utc(2026, 10, 2), utc(2026, 11, 15)),
@@ -132,6 +134,9 @@ async def test_a_teams_report_keeps_its_own_leaders(db: Database) -> None:
     await _fixed(db)
     report = await build_report(db, SETTINGS, f.WS, now=NOW, team="Support")
     assert floor_lines(report) == ["Back to the floor:", f"  {RAJ}"]
+    # Customer Success's customers said it, and the themes are nobody's team: not Support's.
+    assert said_lines(report) == ["What customers said this week: nothing written down."]
+    assert report.themes_quarter is not None and report.themes_quarter.raised == 0
 
 
 async def test_nothing_said_and_no_leader_on_the_floor(db: Database) -> None:
