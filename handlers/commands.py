@@ -123,8 +123,8 @@ async def kyc_command(
             await client.views_open(trigger_id=command["trigger_id"], view=build_reactive_modal(""))
         else:
             await ack(**await _answer(subcommand, rest, person, deps, for_user))
-    except NotAllowed as exc:
-        await ack(**build_simple(str(exc)))
+    except NotAllowed as exc:  # it may name what was typed, or a customer: escaped
+        await ack(**build_simple(escape(str(exc))))
 
 
 def for_whom(rest: str) -> tuple[str | None, str]:

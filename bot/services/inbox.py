@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.deps import Deps
 from bot.services import outbox
 from bot.services.identity import NotAllowed
-from bot.views.commands import build_simple
+from bot.views.blocks import plain_note
 from storage.models import Person, Submission
 from storage.queries import insert_ignoring_duplicates
 
@@ -147,5 +147,5 @@ async def _tell(session: AsyncSession, person: Person, request_key: str, why: st
             person.workspace_id,
             f"inbox:{request_key}:refused",
             person.slack_user_id,
-            build_simple(text),
+            plain_note(text),  # the reason may name what they typed: escaped
         )

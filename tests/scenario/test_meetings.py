@@ -411,3 +411,10 @@ async def test_an_admin_sets_how_early_attendees_are_prepared_and_the_job_follow
     await meetings_tick(env.deps)
     await env.deliver()
     assert sorted(prepared()) == ["D0DANA", "D0RAJ"]
+
+
+async def test_a_meeting_asked_for_an_unknown_name_answers_without_markup(world: World) -> None:
+    """What was typed comes back in the answer escaped: `<!here>` pings nobody."""
+    answer = await world.env.requests.slash_command("U0DANA", "meeting &lt;!here&gt; &amp; co")
+    said = answer.json()["blocks"][0]["text"]["text"]
+    assert "“&lt;!here&gt; &amp; co”" in said and "<!here>" not in said
