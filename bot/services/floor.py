@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -584,13 +584,22 @@ async def submit_report(
 
 @inbox.handles("floor")
 async def reported(deps: Deps, session: AsyncSession, me: Person, kept: Submission) -> None:
-    """A kept after-shift report, stored on the shift (done); told to the leader once."""
+    """A kept after-shift report, stored on the shift (done); told to the leader once. A
+    second report (opened again from the DM) replaces the first, its insights included, so
+    nothing counts twice; a cancelled shift takes none."""
     payload = kept.payload
     shift = await _shift(session, me, int(payload["shift"]))
     if shift.executive_id != me.id:
         raise NotAllowed(NOT_YOURS)
     if shift.request_key == kept.request_key:
         return
+    if shift.status == ShiftStatus.CANCELLED.value:
+        raise NotAllowed("That shift was cancelled: there is nothing to report on it.")
+    await session.execute(
+        delete(Insight).where(
+            Insight.workspace_id == shift.workspace_id, Insight.floor_shift_id == shift.id
+        )
+    )
     shift.did, shift.learned = payload["did"], payload["learned"]
     shift.criticism = payload.get("criticism")
     shift.stressed_areas = payload.get("stressed_areas")

@@ -133,3 +133,28 @@ async def test_a_shift_supports_a_theme_but_never_counts_as_a_customer(world: Wo
         "Refunds need three approvals” — *Dana Whitfield's shift at the support queue*"
         in (raised[0])
     )
+
+
+async def test_a_second_report_replaces_the_first_and_counts_once(world: World) -> None:
+    """Dana opens the report again from the DM and corrects it: the shift keeps the second,
+    and its insight is the second's alone (no duplicate evidence for the theme)."""
+    env = world.env
+    shift_id = await _shift(world)
+    await _report(world, shift_id)
+    await env.requests.block_actions("U0DANA", click(Action.FLOOR_REPORT, str(shift_id)))
+    modal = env.slack.calls_to("views.open")[-1].params["view"]
+    again = submitted(
+        modal,
+        "V0AGAIN",  # another modal, not Slack's retry of the first
+        floor_did="Took 30 calls",
+        floor_learned="Refunds take three screens, and two approvals",
+        criticism="Refunds need two approvals",
+        **{theme_block(Block.CRITICISM): "process"},
+    )
+    answer = await env.requests.view_submission("U0DANA", again)
+    assert answer.status == 200 and not answer.text
+    async with env.db.unit_of_work() as s:
+        (kept,) = await s.scalars(select(Insight))
+        shift = await s.get(FloorShift, shift_id)
+    assert kept.text == "Refunds need two approvals"
+    assert shift is not None and shift.learned == "Refunds take three screens, and two approvals"
