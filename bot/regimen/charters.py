@@ -144,6 +144,34 @@ class Proposal:
     change: CharterChange = field(default_factory=CharterChange)
 
 
+def rebase(base: Charter, proposed: Charter, latest: Charter) -> Charter:
+    """A meeting's proposal (drawn from `base`) accepted after the team revised the charter
+    (`latest`): the team's revision stays, and what the customer changed is carried over. A
+    line the proposal rewrote replaces that line where `latest` still has it as it was, else
+    joins at the end; a line the proposal added joins at the end (once, up to MAX_LINES)."""
+    lines = list(latest.lines)
+    keys = {_key(x) for x in lines}
+
+    def join(line: CharterLine) -> None:
+        if _key(line) not in keys and len(lines) < MAX_LINES:
+            lines.append(line)
+            keys.add(_key(line))
+
+    for i, line in enumerate(proposed.lines):
+        was = base.lines[i] if i < len(base.lines) else None
+        if was is None:
+            join(line)
+        elif line != was:
+            if was in lines and _key(line) not in keys - {_key(was)}:
+                at = lines.index(was)
+                keys.discard(_key(was))
+                lines[at] = line
+                keys.add(_key(line))
+            else:
+                join(line)
+    return Charter(latest.purpose, tuple(lines))
+
+
 def propose(current: Charter | None, named: Sequence[NamedExpectation]) -> Proposal:
     """The revision a customer meeting proposes: a named expectation matched to a line
     rewrites it in the customer's words (its measure kept); a new one is added, to be

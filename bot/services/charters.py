@@ -142,7 +142,8 @@ async def save_charter(
     meeting_id: int | None = None,
 ) -> int:
     """Save the typed charter as the team's next revision (answered on its fields when it
-    will not do); returns the revision's number."""
+    will not do); returns the revision's number. The same charter as the latest revision
+    (Slack's retried submission, a double submit, Save with nothing changed) is no new one."""
     if person is None:
         raise Refused(NOT_ON_ROSTER)
     errors = charter_errors(purpose, lines)
@@ -158,6 +159,20 @@ async def save_charter(
                     meeting = await session.get(CustomerMeeting, meeting_id)
                     if meeting is None or meeting.team_id != team.id:
                         meeting_id = None
+                latest = await session.scalar(
+                    select(TeamCharter)
+                    .where(
+                        TeamCharter.workspace_id == me.workspace_id, TeamCharter.team_id == team.id
+                    )
+                    .order_by(TeamCharter.revision.desc())
+                    .limit(1)
+                )
+                if (
+                    latest is not None
+                    and meeting_id is None
+                    and from_json(latest.purpose, latest.expectations) == charter
+                ):
+                    return latest.revision
                 return await add_revision(
                     session, me, team.id, charter, meeting_id=meeting_id, now=deps.now()
                 )

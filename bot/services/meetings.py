@@ -8,12 +8,13 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.deps import Deps
 from bot.regimen.brief import build_brief
 from bot.regimen.calendar import local_instant, local_now
-from bot.regimen.charters import NamedExpectation, from_json, propose
+from bot.regimen.charters import Charter, NamedExpectation, from_json, propose, rebase
 from bot.regimen.compose import compose_links
 from bot.regimen.meetings import (
     MeetingKind,
@@ -710,9 +711,21 @@ async def _propose(
 
 async def accept_proposal(deps: Deps, person: Person | None, meeting_id: int) -> str:
     """The team accepts the revision a meeting proposes, in one click (a second click, or a
-    colleague's, finds it accepted); what to tell whoever clicked."""
+    colleague's, finds it accepted); what to tell whoever clicked. A charter the team revised
+    since the proposal keeps that revision, with the customer's changes carried over
+    (bot/regimen/charters.rebase)."""
     if person is None:
         raise Refused(NOT_ON_ROSTER)
+    for attempt in (1, 2):  # two accepting at once: the second finds it accepted
+        try:
+            return await _accept(deps, person, meeting_id)
+        except IntegrityError:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+async def _accept(deps: Deps, person: Person, meeting_id: int) -> str:
     async with deps.db.unit_of_work(writes=True) as session:
         me = await reload_actor(session, person)
         meeting = await session.get(CustomerMeeting, meeting_id)
@@ -732,6 +745,21 @@ async def accept_proposal(deps: Deps, person: Person | None, meeting_id: int) ->
         charter = from_json(
             str(meeting.proposal.get("purpose") or ""), meeting.proposal.get("expectations") or []
         )
+        latest = await current_charter(session, me.workspace_id, meeting.team_id)
+        base_revision = int(meeting.proposal.get("base") or 0)
+        if latest is not None and latest.revision != base_revision:
+            base = await session.scalar(
+                select(TeamCharter).where(
+                    TeamCharter.workspace_id == me.workspace_id,
+                    TeamCharter.team_id == meeting.team_id,
+                    TeamCharter.revision == base_revision,
+                )
+            )
+            charter = rebase(
+                from_json(base.purpose, base.expectations) if base else Charter(""),
+                charter,
+                from_json(latest.purpose, latest.expectations),
+            )
         revision = await charters.add_revision(
             session, me, meeting.team_id, charter, meeting_id=meeting.id, now=deps.now()
         )

@@ -140,3 +140,88 @@ async def test_a_proposal_edited_before_saving_is_still_the_customers_change(
     assert row.expectations == [
         {"expectation": "One person stays with us", "measure": "hand-offs per case"}
     ]
+
+
+async def test_saving_the_same_charter_again_makes_no_new_revision(world: World) -> None:
+    """Slack's retried submission, a double submit, or Save with nothing changed."""
+    env = world.env
+    view = await _open(world, "U0MO")
+    form = submitted(
+        view, charter_purpose="Healthy accounts", charter_expectation_1="Answers within a day"
+    )
+    for _ in range(2):
+        await env.requests.view_submission("U0MO", form)
+    again = submitted(
+        await _open(world, "U0MO"),
+        "V_AGAIN",
+        charter_purpose="Healthy accounts",
+        charter_expectation_1="Answers within a day",
+    )
+    await env.requests.view_submission("U0MO", again)
+    async with env.db.unit_of_work() as s:
+        assert [r.revision for r in await s.scalars(select(TeamCharter))] == [1]
+
+
+async def test_a_proposal_accepted_after_the_team_revised_the_charter_keeps_both(
+    world: World,
+) -> None:
+    """Drawn from revision 1 (A); the team then saved revision 2 (A, B); accepting the
+    meeting's proposal (A, the customer's line) makes revision 3 with all three."""
+    from bot.ids import Action
+    from storage.models import CustomerMeeting
+    from tests import factories as f
+    from tests.factories import utc
+    from tests.scenario.forms import click
+
+    env = world.env
+    a = {"expectation": "A", "measure": "m"}
+    async with env.db.unit_of_work() as s:
+        s.add(
+            TeamCharter(
+                workspace_id=f.WS,
+                team_id=world.cs.id,
+                revision=1,
+                purpose="P",
+                expectations=[a],
+                author_id=world.lee.id,
+            )
+        )
+        meeting = CustomerMeeting(
+            workspace_id=f.WS,
+            customer_id=world.customers[0].id,
+            team_id=world.cs.id,
+            organiser_id=world.dana.id,
+            objectives="Hear them",
+            starts_at=utc(2026, 11, 20, 15),
+            timezone="UTC",
+            attendee_ids=[world.dana.id],
+            request_key="k1",
+            proposal={
+                "purpose": "P",
+                "expectations": [a, {"expectation": "From the customer", "measure": ""}],
+                "base": 1,
+            },
+        )
+        s.add(meeting)
+        s.add(
+            TeamCharter(
+                workspace_id=f.WS,
+                team_id=world.cs.id,
+                revision=2,
+                purpose="P",
+                expectations=[a, {"expectation": "B by the team", "measure": "x"}],
+                author_id=world.lee.id,
+            )
+        )
+    accept = click(Action.ACCEPT_CHARTER, str(meeting.id))
+    for _ in range(2):  # a double click: one revision
+        await env.requests.block_actions("U0MO", accept, channel_id="C0CS")
+    async with env.db.unit_of_work() as s:
+        rows = list(await s.scalars(select(TeamCharter).order_by(TeamCharter.revision)))
+    assert [r.revision for r in rows] == [1, 2, 3]
+    assert [e["expectation"] for e in rows[-1].expectations] == [
+        "A",
+        "B by the team",
+        "From the customer",
+    ]
+    assert rows[-1].meeting_id == meeting.id

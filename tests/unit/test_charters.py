@@ -160,3 +160,38 @@ def test_history_escapes_and_names_what_customers_changed() -> None:
     said = str([b for b in view["blocks"] if b["type"] != "header"])
     assert "<!channel>" not in said and "What customers changed" in said
     assert "1 prompted by a customer meeting" in said
+
+
+def test_a_proposal_accepted_after_a_team_revision_keeps_both() -> None:
+    """Drawn from revision 1 (A, B); the team then saved revision 2 (A, B reworded, C); the
+    customer's meeting rewrote A and added D: accepting keeps B' and C, rewrites A, adds D."""
+    from bot.regimen.charters import Charter, CharterLine, rebase
+
+    a, b, b2, c = (CharterLine(t, "m") for t in ("A", "B", "B reworded", "C"))
+    a_said, d = CharterLine("A in their words", "m"), CharterLine("D", "")
+    base = Charter("Serve", (a, b))
+    proposed = Charter("Serve", (a_said, b, d))
+    latest = Charter("Serve better", (a, b2, c))
+    assert rebase(base, proposed, latest) == Charter("Serve better", (a_said, b2, c, d))
+    assert rebase(base, proposed, base) == proposed  # nothing changed since: the proposal
+    # the team removed A since: the customer's wording of it joins at the end
+    assert rebase(base, proposed, Charter("Serve", (b,))) == Charter("Serve", (b, a_said, d))
+
+
+@given(
+    st.lists(st.sampled_from("ABCDEFGH"), max_size=6, unique=True),
+    st.lists(st.sampled_from("ABCDEFGHIJ"), max_size=6, unique=True),
+    st.lists(st.sampled_from("ABCDEFGHIJKL"), max_size=6, unique=True),
+)
+def test_rebasing_never_loses_a_line_of_the_latest_revision_or_the_customers(
+    base_t: list[str], latest_t: list[str], added_t: list[str]
+) -> None:
+    from bot.regimen.charters import Charter, CharterLine, rebase
+
+    base = Charter("P", tuple(CharterLine(t) for t in base_t))
+    latest = Charter("P", tuple(CharterLine(t) for t in latest_t))
+    proposed = Charter("P", base.lines + tuple(CharterLine(t + "!") for t in added_t))
+    merged = rebase(base, proposed, latest)
+    assert set(latest.lines) <= set(merged.lines)
+    assert {CharterLine(t + "!") for t in added_t} <= set(merged.lines)
+    assert len(merged.lines) == len(set(merged.lines))
