@@ -1042,10 +1042,13 @@ async def changed(deps: Deps, session: AsyncSession, me: Person, kept: Submissio
         note = MovedNote(name, when, was, organiser.slack_user_id, prepared_again=again)
         # Not due again: the notice stands for the new day's preparation (its key), so the
         # job does not send the same preparation twice in a few days.
+        stands_for_prep = not again and meeting_day(meeting) != was_day
+        if pid == me.id and not stands_for_prep:
+            continue  # whoever moved it knows
         key = (
-            f"meeting:{meeting.id}:moved:{meeting.sequence}:{pid}"
-            if again or meeting_day(meeting) == was_day
-            else prep_key(meeting.id, pid, meeting_day(meeting))
+            prep_key(meeting.id, pid, meeting_day(meeting))
+            if stands_for_prep
+            else f"meeting:{meeting.id}:moved:{meeting.sequence}:{pid}"
         )
         await outbox.post(session, ws, key, person.slack_user_id, build_meeting_moved(note))
         told.add(pid)
