@@ -813,10 +813,13 @@ async def met_days(
     session: AsyncSession, workspace_id: str, people: Sequence[int], since: date
 ) -> dict[int, list[date]]:
     """The days each person met a customer since `since`: touchpoints they joined (accepted)
-    and proactive contacts recorded as theirs (a team's customer meeting, a shift)."""
+    and proactive contacts recorded as theirs (a team's customer meeting, a shift). A meeting
+    they joined as a guest is also recorded as their contact (they became an attendee): it
+    counts once."""
     out: dict[int, list[date]] = {p: [] for p in people}
     if not people:
         return out
+    joined: set[tuple[int, int | None, date]] = set()
     for p in await session.scalars(
         select(MatchPairing).where(
             MatchPairing.workspace_id == workspace_id,
@@ -826,17 +829,22 @@ async def met_days(
         )
     ):
         out[p.guest_id].append(p.on or p.by)
+        joined.add((p.guest_id, p.customer_id, p.on or p.by))
     start = datetime.combine(since, time(0), tzinfo=zone("UTC"))
-    for who, at in await session.execute(
-        select(Contact.executive_id, Contact.occurred_at).where(
+    for who, customer_id, at in await session.execute(
+        select(Contact.executive_id, Contact.customer_id, Contact.occurred_at).where(
             Contact.workspace_id == workspace_id,
             Contact.kind == ContactKind.PROACTIVE,
             Contact.executive_id.in_(list(people)),
             Contact.occurred_at >= start,
         )
     ):
-        if who is not None:
-            out[who].append(at.date())
+        if who is None:
+            continue
+        day = at.date()  # UTC: the meeting's own day may be either side of it
+        if any((who, customer_id, day + timedelta(days=d)) in joined for d in (-1, 0, 1)):
+            continue
+        out[who].append(day)
     return out
 
 

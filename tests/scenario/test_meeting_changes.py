@@ -260,6 +260,10 @@ async def test_a_guest_accepted_for_a_meeting_is_prepared_and_counted_as_an_atte
         [world.dana.id, world.mo.id, eve.id]
     )
     assert {(c.kind, c.channel) for c in contacts} == {(ContactKind.PROACTIVE, Channel.MEETING)}
+    # Joined as a guest and recorded as an attendee: one customer met, not two.
+    await env.requests.event({"type": "app_home_opened", "user": "U0EVE", "tab": "home"})
+    home = _shown(env.slack.calls_to("views.publish")[-1].params["view"])
+    assert "Customers met in the last 90 days: 1" in home
 
 
 async def test_a_guest_accepted_after_the_others_were_prepared_is_prepared_at_once(
