@@ -864,6 +864,7 @@ async def team_participation(
 # A touchpoint moved or cancelled (bot/services/meetings.py, bot/services/floor.py): its
 # pairings still going follow it.
 
+
 async def _subject(session: AsyncSession, p: MatchPairing) -> str:
     """ "Dana's shift at the support queue", "A formal customer meeting with Acme Corp"."""
     if is_shift(p):

@@ -44,15 +44,15 @@ from bot.views.meetings import (
     MAX_CANCEL_REASON,
     CancelForm,
     InvitationScreen,
+    MeetingForm,
     MeetingPrefill,
     MovedNote,
-    MeetingForm,
     PrepScreen,
     ProposalScreen,
     RecordForm,
     build_charter_proposal,
-    build_meeting_followup,
     build_meeting_cancelled,
+    build_meeting_followup,
     build_meeting_invitation,
     build_meeting_moved,
     build_meeting_prep,
@@ -159,6 +159,7 @@ async def meeting_form(
             select(func.count(CustomerMeeting.id)).where(
                 CustomerMeeting.workspace_id == me.workspace_id,
                 CustomerMeeting.customer_id == customer.id,
+                CustomerMeeting.cancelled_at.is_(None),
             )
         )
     today = regimen_of(me, settings).today(deps.now())
@@ -958,9 +959,7 @@ async def submit_change(
     return await inbox.keep(deps, person, "meeting_change", payload, request_key=request_key)
 
 
-async def _prepared(
-    session: AsyncSession, meeting: CustomerMeeting, people: list[int]
-) -> set[int]:
+async def _prepared(session: AsyncSession, meeting: CustomerMeeting, people: list[int]) -> set[int]:
     """Who of `people` got the preparation DM for the meeting's current day."""
     keys = {k: pid for pid in people for k in prep_keys(meeting, pid)}
     return {keys[k] for k in await outbox.queued_keys(session, sorted(keys))}

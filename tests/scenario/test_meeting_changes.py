@@ -89,10 +89,9 @@ def _invitation(world: World) -> dict[str, Any]:
 
 
 async def _ics(url: str) -> str:
-    async with aiohttp.ClientSession() as http:
-        async with http.get(url) as resp:
-            assert resp.status == 200
-            return await resp.text()
+    async with aiohttp.ClientSession() as http, http.get(url) as resp:
+        assert resp.status == 200
+        return await resp.text()
 
 
 async def _change(world: World, user: str, meeting_id: int) -> dict[str, Any] | None:
@@ -138,9 +137,7 @@ async def test_the_organiser_moves_a_meeting_and_everyone_follows(world: World) 
     assert blocks[Block.MEETING_AT]["label"]["text"] == "Time (America/New_York)"
     assert blocks[Block.MEETING_TEAM]["element"]["initial_users"] == ["U0DANA", "U0MO"]
 
-    answer = await env.requests.view_submission(
-        "U0DANA", submitted(view, meeting_on="2026-11-20")
-    )
+    answer = await env.requests.view_submission("U0DANA", submitted(view, meeting_on="2026-11-20"))
     assert "past" in answer.json()["errors"][Block.MEETING_ON]
     assert (await _stored(world, meeting.id)).sequence == 0
 
@@ -256,9 +253,7 @@ async def test_a_guest_accepted_for_a_meeting_is_prepared_and_counted_as_an_atte
     await env.deliver()
     async with env.db.unit_of_work() as s:
         contacts = list(await s.scalars(select(Contact).where(Contact.source == "meeting")))
-    assert sorted(c.executive_id for c in contacts) == sorted(
-        [world.dana.id, world.mo.id, eve.id]
-    )
+    assert sorted(c.executive_id for c in contacts) == sorted([world.dana.id, world.mo.id, eve.id])
     assert {(c.kind, c.channel) for c in contacts} == {(ContactKind.PROACTIVE, Channel.MEETING)}
     # Joined as a guest and recorded as an attendee: one customer met, not two.
     await env.requests.event({"type": "app_home_opened", "user": "U0EVE", "tab": "home"})
@@ -328,7 +323,8 @@ async def test_a_guest_follows_a_moved_meeting_and_an_admin_cancels_it(world: Wo
     for dm in ("D0DANA", "D0MO", "D0EVE"):  # prepared (Dana organised it): told once, why
         (told,) = _texts(world, dm, "is cancelled")
         said = _shown(told["blocks"])
-        assert "&lt;!channel&gt; budget freeze &amp; travel ban" in said and "<!channel>" not in said
+        assert "&lt;!channel&gt; budget freeze &amp; travel ban" in said
+        assert "<!channel>" not in said
     assert not [m for m in env.slack.messages("D0EVE") if "cancelled (" in (m["text"] or "")]
     async with env.db.unit_of_work() as s:
         (pairing,) = await s.scalars(select(MatchPairing))
