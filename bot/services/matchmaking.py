@@ -924,6 +924,14 @@ async def follow_touchpoint(
                 invite_key(p.id),
                 build_match_invitation(card),
             )
+        if p.status is PairingStatus.JOINED:  # the host's question names the new day
+            await outbox.update(
+                session,
+                workspace_id,
+                f"match:{p.id}:host:{on.isoformat()}",
+                host_key(p.id),
+                build_host_request(await _request(session, p)),
+            )
         if guest.id in told:
             continue
         what = await _subject(session, p)

@@ -36,6 +36,7 @@ from bot.services.meeting_ics import meeting_ics_url
 from bot.services.people import executive_profile, regimen_of
 from bot.settings import Settings
 from bot.tenancy.workspace_settings import for_workspace
+from bot.views.blocks import plain_note
 from bot.views.commands import build_simple
 from bot.views.data import CallSubmission, ItemInput, Option
 from bot.views.limits import URL
@@ -1014,12 +1015,29 @@ async def changed(deps: Deps, session: AsyncSession, me: Person, kept: Submissio
     meeting.sequence = meeting.sequence + 1
     await session.flush()
     await _redraw_invitation(session, settings, meeting, now=kept.received_at)
-    if meeting.starts_at == was_at:
-        return
     customer = await session.get(Customer, meeting.customer_id)
     name = customer.name if customer else "the customer"
     when = when_text(meeting.starts_at, meeting.timezone, settings)
     was = when_text(was_at, meeting.timezone, settings)
+    for person in await session.scalars(
+        select(Person).where(
+            Person.workspace_id == ws,
+            Person.id.in_(sorted(prepared - set(attendees) - {me.id})),
+        )
+    ):
+        if person.slack_user_id:  # prepared, then taken off the list: no need to come
+            await outbox.post(
+                session,
+                ws,
+                f"meeting:{meeting.id}:dropped:{meeting.sequence}:{person.id}",
+                person.slack_user_id,
+                plain_note(
+                    f"{organiser.name} changed the meeting with {name} ({was}): "
+                    "you are no longer down to come."
+                ),
+            )
+    if meeting.starts_at == was_at:
+        return
     calendar = await holidays.calendar(session, ws, around=kept.received_at.date())
     told: set[int] = set()
     people = {
@@ -1029,10 +1047,10 @@ async def changed(deps: Deps, session: AsyncSession, me: Person, kept: Submissio
         )
     }
     for pid in sorted(prepared):
-        person = people.get(pid)
-        if person is None or not person.slack_user_id or pid not in attendees:
+        who = people.get(pid)
+        if who is None or not who.slack_user_id or pid not in attendees:
             continue
-        reg = regimen_of(person, settings, calendar)
+        reg = regimen_of(who, settings, calendar)
         again = meeting_day(meeting) != was_day and prep_day(
             local_now(meeting.starts_at, reg.tz).date(),
             settings.kyc_meeting_prep_days,
@@ -1049,7 +1067,7 @@ async def changed(deps: Deps, session: AsyncSession, me: Person, kept: Submissio
             if stands_for_prep
             else f"meeting:{meeting.id}:moved:{meeting.sequence}:{pid}"
         )
-        await outbox.post(session, ws, key, person.slack_user_id, build_meeting_moved(note))
+        await outbox.post(session, ws, key, who.slack_user_id, build_meeting_moved(note))
         told.add(pid)
     await matchmaking.follow_touchpoint(
         session, ws, meeting_ref(meeting.id), meeting_day(meeting), told=told

@@ -188,6 +188,19 @@ async def test_the_organiser_moves_a_meeting_and_everyone_follows(world: World) 
     prep = _texts(world, "D0MO", "Preparing")
     assert len(prep) == 2 and "Thu 3 Dec 2026 15:30" in _shown(prep[-1]["blocks"])
     assert await _prepare(world) == 0
+
+    # Mo is taken off the list, prepared as he was: told he need not come, nothing more.
+    view = await _change(world, "U0DANA", meeting.id)
+    assert view is not None
+    await env.requests.view_submission("U0DANA", submitted(view, meeting_team=["U0DANA"]))
+    await env.deliver()
+    assert (await _stored(world, meeting.id)).attendee_ids == [world.dana.id]
+    (dropped,) = _texts(world, "D0MO", "no longer down")
+    assert dropped["text"] == (
+        "Dana Whitfield changed the meeting with Acme Corp "
+        "(Thu 3 Dec 2026 15:30 America/New_York): you are no longer down to come."
+    )
+    assert len(_texts(world, "D0MO", "moved to")) == 2  # the time did not change
     env.clock.set(utc(2026, 12, 3, 21, 35))  # after the new time
     assert await _prepare(world) == 1
     (ask,) = _texts(world, "D0DANA", "How did")
