@@ -68,6 +68,8 @@ class Action(StrEnum):
     # revision accepted in one click or edited (value = meeting id)
     REQUEST_MEETING = "kyc_request_meeting"
     RECORD_MEETING = "kyc_record_meeting"
+    CHANGE_MEETING = "kyc_change_meeting"  # the organiser's invitation DM: move it
+    CANCEL_MEETING = "kyc_cancel_meeting"
     ACCEPT_CHARTER = "kyc_accept_charter"
     EDIT_PROPOSED_CHARTER = "kyc_edit_proposed_charter"
     # App Home, a team member: the team's charter edited, its history shown (value = team id)
@@ -136,6 +138,8 @@ class View(StrEnum):
     MANAGE_PICK = "kyc_manage_pick_modal"
     MEETING_REQUEST = "kyc_meeting_request_modal"
     MEETING_RECORD = "kyc_meeting_record_modal"
+    MEETING_CHANGE = "kyc_meeting_change_modal"
+    MEETING_CANCEL = "kyc_meeting_cancel_modal"
     CHARTER = "kyc_charter_modal"
     CHARTER_HISTORY = "kyc_charter_history_modal"
     HISTORY = "kyc_history_modal"
@@ -220,6 +224,7 @@ class Block(StrEnum):
     MEETING_CONTACTS = "meeting_contacts"
     MEETING_CUSTOMER_ATTENDEES = "meeting_customer_attendees"
     MEETING_FACILITATOR = "meeting_facilitator"
+    MEETING_CANCEL_REASON = "meeting_cancel_reason"
     # after it: its kind; numbered rows f"{MEETING_EXPECTATION}_{n}" with the charter line
     # each matches (f"{MEETING_MATCH}_{n}"); what to simplify or eliminate, numbered too
     MEETING_KIND = "meeting_kind"

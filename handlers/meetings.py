@@ -12,8 +12,10 @@ from bot.ids import Action, View
 from bot.services import calling, charters, inbox, meetings
 from bot.views.charters import build_charter_history_modal, build_charter_modal, parse_charter
 from bot.views.meetings import (
+    build_meeting_cancel_modal,
     build_meeting_record_modal,
     build_meeting_request_modal,
+    parse_meeting_cancel,
     parse_meeting_record,
     parse_meeting_request,
 )
@@ -41,6 +43,10 @@ def register(app: AsyncApp) -> None:
     app.view(View.MEETING_RECORD.value)(record_submitted)
     app.action(Action.ACCEPT_CHARTER.value)(accept_clicked)
     app.action(Action.EDIT_PROPOSED_CHARTER.value)(edit_proposal_clicked)
+    app.action(Action.CHANGE_MEETING.value)(change_clicked)
+    app.view(View.MEETING_CHANGE.value)(change_submitted)
+    app.action(Action.CANCEL_MEETING.value)(cancel_clicked)
+    app.view(View.MEETING_CANCEL.value)(cancel_submitted)
 
 
 async def request_clicked(
@@ -162,3 +168,52 @@ async def edit_proposal_clicked(
         return
     work = charters.charter_form(deps_of(context), actor_of(context), meeting_id=meeting_id)
     await open_after(client, context, body, work, build_charter_modal)
+
+
+async def change_clicked(
+    ack: Any, body: dict[str, Any], client: AsyncWebClient, context: Any
+) -> None:
+    """The organiser's invitation DM → Change… (value = meeting id): the request modal,
+    filled in with the meeting as it stands."""
+    await ack()
+    meeting_id = clicked_id(body)
+    if meeting_id is None:
+        return
+    work = meetings.change_form(deps_of(context), actor_of(context), meeting_id)
+    await open_after(client, context, body, work, build_meeting_request_modal)
+
+
+async def change_submitted(ack: Any, view: dict[str, Any], context: Any) -> None:
+    deps = deps_of(context)
+    fields = parse_meeting_request(view["state"]["values"])
+    meeting_id = int(read_meta(view).get("m") or 0)
+    work = meetings.submit_change(
+        deps, actor_of(context), meeting_id, fields, request_key=request_key(view)
+    )
+    kept = await answer_submission(ack, work, field=None)
+    if kept is not None:  # Slack has its answer: now the meeting moves and people are told
+        await inbox.follow(deps, kept)
+
+
+async def cancel_clicked(
+    ack: Any, body: dict[str, Any], client: AsyncWebClient, context: Any
+) -> None:
+    """The organiser's invitation DM → Cancel meeting: a small modal asks why."""
+    await ack()
+    meeting_id = clicked_id(body)
+    if meeting_id is None:
+        return
+    work = meetings.cancel_form(deps_of(context), actor_of(context), meeting_id)
+    await open_after(client, context, body, work, build_meeting_cancel_modal)
+
+
+async def cancel_submitted(ack: Any, view: dict[str, Any], context: Any) -> None:
+    deps = deps_of(context)
+    reason = parse_meeting_cancel(view["state"]["values"])
+    meeting_id = int(read_meta(view).get("m") or 0)
+    work = meetings.submit_cancel(
+        deps, actor_of(context), meeting_id, reason, request_key=request_key(view)
+    )
+    kept = await answer_submission(ack, work, field=None)
+    if kept is not None:  # Slack has its answer: now the cancellation and who is told
+        await inbox.follow(deps, kept)

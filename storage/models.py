@@ -622,6 +622,11 @@ class CustomerMeeting(Base):
     simplify_item_ids: Mapped[list[int] | None] = mapped_column(JSON)
     request_key: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Moved: its calendar file's SEQUENCE, one up per change (RFC 5545 3.8.7.4), so calendars
+    # update the event. Cancelled before it was recorded: when, and the organiser's reason.
+    sequence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    cancelled_at: Mapped[datetime | None] = mapped_column()
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
 
 
 class TeamCharter(Base):

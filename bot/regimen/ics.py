@@ -20,6 +20,11 @@ class CallInvite:
     organizer_name: str | None = None
     organizer_email: str | None = None
     numbered: bool = True  # "(option n of m)" after each summary: several slots proposed
+    # A meeting's one event: SEQUENCE goes up each time it moves, so calendars that imported
+    # it update it (RFC 5545 3.8.7.4); cancelled, the file is METHOD:CANCEL, STATUS:CANCELLED.
+    sequence: int | None = None
+    cancelled: bool = False
+    status: str = "TENTATIVE"
 
 
 def escape_text(value: str) -> str:
@@ -62,7 +67,7 @@ def build_ics(invite: CallInvite, *, now: datetime) -> str:
         "VERSION:2.0",
         "PRODID:-//KYC//Follow-up call slots//EN",
         "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
+        "METHOD:CANCEL" if invite.cancelled else "METHOD:PUBLISH",
     ]
     count = len(invite.starts)
     for n, start in enumerate(invite.starts, 1):
@@ -78,9 +83,11 @@ def build_ics(invite: CallInvite, *, now: datetime) -> str:
                 f"{invite.summary} (option {n} of {count})" if invite.numbered else invite.summary
             ),
             "DESCRIPTION:" + escape_text(invite.description),
-            "STATUS:TENTATIVE",
+            "STATUS:" + ("CANCELLED" if invite.cancelled else invite.status),
             "TRANSP:OPAQUE",
         ]
+        if invite.sequence is not None:
+            lines.append(f"SEQUENCE:{invite.sequence}")
         if invite.organizer_email:
             who = f";CN={_cn(invite.organizer_name)}" if invite.organizer_name else ""
             lines.append(f"ORGANIZER{who}:mailto:{invite.organizer_email}")

@@ -37,6 +37,7 @@ class PairingStatus(StrEnum):
     SNOOZED = "snoozed"  # "Snooze 4 weeks"
     OPTED_OUT = "opted_out"
     EXPIRED = "expired"  # never answered: the touchpoint went by
+    CANCELLED = "cancelled"  # its meeting or shift was cancelled: nobody's answer
 
     @property
     def open(self) -> bool:
@@ -44,8 +45,9 @@ class PairingStatus(StrEnum):
 
     @property
     def counts_for_cadence(self) -> bool:
-        """A host's decline is not the guest's turn: they are invited again next round."""
-        return self is not PairingStatus.HOST_DECLINED
+        """A host's decline, or a touchpoint cancelled, is not the guest's turn: they are
+        invited again next round."""
+        return self not in (PairingStatus.HOST_DECLINED, PairingStatus.CANCELLED)
 
 
 class OpportunityKind(StrEnum):
@@ -253,8 +255,8 @@ def unanswered_in_a_row(statuses_newest_first: Sequence[PairingStatus]) -> int:
     for status in statuses_newest_first:
         if status is PairingStatus.EXPIRED:
             n += 1
-        elif status.open:
-            continue
+        elif status.open or status is PairingStatus.CANCELLED:
+            continue  # not answered yet, or nothing to answer any more
         else:
             break
     return n

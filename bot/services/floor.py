@@ -41,7 +41,7 @@ from bot.regimen.floor import (
     reminder_due,
 )
 from bot.regimen.types import Role
-from bot.services import holidays, inbox, outbox
+from bot.services import holidays, inbox, matchmaking, outbox
 from bot.services.calling import theme_options
 from bot.services.identity import (
     Invalid,
@@ -168,6 +168,13 @@ async def stop_commitment(deps: Deps, person: Person | None) -> HomeData:
             ):
                 if ShiftStatus(shift.status).is_open:
                     shift.status = ShiftStatus.CANCELLED.value
+                    await matchmaking.cancel_touchpoint(
+                        session,
+                        me.workspace_id,
+                        f"floor:{shift.id}",
+                        f"{me.name} stopped going back to the floor",
+                    )
+    deps.wake_sender()
     return await _home(deps, me)
 
 
@@ -494,6 +501,7 @@ async def propose_other_day(deps: Deps, person: Person | None, shift_id: int, da
         if why:
             raise NotAllowed(f"{day:%a %-d %b} is not a working day for {leader.name} ({why}).")
         was, shift.day, shift.status = shift.day, day, ShiftStatus.MOVED.value
+        await matchmaking.follow_touchpoint(session, shift.workspace_id, f"floor:{shift.id}", day)
         note = await _note(session, shift, was=was)
         ws, key = shift.workspace_id, f"floor:{shift.id}:propose"
         await outbox.update(

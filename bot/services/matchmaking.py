@@ -20,7 +20,7 @@ asked once whether they still want to meet customers."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -191,6 +191,7 @@ async def team_meetings(
         .where(
             CustomerMeeting.workspace_id == workspace_id,
             CustomerMeeting.recorded_at.is_(None),
+            CustomerMeeting.cancelled_at.is_(None),
             # a day's margin each side: the meeting's own timezone decides below
             CustomerMeeting.starts_at >= datetime.combine(today - ONE_DAY, time(0), UTC),
             CustomerMeeting.starts_at
@@ -642,6 +643,12 @@ async def host_answer(deps: Deps, person: Person | None, pairing_id: int, accept
                 "You will be invited to another customer at the next round."
             )
         ws = me.workspace_id
+        if accept and guest is not None and p.kind == OpportunityKind.TEAM_MEETING.value:
+            from bot.services.meetings import guest_accepted  # meetings imports this module
+
+            settings = await _settings(deps, ws)
+            meeting_id = int(p.ref.removeprefix("meeting:"))
+            await guest_accepted(session, settings, meeting_id, guest, now=deps.now())
         await outbox.update(
             session,
             ws,
@@ -814,10 +821,13 @@ async def met_days(
     session: AsyncSession, workspace_id: str, people: Sequence[int], since: date
 ) -> dict[int, list[date]]:
     """The days each person met a customer since `since`: touchpoints they joined (accepted)
-    and proactive contacts recorded as theirs (a team's customer meeting, a shift)."""
+    and proactive contacts recorded as theirs (a team's customer meeting, a shift). A meeting
+    they joined as a guest is also recorded as their contact (they became an attendee): it
+    counts once."""
     out: dict[int, list[date]] = {p: [] for p in people}
     if not people:
         return out
+    joined: set[tuple[int, int | None, date]] = set()
     for p in await session.scalars(
         select(MatchPairing).where(
             MatchPairing.workspace_id == workspace_id,
@@ -827,17 +837,22 @@ async def met_days(
         )
     ):
         out[p.guest_id].append(p.on or p.by)
+        joined.add((p.guest_id, p.customer_id, p.on or p.by))
     start = datetime.combine(since, time(0), tzinfo=zone("UTC"))
-    for who, at in await session.execute(
-        select(Contact.executive_id, Contact.occurred_at).where(
+    for who, customer_id, at in await session.execute(
+        select(Contact.executive_id, Contact.customer_id, Contact.occurred_at).where(
             Contact.workspace_id == workspace_id,
             Contact.kind == ContactKind.PROACTIVE,
             Contact.executive_id.in_(list(people)),
             Contact.occurred_at >= start,
         )
     ):
-        if who is not None:
-            out[who].append(at.date())
+        if who is None:
+            continue
+        day = at.date()  # UTC: the meeting's own day may be either side of it
+        if any((who, customer_id, day + timedelta(days=d)) in joined for d in (-1, 0, 1)):
+            continue
+        out[who].append(day)
     return out
 
 
@@ -852,3 +867,134 @@ async def team_participation(
     since = min(today - timedelta(days=89), date(today.year, 3 * ((today.month - 1) // 3) + 1, 1))
     met = await met_days(session, workspace_id, [m.person_id for m in members], since)
     return participation(members, met, today)
+
+
+# A touchpoint moved or cancelled (bot/services/meetings.py, bot/services/floor.py): its
+# pairings still going follow it.
+
+
+async def _subject(session: AsyncSession, p: MatchPairing) -> str:
+    """ "Dana's shift at the support queue", "A formal customer meeting with Acme Corp"."""
+    if is_shift(p):
+        return await _what_of(session, p)
+    return f"{_label(p.kind)[:1].upper()}{_label(p.kind)[1:]} with {p.customer_name}"
+
+
+FOLLOWING = (PairingStatus.INVITED, PairingStatus.JOINED, PairingStatus.ACCEPTED)
+
+
+async def _following(session: AsyncSession, workspace_id: str, ref: str) -> list[MatchPairing]:
+    return list(
+        await session.scalars(
+            select(MatchPairing)
+            .where(
+                MatchPairing.workspace_id == workspace_id,
+                MatchPairing.ref == ref,
+                MatchPairing.status.in_(FOLLOWING),
+            )
+            .order_by(MatchPairing.id)
+        )
+    )
+
+
+async def accepted_guests(session: AsyncSession, workspace_id: str, ref: str) -> list[int]:
+    """The guests a host accepted for the touchpoint `ref`."""
+    return [
+        p.guest_id
+        for p in await _following(session, workspace_id, ref)
+        if p.status is PairingStatus.ACCEPTED
+    ]
+
+
+async def follow_touchpoint(
+    session: AsyncSession, workspace_id: str, ref: str, on: date, *, told: Collection[int] = ()
+) -> int:
+    """The touchpoint `ref` moved to `on`: its pairings still going (invited, joined,
+    accepted) follow it (`on` and `by`), and each guest is told the new day once, unless in
+    `told` (told already, as an attendee); an unanswered invitation is redrawn with the new
+    day. Returns how many pairings moved."""
+    moved = 0
+    for p in await _following(session, workspace_id, ref):
+        if p.on == on:
+            continue
+        was = _when(p)
+        p.on, p.by = on, on
+        moved += 1
+        guest = await session.get(Person, p.guest_id)
+        if guest is None or not guest.slack_user_id:
+            continue
+        card = await _card(session, p)
+        if p.status is PairingStatus.INVITED:
+            await outbox.update(
+                session,
+                workspace_id,
+                f"match:{p.id}:invite:{on.isoformat()}",
+                invite_key(p.id),
+                build_match_invitation(card),
+            )
+        if p.status is PairingStatus.JOINED:  # the host's question names the new day
+            await outbox.update(
+                session,
+                workspace_id,
+                f"match:{p.id}:host:{on.isoformat()}",
+                host_key(p.id),
+                build_host_request(await _request(session, p)),
+            )
+        if guest.id in told:
+            continue
+        what = await _subject(session, p)
+        await outbox.post(
+            session,
+            workspace_id,
+            f"match:{p.id}:moved:{on.isoformat()}",
+            guest.slack_user_id,
+            plain_note(f"🗓 {what} moved: it is now {_when(p)} (was {was})."),
+        )
+    return moved
+
+
+async def cancel_touchpoint(
+    session: AsyncSession, workspace_id: str, ref: str, why: str, *, told: Collection[int] = ()
+) -> int:
+    """The touchpoint `ref` is cancelled: its pairings still going are cancelled (a status that
+    is nobody's answer, so it neither counts as the guest's turn nor as unanswered), their
+    invitation or the host's request redrawn without buttons, and each guest told once
+    (unless in `told`). Returns how many were cancelled."""
+    cancelled = 0
+    for p in await _following(session, workspace_id, ref):
+        was = p.status
+        what = await _subject(session, p)
+        when = _when(p)
+        p.status = PairingStatus.CANCELLED
+        cancelled += 1
+        note = f"Cancelled: {why}"
+        if was is PairingStatus.INVITED:
+            await outbox.update(
+                session,
+                workspace_id,
+                f"match:{p.id}:cancelled:invite",
+                invite_key(p.id),
+                build_match_answered(await _card(session, p), note),
+            )
+        if was is PairingStatus.JOINED:
+            await outbox.update(
+                session,
+                workspace_id,
+                f"match:{p.id}:cancelled:host",
+                host_key(p.id),
+                build_host_answered(await _request(session, p), note),
+            )
+        guest = await session.get(Person, p.guest_id)
+        if guest is None or not guest.slack_user_id or guest.id in told:
+            continue
+        await outbox.post(
+            session,
+            workspace_id,
+            f"match:{p.id}:cancelled",
+            guest.slack_user_id,
+            plain_note(
+                f"✖️ {what}, {when}, is cancelled ({why}). "
+                "You will be invited to another customer at a next round."
+            ),
+        )
+    return cancelled

@@ -61,7 +61,7 @@ async def quarter_figures(
             MeetingKind(m.kind) if m.kind else None,
         )
         for m in meetings
-        if m.team_id is not None and m.starts_at <= now
+        if m.team_id is not None and m.starts_at <= now and m.cancelled_at is None
     ]
     revisions: list[CustomerRevision] = []
     rows = list(

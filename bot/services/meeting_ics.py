@@ -63,6 +63,8 @@ async def meeting_ics_file(
         return None
     company = (await for_workspace(db, settings, ws)).kyc_company or "us"
     description = "Objectives:\n" + meeting.objectives
+    if meeting.cancelled_at is not None:
+        description = "Cancelled" + (f": {meeting.cancel_reason}" if meeting.cancel_reason else "")
     if meeting.agenda:
         description += "\n\nAgenda:\n" + meeting.agenda
     invite = CallInvite(
@@ -74,5 +76,8 @@ async def meeting_ics_file(
         organizer_name=organiser.name,
         organizer_email=organiser.email,
         numbered=False,
+        sequence=meeting.sequence,
+        cancelled=meeting.cancelled_at is not None,
+        status="CONFIRMED",
     )
     return build_ics(invite, now=now)

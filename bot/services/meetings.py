@@ -4,6 +4,7 @@ attendee gets a few days before (a scheduled job)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -12,8 +13,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.deps import Deps
+from bot.ids import Block
 from bot.regimen.brief import build_brief
-from bot.regimen.calendar import local_instant, local_now
+from bot.regimen.calendar import local_instant, local_now, zone
 from bot.regimen.charters import Charter, NamedExpectation, from_json, propose, rebase
 from bot.regimen.compose import compose_links
 from bot.regimen.meetings import (
@@ -22,6 +24,7 @@ from bot.regimen.meetings import (
     emails_in,
     facilitator_signals,
     invitation,
+    prep_day,
     prep_due,
     request_errors,
 )
@@ -34,19 +37,26 @@ from bot.services.meeting_ics import meeting_ics_url
 from bot.services.people import executive_profile, regimen_of
 from bot.settings import Settings
 from bot.tenancy.workspace_settings import for_workspace
+from bot.views.blocks import plain_note
 from bot.views.commands import build_simple
 from bot.views.data import CallSubmission, ItemInput, Option
 from bot.views.limits import URL
 from bot.views.meetings import (
     FIELD_BLOCKS,
+    MAX_CANCEL_REASON,
+    CancelForm,
     InvitationScreen,
     MeetingForm,
+    MeetingPrefill,
+    MovedNote,
     PrepScreen,
     ProposalScreen,
     RecordForm,
     build_charter_proposal,
+    build_meeting_cancelled,
     build_meeting_followup,
     build_meeting_invitation,
+    build_meeting_moved,
     build_meeting_prep,
 )
 from bot.views.text import escape
@@ -151,6 +161,7 @@ async def meeting_form(
             select(func.count(CustomerMeeting.id)).where(
                 CustomerMeeting.workspace_id == me.workspace_id,
                 CustomerMeeting.customer_id == customer.id,
+                CustomerMeeting.cancelled_at.is_(None),
             )
         )
     today = regimen_of(me, settings).today(deps.now())
@@ -236,8 +247,6 @@ async def submit_request(
 
 
 def when_text(starts_at: datetime, tz_name: str, settings: Settings) -> str:
-    from bot.regimen.calendar import zone
-
     try:
         tz = zone(tz_name)
     except ValueError:
@@ -291,50 +300,142 @@ async def requested(deps: Deps, session: AsyncSession, me: Person, kept: Submiss
     )
     session.add(meeting)
     await session.flush()
-    if not me.slack_user_id:
-        return
+    await _post_invitation(session, settings, meeting, now=kept.received_at)
+
+
+def invitation_key(meeting_id: int) -> str:
+    return f"meeting:{meeting_id}:invitation"
+
+
+async def _invitation_screen(
+    session: AsyncSession, settings: Settings, meeting: CustomerMeeting, *, now: datetime
+) -> tuple[Person, InvitationScreen] | None:
+    """The organiser's invitation DM as the meeting now stands (None: nobody to send it to)."""
+    ws = meeting.workspace_id
+    organiser = await session.get(Person, meeting.organiser_id)
+    customer = await session.get(Customer, meeting.customer_id)
+    if organiser is None or customer is None or not organiser.slack_user_id:
+        return None
+    found = {
+        p.id: p
+        for p in await session.scalars(
+            select(Person).where(Person.workspace_id == ws, Person.id.in_(meeting.attendee_ids))
+        )
+    }
+    attendees = [found[i] for i in meeting.attendee_ids if i in found]
+    contacts = list(
+        await session.scalars(
+            select(CustomerContact).where(
+                CustomerContact.workspace_id == ws,
+                CustomerContact.customer_id == customer.id,
+                CustomerContact.id.in_(meeting.contact_ids or []),
+            )
+        )
+    )
     emails = [c.email for c in contacts if c.email]
-    for found in emails_in(p.get("customer_attendees")):
-        if found.lower() not in (e.lower() for e in emails):
-            emails.append(found)
+    for found_email in emails_in(meeting.customer_attendees):
+        if found_email.lower() not in (e.lower() for e in emails):
+            emails.append(found_email)
     if not emails and customer.contact_email:
         emails.append(customer.contact_email)
     company = settings.kyc_company or "our company"
-    when = when_text(starts_at, reg.tz.key, settings)
+    when = when_text(meeting.starts_at, meeting.timezone, settings)
     email = invitation(
         customer=customer.name,
         company=company,
-        organiser=me.name,
+        organiser=organiser.name,
         objectives=meeting.objectives,
         agenda=meeting.agenda,
         starts=when,
         minutes=meeting.minutes,
         team=[a.name for a in attendees],
     )
+    subject = ("New time: " if meeting.sequence else "") + email.subject
     to = ", ".join(emails)
+    cancelled = None
+    if meeting.cancelled_at is not None:
+        cancelled = meeting.cancel_reason or ""
     screen = InvitationScreen(
         customer_name=customer.name,
         when=when,
         minutes=meeting.minutes,
         to=tuple(emails),
-        subject=email.subject,
+        subject=subject,
         body=email.body,
-        links=compose_links(to, email.subject, email.body, limit=URL, first=preferred_client(me)),
-        ics_url=meeting_ics_url(settings, ws, meeting.id, now=kept.received_at),
+        links=compose_links(to, subject, email.body, limit=URL, first=preferred_client(organiser)),
+        ics_url=meeting_ics_url(settings, ws, meeting.id, now=now),
         attendees=tuple(a.slack_user_id for a in attendees if a.slack_user_id),
         facilitator=meeting.facilitator,
+        meeting_id=meeting.id,
+        changes=meeting.sequence,
+        cancelled=cancelled,
     )
+    return organiser, screen
+
+
+async def _post_invitation(
+    session: AsyncSession, settings: Settings, meeting: CustomerMeeting, *, now: datetime
+) -> None:
+    drawn = await _invitation_screen(session, settings, meeting, now=now)
+    if drawn is None:
+        return
+    organiser, screen = drawn
+    assert organiser.slack_user_id
     await outbox.post(
         session,
-        ws,
-        f"meeting:{meeting.id}:invitation",
-        me.slack_user_id,
+        meeting.workspace_id,
+        invitation_key(meeting.id),
+        organiser.slack_user_id,
         build_meeting_invitation(screen),
     )
 
 
-def prep_key(meeting_id: int, person_id: int) -> str:
-    return f"meeting:{meeting_id}:prep:{person_id}"
+async def _redraw_invitation(
+    session: AsyncSession,
+    settings: Settings,
+    meeting: CustomerMeeting,
+    *,
+    now: datetime,
+    cancelled_by: str | None = None,
+) -> None:
+    """The organiser's invitation DM redrawn (a new email, a new .ics link): moved, or
+    cancelled (by whom, and why)."""
+    drawn = await _invitation_screen(session, settings, meeting, now=now)
+    if drawn is None:
+        return
+    _, screen = drawn
+    if screen.cancelled is not None:
+        by = f"by {cancelled_by}" if cancelled_by else ""
+        screen = replace(screen, cancelled=f"{by}: {screen.cancelled}" if by else screen.cancelled)
+    await outbox.update(
+        session,
+        meeting.workspace_id,
+        f"{invitation_key(meeting.id)}:v{meeting.sequence}",
+        invitation_key(meeting.id),
+        build_meeting_invitation(screen),
+    )
+
+
+def meeting_day(meeting: CustomerMeeting) -> date:
+    """The meeting's day in its own timezone: what the outbox keys of its messages carry, so a
+    meeting moved to another day is prepared for (and asked about) again."""
+    try:
+        return local_now(meeting.starts_at, zone(meeting.timezone)).date()
+    except ValueError:
+        return meeting.starts_at.date()
+
+
+def prep_key(meeting_id: int, person_id: int, on: date) -> str:
+    return f"meeting:{meeting_id}:prep:{person_id}:{on.isoformat()}"
+
+
+def prep_keys(meeting: CustomerMeeting, person_id: int) -> list[str]:
+    """The keys of a person's preparation DM for the meeting's current day; a meeting never
+    changed also knows the key of before the day was in it (requested before this release)."""
+    keys = [prep_key(meeting.id, person_id, meeting_day(meeting))]
+    if not meeting.sequence:
+        keys.append(f"meeting:{meeting.id}:prep:{person_id}")
+    return keys
 
 
 async def current_charter(
@@ -399,6 +500,7 @@ async def prepare_attendees(
             select(CustomerMeeting)
             .where(
                 CustomerMeeting.workspace_id == workspace_id,
+                CustomerMeeting.cancelled_at.is_(None),
                 CustomerMeeting.starts_at > now,
                 CustomerMeeting.starts_at <= now + timedelta(days=days + 2),
             )
@@ -407,12 +509,16 @@ async def prepare_attendees(
     )
     if not meetings:
         return 0
-    wanted = {prep_key(m.id, pid) for m in meetings for pid in m.attendee_ids}
+    wanted = {k for m in meetings for pid in m.attendee_ids for k in prep_keys(m, pid)}
     sent = await outbox.queued_keys(session, sorted(wanted))
     calendar = await holidays.calendar(session, workspace_id, around=now.date())
     queued = 0
     for meeting in meetings:
-        left = [pid for pid in meeting.attendee_ids if prep_key(meeting.id, pid) not in sent]
+        left = [
+            pid
+            for pid in meeting.attendee_ids
+            if not any(k in sent for k in prep_keys(meeting, pid))
+        ]
         if not left:
             continue
         people = list(
@@ -441,7 +547,7 @@ async def prepare_attendees(
             if await outbox.post(
                 session,
                 workspace_id,
-                prep_key(meeting.id, person.id),
+                prep_key(meeting.id, person.id, meeting_day(meeting)),
                 person.slack_user_id,
                 build_meeting_prep(screen),
             ):
@@ -465,8 +571,13 @@ SIMPLIFY_PREFIX = "Simplify or eliminate: "
 ASK_WITHIN = timedelta(days=30)  # a meeting older than this is not asked about any more
 
 
-def followup_key(meeting_id: int) -> str:
-    return f"meeting:{meeting_id}:after"
+def followup_keys(meeting: CustomerMeeting) -> list[str]:
+    """The after-meeting question's key for the meeting's current day (first): moved, it is
+    asked again after the new day; never changed, the key of before the day was in it too."""
+    keys = [f"meeting:{meeting.id}:after:{meeting_day(meeting).isoformat()}"]
+    if not meeting.sequence:
+        keys.append(f"meeting:{meeting.id}:after")
+    return keys
 
 
 async def ask_organisers(
@@ -478,16 +589,17 @@ async def ask_organisers(
             select(CustomerMeeting).where(
                 CustomerMeeting.workspace_id == workspace_id,
                 CustomerMeeting.recorded_at.is_(None),
+                CustomerMeeting.cancelled_at.is_(None),
                 CustomerMeeting.starts_at <= now,
                 CustomerMeeting.starts_at > now - ASK_WITHIN,
             )
         )
     )
     over = [m for m in over if m.starts_at + timedelta(minutes=m.minutes) <= now]
-    asked = await outbox.queued_keys(session, [followup_key(m.id) for m in over])
+    asked = await outbox.queued_keys(session, [k for m in over for k in followup_keys(m)])
     queued = 0
     for meeting in over:
-        if followup_key(meeting.id) in asked:
+        if any(k in asked for k in followup_keys(meeting)):
             continue
         organiser = await session.get(Person, meeting.organiser_id)
         customer = await session.get(Customer, meeting.customer_id)
@@ -496,7 +608,7 @@ async def ask_organisers(
         when = when_text(meeting.starts_at, meeting.timezone, settings)
         message = build_meeting_followup(customer.name, when, meeting.id)
         if await outbox.post(
-            session, workspace_id, followup_key(meeting.id), organiser.slack_user_id, message
+            session, workspace_id, followup_keys(meeting)[0], organiser.slack_user_id, message
         ):
             queued += 1
     return queued
@@ -511,6 +623,18 @@ async def _own_meeting(session: AsyncSession, person: Person, meeting_id: int) -
     return meeting
 
 
+CANCELLED = "This meeting was cancelled."
+
+
+def _recordable(meeting: CustomerMeeting, now: datetime) -> None:
+    if meeting.recorded_at is not None:
+        raise NotAllowed("This meeting is recorded already.")
+    if meeting.cancelled_at is not None:
+        raise NotAllowed(CANCELLED)
+    if meeting.starts_at > now:
+        raise NotAllowed("This meeting is still ahead (it was moved): record it once held.")
+
+
 async def record_form(deps: Deps, person: Person | None, meeting_id: int) -> RecordForm:
     if person is None:
         raise Refused(NOT_ON_ROSTER)
@@ -518,8 +642,7 @@ async def record_form(deps: Deps, person: Person | None, meeting_id: int) -> Rec
     async with deps.db.unit_of_work() as session:
         me = await reload_actor(session, person)
         meeting = await _own_meeting(session, me, meeting_id)
-        if meeting.recorded_at is not None:
-            raise NotAllowed("This meeting is recorded already.")
+        _recordable(meeting, deps.now())
         customer = await session.get(Customer, meeting.customer_id)
         charter = await current_charter(session, me.workspace_id, meeting.team_id)
     return RecordForm(
@@ -545,8 +668,7 @@ async def submit_record(
         raise Refused(NOT_ON_ROSTER)
     async with deps.db.unit_of_work() as session:
         meeting = await _own_meeting(session, person, meeting_id)
-        if meeting.recorded_at is not None:
-            raise NotAllowed("This meeting is recorded already.")
+        _recordable(meeting, deps.now())
     payload = {"m": meeting_id, **fields}
     return await inbox.keep(deps, person, "meeting_record", payload, request_key=request_key)
 
@@ -558,7 +680,7 @@ async def recorded(deps: Deps, session: AsyncSession, me: Person, kept: Submissi
     proposes posted for the team to accept, and the organiser told."""
     p = kept.payload
     meeting = await _own_meeting(session, me, int(p["m"]))
-    if meeting.recorded_at is not None:
+    if meeting.recorded_at is not None or meeting.cancelled_at is not None:
         return
     ws = me.workspace_id
     settings = await for_workspace(deps.db, deps.settings, ws)
@@ -764,3 +886,328 @@ async def _accept(deps: Deps, person: Person, meeting_id: int) -> str:
             session, me, meeting.team_id, charter, meeting_id=meeting.id, now=deps.now()
         )
     return f"Accepted ✅ The charter is now at revision {revision}, with what the customer said."
+
+
+# Moving or cancelling a meeting not yet recorded: the organiser's (or an admin's) buttons on
+# the invitation DM.
+
+NOT_CHANGEABLE = "Only whoever organised the meeting (or an admin) changes or cancels it."
+
+
+def meeting_ref(meeting_id: int) -> str:
+    """The matchmaking pairings' ref of a meeting (bot/services/matchmaking.team_meetings)."""
+    return f"meeting:{meeting_id}"
+
+
+async def _changeable(session: AsyncSession, person: Person, meeting_id: int) -> CustomerMeeting:
+    meeting = await session.get(CustomerMeeting, meeting_id)
+    if meeting is None or meeting.workspace_id != person.workspace_id:
+        raise NotAllowed("That meeting is not on record.")
+    if meeting.organiser_id != person.id and not is_admin(person):
+        raise NotAllowed(NOT_CHANGEABLE)
+    if meeting.cancelled_at is not None:
+        raise NotAllowed(CANCELLED)
+    if meeting.recorded_at is not None:
+        raise NotAllowed("This meeting is recorded already: it cannot change any more.")
+    return meeting
+
+
+async def change_form(deps: Deps, person: Person | None, meeting_id: int) -> MeetingForm:
+    """The request modal again, filled in with the meeting as it stands."""
+    if person is None:
+        raise Refused(NOT_ON_ROSTER)
+    async with deps.db.unit_of_work() as session:
+        me = await reload_actor(session, person)
+        meeting = await _changeable(session, me, meeting_id)
+        people = {
+            p.id: p.slack_user_id
+            for p in await session.scalars(
+                select(Person).where(
+                    Person.workspace_id == me.workspace_id, Person.id.in_(meeting.attendee_ids)
+                )
+            )
+        }
+        organiser = await session.get(Person, meeting.organiser_id)
+    if organiser is None:
+        raise NotAllowed("The meeting's organiser is no longer on KYC.")
+    form = await meeting_form(deps, organiser, meeting.customer_id)
+    try:
+        tz = zone(meeting.timezone)
+    except ValueError:
+        tz = zone(deps.settings.kyc_default_timezone)
+    local = local_now(meeting.starts_at, tz)
+    prefill = MeetingPrefill(
+        meeting_id=meeting.id,
+        objectives=meeting.objectives,
+        agenda=meeting.agenda,
+        on=local.date(),
+        at=local.time().replace(second=0, microsecond=0),
+        minutes=meeting.minutes,
+        timezone=tz.key,
+        team_user_ids=tuple(
+            u for u in (people.get(i) for i in meeting.attendee_ids) if u is not None
+        ),
+        contact_ids=tuple(meeting.contact_ids or []),
+        customer_attendees=meeting.customer_attendees,
+        facilitator=meeting.facilitator,
+    )
+    return replace(form, prefill=prefill)
+
+
+async def submit_change(
+    deps: Deps,
+    person: Person | None,
+    meeting_id: int,
+    fields: dict[str, Any],
+    *,
+    request_key: str,
+) -> inbox.Received:
+    """Check the change as a request is checked (the time read in the meeting's timezone),
+    keep it before Slack hears back; `changed` does the rest."""
+    if person is None:
+        raise Refused(NOT_ON_ROSTER)
+    async with deps.db.unit_of_work() as session:
+        meeting = await _changeable(session, person, meeting_id)
+    try:
+        tz = zone(meeting.timezone)
+    except ValueError:
+        tz = zone(deps.settings.kyc_default_timezone)
+    errors = request_errors(
+        objectives=fields.get("objectives"),
+        agenda=fields.get("agenda"),
+        on=fields.get("on"),
+        at=fields.get("at"),
+        minutes=fields.get("minutes"),
+        team_count=len(fields.get("team") or []),
+        customer_attendees=fields.get("customer_attendees"),
+        local_now=local_now(deps.now(), tz),
+    )
+    if errors:
+        raise Invalid({FIELD_BLOCKS[name]: why for name, why in errors.items()})
+    payload = {"m": meeting_id, **_payload(meeting.customer_id, fields)}
+    return await inbox.keep(deps, person, "meeting_change", payload, request_key=request_key)
+
+
+async def _prepared(session: AsyncSession, meeting: CustomerMeeting, people: list[int]) -> set[int]:
+    """Who of `people` got the preparation DM for the meeting's current day."""
+    keys = {k: pid for pid in people for k in prep_keys(meeting, pid)}
+    return {keys[k] for k in await outbox.queued_keys(session, sorted(keys))}
+
+
+async def _accepted_guests(session: AsyncSession, meeting: CustomerMeeting) -> list[int]:
+    from bot.services import matchmaking  # imports this module's guest hook late
+
+    return await matchmaking.accepted_guests(session, meeting.workspace_id, meeting_ref(meeting.id))
+
+
+@inbox.handles("meeting_change")
+async def changed(deps: Deps, session: AsyncSession, me: Person, kept: Submission) -> None:
+    """The meeting as changed: its calendar file's SEQUENCE one up and the organiser's
+    invitation redrawn; moved, whoever was prepared is told the new time (and prepared again
+    only if the new day's preparation is still to come), and matched guests follow it."""
+    from bot.services import matchmaking
+
+    p = kept.payload
+    try:
+        meeting = await _changeable(session, me, int(p["m"]))
+    except NotAllowed:
+        return  # cancelled or recorded since: the change has nothing left to change
+    ws = me.workspace_id
+    settings = await for_workspace(deps.db, deps.settings, ws)
+    organiser = await session.get(Person, meeting.organiser_id) or me
+    was_at, was_day = meeting.starts_at, meeting_day(meeting)
+    before = list(meeting.attendee_ids)
+    prepared = await _prepared(session, meeting, before)
+    guests = await _accepted_guests(session, meeting)
+    tz = zone(meeting.timezone)
+    team = await colleagues(session, ws, p.get("team") or [])
+    attendees = [organiser.id, *(t.id for t in team.values() if t.id != organiser.id)]
+    attendees += [g for g in guests if g not in attendees]
+    contacts = list(
+        await session.scalars(
+            select(CustomerContact.id).where(
+                CustomerContact.workspace_id == ws,
+                CustomerContact.customer_id == meeting.customer_id,
+                CustomerContact.id.in_([int(c) for c in p.get("contacts") or []]),
+            )
+        )
+    )
+    meeting.objectives = p["objectives"]
+    meeting.agenda = p.get("agenda")
+    meeting.starts_at = local_instant(date.fromisoformat(p["on"]), time.fromisoformat(p["at"]), tz)
+    meeting.minutes = int(p["minutes"])
+    meeting.attendee_ids = attendees
+    meeting.contact_ids = contacts
+    meeting.customer_attendees = p.get("customer_attendees")
+    meeting.facilitator = bool(p.get("facilitator"))
+    meeting.sequence = meeting.sequence + 1
+    await session.flush()
+    await _redraw_invitation(session, settings, meeting, now=kept.received_at)
+    customer = await session.get(Customer, meeting.customer_id)
+    name = customer.name if customer else "the customer"
+    when = when_text(meeting.starts_at, meeting.timezone, settings)
+    was = when_text(was_at, meeting.timezone, settings)
+    for person in await session.scalars(
+        select(Person).where(
+            Person.workspace_id == ws,
+            Person.id.in_(sorted(prepared - set(attendees) - {me.id})),
+        )
+    ):
+        if person.slack_user_id:  # prepared, then taken off the list: no need to come
+            await outbox.post(
+                session,
+                ws,
+                f"meeting:{meeting.id}:dropped:{meeting.sequence}:{person.id}",
+                person.slack_user_id,
+                plain_note(
+                    f"{organiser.name} changed the meeting with {name} ({was}): "
+                    "you are no longer down to come."
+                ),
+            )
+    if meeting.starts_at == was_at:
+        return
+    calendar = await holidays.calendar(session, ws, around=kept.received_at.date())
+    told: set[int] = set()
+    people = {
+        x.id: x
+        for x in await session.scalars(
+            select(Person).where(Person.workspace_id == ws, Person.id.in_(sorted(prepared)))
+        )
+    }
+    for pid in sorted(prepared):
+        who = people.get(pid)
+        if who is None or not who.slack_user_id or pid not in attendees:
+            continue
+        reg = regimen_of(who, settings, calendar)
+        again = meeting_day(meeting) != was_day and prep_day(
+            local_now(meeting.starts_at, reg.tz).date(),
+            settings.kyc_meeting_prep_days,
+            local_now(meeting.created_at, reg.tz).date(),
+        ) > reg.today(kept.received_at)
+        note = MovedNote(name, when, was, organiser.slack_user_id, prepared_again=again)
+        # Not due again: the notice stands for the new day's preparation (its key), so the
+        # job does not send the same preparation twice in a few days.
+        stands_for_prep = not again and meeting_day(meeting) != was_day
+        if pid == me.id and not stands_for_prep:
+            continue  # whoever moved it knows
+        key = (
+            prep_key(meeting.id, pid, meeting_day(meeting))
+            if stands_for_prep
+            else f"meeting:{meeting.id}:moved:{meeting.sequence}:{pid}"
+        )
+        await outbox.post(session, ws, key, who.slack_user_id, build_meeting_moved(note))
+        told.add(pid)
+    await matchmaking.follow_touchpoint(
+        session, ws, meeting_ref(meeting.id), meeting_day(meeting), told=told
+    )
+
+
+async def cancel_form(deps: Deps, person: Person | None, meeting_id: int) -> CancelForm:
+    if person is None:
+        raise Refused(NOT_ON_ROSTER)
+    async with deps.db.unit_of_work() as session:
+        me = await reload_actor(session, person)
+        meeting = await _changeable(session, me, meeting_id)
+        customer = await session.get(Customer, meeting.customer_id)
+    return CancelForm(
+        meeting.id,
+        customer.name if customer else "the customer",
+        when_text(meeting.starts_at, meeting.timezone, deps.settings),
+    )
+
+
+async def submit_cancel(
+    deps: Deps, person: Person | None, meeting_id: int, reason: str, *, request_key: str
+) -> inbox.Received:
+    """The reason is needed (answered on its field); kept before Slack hears back."""
+    if person is None:
+        raise Refused(NOT_ON_ROSTER)
+    if not reason:
+        raise Invalid({Block.MEETING_CANCEL_REASON: "Say why, in a line: attendees read it."})
+    if len(reason) > MAX_CANCEL_REASON:
+        raise Invalid({Block.MEETING_CANCEL_REASON: f"At most {MAX_CANCEL_REASON} characters."})
+    async with deps.db.unit_of_work() as session:
+        await _changeable(session, person, meeting_id)
+    payload = {"m": meeting_id, "reason": reason}
+    return await inbox.keep(deps, person, "meeting_cancel", payload, request_key=request_key)
+
+
+@inbox.handles("meeting_cancel")
+async def cancelled(deps: Deps, session: AsyncSession, me: Person, kept: Submission) -> None:
+    """Cancelled: no preparation or after-meeting question any more, nor a place in the
+    figures; whoever was prepared (and the organiser, when an admin cancelled) is told why,
+    the organiser's invitation offers the calendar file that cancels it, and matched guests'
+    pairings are cancelled."""
+    from bot.services import matchmaking
+
+    p = kept.payload
+    try:
+        meeting = await _changeable(session, me, int(p["m"]))
+    except NotAllowed:
+        return
+    ws = me.workspace_id
+    settings = await for_workspace(deps.db, deps.settings, ws)
+    reason = str(p.get("reason") or "")
+    prepared = await _prepared(session, meeting, list(meeting.attendee_ids))
+    meeting.cancelled_at, meeting.cancel_reason = kept.received_at, reason
+    meeting.sequence = meeting.sequence + 1
+    await session.flush()
+    await _redraw_invitation(session, settings, meeting, now=kept.received_at, cancelled_by=me.name)
+    customer = await session.get(Customer, meeting.customer_id)
+    name = customer.name if customer else "the customer"
+    when = when_text(meeting.starts_at, meeting.timezone, settings)
+    to_tell = (prepared | {meeting.organiser_id}) - {me.id}
+    told: set[int] = set()
+    for person in await session.scalars(
+        select(Person).where(Person.workspace_id == ws, Person.id.in_(sorted(to_tell)))
+    ):
+        if not person.slack_user_id:
+            continue
+        await outbox.post(
+            session,
+            ws,
+            f"meeting:{meeting.id}:cancelled:{person.id}",
+            person.slack_user_id,
+            build_meeting_cancelled(name, when, me.slack_user_id, reason),
+        )
+        told.add(person.id)
+    await matchmaking.cancel_touchpoint(
+        session, ws, meeting_ref(meeting.id), f"{me.name} cancelled it: {reason}", told=told
+    )
+
+
+async def guest_accepted(
+    session: AsyncSession, settings: Settings, meeting_id: int, guest: Person, *, now: datetime
+) -> bool:
+    """A matchmaking guest the organiser accepted for the meeting becomes one of its attendees:
+    the meeting's attendees list shows them, they are prepared as every attendee is, and the
+    after-meeting record gives them a proactive MEETING contact ("the meeting counts as a
+    proactive contact for every attendee": they met the customer, and "customers met" of
+    their team's participation counts it). Accepted once the others were prepared (and before
+    the meeting), they are prepared at once. True when the preparation DM was queued now."""
+    meeting = await session.get(CustomerMeeting, meeting_id)
+    if (
+        meeting is None
+        or meeting.workspace_id != guest.workspace_id
+        or meeting.cancelled_at is not None
+        or meeting.recorded_at is not None
+    ):
+        return False
+    if guest.id not in meeting.attendee_ids:
+        meeting.attendee_ids = [*meeting.attendee_ids, guest.id]
+        await session.flush()
+    if meeting.starts_at <= now or not guest.slack_user_id:
+        return False
+    others = [pid for pid in meeting.attendee_ids if pid != guest.id]
+    if not await _prepared(session, meeting, others):
+        return False  # the job prepares them with the others
+    screen = await _prep_screen(session, settings, meeting, now)
+    if screen is None:
+        return False
+    return await outbox.post(
+        session,
+        meeting.workspace_id,
+        prep_key(meeting.id, guest.id, meeting_day(meeting)),
+        guest.slack_user_id,
+        build_meeting_prep(screen),
+    )

@@ -50,6 +50,7 @@ def text_input(
     max_length: int = LONG_TEXT,
     placeholder: str | None = None,
     optional: bool = True,
+    initial: str | None = None,
 ) -> dict[str, Any]:
     element: dict[str, Any] = {
         "type": "plain_text_input",
@@ -58,6 +59,8 @@ def text_input(
     }
     if placeholder:
         element["placeholder"] = plain(placeholder)
+    if initial:
+        element["initial_value"] = initial[:max_length]
     return _input(block_id, label, element, optional=optional)
 
 

@@ -60,34 +60,69 @@ class MeetingForm:
     signals: tuple[str, ...]  # why a facilitator may help (bot/regimen/meetings.py)
     today: date
     organiser_user_id: str | None
+    prefill: MeetingPrefill | None = None  # "Change…" on the invitation: the meeting as it is
+
+
+@dataclass(frozen=True)
+class MeetingPrefill:
+    """A meeting already requested, as its request modal shows it to be changed."""
+
+    meeting_id: int
+    objectives: str
+    agenda: str | None
+    on: date  # in the meeting's timezone
+    at: time
+    minutes: int
+    timezone: str  # the time is read in it ("Time (America/New_York)")
+    team_user_ids: tuple[str, ...]
+    contact_ids: tuple[int, ...]
+    customer_attendees: str | None
+    facilitator: bool
+
+
+def _initial(text: str | None, limit: int) -> dict[str, Any]:
+    return {"initial_value": text[:limit]} if text else {}
 
 
 def build_meeting_request_modal(form: MeetingForm) -> dict[str, Any]:
     team = f" with {escape(form.team_name)}" if form.team_name else ""
-    blocks: list[dict[str, Any]] = [
-        section(
-            f"*A formal meeting{team} and {clip(form.customer_name, 200)}*\n"
+    was = form.prefill
+    if was is None:
+        intro = (
             "Ask for it formally, with your objectives and agenda: you get the email to send "
             "and a calendar file in a DM, and everyone coming is prepared a few days before."
-        ),
+        )
+    else:
+        intro = (
+            "Change what you need: your invitation is redrawn with a new email and calendar "
+            "file, and whoever was prepared already is told the new time."
+        )
+    blocks: list[dict[str, Any]] = [
+        section(f"*A formal meeting{team} and {clip(form.customer_name, 200)}*\n{intro}"),
         text_input(
             Block.MEETING_OBJECTIVES,
             "Objectives",
             max_length=MAX_OBJECTIVES,
             placeholder="Learn what they expect of us, and where we fall short",
             optional=False,
+            initial=was.objectives[:MAX_OBJECTIVES] if was else None,
         ),
-        text_input(Block.MEETING_AGENDA, "Agenda", max_length=MAX_AGENDA),
+        text_input(
+            Block.MEETING_AGENDA,
+            "Agenda",
+            max_length=MAX_AGENDA,
+            initial=was.agenda[:MAX_AGENDA] if was and was.agenda else None,
+        ),
         _input(
             Block.MEETING_ON,
             "Day",
-            {"type": "datepicker", "initial_date": form.today.isoformat()},
+            {"type": "datepicker", "initial_date": (was.on if was else form.today).isoformat()},
             optional=False,
         ),
         _input(
             Block.MEETING_AT,
-            "Time (yours)",
-            {"type": "timepicker", "initial_time": "10:00"},
+            f"Time ({was.timezone})"[:150] if was else "Time (yours)",
+            {"type": "timepicker", "initial_time": f"{was.at:%H:%M}" if was else "10:00"},
             optional=False,
         ),
         _input(
@@ -96,33 +131,43 @@ def build_meeting_request_modal(form: MeetingForm) -> dict[str, Any]:
             {
                 "type": "number_input",
                 "is_decimal_allowed": False,
-                "initial_value": "60",
+                "initial_value": str(was.minutes) if was else "60",
                 "min_value": "15",
                 "max_value": "480",
             },
             optional=False,
         ),
+    ]
+    users = list(was.team_user_ids[:20]) if was else []
+    if not users and form.organiser_user_id:
+        users = [form.organiser_user_id]
+    blocks.append(
         _input(
             Block.MEETING_TEAM,
             "Who comes from the team",
             {
                 "type": "multi_users_select",
                 "max_selected_items": 20,
-                **({"initial_users": [form.organiser_user_id]} if form.organiser_user_id else {}),
+                **({"initial_users": users} if users else {}),
             },
             optional=False,
-        ),
-    ]
+        )
+    )
     if form.contacts:
         options = [
             {"text": plain(o.label, 75), "value": o.value}
             for o in form.contacts[:MAX_CONTACT_OPTIONS]
         ]
+        chosen = [o for o in options if was and o["value"] in {str(c) for c in was.contact_ids}]
         blocks.append(
             _input(
                 Block.MEETING_CONTACTS,
                 "Who comes from the customer",
-                {"type": "multi_static_select", "options": options},
+                {
+                    "type": "multi_static_select",
+                    "options": options,
+                    **({"initial_options": chosen} if chosen else {}),
+                },
             )
         )
     blocks.append(
@@ -133,6 +178,7 @@ def build_meeting_request_modal(form: MeetingForm) -> dict[str, Any]:
                 "type": "plain_text_input",
                 "multiline": True,
                 "max_length": MAX_CUSTOMER_ATTENDEES,
+                **_initial(was.customer_attendees if was else None, MAX_CUSTOMER_ATTENDEES),
             },
             hint="Names and email addresses; the invitation goes to every address.",
         )
@@ -140,17 +186,27 @@ def build_meeting_request_modal(form: MeetingForm) -> dict[str, Any]:
     hint = FACILITATOR_HINT
     if form.signals:
         hint = "Here: " + "; ".join(form.signals) + ". " + hint
+    facilitator = {"text": plain("We need an objective facilitator"), "value": "yes"}
     blocks.append(
         _input(
             Block.MEETING_FACILITATOR,
             "Facilitator",
             {
                 "type": "checkboxes",
-                "options": [{"text": plain("We need an objective facilitator"), "value": "yes"}],
+                "options": [facilitator],
+                **({"initial_options": [facilitator]} if was and was.facilitator else {}),
             },
             hint=hint[:2000],
         )
     )
+    if was is not None:
+        return modal(
+            "Change the meeting",
+            blocks,
+            callback_id=View.MEETING_CHANGE,
+            submit="Save",
+            private_metadata=json.dumps({"c": form.customer_id, "m": was.meeting_id}),
+        )
     return modal(
         "Request a meeting",
         blocks,
@@ -215,6 +271,9 @@ class InvitationScreen:
     ics_url: str | None
     attendees: tuple[str, ...]  # Slack ids of the team's attendees
     facilitator: bool
+    meeting_id: int | None = None  # its Change… and Cancel meeting buttons
+    changes: int = 0  # how many times it was changed (the .ics SEQUENCE)
+    cancelled: str | None = None  # cancelled: "by Ada Quinn: budget freeze" (plain text)
 
 
 def _link_button(text: str, action_id: str, url: str, *, primary: bool = False) -> dict[str, Any]:
@@ -223,11 +282,43 @@ def _link_button(text: str, action_id: str, url: str, *, primary: bool = False) 
     return el
 
 
-def build_meeting_invitation(screen: InvitationScreen) -> dict[str, Any]:
+def build_meeting_cancelled_invitation(screen: InvitationScreen) -> dict[str, Any]:
+    """The organiser's invitation once the meeting is cancelled: why, and the calendar file
+    that takes it out of calendars; nothing left to change."""
     name = clip(screen.customer_name, 200)
     blocks: list[dict[str, Any]] = [
         section(
-            f"*Meeting with {name} requested* 🤝\n{escape(screen.when)} · {screen.minutes} min"
+            f"*Meeting with {name} cancelled* ✖️\n~{escape(screen.when)}~ · "
+            f"cancelled {clip(screen.cancelled or '', 600)}"
+        ),
+    ]
+    if screen.ics_url:
+        blocks.append(
+            actions(
+                _link_button("📅 Cancel in calendars (.ics)", Action.ICS, screen.ics_url),
+                block_id="meeting_links",
+            )
+        )
+        blocks.append(
+            context(
+                "Open the calendar file to take the meeting out of your calendar, and send it "
+                "to whoever you invited. Tell the customer in your own words."
+            )
+        )
+    else:
+        blocks.append(context("Tell the customer, and take the meeting out of your calendar."))
+    blocks.append(context("Nobody is prepared for it or asked about it any more."))
+    return message(f"Meeting with {screen.customer_name} cancelled", blocks)
+
+
+def build_meeting_invitation(screen: InvitationScreen) -> dict[str, Any]:
+    if screen.cancelled is not None:
+        return build_meeting_cancelled_invitation(screen)
+    name = clip(screen.customer_name, 200)
+    what = "moved" if screen.changes else "requested"
+    blocks: list[dict[str, Any]] = [
+        section(
+            f"*Meeting with {name} {what}* 🤝\n{escape(screen.when)} · {screen.minutes} min"
             + (
                 " · with " + ", ".join(f"<@{u}>" for u in screen.attendees[:20])
                 if screen.attendees
@@ -267,9 +358,101 @@ def build_meeting_invitation(screen: InvitationScreen) -> dict[str, Any]:
         context(
             "Everyone coming gets a preparation note a few days before. After the meeting, "
             "you will be asked how it went."
+            + (
+                f" Changed {screen.changes} time(s): send the new email and calendar file."
+                if screen.changes
+                else ""
+            )
         )
     )
-    return message(f"Meeting with {screen.customer_name} requested", blocks)
+    if screen.meeting_id is not None:
+        value = str(screen.meeting_id)
+        blocks.append(
+            actions(
+                button("Change…", Action.CHANGE_MEETING, value),
+                button("Cancel meeting", Action.CANCEL_MEETING, value, style="danger"),
+                block_id="meeting_change",
+            )
+        )
+    return message(f"Meeting with {screen.customer_name} {what}", blocks)
+
+
+@dataclass(frozen=True)
+class CancelForm:
+    meeting_id: int
+    customer_name: str
+    when: str
+
+
+MAX_CANCEL_REASON = 300
+
+
+def build_meeting_cancel_modal(form: CancelForm) -> dict[str, Any]:
+    blocks = [
+        section(
+            f"*Cancel the meeting with {clip(form.customer_name, 200)}* ({escape(form.when)})\n"
+            "Whoever was prepared for it is told, with your reason; nobody is prepared or "
+            "asked about it any more."
+        ),
+        text_input(
+            Block.MEETING_CANCEL_REASON,
+            "Why, in a line",
+            multiline=False,
+            max_length=MAX_CANCEL_REASON,
+            placeholder="They asked to postpone to next quarter",
+            optional=False,
+        ),
+    ]
+    return modal(
+        "Cancel the meeting",
+        blocks,
+        callback_id=View.MEETING_CANCEL,
+        submit="Cancel meeting",
+        close="Keep it",
+        private_metadata=json.dumps({"m": form.meeting_id}),
+    )
+
+
+def parse_meeting_cancel(values: Values) -> str:
+    return (text_of(values, Block.MEETING_CANCEL_REASON) or "").strip()
+
+
+@dataclass(frozen=True)
+class MovedNote:
+    """To someone prepared for a meeting (or a guest sitting in) that moved."""
+
+    customer_name: str
+    when: str
+    was: str
+    organiser_user_id: str | None
+    prepared_again: bool  # the new day's preparation comes again, nearer the day
+
+
+def build_meeting_moved(note: MovedNote) -> dict[str, Any]:
+    by = f"<@{note.organiser_user_id}> moved" if note.organiser_user_id else "The organiser moved"
+    text = (
+        f"🗓 {by} the meeting with *{clip(note.customer_name, 200)}*: it is now "
+        f"*{escape(note.when)}* (was {escape(note.was)})."
+    )
+    more = (
+        "You will get the preparation note again a few days before the new day."
+        if note.prepared_again
+        else "Your preparation note still holds."
+    )
+    blocks = [section(text), context(more)]
+    return message(f"The meeting with {note.customer_name} moved to {note.when}", blocks)
+
+
+def build_meeting_cancelled(
+    customer_name: str, when: str, by_user_id: str | None, reason: str
+) -> dict[str, Any]:
+    """To someone prepared for a meeting (or a guest sitting in) that was cancelled."""
+    by = f"<@{by_user_id}> cancelled" if by_user_id else "The organiser cancelled"
+    text = (
+        f"✖️ {by} the meeting with *{clip(customer_name, 200)}* of {escape(when)}.\n"
+        f"> {clip(reason, 600)}"
+    )
+    return message(f"The meeting with {customer_name} is cancelled", [section(text)])
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,9 @@ attendee is prepared (bot/regimen/meetings.py), and the meeting surfaces at thei
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -27,14 +29,21 @@ from bot.regimen.meetings import (
 from bot.views.data import Option
 from bot.views.limits import URL
 from bot.views.meetings import (
+    CancelForm,
     InvitationScreen,
     MeetingForm,
+    MeetingPrefill,
+    MovedNote,
     PrepScreen,
     ProposalScreen,
     RecordForm,
     build_charter_proposal,
+    build_meeting_cancel_modal,
+    build_meeting_cancelled,
+    build_meeting_cancelled_invitation,
     build_meeting_followup,
     build_meeting_invitation,
+    build_meeting_moved,
     build_meeting_prep,
     build_meeting_record_modal,
     build_meeting_request_modal,
@@ -281,3 +290,101 @@ def test_the_record_is_read_back_with_its_rows() -> None:
     assert fields["kind"] == "war"
     assert fields["named"] == [("Same day", 0), ("New thing", None)]
     assert fields["simplify"] == ["The report"]
+
+
+# A meeting moved or cancelled (bot/services/meetings.py): the surfaces at their worst.
+
+WORST_PREFILL = MeetingPrefill(
+    meeting_id=10**12,
+    objectives=HUGE + EVIL,
+    agenda=HUGE + EVIL,
+    on=date(2027, 11, 23),
+    at=time(23, 59),
+    minutes=480,
+    timezone="America/Argentina/ComodRivadavia" * 5,
+    team_user_ids=tuple(f"U{i:08d}" for i in range(40)),
+    contact_ids=tuple(10**12 + i for i in range(300)),
+    customer_attendees=HUGE + EVIL,
+    facilitator=True,
+)
+_requests = WORST_VIEWS["build_meeting_request_modal"]
+WORST_VIEWS["build_meeting_request_modal"] = lambda: [
+    *_requests(),
+    build_meeting_request_modal(replace(_worst_form(300), prefill=WORST_PREFILL)),
+]
+WORST_VIEWS["build_meeting_cancel_modal"] = lambda: [
+    build_meeting_cancel_modal(CancelForm(10**12, LONG, LONG)),
+]
+_CANCELLED = InvitationScreen(
+    LONG,
+    LONG,
+    480,
+    ("a@b.test",) * 300,
+    LONG,
+    HUGE,
+    LINKS,
+    "https://k/" + "x" * 2900,
+    tuple(f"U{i:08d}" for i in range(40)),
+    True,
+    meeting_id=10**12,
+    changes=10**6,
+    cancelled="by " + LONG + ": " + HUGE + EVIL,
+)
+_invitations = WORST_MESSAGES["build_meeting_invitation"]
+WORST_MESSAGES["build_meeting_invitation"] = lambda: [
+    *_invitations(),
+    build_meeting_invitation(replace(_CANCELLED, cancelled=None)),
+    build_meeting_invitation(_CANCELLED),
+]
+WORST_MESSAGES["build_meeting_cancelled_invitation"] = lambda: [
+    build_meeting_cancelled_invitation(_CANCELLED),
+    build_meeting_cancelled_invitation(replace(_CANCELLED, ics_url=None, cancelled="")),
+]
+WORST_MESSAGES["build_meeting_moved"] = lambda: [
+    build_meeting_moved(MovedNote(LONG, LONG, LONG, "U0DANA", prepared_again=True)),
+    build_meeting_moved(MovedNote("Acme", "now", "then", None, prepared_again=False)),
+]
+WORST_MESSAGES["build_meeting_cancelled"] = lambda: [
+    build_meeting_cancelled(LONG, LONG, "U0ADA", HUGE + EVIL),
+    build_meeting_cancelled("Acme", "now", None, ""),
+]
+
+
+def test_a_change_reopens_the_request_filled_in_and_keeps_the_meeting() -> None:
+    view = build_meeting_request_modal(replace(_worst_form(3), prefill=WORST_PREFILL))
+    assert view["callback_id"] == "kyc_meeting_change_modal"
+    assert json.loads(view["private_metadata"]) == {"c": 10**12, "m": 10**12}
+    blocks = {b.get("block_id"): b for b in view["blocks"]}
+    assert blocks["meeting_at"]["element"]["initial_time"] == "23:59"
+    assert blocks["meeting_facilitator"]["element"]["initial_options"]
+    assert len(blocks["meeting_team"]["element"]["initial_users"]) == 20  # Slack's maximum
+
+
+def test_moved_and_cancelled_notes_escape_what_people_typed() -> None:
+    said = str(build_meeting_cancelled(EVIL, EVIL, "U0ADA", EVIL)["blocks"])
+    said += str(build_meeting_moved(MovedNote(EVIL, EVIL, EVIL, None, True))["blocks"])
+    said += str(build_meeting_invitation(replace(_CANCELLED, cancelled=EVIL))["blocks"])
+    assert "<!channel>" not in said and "&lt;!channel&gt;" in said
+
+
+def test_a_cancelled_meetings_calendar_file_cancels_it_and_a_moved_one_updates_it() -> None:
+    from bot.regimen.ics import CallInvite, build_ics, read_events, unfold
+
+    base = CallInvite(
+        uid="kyc-meeting-T1-1",
+        summary="Meeting",
+        description="x",
+        starts=(datetime(2026, 12, 3, 20, 30),),
+        numbered=False,
+        sequence=2,
+        status="CONFIRMED",
+    )
+    moved = build_ics(base, now=datetime(2026, 11, 23))
+    assert "METHOD:PUBLISH" in unfold(moved)
+    assert read_events(moved)[0]["SEQUENCE"] == "2"
+    assert read_events(moved)[0]["STATUS"] == "CONFIRMED"
+    cancelled = build_ics(replace(base, cancelled=True), now=datetime(2026, 11, 23))
+    assert "METHOD:CANCEL" in unfold(cancelled)
+    assert read_events(cancelled)[0]["STATUS"] == "CANCELLED"
+    slots = build_ics(replace(base, sequence=None, status="TENTATIVE"), now=datetime(2026, 11, 23))
+    assert "SEQUENCE" not in read_events(slots)[0]  # the call slots' files as they were
