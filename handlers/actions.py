@@ -405,4 +405,5 @@ async def ownership_taken(
     work = recoveries.take_ownership(deps_of(context), actor_of(context), contact_id)
     owned = await after_click(context, body, work)
     if owned is not None:
-        await tell(context, body, owned_note(owned.customer_name, owned.already))
+        note = owned_note(owned.customer_name, owned.already, owned.spoke_this_week)
+        await tell(context, body, note)

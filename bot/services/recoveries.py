@@ -203,6 +203,7 @@ class Owned:
     customer_name: str
     iso_week: str
     already: bool  # owned before this click: nothing was changed or posted
+    spoke_this_week: bool = False  # their call this week came before the complaint
 
 
 async def take_ownership(deps: Deps, person: Person | None, contact_id: int) -> Owned:
@@ -266,7 +267,9 @@ async def take_ownership(deps: Deps, person: Person | None, contact_id: int) -> 
         if claimed.rowcount != 1:  # type: ignore[attr-defined]
             return Owned(customer.name, iso_week, already=True)
         quota = owner.weekly_quota or settings.kyc_weekly_quota
-        await _first_in_batch(session, ws, owner.id, iso_week, customer.id, quota, customer.name)
+        spoke = await _first_in_batch(
+            session, ws, owner.id, iso_week, customer.id, quota, customer.name
+        )
         team = await session.get(Team, customer.team_id) if customer.team_id else None
         if team is not None and team.channel_id:
             await outbox.post(
@@ -277,7 +280,7 @@ async def take_ownership(deps: Deps, person: Person | None, contact_id: int) -> 
                 build_ownership_post(owner.name, customer.name, complaint.summary),
             )
     deps.wake_sender()
-    return Owned(customer.name, iso_week, already=False)
+    return Owned(customer.name, iso_week, already=False, spoke_this_week=spoke)
 
 
 async def _first_in_batch(
@@ -288,9 +291,11 @@ async def _first_in_batch(
     customer_id: int,
     quota: int,
     customer_name: str,
-) -> None:
+) -> bool:
     """The customer at the top of the executive's batch of `iso_week` (before every other
-    slot), added if absent; a slot no longer open is planned again: a recovery call is owed.
+    slot), added if absent; a swapped or carried-over slot is planned again: a recovery call
+    is owed. A call already done this week stays done (the week's count does not go back);
+    True then, so the executive is told to call again.
     The week stays at its quota: a customer added to a full batch takes the place of the last
     one still only planned (swapped out, "made room for …"; the rotation brings it back); with
     nothing left only planned, the recovery call comes on top."""
@@ -310,6 +315,9 @@ async def _first_in_batch(
     entry = next((e for e in entries if e.customer_id == customer_id), None)
     counted = sum(1 for e in others if e.status.counts_toward_quota)
     planned = [e for e in others if e.status == BatchStatus.PLANNED]
+    if entry is not None and entry.status == BatchStatus.DONE:
+        entry.position = first
+        return True
     if counted >= quota and planned and (entry is None or not entry.status.counts_toward_quota):
         made_room = planned[-1]
         made_room.status = BatchStatus.SWAPPED
@@ -325,10 +333,11 @@ async def _first_in_batch(
                 status=BatchStatus.PLANNED,
             )
         )
-        return
+        return False
     entry.position = first
     if not entry.status.is_open:
         entry.status = BatchStatus.PLANNED
+    return False
 
 
 # --- figures ---------------------------------------------------------------------------------

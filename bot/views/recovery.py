@@ -48,10 +48,15 @@ def build_ownership_post(owner: str, customer: str, summary: str | None) -> dict
     return message(f"{owner} owns {customer}'s complaint", [section(text)])
 
 
-def owned_note(customer: str, already: bool) -> str:
+def owned_note(customer: str, already: bool, spoke_this_week: bool = False) -> str:
     """What the executive is told after the click (plain text, escaped by the note)."""
     if already:
         return f"You already own {customer}'s complaint."
+    if spoke_this_week:
+        return (
+            f"You own {customer}'s complaint. You spoke with them this week already: call them "
+            f"again about it, and log it with /kyc done {customer}."
+        )
     return f"You own {customer}'s complaint: they are first in this week's calls."
 
 

@@ -275,3 +275,38 @@ async def test_a_complaint_logged_with_kyc_log_is_offered_the_same_morning(world
     (offer,) = _offers(world)
     assert "Outage, third this month" in json.dumps(offer["blocks"])
     assert "an escalation" in json.dumps(offer["blocks"])
+
+
+async def test_a_customer_called_this_week_stays_done_and_the_owner_is_told_to_call_again(
+    world: World, tmp_path: Path
+) -> None:
+    """Dana reached Acme on Monday; Acme complains on Tuesday: taking ownership does not take
+    Monday's call back (the week's count stays), it tells her to call again."""
+    env = world.env
+    acme = await _make_key(world, "Acme Corp")
+    await _morning(world, MONDAY)
+    async with env.db.unit_of_work() as s:
+        entry = await s.scalar(
+            select(BatchEntry).where(
+                BatchEntry.executive_id == world.dana.id, BatchEntry.customer_id == acme.id
+            )
+        )
+        assert entry is not None
+        entry.status = BatchStatus.DONE
+    await _import_complaint(world, tmp_path, "ACME-CORP", "2026-11-24T12:00:00Z")
+    await _morning(world, TUESDAY)
+    (offer,) = _offers(world)
+    await env.requests.block_actions("U0DANA", click(Action.TAKE_OWNERSHIP, _button_value(offer)))
+    await env.deliver()
+    async with env.db.unit_of_work() as s:
+        batch = list(
+            await s.scalars(
+                select(BatchEntry)
+                .where(BatchEntry.executive_id == world.dana.id, BatchEntry.iso_week == "2026-W48")
+                .order_by(BatchEntry.position)
+            )
+        )
+    assert (batch[0].customer_id, batch[0].status) == (acme.id, BatchStatus.DONE)
+    assert sum(1 for b in batch if b.status == BatchStatus.DONE) == 1
+    said = [m["text"] for m in env.slack.messages("D0DANA")]
+    assert any("You spoke with them this week already: call them again" in t for t in said)
