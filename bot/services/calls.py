@@ -109,7 +109,7 @@ async def log_call(
     )
     session.add(contact)
     await session.flush()
-    await _mark_batch(session, settings, executive, customer.id, contact, now)
+    await mark_batch(session, settings, executive, customer.id, contact, now)
     themes.keep_insights(session, contact, sub.insights, customer, executive)
     await route_call(
         RoutedCall(
@@ -135,7 +135,7 @@ async def log_call(
     )
 
 
-async def _mark_batch(
+async def mark_batch(
     session: AsyncSession,
     settings: Settings,
     executive: Person,
@@ -143,6 +143,8 @@ async def _mark_batch(
     contact: Contact,
     now: datetime,
 ) -> None:
+    """The customer's slot of the executive's week (of `now`), settled by this touchpoint:
+    done when it reached them, attempted otherwise, out of the week after a decline."""
     week = regimen_of(executive, settings).week(now)
     entries = await queries.week_batch(session, executive.workspace_id, executive.id, week)
     entry = next((e for e in entries if e.customer_id == customer_id), None)
@@ -225,7 +227,7 @@ async def log_voicemail(
     )
     session.add(contact)
     await session.flush()
-    await _mark_batch(session, settings, executive, customer.id, contact, now)
+    await mark_batch(session, settings, executive, customer.id, contact, now)
     return contact
 
 

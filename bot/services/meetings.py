@@ -29,7 +29,7 @@ from bot.regimen.meetings import (
     request_errors,
 )
 from bot.regimen.types import Channel, ContactKind, Outcome, Sentiment
-from bot.services import charters, holidays, inbox, outbox
+from bot.services import calls, charters, holidays, inbox, outbox
 from bot.services.call_routing import RoutedCall, route_call
 from bot.services.followup import preferred_client
 from bot.services.identity import Invalid, NotAllowed, Refused, colleagues, is_admin, reload_actor
@@ -711,6 +711,13 @@ async def recorded(deps: Deps, session: AsyncSession, me: Person, kept: Submissi
         session.add(contact)
         contacts[person_id] = contact
     await session.flush()
+    # An attendee who had the customer in their week has met them: that slot is done.
+    for person_id, contact in contacts.items():
+        attendee = await session.get(Person, person_id)
+        if attendee is not None:
+            await calls.mark_batch(
+                session, settings, attendee, customer.id, contact, meeting.starts_at
+            )
     own = contacts.get(organiser.id) or next(iter(contacts.values()))
     simplify = [str(t) for t in p.get("simplify") or []]
     items = [

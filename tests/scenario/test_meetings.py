@@ -14,10 +14,11 @@ from sqlalchemy import select
 
 from bot.ids import Action, Block, View
 from bot.regimen.ics import read_events
-from bot.regimen.types import Channel, ContactKind, Sentiment
+from bot.regimen.types import BatchStatus, Channel, ContactKind, Sentiment
 from bot.services.meetings import prepare_all
 from storage.models import (
     ActionItem,
+    BatchEntry,
     Contact,
     CustomerContact,
     CustomerMeeting,
@@ -249,6 +250,16 @@ async def test_after_the_meeting_it_counts_for_everyone_and_customers_revise_the
                 author_id=world.lee.id,
             )
         )
+        s.add(  # Acme is in Dana's week: meeting them settles that slot
+            BatchEntry(
+                workspace_id=f.WS,
+                executive_id=world.dana.id,
+                iso_week="2026-W48",
+                customer_id=acme.id,
+                position=1,
+                status=BatchStatus.PLANNED,
+            )
+        )
     meeting = await _requested_meeting(world)
     await _prepare(world)
     assert not [m for m in env.slack.messages("D0DANA") if "How did" in (m["text"] or "")]
@@ -294,6 +305,10 @@ async def test_after_the_meeting_it_counts_for_everyone_and_customers_revise_the
         items = list(await s.scalars(select(ActionItem).order_by(ActionItem.id)))
         stored = await s.get(CustomerMeeting, meeting.id)
     assert sorted(c.executive_id for c in contacts) == sorted([world.dana.id, world.mo.id])
+    async with env.db.unit_of_work() as s:
+        (slot,) = await s.scalars(select(BatchEntry).where(BatchEntry.customer_id == acme.id))
+    danas = next(c for c in contacts if c.executive_id == world.dana.id)
+    assert (slot.status, slot.contact_id) == (BatchStatus.DONE, danas.id)
     assert {(c.kind, c.channel, c.customer_id) for c in contacts} == {
         (ContactKind.PROACTIVE, Channel.MEETING, acme.id)
     }
