@@ -295,6 +295,14 @@ class Contact(Base):
         UniqueConstraint("workspace_id", "request_key"),
         Index("ix_contacts_customer_time", "workspace_id", "customer_id", "occurred_at"),
         Index("ix_contacts_exec_time", "workspace_id", "executive_id", "occurred_at"),
+        # a kind of touchpoint per customer: the last formal meeting (key-customer coverage)
+        Index(
+            "ix_contacts_ws_channel_customer",
+            "workspace_id",
+            "channel",
+            "customer_id",
+            "occurred_at",
+        ),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id"))
