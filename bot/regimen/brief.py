@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime, time
 from urllib.parse import quote_plus
 from zoneinfo import ZoneInfo
@@ -352,6 +353,11 @@ def _utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
+def local_moment(moment: datetime, tz: ZoneInfo) -> datetime:
+    """`moment` (naive means UTC) as the wall time in `tz`: what a person reads."""
+    return _utc(moment).astimezone(tz)
+
+
 def build_brief(
     *,
     customer: CustomerProfile,
@@ -366,8 +372,14 @@ def build_brief(
     """Everything to read before the call: tenure, contact, last proactive call, reactive
     contacts since then (newest first, at most 5), details to remember (deduplicated, at most
     5), open items by due date (overdue = due before the executive's local today), links;
-    whom to call among `people` and why, and what the account team said (`team_notes`)."""
-    today = local_now(now, zone(executive.timezone)).date()
+    whom to call among `people` and why, and what the account team said (`team_notes`).
+    Every moment in it (contacts, insights, items done) is in the executive's zone."""
+    tz = zone(executive.timezone)
+    today = local_now(now, tz).date()
+    # Every moment the brief shows is in the executive's zone: a call at 19:00 in New York
+    # is that day's, not the next (UTC) day's.
+    contacts = [replace(c, occurred_at=local_moment(c.occurred_at, tz)) for c in contacts]
+    done_items = [replace(d, done_at=local_moment(d.done_at, tz)) for d in done_items]
     ordered = _newest_first(contacts)
     last = next((c for c in ordered if c.kind == ContactKind.PROACTIVE), None)
     reactive = tuple(

@@ -9,7 +9,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
+from bot.regimen.brief import local_moment
 from bot.regimen.types import Brief
 
 MAX_OBJECTIVES = 2000
@@ -218,8 +220,9 @@ def prep_due(
     return workday and local.time() >= nudge_time
 
 
-def brief_lines(brief: Brief, *, today: date) -> tuple[str, ...]:
-    """The customer's brief in a few plain lines, for people who may never have called them."""
+def brief_lines(brief: Brief, *, today: date, tz: ZoneInfo) -> tuple[str, ...]:
+    """The customer's brief in a few plain lines, for people who may never have called them;
+    its days are those of `tz`, the reader's zone (`today` is the reader's too)."""
     lines: list[str] = []
     if brief.tenure:
         lines.append(brief.tenure[0].upper() + brief.tenure[1:])
@@ -227,7 +230,7 @@ def brief_lines(brief: Brief, *, today: date) -> tuple[str, ...]:
         lines.append(f"Primary contact: {brief.primary_contact}")
     last = brief.last_proactive
     if last is not None:
-        said = f"Last proactive contact: {last.occurred_at.date():%a %-d %b %Y}"
+        said = f"Last proactive contact: {local_moment(last.occurred_at, tz):%a %-d %b %Y}"
         if last.executive_name:
             said += f" by {last.executive_name}"
         if last.sentiment is not None:
@@ -238,7 +241,7 @@ def brief_lines(brief: Brief, *, today: date) -> tuple[str, ...]:
     else:
         lines.append("No proactive contact recorded yet.")
     for r in brief.reactive_since[:3]:
-        said = f"Since then, {r.channel.value} on {r.occurred_at.date():%-d %b}"
+        said = f"Since then, {r.channel.value} on {local_moment(r.occurred_at, tz):%-d %b}"
         if r.sentiment is not None:
             said += f" ({r.sentiment.label})"
         if r.summary:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -15,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.deps import Deps
 from bot.ids import Block
 from bot.regimen.brief import build_brief
-from bot.regimen.calendar import local_instant, local_now, zone
+from bot.regimen.calendar import Regimen, local_instant, local_now, zone
 from bot.regimen.charters import Charter, NamedExpectation, from_json, propose, rebase
 from bot.regimen.compose import compose_links
 from bot.regimen.meetings import (
@@ -246,12 +247,24 @@ async def submit_request(
     return await inbox.keep(deps, person, "meeting", payload, request_key=request_key)
 
 
-def when_text(starts_at: datetime, tz_name: str, settings: Settings) -> str:
+def when_text(
+    starts_at: datetime, tz_name: str, settings: Settings, reader: ZoneInfo | None = None
+) -> str:
+    """ "Tue 1 Dec 2026 10:00 America/New_York" in the meeting's (organiser's) zone; with
+    `reader`, in the reader's zone and the organiser's in brackets when it differs:
+    "Tue 1 Dec 2026 15:00 Europe/London (10:00 America/New_York)"."""
     try:
         tz = zone(tz_name)
     except ValueError:
         tz = zone(settings.kyc_default_timezone)
-    return f"{local_now(starts_at, tz):%a %-d %b %Y %H:%M} {tz.key}"
+    theirs = local_now(starts_at, tz)
+    if reader is None or reader.key == tz.key:
+        return f"{theirs:%a %-d %b %Y %H:%M} {tz.key}"
+    mine = local_now(starts_at, reader)
+    if mine.utcoffset() == theirs.utcoffset() and mine.date() == theirs.date():
+        return f"{mine:%a %-d %b %Y %H:%M} {reader.key}"
+    other = f"{theirs:%H:%M}" if theirs.date() == mine.date() else f"{theirs:%a %-d %b %H:%M}"
+    return f"{mine:%a %-d %b %Y %H:%M} {reader.key} ({other} {tz.key})"
 
 
 @inbox.handles("meeting")
@@ -452,8 +465,13 @@ async def current_charter(
 
 
 async def _prep_screen(
-    session: AsyncSession, settings: Settings, meeting: CustomerMeeting, now: datetime
+    session: AsyncSession,
+    settings: Settings,
+    meeting: CustomerMeeting,
+    now: datetime,
+    reader: Regimen,
 ) -> PrepScreen | None:
+    """What `reader` (the attendee) is sent: times and days in their zone."""
     ws = meeting.workspace_id
     customer = await session.get(Customer, meeting.customer_id)
     organiser = await session.get(Person, meeting.organiser_id)
@@ -473,11 +491,11 @@ async def _prep_screen(
     team = await session.get(Team, meeting.team_id) if meeting.team_id else None
     return PrepScreen(
         customer_name=customer.name,
-        when=when_text(meeting.starts_at, meeting.timezone, settings),
+        when=when_text(meeting.starts_at, meeting.timezone, settings, reader.tz),
         organiser_user_id=organiser.slack_user_id,
         objectives=meeting.objectives,
         agenda=meeting.agenda,
-        brief_lines=brief_lines(brief, today=reg.today(now)),
+        brief_lines=brief_lines(brief, today=reader.today(now), tz=reader.tz),
         charter_purpose=charter.purpose if charter else None,
         charter_lines=tuple(
             (line.get("expectation", ""), line.get("measure", ""))
@@ -526,7 +544,6 @@ async def prepare_attendees(
                 select(Person).where(Person.workspace_id == workspace_id, Person.id.in_(left))
             )
         )
-        screen: PrepScreen | None = None
         for person in people:
             if not person.active or not person.slack_user_id:
                 continue
@@ -541,7 +558,7 @@ async def prepare_attendees(
                 workday=reg.is_workday(local.date()),
             ):
                 continue
-            screen = screen or await _prep_screen(session, settings, meeting, now)
+            screen = await _prep_screen(session, settings, meeting, now, reg)
             if screen is None:
                 break
             if await outbox.post(
@@ -1208,7 +1225,7 @@ async def guest_accepted(
     others = [pid for pid in meeting.attendee_ids if pid != guest.id]
     if not await _prepared(session, meeting, others):
         return False  # the job prepares them with the others
-    screen = await _prep_screen(session, settings, meeting, now)
+    screen = await _prep_screen(session, settings, meeting, now, regimen_of(guest, settings))
     if screen is None:
         return False
     return await outbox.post(
