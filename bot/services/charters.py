@@ -5,6 +5,7 @@ and the history with what each revision changed."""
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -14,6 +15,8 @@ from bot.deps import Deps
 from bot.regimen.calendar import local_now, zone
 from bot.regimen.charters import Charter, charter_errors, diff, from_json, tidy
 from bot.services.identity import Invalid, NotAllowed, Refused, is_admin, reload_actor
+from bot.services.people import regimen_of
+from bot.tenancy.workspace_settings import for_workspace
 from bot.views.charters import (
     CharterForm,
     CharterHistory,
@@ -56,10 +59,13 @@ def as_charter(row: TeamCharter | None) -> Charter | None:
     return from_json(row.purpose, row.expectations) if row is not None else None
 
 
-async def meeting_label(session: AsyncSession, meeting: CustomerMeeting) -> str:
+async def meeting_label(
+    session: AsyncSession, meeting: CustomerMeeting, reader: ZoneInfo | None = None
+) -> str:
+    """ "Acme, Tue 1 Dec 2026": its day in the reader's zone, else the meeting's own."""
     customer = await session.get(Customer, meeting.customer_id)
     try:
-        tz = zone(meeting.timezone)
+        tz = reader or zone(meeting.timezone)
     except ValueError:
         tz = zone("UTC")
     name = customer.name if customer else "a customer"
@@ -188,8 +194,10 @@ async def charter_history(
     """Every revision, newest first, each with what it changed and the meeting behind it."""
     if person is None:
         raise Refused(NOT_ON_ROSTER)
+    settings = await for_workspace(deps.db, deps.settings, person.workspace_id)
     async with deps.db.unit_of_work() as session:
         me = await reload_actor(session, person)
+        tz = regimen_of(me, settings).tz  # the reader's days
         team = await _team(session, me, team_id)
         rows = list(
             await session.scalars(
@@ -209,7 +217,7 @@ async def charter_history(
             if r.meeting_id is not None and r.meeting_id not in labels:
                 meeting = await session.get(CustomerMeeting, r.meeting_id)
                 if meeting is not None:
-                    labels[r.meeting_id] = await meeting_label(session, meeting)
+                    labels[r.meeting_id] = await meeting_label(session, meeting, tz)
     views: list[RevisionView] = []
     before: Charter | None = None
     for r in rows:
@@ -218,7 +226,7 @@ async def charter_history(
             RevisionView(
                 revision=r.revision,
                 author=authors.get(r.author_id) if r.author_id else None,
-                on=r.created_at.date(),
+                on=local_now(r.created_at, tz).date(),
                 meeting_label=labels.get(r.meeting_id) if r.meeting_id else None,
                 change=diff(before, after),
             )

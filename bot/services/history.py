@@ -10,7 +10,8 @@ the customer's team (the account team acts on what customers say). Anyone else i
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,6 +22,8 @@ from bot.regimen.matchmaking import PairingStatus
 from bot.regimen.themes import theme_label
 from bot.regimen.types import ItemStatus, RecoveryStatus
 from bot.services.identity import NotAllowed, is_admin, reload_actor
+from bot.services.people import regimen_of
+from bot.tenancy.workspace_settings import for_workspace
 from bot.views.data import HistoryEntry, HistoryPage
 from storage.models import (
     ActionItem,
@@ -77,10 +80,17 @@ async def history(
     """A page of the customer's history, if `person` may see it."""
     if person is None:
         raise NotAllowed(NOT_ON_ROSTER)
+    tz = await _zone_of(deps, person)
     async with deps.db.unit_of_work() as session:
         me = await reload_actor(session, person)
         customer = await _check(session, me, await session.get(Customer, customer_id))
-        return await _page(session, customer, page)
+        return await _page(session, customer, page, tz)
+
+
+async def _zone_of(deps: Deps, person: Person) -> ZoneInfo:
+    """The reader's timezone: every day and time in the history is theirs."""
+    settings = await for_workspace(deps.db, deps.settings, person.workspace_id)
+    return regimen_of(person, settings).tz
 
 
 async def history_by_name(deps: Deps, person: Person | None, typed: str) -> HistoryPage:
@@ -92,6 +102,7 @@ async def history_by_name(deps: Deps, person: Person | None, typed: str) -> Hist
     query = " ".join(typed.split())
     if not query:
         raise NotAllowed("Name the customer, e.g. `/kyc customer Acme`.")
+    tz = await _zone_of(deps, person)
     async with deps.db.unit_of_work() as session:
         me = await reload_actor(session, person)
         escaped = query.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -118,7 +129,7 @@ async def history_by_name(deps: Deps, person: Person | None, typed: str) -> Hist
                 f"{len(choice)} customers match “{query}”: {names}{more}. Type more of the name."
             )
         customer = await _check(session, me, choice[0])
-        return await _page(session, customer, 0)
+        return await _page(session, customer, 0, tz)
 
 
 MEETING_SOURCE = "meeting"  # a team's formal meeting: one contact per attendee (meetings.py)
@@ -165,7 +176,8 @@ async def _attendees(
     return {contact_id: ", ".join(people) for contact_id, people in names.items()}
 
 
-async def _page(session: AsyncSession, customer: Customer, page: int) -> HistoryPage:
+async def _page(session: AsyncSession, customer: Customer, page: int, tz: ZoneInfo) -> HistoryPage:
+    """Every moment in the page is in `tz`, the reader's zone."""
     ws, cid = customer.workspace_id, customer.id
     shown = _shown(ws, cid)
     total = int(await session.scalar(select(func.count()).select_from(Contact).where(shown)) or 0)
@@ -210,7 +222,7 @@ async def _page(session: AsyncSession, customer: Customer, page: int) -> History
                 themes[tagged].append(label)
     entries = tuple(
         HistoryEntry(
-            occurred_at=c.occurred_at,
+            occurred_at=c.occurred_at.astimezone(tz),
             kind=c.kind,
             channel=c.channel,
             outcome=c.outcome,
@@ -255,15 +267,21 @@ async def _page(session: AsyncSession, customer: Customer, page: int) -> History
         entries=entries,
         open_items=open_items,
         key=bool(customer.key),
-        recoveries=await _open_recoveries(session, customer) if first else (),
+        recoveries=await _open_recoveries(session, customer, tz) if first else (),
         themes=await _themes(session, customer) if first else (),
         guests=await _guests(session, customer) if first else (),
     )
 
 
-async def _open_recoveries(session: AsyncSession, customer: Customer) -> tuple[str, ...]:
+async def _open_recoveries(
+    session: AsyncSession, customer: Customer, tz: ZoneInfo
+) -> tuple[str, ...]:
     """ "Complaint of Tue 3 Nov 2026 owned by Dana since Wed 4 Nov 2026", or offered to
-    Dana and not owned yet, or with nobody to own it."""
+    Dana and not owned yet, or with nobody to own it; the days are the reader's (`tz`)."""
+
+    def on(moment: datetime) -> str:
+        return f"{moment.astimezone(tz):%a %-d %b %Y}"
+
     out = []
     for r, name in await session.execute(
         select(Recovery, Person.name)
@@ -276,15 +294,13 @@ async def _open_recoveries(session: AsyncSession, customer: Customer) -> tuple[s
         .order_by(Recovery.complained_at.desc(), Recovery.id.desc())
         .limit(FIRST_PAGE_ROWS)
     ):
-        head = f"Complaint of {r.complained_at:%a %-d %b %Y}"
+        head = f"Complaint of {on(r.complained_at)}"
         if r.status == RecoveryStatus.OWNED and r.owned_at is not None:
             called = " (called)" if r.first_call_at else ", not called yet"
-            out.append(
-                f"{head} owned by {name or 'nobody'} since {r.owned_at:%a %-d %b %Y}{called}"
-            )
+            out.append(f"{head} owned by {name or 'nobody'} since {on(r.owned_at)}{called}")
         elif name:
             since = r.offered_at or r.complained_at
-            out.append(f"{head} offered to {name} since {since:%a %-d %b %Y}, not owned yet")
+            out.append(f"{head} offered to {name} since {on(since)}, not owned yet")
         else:
             out.append(f"{head}: no executive sponsor to own it")
     return tuple(out)

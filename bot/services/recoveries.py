@@ -101,7 +101,7 @@ async def morning(
     queued = 0
     async with db.unit_of_work(writes=True) as session:
         if todo:
-            queued = await _offer(session, workspace_id, executive_ids, since, now)
+            queued = await _offer(session, settings, workspace_id, executive_ids, since, now)
         if owned:
             await _settle_all(session, workspace_id, now, settings, dry_run=False)
     return queued
@@ -109,6 +109,7 @@ async def morning(
 
 async def _offer(
     session: AsyncSession,
+    settings: Settings,
     workspace_id: str,
     executive_ids: list[int],
     since: datetime,
@@ -144,7 +145,7 @@ async def _offer(
             contact_id=contact_id,
             customer_name=customer.name,
             channel=channel,
-            occurred_at=occurred_at,
+            occurred_at=occurred_at.astimezone(regimen_of(sponsor, settings).tz),
             summary=summary,
         )
         await outbox.post(

@@ -409,7 +409,7 @@ class DelegateForm:
 class HistoryEntry:
     """One contact in a customer's history, as the history modal shows it."""
 
-    occurred_at: datetime
+    occurred_at: datetime  # in the reader's zone (the service converts it)
     kind: ContactKind
     channel: Channel
     outcome: Outcome | None = None
@@ -493,7 +493,7 @@ class RecoveryOffer:
     contact_id: int
     customer_name: str
     channel: Channel
-    occurred_at: datetime
+    occurred_at: datetime  # in the sponsor's zone (the service converts it)
     summary: str | None
 
 

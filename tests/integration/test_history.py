@@ -4,6 +4,7 @@ each touchpoint's items, and the open items on the first page."""
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from bot.regimen.types import Channel, ContactKind, ItemStatus, Outcome
 from bot.services.history import PAGE_SIZE, _page
@@ -48,8 +49,8 @@ async def test_pages_are_newest_first_and_carry_items(db: Database) -> None:
             ]
         )
     async with db.unit_of_work() as s:
-        first = await _page(s, acme, 0)
-        last = await _page(s, acme, 99)  # past the end: the last page
+        first = await _page(s, acme, 0, ZoneInfo("UTC"))
+        last = await _page(s, acme, 99, ZoneInfo("UTC"))  # past the end: the last page
     assert (first.total, first.pages, first.page) == (24, 3, 0)
     assert first.entries[0].kind == ContactKind.REACTIVE
     newest = first.entries[1]

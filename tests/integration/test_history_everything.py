@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from zoneinfo import ZoneInfo
 
 from bot.regimen.matchmaking import PairingStatus
 from bot.regimen.types import RecoveryStatus
@@ -104,7 +105,7 @@ async def test_the_first_page_shows_key_complaints_themes_and_guests(db: Databas
                 )
             )
     async with db.unit_of_work() as s:
-        first = await _page(s, acme, 0)
+        first = await _page(s, acme, 0, ZoneInfo("UTC"))
     assert first.key is True
     assert first.recoveries == (
         "Complaint of Tue 3 Nov 2026 owned by Dana since Wed 4 Nov 2026, not called yet",
@@ -125,6 +126,6 @@ async def test_the_first_page_shows_key_complaints_themes_and_guests(db: Databas
     assert "_Themes:_ Process, Product" in shown
 
     async with db.unit_of_work() as s:
-        plain = await _page(s, other, 0)
+        plain = await _page(s, other, 0, ZoneInfo("UTC"))
     assert (plain.key, plain.recoveries, plain.guests) == (False, (), ())
     assert plain.themes == ("Policy — Customer Success: said once",)
