@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -50,10 +51,11 @@ async def recent_quotes(
 
 
 async def theme_events(
-    session: AsyncSession, ws: str, team_id: int | None = None
+    session: AsyncSession, ws: str, tz: ZoneInfo, team_id: int | None = None
 ) -> list[tuple[ThemeEvent, str]]:
-    """Every candidate (of one team when `team_id` is given) as (its dates, its label with
-    the owning team)."""
+    """Every candidate (of one team when `team_id` is given) as (its dates in `tz`, the
+    workspace's default zone that draws the quarter's boundaries; its label with the owning
+    team)."""
     stmt = (
         select(ThemeCandidate, Team.name)
         .outerjoin(Team, Team.id == ThemeCandidate.team_id)
@@ -66,9 +68,9 @@ async def theme_events(
     return [
         (
             ThemeEvent(
-                c.raised_at.date(),
-                c.acted_at.date() if c.acted_at else None,
-                c.done_at.date() if c.done_at else None,
+                c.raised_at.astimezone(tz).date(),
+                c.acted_at.astimezone(tz).date() if c.acted_at else None,
+                c.done_at.astimezone(tz).date() if c.done_at else None,
             ),
             f"{theme_label(c.theme)} ({team})" if team else theme_label(c.theme),
         )

@@ -245,7 +245,9 @@ async def stats(deps: Deps, person: Person | None, mention: str) -> Stats:
             )
         from bot.services import themes
 
-        quarter = await themes.quarter(session, me.workspace_id, deps.now())
+        quarter = await themes.quarter(
+            session, me.workspace_id, deps.now(), settings.kyc_default_timezone
+        )
     return Stats(
         fig,
         mine=target.id == me.id,

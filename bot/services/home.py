@@ -21,6 +21,7 @@ from bot.services.identity import (
 )
 from bot.services.key_customers import key_coverage, without_formal_meeting
 from bot.services.meeting_figures import quarter_figures
+from bot.services.people import regimen_of
 from bot.services.recoveries import figures_in as recovery_figures
 from bot.services.report import call_trend, trend
 from bot.services.stats import figures
@@ -84,7 +85,13 @@ async def home_data(
     data = replace(
         data,
         key_without_meeting=tuple(
-            await without_formal_meeting(session, person.workspace_id, now, viewer=person)
+            await without_formal_meeting(
+                session,
+                person.workspace_id,
+                now,
+                viewer=person,
+                tz=regimen_of(person, settings).tz,
+            )
         ),
         key_coverage=tuple(await key_coverage(session, person.workspace_id, now, viewer=person)),
     )
@@ -97,7 +104,12 @@ async def home_data(
                 executive_id=None if is_admin(person) else person.id,
             ),
         )
-        data = replace(data, themes=await themes.quarter(session, person.workspace_id, now))
+        data = replace(
+            data,
+            themes=await themes.quarter(
+                session, person.workspace_id, now, settings.kyc_default_timezone
+            ),
+        )
     data = replace(data, meet=await matchmaking.meet_home(session, settings, person, now))
     if is_admin(person):
         shares = await matchmaking.team_participation(session, settings, person.workspace_id, now)

@@ -4,7 +4,8 @@ or an admin; and, per team, the key customers with no formal meeting in 12 month
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -40,14 +41,16 @@ async def without_formal_meeting(
     now: datetime,
     *,
     viewer: Person | None = None,
+    tz: ZoneInfo | None = None,
 ) -> list[KeyCustomerLine]:
     """Key customers with no formal meeting in the last 12 months: every team's for an admin
-    or `viewer` None (the report), else those of the viewer's team."""
+    or `viewer` None (the report), else those of the viewer's team; days in `tz` (the
+    reader's)."""
     if viewer is not None and not is_admin(viewer):
         if viewer.team_id is None:
             return []
-        return await key_customers_due(session, workspace_id, now, team_id=viewer.team_id)
-    return await key_customers_due(session, workspace_id, now)
+        return await key_customers_due(session, workspace_id, now, team_id=viewer.team_id, tz=tz)
+    return await key_customers_due(session, workspace_id, now, tz=tz)
 
 
 async def key_coverage(
@@ -68,11 +71,21 @@ async def key_coverage(
 
 
 async def key_customers_due(
-    session: AsyncSession, workspace_id: str, now: datetime, *, team_id: int | None = None
+    session: AsyncSession,
+    workspace_id: str,
+    now: datetime,
+    *,
+    team_id: int | None = None,
+    tz: ZoneInfo | None = None,
 ) -> list[KeyCustomerLine]:
-    """The key customers (of one team, or all) with no formal meeting in 12 months."""
+    """The key customers (of one team, or all) with no formal meeting in 12 months; the day
+    of the last one in `tz`, the reader's zone (UTC when None)."""
     rows = await key_customer_meetings(session, workspace_id, team_id=team_id)
     return [
-        KeyCustomerLine(r.name, r.team, r.last_meeting_at.date() if r.last_meeting_at else None)
+        KeyCustomerLine(
+            r.name,
+            r.team,
+            r.last_meeting_at.astimezone(tz or UTC).date() if r.last_meeting_at else None,
+        )
         for r in without_meeting(rows, now)
     ]

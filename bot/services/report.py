@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.regimen.calendar import iso_week_of
+from bot.regimen.calendar import iso_week_of, local_now, zone
 from bot.regimen.metrics import (
     WeekPoint,
     WeekScores,
@@ -110,9 +110,12 @@ async def build_report(
         quotes = await theme_store.recent_quotes(
             session, ws, now - timedelta(days=7), now, executive_ids=counted if team else None
         )
-        events = await theme_store.theme_events(session, ws, team_id=team_id)
+        # The quarter turns on the workspace's default timezone, as the meeting figures' do.
+        tz = zone(settings.kyc_default_timezone)
+        local_today = local_now(now, tz).date()
+        events = await theme_store.theme_events(session, ws, tz, team_id=team_id)
         owned = await recovery_figures(session, ws, executive_ids=counted if team else None)
-        key_due = await key_customers_due(session, ws, now, team_id=team_id)
+        key_due = await key_customers_due(session, ws, now, team_id=team_id, tz=tz)
         key_met = await key_coverage(session, ws, now, team_id=team_id)
         taking_part = await matchmaking.team_participation(session, settings, ws, now)
         if team:
@@ -136,8 +139,8 @@ async def build_report(
         call_trend=calls,
         meetings=meetings,
         quotes=tuple(SaidQuote(c, f, t) for c, f, t in quotes),
-        themes_quarter=quarter_figures([e for e, _ in events], now.date()),
-        themes_acted=acted_this_quarter(events, now.date()),
+        themes_quarter=quarter_figures([e for e, _ in events], local_today),
+        themes_acted=acted_this_quarter(events, local_today),
         recoveries=owned,
         key_without_meeting=tuple(key_due),
         key_coverage=tuple(key_met),

@@ -417,7 +417,8 @@ async def remind_review(db: Database, settings: Settings, ws: str, *, now: datet
     reminded to review them (its channel, else its lead by DM); keyed by team and quarter."""
     if not review_due(settings, now):
         return 0
-    today = local_now(now, zone(settings.kyc_default_timezone)).date()
+    tz = zone(settings.kyc_default_timezone)
+    today = local_now(now, tz).date()
     quarter = rules.quarter_of(today)
     start = rules.quarter_start(today)
     sent = 0
@@ -436,7 +437,7 @@ async def remind_review(db: Database, settings: Settings, ws: str, *, now: datet
         for c in open_rows:
             by_team.setdefault(c.team_id, []).append(c)
         for team_id, cands in by_team.items():
-            if not any(c.raised_at.date() < start for c in cands):
+            if not any(local_now(c.raised_at, tz).date() < start for c in cands):
                 continue
             key = f"themes-review:{ws}:{team_id or 0}:{quarter}"
             team = await session.get(Team, team_id) if team_id else None
@@ -463,8 +464,10 @@ async def _customer_count(session: AsyncSession, cand: ThemeCandidate) -> int:
     return len({c for c in rows if c is not None})  # a shift's insight is no customer
 
 
-async def quarter(session: AsyncSession, ws: str, now: datetime) -> rules.QuarterThemes:
+async def quarter(session: AsyncSession, ws: str, now: datetime, tz: str) -> rules.QuarterThemes:
     """The workspace's recurring themes raised, acted on and done this quarter (as of `now`'s
-    date, as the report counts them): for `/kyc stats` and App Home."""
-    events = await theme_store.theme_events(session, ws)
-    return rules.quarter_figures([e for e, _ in events], now.date())
+    day in `tz`, the workspace's default timezone, as the report and the meeting figures
+    count them): for `/kyc stats` and App Home."""
+    zone_ = zone(tz)
+    events = await theme_store.theme_events(session, ws, zone_)
+    return rules.quarter_figures([e for e, _ in events], local_now(now, zone_).date())
