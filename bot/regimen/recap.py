@@ -55,7 +55,8 @@ def recap_email(
     today = local_now(now, tz).date()
     occurred = call.occurred_at
     aware = occurred.replace(tzinfo=UTC) if occurred.tzinfo is None else occurred
-    spoke = "today" if aware.astimezone(tz).date() == today else f"on {_day(aware.date())}"
+    spoke_on = aware.astimezone(tz).date()  # the executive's day, not UTC's
+    spoke = "today" if spoke_on == today else f"on {_day(spoke_on)}"
     paragraphs = [
         f"Hi {_greeting_name(customer)},",
         f"Thank you for taking the time to speak with me {spoke} — "

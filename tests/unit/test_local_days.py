@@ -9,6 +9,7 @@ from typing import Any
 from bot.regimen.brief import build_brief
 from bot.regimen.calendar import zone
 from bot.regimen.meetings import brief_lines
+from bot.regimen.recap import recap_email
 from bot.regimen.types import (
     Brief,
     Channel,
@@ -17,6 +18,7 @@ from bot.regimen.types import (
     CustomerProfile,
     DoneItem,
     ExecutiveProfile,
+    RecapCall,
 )
 from bot.services.meetings import when_text
 from bot.settings import Settings
@@ -102,3 +104,13 @@ def test_the_meeting_time_is_the_readers_with_the_organisers_in_brackets() -> No
         when_text(late, organiser, settings, zone("Asia/Tokyo"))
         == "Wed 2 Dec 2026 13:30 Asia/Tokyo (Tue 1 Dec 23:30 America/New_York)"
     )
+
+
+def test_the_recap_email_recalls_the_call_on_the_executives_day() -> None:
+    email = recap_email(
+        customer=ACME,
+        executive=DANA,
+        call=RecapCall(occurred_at=LATE_IN_NEW_YORK, summary="Renewal"),
+        now=NOW,  # Wed 2 Dec 09:00 in New York: the call was yesterday evening
+    )
+    assert "speak with me on Tuesday 1 December" in email.body
