@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.regimen.brief import local_moment
 from bot.regimen.metrics import ExecutiveFigures, Scores, SentimentMix, median, streak
 from bot.regimen.types import ContactKind
 from bot.services.people import regimen_of
@@ -56,7 +57,9 @@ async def figures(
                 customers=customers,
                 covered_90d=covered,
                 longest_without=longest,
-                longest_without_since=longest_at.date() if longest_at else None,
+                longest_without_since=(  # the executive's day, not UTC's
+                    local_moment(longest_at, reg.tz).date() if longest_at else None
+                ),
                 call_sentiment=call_mix,
                 call_scores=call_scores,
                 ticket_sentiment=ticket_mix,

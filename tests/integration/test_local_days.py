@@ -12,6 +12,7 @@ from bot.services import themes
 from bot.services.history import _page
 from bot.services.key_customers import key_customers_due
 from bot.services.report import build_report
+from bot.services.stats import figures
 from bot.settings import load_settings
 from bot.views.history import build_history_modal
 from storage.db import Database
@@ -89,3 +90,13 @@ async def test_a_key_customers_last_meeting_is_the_readers_day(db: Database) -> 
         (utc_line,) = await key_customers_due(s, f.WS, now)
     assert str(line.last_meeting) == "2025-10-01"  # 1 Oct 23:30 in New York (EDT)
     assert str(utc_line.last_meeting) == "2025-10-02"
+
+
+async def test_the_longest_without_a_call_is_dated_on_the_executives_day(db: Database) -> None:
+    async with db.unit_of_work() as s:
+        dana = await f.executive(s, "Dana", timezone="America/New_York")
+        acme = await f.customer(s, dana, "Acme")
+        await f.contact(s, acme, LATE)
+    async with db.unit_of_work() as s:
+        (fig,) = await figures(s, load_settings(_env_file=None), f.WS, [dana], now=LATE)
+    assert str(fig.longest_without_since) == "2026-12-01"
