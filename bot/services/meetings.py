@@ -1069,8 +1069,10 @@ async def changed(deps: Deps, session: AsyncSession, me: Person, kept: Submissio
     await _redraw_invitation(session, settings, meeting, now=kept.received_at)
     customer = await session.get(Customer, meeting.customer_id)
     name = customer.name if customer else "the customer"
-    when = when_text(meeting.starts_at, meeting.timezone, settings)
-    was = when_text(was_at, meeting.timezone, settings)
+
+    def said(at: datetime, reader: Person) -> str:  # in the reader's zone
+        return when_text(at, meeting.timezone, settings, regimen_of(reader, settings).tz)
+
     for person in await session.scalars(
         select(Person).where(
             Person.workspace_id == ws,
@@ -1084,8 +1086,8 @@ async def changed(deps: Deps, session: AsyncSession, me: Person, kept: Submissio
                 f"meeting:{meeting.id}:dropped:{meeting.sequence}:{person.id}",
                 person.slack_user_id,
                 plain_note(
-                    f"{organiser.name} changed the meeting with {name} ({was}): "
-                    "you are no longer down to come."
+                    f"{organiser.name} changed the meeting with {name} "
+                    f"({said(was_at, person)}): you are no longer down to come."
                 ),
             )
     if meeting.starts_at == was_at:
@@ -1108,7 +1110,13 @@ async def changed(deps: Deps, session: AsyncSession, me: Person, kept: Submissio
             settings.kyc_meeting_prep_days,
             local_now(meeting.created_at, reg.tz).date(),
         ) > reg.today(kept.received_at)
-        note = MovedNote(name, when, was, organiser.slack_user_id, prepared_again=again)
+        note = MovedNote(
+            name,
+            said(meeting.starts_at, who),
+            said(was_at, who),
+            organiser.slack_user_id,
+            prepared_again=again,
+        )
         # Not due again: the notice stands for the new day's preparation (its key), so the
         # job does not send the same preparation twice in a few days.
         stands_for_prep = not again and meeting_day(meeting) != was_day
@@ -1179,7 +1187,6 @@ async def cancelled(deps: Deps, session: AsyncSession, me: Person, kept: Submiss
     await _redraw_invitation(session, settings, meeting, now=kept.received_at, cancelled_by=me.name)
     customer = await session.get(Customer, meeting.customer_id)
     name = customer.name if customer else "the customer"
-    when = when_text(meeting.starts_at, meeting.timezone, settings)
     to_tell = (prepared | {meeting.organiser_id}) - {me.id}
     told: set[int] = set()
     for person in await session.scalars(
@@ -1192,7 +1199,14 @@ async def cancelled(deps: Deps, session: AsyncSession, me: Person, kept: Submiss
             ws,
             f"meeting:{meeting.id}:cancelled:{person.id}",
             person.slack_user_id,
-            build_meeting_cancelled(name, when, me.slack_user_id, reason),
+            build_meeting_cancelled(
+                name,
+                when_text(
+                    meeting.starts_at, meeting.timezone, settings, regimen_of(person, settings).tz
+                ),
+                me.slack_user_id,
+                reason,
+            ),
         )
         told.add(person.id)
     await matchmaking.cancel_touchpoint(

@@ -15,7 +15,7 @@ from bot.regimen.types import Channel, ContactKind, RecoveryStatus
 from bot.services.meetings import prepare_all
 from bot.services.morning import run_morning
 from bot.services.roster_import import import_csv
-from storage.models import Customer, Person, Recovery, TeamCharter
+from storage.models import Customer, CustomerMeeting, Person, Recovery, TeamCharter
 from tests import factories as f
 from tests.factories import utc
 from tests.scenario.conftest import World
@@ -145,3 +145,28 @@ async def test_each_attendee_is_prepared_with_the_time_and_days_of_their_own_zon
     assert "Thu 3 Dec 2026 20:30 Asia/Kolkata (10:00 America/New_York)" in raj
     assert "Last proactive contact: Fri 20 Nov 2026" in raj  # 10:00 in Kolkata
     assert "Since then, email on 21 Nov" in raj
+
+    # Moved an hour later, then cancelled: Raj is told both in Kolkata's time.
+    async with env.db.unit_of_work() as s:
+        (meeting_id,) = await s.scalars(select(CustomerMeeting.id))
+    await env.requests.block_actions(
+        "U0DANA", click(Action.CHANGE_MEETING, str(meeting_id)), channel_id="D0DANA"
+    )
+    answer = await env.requests.view_submission(
+        "U0DANA", submitted(_opened(world), meeting_at="11:00")
+    )
+    assert answer.status == 200
+    await env.deliver()
+    (moved,) = [m for m in env.slack.messages("D0RAJ") if "moved to" in (m["text"] or "")]
+    said = _shown(moved["blocks"])
+    assert "Thu 3 Dec 2026 21:30 Asia/Kolkata (11:00 America/New_York)" in said
+    assert "(was Thu 3 Dec 2026 20:30 Asia/Kolkata (10:00 America/New_York))" in said
+    await env.requests.block_actions(
+        "U0DANA", click(Action.CANCEL_MEETING, str(meeting_id)), channel_id="D0DANA"
+    )
+    await env.requests.view_submission(
+        "U0DANA", submitted(_opened(world), meeting_cancel_reason="Budget freeze")
+    )
+    await env.deliver()
+    (cancelled,) = [m for m in env.slack.messages("D0RAJ") if "cancel" in _shown(m).lower()]
+    assert "Thu 3 Dec 2026 21:30 Asia/Kolkata (11:00 America/New_York)" in _shown(cancelled)
