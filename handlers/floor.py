@@ -10,7 +10,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.ids import Action, View
-from bot.services import floor, inbox
+from bot.services import floor, floor_answers, inbox
 from bot.views.floor import (
     build_floor_modal,
     build_floor_report_modal,
@@ -65,7 +65,7 @@ async def confirm_clicked(ack: Any, body: dict[str, Any], context: Any) -> None:
     shift_id = clicked_id(body)
     if shift_id is not None:
         await after_click(
-            context, body, floor.confirm(deps_of(context), actor_of(context), shift_id)
+            context, body, floor_answers.confirm(deps_of(context), actor_of(context), shift_id)
         )
 
 
@@ -78,7 +78,7 @@ async def other_day_picked(ack: Any, body: dict[str, Any], context: Any) -> None
     picked = action.get("selected_date")
     if not number.isdigit() or not picked:
         return
-    work = floor.propose_other_day(
+    work = floor_answers.propose_other_day(
         deps_of(context), actor_of(context), int(number), date.fromisoformat(picked)
     )
     await after_click(context, body, work)
@@ -89,7 +89,7 @@ async def accept_clicked(ack: Any, body: dict[str, Any], context: Any) -> None:
     shift_id = clicked_id(body)
     if shift_id is not None:
         await after_click(
-            context, body, floor.accept(deps_of(context), actor_of(context), shift_id)
+            context, body, floor_answers.accept(deps_of(context), actor_of(context), shift_id)
         )
 
 
@@ -99,7 +99,7 @@ async def report_clicked(
     await ack()
     shift_id = clicked_id(body)
     if shift_id is not None:
-        work = floor.report_form(deps_of(context), actor_of(context), shift_id)
+        work = floor_answers.report_form(deps_of(context), actor_of(context), shift_id)
         await open_after(client, context, body, work, build_floor_report_modal)
 
 
@@ -123,7 +123,7 @@ async def report_submitted(ack: Any, view: dict[str, Any], context: Any) -> None
         return
     shift_id = int(read_meta(view).get("shift") or 0)
     deps = deps_of(context)
-    work = floor.submit_report(
+    work = floor_answers.submit_report(
         deps, actor_of(context), shift_id, report, request_key=request_key(view)
     )
     kept = await answer_submission(ack, work, field=None)

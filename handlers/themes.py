@@ -9,7 +9,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.ids import Action, Block, View
-from bot.services import calling, inbox, themes
+from bot.services import calling, inbox, theme_decisions
 from bot.views.themes import (
     build_theme_act_modal,
     build_theme_dismiss_modal,
@@ -39,7 +39,7 @@ def register(app: AsyncApp) -> None:
 async def act_clicked(ack: Any, body: dict[str, Any], client: AsyncWebClient, context: Any) -> None:
     await ack()
     if (cid := clicked_id(body)) is not None:
-        work = themes.theme_form(deps_of(context), actor_of(context), cid)
+        work = theme_decisions.theme_form(deps_of(context), actor_of(context), cid)
         await open_after(client, context, body, work, build_theme_act_modal)
 
 
@@ -48,7 +48,7 @@ async def dismiss_clicked(
 ) -> None:
     await ack()
     if (cid := clicked_id(body)) is not None:
-        work = themes.theme_form(deps_of(context), actor_of(context), cid)
+        work = theme_decisions.theme_form(deps_of(context), actor_of(context), cid)
         await open_after(client, context, body, work, build_theme_dismiss_modal)
 
 
@@ -58,7 +58,7 @@ async def done_clicked(
     await ack()
     if (cid := clicked_id(body)) is not None:
         await after_click(
-            context, body, themes.close_action(deps_of(context), actor_of(context), cid)
+            context, body, theme_decisions.close_action(deps_of(context), actor_of(context), cid)
         )
 
 
@@ -70,7 +70,7 @@ async def action_submitted(ack: Any, view: dict[str, Any], context: Any) -> None
         await ack(response_action="errors", errors=errors)
         return
     cid = int(read_meta(view).get("candidate") or 0)
-    work = themes.submit_action(deps, person, cid, action, request_key=request_key(view))
+    work = theme_decisions.submit_action(deps, person, cid, action, request_key=request_key(view))
     kept = await answer_submission(ack, work, field=Block.ACTION_TEXT.value)
     if kept is not None:
         await inbox.follow(deps, kept)
@@ -83,7 +83,9 @@ async def dismissal_submitted(ack: Any, view: dict[str, Any], context: Any) -> N
         await ack(response_action="errors", errors=errors)
         return
     cid = int(read_meta(view).get("candidate") or 0)
-    work = themes.submit_dismissal(deps, person, cid, reason, request_key=request_key(view))
+    work = theme_decisions.submit_dismissal(
+        deps, person, cid, reason, request_key=request_key(view)
+    )
     kept = await answer_submission(ack, work, field=Block.REASON.value)
     if kept is not None:
         await inbox.follow(deps, kept)

@@ -21,7 +21,7 @@ from sqlalchemy import and_, or_, select
 from bot.deps import Deps
 from bot.services import inbox, matchmaking, meetings, themes
 from bot.services.digest import digest_due, queue_digest
-from bot.services.floor import run_floor
+from bot.services.floor_schedule import run_floor
 from bot.services.heads_up import announce_ahead
 from bot.services.identity import link_slack_user
 from bot.services.items import remind_overdue
@@ -166,7 +166,7 @@ async def meetings_tick(deps: Deps) -> None:
 @exclusive
 async def floor_tick(deps: Deps) -> None:
     """Back to the floor: each period's proposal, the reminders the day before, the question
-    after the shift (bot/services/floor.py)."""
+    after the shift (bot/services/floor_schedule.py)."""
     for ws in await workspaces(deps):
         settings = await settings_of(deps, ws)
         if await run_floor(deps.db, settings, ws, now=deps.now()):

@@ -681,7 +681,7 @@ class FloorShift(Base):
     what the leader did and learned. Its own table, not a Contact: a shift serves many customers
     and names none (contacts.customer_id is NOT NULL), and counting it as a proactive contact
     would swell the proactive share and coverage figures with calls no customer received. The
-    figures count shifts apart (bot/services/floor.py)."""
+    figures count shifts apart (bot/services/floor_record.py)."""
 
     __tablename__ = "floor_shifts"
     __table_args__ = (

@@ -15,7 +15,7 @@ from bot.regimen.metrics import ExecutiveFigures
 from bot.regimen.recovery import RecoveryFigures
 from bot.regimen.themes import QuarterThemes
 from bot.services import executive as exec_service
-from bot.services import floor, outbox
+from bot.services import floor_record, outbox
 from bot.services.calls import own_customer
 from bot.services.identity import (
     NotAllowed,
@@ -230,7 +230,7 @@ async def stats(deps: Deps, person: Person | None, mention: str) -> Stats:
         elif not is_executive(me):
             raise NotAllowed("You have no numbers of your own: only executives call customers.")
         (fig,) = await figures(session, settings, me.workspace_id, [target], now=deps.now())
-        on_floor = await floor.figures_of(session, settings, target, now=deps.now())
+        on_floor = await floor_record.figures_of(session, settings, target, now=deps.now())
         from bot.services.recoveries import figures_in
 
         owned = await figures_in(session, me.workspace_id, executive_id=target.id)
@@ -243,9 +243,9 @@ async def stats(deps: Deps, person: Person | None, mention: str) -> Stats:
                 tz=settings.kyc_default_timezone,
                 team_id=target.team_id,
             )
-        from bot.services import themes
+        from bot.services import theme_figures
 
-        quarter = await themes.quarter(
+        quarter = await theme_figures.quarter(
             session, me.workspace_id, deps.now(), settings.kyc_default_timezone
         )
     return Stats(

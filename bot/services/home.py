@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.deps import Deps
 from bot.regimen.types import ItemStatus
-from bot.services import floor, matchmaking, outbox, themes
+from bot.services import floor_record, matchmaking, outbox, theme_figures
 from bot.services.call_routing import card
 from bot.services.charts import chart_url
 from bot.services.identity import (
@@ -106,7 +106,7 @@ async def home_data(
         )
         data = replace(
             data,
-            themes=await themes.quarter(
+            themes=await theme_figures.quarter(
                 session, person.workspace_id, now, settings.kyc_default_timezone
             ),
         )
@@ -129,7 +129,7 @@ async def home_data(
     calls = await call_trend(session, person.workspace_id, [person.id], now)
     return replace(
         data,
-        floor=await floor.figures_of(session, settings, person, now=now),
+        floor=await floor_record.figures_of(session, settings, person, now=now),
         figures=numbers,
         trend=points,
         call_trend=calls,

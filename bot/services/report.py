@@ -20,7 +20,7 @@ from bot.regimen.metrics import (
 )
 from bot.regimen.themes import ThemeEvent, quarter_figures, quarter_start
 from bot.regimen.types import ContactKind
-from bot.services import floor, matchmaking
+from bot.services import floor_record, matchmaking
 from bot.services.key_customers import key_coverage, key_customers_due
 from bot.services.meeting_figures import quarter_figures as meeting_quarter
 from bot.services.recoveries import figures_in as recovery_figures
@@ -120,7 +120,7 @@ async def build_report(
         taking_part = await matchmaking.team_participation(session, settings, ws, now)
         if team:
             taking_part = [t for t in taking_part if t.team_name.casefold() == team.casefold()]
-    on_floor = await floor.records(
+    on_floor = await floor_record.records(
         db, settings, ws, now=now, executive_ids=counted if team else None
     )
     return Report(

@@ -280,7 +280,7 @@ class Report:
     customer_only_reactive: int = 0
     call_trend: tuple[WeekScores, ...] = ()  # calls' NPS and sentiment per week, 12 weeks
     meetings: tuple[MeetingFigures, ...] = ()  # teams' customer meetings this quarter
-    # each leader's back-to-the-floor record (bot/services/floor.py), for the digest
+    # each leader's back-to-the-floor record (bot/services/floor_record.py), for the digest
     floor: tuple[FloorFigures, ...] = ()
     # What customers said this week, in their words (criticism, stressed areas, …), newest
     # first; the recurring themes raised, acted on and done this quarter, and those acted on.

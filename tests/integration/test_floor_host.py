@@ -1,11 +1,11 @@
-"""Whom a back-to-the-floor proposal goes to (bot/services/floor.host_lead): the host team's
-admin or executive, else a manager of its members (one in the team first), else nobody (the
-team's channel is asked instead)."""
+"""Whom a back-to-the-floor proposal goes to (bot/services/floor_schedule.host_lead): the host
+team's admin or executive, else a manager of its members (one in the team first), else nobody
+(the team's channel is asked instead)."""
 
 from __future__ import annotations
 
 from bot.regimen.types import Role
-from bot.services.floor import host_lead
+from bot.services.floor_schedule import host_lead
 from storage.db import Database
 from tests import factories as f
 

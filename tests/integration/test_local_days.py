@@ -8,7 +8,7 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from bot.regimen.types import Channel, RecoveryStatus
-from bot.services import themes
+from bot.services import theme_figures
 from bot.services.history import _page
 from bot.services.key_customers import key_customers_due
 from bot.services.report import build_report
@@ -73,7 +73,7 @@ async def test_the_themes_quarter_turns_on_the_workspaces_timezone(db: Database)
             ]
         )
     async with db.unit_of_work() as s:
-        q = await themes.quarter(s, f.WS, now, settings.kyc_default_timezone)
+        q = await theme_figures.quarter(s, f.WS, now, settings.kyc_default_timezone)
     assert (q.quarter, q.raised) == ("2026Q4", 1)
     report = await build_report(db, settings, f.WS, now=now)
     assert (report.themes_quarter.quarter, report.themes_quarter.raised) == ("2026Q4", 1)
