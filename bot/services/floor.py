@@ -41,7 +41,7 @@ from bot.regimen.floor import (
     reminder_due,
 )
 from bot.regimen.types import Role
-from bot.services import holidays, inbox, matchmaking, outbox
+from bot.services import holidays, inbox, outbox
 from bot.services.calling import theme_options
 from bot.services.identity import (
     Invalid,
@@ -51,6 +51,7 @@ from bot.services.identity import (
     require_enrolled,
     require_executive,
 )
+from bot.services.matchmaking import follow as matchmaking
 from bot.services.people import regimen_of
 from bot.settings import Settings
 from bot.tenancy.workspace_settings import for_workspace

@@ -51,7 +51,8 @@ def handles(kind: str) -> Callable[[Handler], Handler]:
 def handler(kind: str) -> Handler:
     # The use cases register their kinds where they live; a worker process that never
     # imported them (no Slack requests there) still sweeps every kind.
-    from bot.services import calling, floor, matchmaking, meetings, themes  # noqa: F401
+    from bot.services import calling, floor, meetings, themes  # noqa: F401
+    from bot.services.matchmaking import learned  # noqa: F401
 
     return HANDLERS[kind]
 
