@@ -99,7 +99,7 @@ class Action(StrEnum):
     TOGGLE_KEY = "kyc_toggle_key"
     # a key customer's complaint offered to its sponsor, value = the complaint contact's id
     TAKE_OWNERSHIP = "kyc_take_ownership"
-    # matchmaking (bot/services/matchmaking.py): the guest's invitation (value = pairing id;
+    # matchmaking (bot/services/matchmaking/): the guest's invitation (value = pairing id;
     # on App Home, SNOOZE / OPT_OUT / OPT_IN with value "0"), the host's answer, the question
     # after the touchpoint, and the one re-ask after three unanswered invitations
     MATCH_JOIN = "kyc_match_join"

@@ -10,7 +10,8 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.ids import Action, Block, View
-from bot.services import home, inbox, matchmaking
+from bot.services import home, inbox
+from bot.services.matchmaking import answers, learned, meet
 from bot.views.home import build_home
 from bot.views.matchmaking import build_learn_modal, parse_learned
 from handlers.common import (
@@ -62,7 +63,7 @@ async def guest_clicked(
     deps, actor = deps_of(context), actor_of(context)
     if value.isdigit() and int(value) and action in GUEST:
         await after_click(
-            context, body, matchmaking.guest_answer(deps, actor, int(value), GUEST[action])
+            context, body, answers.guest_answer(deps, actor, int(value), GUEST[action])
         )
         return
     done = await after_click(context, body, _choice(deps, actor, CHOICE[action]))
@@ -71,7 +72,7 @@ async def guest_clicked(
 
 
 async def _choice(deps: Any, actor: Any, choice: str) -> Any:
-    await matchmaking.home_choice(deps, actor, choice)
+    await meet.home_choice(deps, actor, choice)
     return await home.show_home(deps, actor)
 
 
@@ -82,7 +83,7 @@ async def host_clicked(
     action, value = _clicked(body)
     if not value.isdigit():
         return
-    work = matchmaking.host_answer(
+    work = answers.host_answer(
         deps_of(context), actor_of(context), int(value), action is Action.MATCH_ACCEPT
     )
     await after_click(context, body, work)
@@ -95,7 +96,7 @@ async def learn_clicked(
     _action, value = _clicked(body)
     if not value.isdigit():
         return
-    work = matchmaking.learn_form(deps_of(context), actor_of(context), int(value))
+    work = learned.learn_form(deps_of(context), actor_of(context), int(value))
     await open_after(
         client,
         context,
@@ -109,7 +110,7 @@ async def learned_submitted(ack: Any, view: dict[str, Any], context: Any) -> Non
     """Kept before the ack; stored right after."""
     deps = deps_of(context)
     pairing = read_meta(view).get("p")
-    work = matchmaking.submit_learned(
+    work = learned.submit_learned(
         deps,
         actor_of(context),
         int(pairing or 0),

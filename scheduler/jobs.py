@@ -19,12 +19,14 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import and_, or_, select
 
 from bot.deps import Deps
-from bot.services import inbox, matchmaking, meetings, themes
+from bot.services import inbox, meetings, themes
 from bot.services.digest import digest_due, queue_digest
 from bot.services.floor_schedule import run_floor
 from bot.services.heads_up import announce_ahead
 from bot.services.identity import link_slack_user
 from bot.services.items import remind_overdue
+from bot.services.matchmaking.learned import ask_what_was_learned
+from bot.services.matchmaking.rounds import round_due, run_round
 from bot.services.morning import run_morning
 from bot.services.planning import plan_ahead
 from bot.services.retention import purge_sent
@@ -194,9 +196,9 @@ async def matchmaking_tick(deps: Deps) -> None:
     default timezone), after the week's batches were planned the evening before."""
     for ws in await workspaces(deps):
         settings = await settings_of(deps, ws)
-        queued = await matchmaking.ask_what_was_learned(deps.db, settings, ws, now=deps.now())
-        if matchmaking.round_due(settings, deps.now()):
-            queued += await matchmaking.run_round(deps.db, settings, ws, now=deps.now())
+        queued = await ask_what_was_learned(deps.db, settings, ws, now=deps.now())
+        if round_due(settings, deps.now()):
+            queued += await run_round(deps.db, settings, ws, now=deps.now())
         if queued:
             deps.wake_sender()
 

@@ -16,9 +16,10 @@ from bot.deps import Deps
 from bot.ids import Block
 from bot.regimen.calendar import CompanyHoliday, Regimen
 from bot.regimen.floor import Cadence, ShiftStatus
-from bot.services import holidays, matchmaking
+from bot.services import holidays
 from bot.services.floor_schedule import propose
 from bot.services.identity import Invalid, reload_actor, require_executive
+from bot.services.matchmaking import follow as matchmaking
 from bot.services.people import regimen_of
 from bot.settings import Settings
 from bot.tenancy.workspace_settings import for_workspace

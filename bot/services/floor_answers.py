@@ -15,11 +15,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.deps import Deps
 from bot.regimen.floor import Cadence, ShiftStatus, period_of
-from bot.services import inbox, matchmaking, outbox
+from bot.services import inbox, outbox
 from bot.services.calling import theme_options
 from bot.services.floor import NOT_A_LEADER, regimen_for
 from bot.services.floor_schedule import host_channel, shift_note
 from bot.services.identity import NotAllowed, reload_actor, require_enrolled, require_executive
+from bot.services.matchmaking import follow as matchmaking
 from bot.tenancy.workspace_settings import for_workspace
 from bot.views import floor as views
 from bot.views.data import FloorReport, ShiftNote

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.deps import Deps
 from bot.regimen.types import ItemStatus
-from bot.services import floor_record, matchmaking, outbox, theme_figures
+from bot.services import floor_record, outbox, theme_figures
 from bot.services.call_routing import card
 from bot.services.charts import chart_url
 from bot.services.identity import (
@@ -20,6 +20,7 @@ from bot.services.identity import (
     reload_actor,
 )
 from bot.services.key_customers import key_coverage, without_formal_meeting
+from bot.services.matchmaking.meet import meet_home, team_participation
 from bot.services.meeting_figures import quarter_figures
 from bot.services.people import regimen_of
 from bot.services.recoveries import figures_in as recovery_figures
@@ -110,9 +111,9 @@ async def home_data(
                 session, person.workspace_id, now, settings.kyc_default_timezone
             ),
         )
-    data = replace(data, meet=await matchmaking.meet_home(session, settings, person, now))
+    data = replace(data, meet=await meet_home(session, settings, person, now))
     if is_admin(person):
-        shares = await matchmaking.team_participation(session, settings, person.workspace_id, now)
+        shares = await team_participation(session, settings, person.workspace_id, now)
         data = replace(data, participation=tuple(shares))
     acted = await executives_delegating_to(session, person)
     if acted:  # a chief of staff works their executives' weeks from here

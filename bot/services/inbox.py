@@ -51,7 +51,8 @@ def handles(kind: str) -> Callable[[Handler], Handler]:
 def handler(kind: str) -> Handler:
     # The use cases register their kinds where they live; a worker process that never
     # imported them (no Slack requests there) still sweeps every kind.
-    from bot.services import calling, floor_answers, matchmaking, meetings, theme_decisions  # noqa: F401
+    from bot.services import calling, floor_answers, meetings, theme_decisions  # noqa: F401
+    from bot.services.matchmaking import learned  # noqa: F401
 
     return HANDLERS[kind]
 

@@ -1019,7 +1019,7 @@ async def _prepared(session: AsyncSession, meeting: CustomerMeeting, people: lis
 
 
 async def _accepted_guests(session: AsyncSession, meeting: CustomerMeeting) -> list[int]:
-    from bot.services import matchmaking  # imports this module's guest hook late
+    from bot.services.matchmaking import follow as matchmaking  # late: answers imports our hook
 
     return await matchmaking.accepted_guests(session, meeting.workspace_id, meeting_ref(meeting.id))
 
@@ -1029,7 +1029,7 @@ async def changed(deps: Deps, session: AsyncSession, me: Person, kept: Submissio
     """The meeting as changed: its calendar file's SEQUENCE one up and the organiser's
     invitation redrawn; moved, whoever was prepared is told the new time (and prepared again
     only if the new day's preparation is still to come), and matched guests follow it."""
-    from bot.services import matchmaking
+    from bot.services.matchmaking import follow as matchmaking
 
     p = kept.payload
     try:
@@ -1170,7 +1170,7 @@ async def cancelled(deps: Deps, session: AsyncSession, me: Person, kept: Submiss
     figures; whoever was prepared (and the organiser, when an admin cancelled) is told why,
     the organiser's invitation offers the calendar file that cancels it, and matched guests'
     pairings are cancelled."""
-    from bot.services import matchmaking
+    from bot.services.matchmaking import follow as matchmaking
 
     p = kept.payload
     try:

@@ -20,8 +20,9 @@ from bot.regimen.metrics import (
 )
 from bot.regimen.themes import ThemeEvent, quarter_figures, quarter_start
 from bot.regimen.types import ContactKind
-from bot.services import floor_record, matchmaking
+from bot.services import floor_record
 from bot.services.key_customers import key_coverage, key_customers_due
+from bot.services.matchmaking.meet import team_participation
 from bot.services.meeting_figures import quarter_figures as meeting_quarter
 from bot.services.recoveries import figures_in as recovery_figures
 from bot.services.stats import figures
@@ -117,7 +118,7 @@ async def build_report(
         owned = await recovery_figures(session, ws, executive_ids=counted if team else None)
         key_due = await key_customers_due(session, ws, now, team_id=team_id, tz=tz)
         key_met = await key_coverage(session, ws, now, team_id=team_id)
-        taking_part = await matchmaking.team_participation(session, settings, ws, now)
+        taking_part = await team_participation(session, settings, ws, now)
         if team:
             taking_part = [t for t in taking_part if t.team_name.casefold() == team.casefold()]
     on_floor = await floor_record.records(
