@@ -145,7 +145,7 @@ def build_stats(
     meetings: MeetingFigures | None = None,
     themes: QuarterThemes | None = None,
 ) -> dict[str, Any]:
-    """`meetings`: their team's customer meetings this quarter (bot/views/meetings.py)."""
+    """`meetings`: their team's customer meetings this quarter (bot/views/meetings/figures.py)."""
     title = "Your numbers" if mine else f"{f.name}'s numbers"
     blocks = [
         header(title),

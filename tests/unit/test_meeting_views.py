@@ -293,7 +293,7 @@ def test_the_record_is_read_back_with_its_rows() -> None:
     assert fields["simplify"] == ["The report"]
 
 
-# A meeting moved or cancelled (bot/services/meetings.py): the surfaces at their worst.
+# A meeting moved or cancelled (bot/services/meetings/changes.py): the surfaces at their worst.
 
 WORST_PREFILL = MeetingPrefill(
     meeting_id=10**12,
