@@ -214,7 +214,7 @@ class Block(StrEnum):
     HOLIDAY_DATE = "holiday_date"
     HOLIDAY_NAME = "holiday_name"
     HOLIDAY_COUNTRY = "holiday_country"
-    # a formal customer meeting requested (bot/views/meetings.py)
+    # a formal customer meeting requested (bot/views/meetings/requesting.py)
     MEETING_OBJECTIVES = "meeting_objectives"
     MEETING_AGENDA = "meeting_agenda"
     MEETING_ON = "meeting_on"

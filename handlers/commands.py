@@ -10,8 +10,9 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.services import batch_actions, calling, delegates, floor, history, meetings, my_settings
+from bot.services import batch_actions, calling, delegates, floor, history, my_settings
 from bot.services.identity import NotAllowed, require_executive
+from bot.services.meetings.requesting import meeting_form
 from bot.views.call_modal import build_call_modal
 from bot.views.call_submission import touchpoint_of
 from bot.views.commands import (
@@ -22,7 +23,7 @@ from bot.views.commands import (
 )
 from bot.views.floor import build_floor_modal
 from bot.views.history import build_history_modal
-from bot.views.meetings import build_meeting_request_modal
+from bot.views.meetings.requesting import build_meeting_request_modal
 from bot.views.my_settings import build_pause_modal
 from bot.views.nudge import build_week_list
 from bot.views.stats import build_stats
@@ -88,7 +89,7 @@ async def kyc_command(
             await client.views_open(trigger_id=command["trigger_id"], view=build_call_modal(form))
         elif subcommand == "meeting":
             # A formal meeting with a customer of theirs or their team's, matched by name.
-            asked = await meetings.meeting_form(deps, person, typed=html.unescape(rest))
+            asked = await meeting_form(deps, person, typed=html.unescape(rest))
             await ack()
             view = build_meeting_request_modal(asked)
             await client.views_open(trigger_id=command["trigger_id"], view=view)

@@ -9,16 +9,12 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.ids import Action, View
-from bot.services import calling, charters, inbox, meetings
+from bot.services import calling, charters, inbox
+from bot.services.meetings import changes, recording, requesting
 from bot.views.charters import build_charter_history_modal, build_charter_modal, parse_charter
-from bot.views.meetings import (
-    build_meeting_cancel_modal,
-    build_meeting_record_modal,
-    build_meeting_request_modal,
-    parse_meeting_cancel,
-    parse_meeting_record,
-    parse_meeting_request,
-)
+from bot.views.meetings.changes import build_meeting_cancel_modal, parse_meeting_cancel
+from bot.views.meetings.recording import build_meeting_record_modal, parse_meeting_record
+from bot.views.meetings.requesting import build_meeting_request_modal, parse_meeting_request
 from bot.views.notices import build_notice_modal
 from handlers.common import (
     actor_of,
@@ -57,7 +53,7 @@ async def request_clicked(
     value = str(body["actions"][0].get("value") or "")
     if not value.isdigit():
         return
-    work = meetings.meeting_form(deps_of(context), actor_of(context), int(value))
+    work = requesting.meeting_form(deps_of(context), actor_of(context), int(value))
     form = await after_click(context, body, work)
     if form is None:
         return
@@ -72,7 +68,7 @@ async def request_submitted(ack: Any, view: dict[str, Any], context: Any) -> Non
     deps = deps_of(context)
     fields = parse_meeting_request(view["state"]["values"])
     customer_id = int(read_meta(view).get("c") or 0)
-    work = meetings.submit_request(
+    work = requesting.submit_request(
         deps, actor_of(context), customer_id, fields, request_key=request_key(view)
     )
     kept = await answer_submission(ack, work, field=None)
@@ -126,7 +122,7 @@ async def record_clicked(
     meeting_id = clicked_id(body)
     if meeting_id is None:
         return
-    work = meetings.record_form(deps_of(context), actor_of(context), meeting_id)
+    work = recording.record_form(deps_of(context), actor_of(context), meeting_id)
     await open_after(client, context, body, work, build_meeting_record_modal)
 
 
@@ -138,7 +134,7 @@ async def record_submitted(ack: Any, view: dict[str, Any], context: Any) -> None
         await ack(response_action="errors", errors=errors)
         return
     meeting_id = int(read_meta(view).get("m") or 0)
-    work = meetings.submit_record(deps, person, meeting_id, fields, request_key=request_key(view))
+    work = recording.submit_record(deps, person, meeting_id, fields, request_key=request_key(view))
     kept = await answer_submission(ack, work, field=None)
     if kept is not None:  # Slack has its answer: now the contacts, items and the proposal
         await inbox.follow(deps, kept)
@@ -152,7 +148,7 @@ async def accept_clicked(
     meeting_id = clicked_id(body)
     if meeting_id is None:
         return
-    work = meetings.accept_proposal(deps_of(context), actor_of(context), meeting_id)
+    work = recording.accept_proposal(deps_of(context), actor_of(context), meeting_id)
     said = await after_click(context, body, work)
     if said is not None:
         await tell(context, body, said)
@@ -179,7 +175,7 @@ async def change_clicked(
     meeting_id = clicked_id(body)
     if meeting_id is None:
         return
-    work = meetings.change_form(deps_of(context), actor_of(context), meeting_id)
+    work = changes.change_form(deps_of(context), actor_of(context), meeting_id)
     await open_after(client, context, body, work, build_meeting_request_modal)
 
 
@@ -187,7 +183,7 @@ async def change_submitted(ack: Any, view: dict[str, Any], context: Any) -> None
     deps = deps_of(context)
     fields = parse_meeting_request(view["state"]["values"])
     meeting_id = int(read_meta(view).get("m") or 0)
-    work = meetings.submit_change(
+    work = changes.submit_change(
         deps, actor_of(context), meeting_id, fields, request_key=request_key(view)
     )
     kept = await answer_submission(ack, work, field=None)
@@ -203,7 +199,7 @@ async def cancel_clicked(
     meeting_id = clicked_id(body)
     if meeting_id is None:
         return
-    work = meetings.cancel_form(deps_of(context), actor_of(context), meeting_id)
+    work = changes.cancel_form(deps_of(context), actor_of(context), meeting_id)
     await open_after(client, context, body, work, build_meeting_cancel_modal)
 
 
@@ -211,7 +207,7 @@ async def cancel_submitted(ack: Any, view: dict[str, Any], context: Any) -> None
     deps = deps_of(context)
     reason = parse_meeting_cancel(view["state"]["values"])
     meeting_id = int(read_meta(view).get("m") or 0)
-    work = meetings.submit_cancel(
+    work = changes.submit_cancel(
         deps, actor_of(context), meeting_id, reason, request_key=request_key(view)
     )
     kept = await answer_submission(ack, work, field=None)

@@ -19,7 +19,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import and_, or_, select
 
 from bot.deps import Deps
-from bot.services import inbox, meetings, themes
+from bot.services import inbox, themes
 from bot.services.digest import digest_due, queue_digest
 from bot.services.floor_schedule import run_floor
 from bot.services.heads_up import announce_ahead
@@ -27,6 +27,7 @@ from bot.services.identity import link_slack_user
 from bot.services.items import remind_overdue
 from bot.services.matchmaking.learned import ask_what_was_learned
 from bot.services.matchmaking.rounds import round_due, run_round
+from bot.services.meetings.preparation import prepare_all
 from bot.services.morning import run_morning
 from bot.services.planning import plan_ahead
 from bot.services.retention import purge_sent
@@ -161,7 +162,7 @@ async def meetings_tick(deps: Deps) -> None:
     """Each attendee of a formal customer meeting prepared, a few days before; organisers
     asked to record it after."""
     for ws in await workspaces(deps):
-        if await meetings.prepare_all(deps, ws):
+        if await prepare_all(deps, ws):
             deps.wake_sender()
 
 

@@ -598,7 +598,7 @@ class OutboxWorker(Base):
 
 
 class CustomerMeeting(Base):
-    """A team's formal meeting with a customer (bot/services/meetings.py): requested with its
+    """A team's formal meeting with a customer (bot/services/meetings/): requested with its
     objectives and agenda, prepared, then recorded as a proactive contact per attendee."""
 
     __tablename__ = "customer_meetings"

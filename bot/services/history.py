@@ -132,7 +132,7 @@ async def history_by_name(deps: Deps, person: Person | None, typed: str) -> Hist
         return await _page(session, customer, 0, tz)
 
 
-MEETING_SOURCE = "meeting"  # a team's formal meeting: one contact per attendee (meetings.py)
+MEETING_SOURCE = "meeting"  # a team's formal meeting: one contact per attendee (meetings/)
 
 
 def _shown(ws: str, cid: int) -> ColumnElement[bool]:

@@ -15,7 +15,7 @@ from bot.views.blocks import context, divider, header, message, section
 from bot.views.data import Report
 from bot.views.floor import floor_digest
 from bot.views.matchmaking import participation_blocks
-from bot.views.meetings import meetings_digest_text
+from bot.views.meetings.figures import meetings_digest_text
 from bot.views.recovery import key_meeting_section, recovery_section
 from bot.views.stats import call_nps_text, call_trend_text, ticket_text
 from bot.views.text import clip, day, escape

@@ -10,7 +10,7 @@ from bot.views.data import ActedFor, HomeData
 from bot.views.floor import floor_blocks
 from bot.views.limits import MAX_VIEW_BLOCKS, ensure_view
 from bot.views.matchmaking import meet_blocks, participation_blocks
-from bot.views.meetings import meeting_figures_text
+from bot.views.meetings.figures import meeting_figures_text
 from bot.views.recovery import key_meeting_section, recovery_section
 from bot.views.stats import figure_blocks
 from bot.views.text import clip, day, escape, mention

@@ -19,7 +19,7 @@ from bot.regimen.recovery import RecoveryFigures
 from bot.regimen.themes import QuarterThemes
 from bot.views.blocks import Block, context, header, message, section
 from bot.views.floor import floor_line
-from bot.views.meetings import meeting_figures_text
+from bot.views.meetings.figures import meeting_figures_text
 from bot.views.recovery import recovery_section
 from bot.views.text import day, escape, plural
 from bot.views.themes import quarter_line
@@ -145,7 +145,7 @@ def build_stats(
     meetings: MeetingFigures | None = None,
     themes: QuarterThemes | None = None,
 ) -> dict[str, Any]:
-    """`meetings`: their team's customer meetings this quarter (bot/views/meetings.py)."""
+    """`meetings`: their team's customer meetings this quarter (bot/views/meetings/figures.py)."""
     title = "Your numbers" if mine else f"{f.name}'s numbers"
     blocks = [
         header(title),

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from bot.ids import Action
 from bot.regimen.types import Channel, ContactKind, RecoveryStatus
-from bot.services.meetings import prepare_all
+from bot.services.meetings.preparation import prepare_all
 from bot.services.morning import run_morning
 from bot.services.roster_import import import_csv
 from storage.models import Customer, CustomerMeeting, Person, Recovery, TeamCharter

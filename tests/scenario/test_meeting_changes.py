@@ -23,7 +23,7 @@ from bot.regimen.ics import read_events, unfold
 from bot.regimen.matchmaking import PairingStatus
 from bot.regimen.types import Channel, ContactKind
 from bot.services.meeting_figures import quarter_figures
-from bot.services.meetings import prepare_all
+from bot.services.meetings.preparation import prepare_all
 from scheduler.jobs import matchmaking_tick
 from storage.models import Contact, CustomerMeeting, MatchPairing, Person
 from tests import factories as f

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from bot.ids import Action, Block, View
 from bot.regimen.ics import read_events
 from bot.regimen.types import BatchStatus, Channel, ContactKind, Sentiment
-from bot.services.meetings import prepare_all
+from bot.services.meetings.preparation import prepare_all
 from storage.models import (
     ActionItem,
     BatchEntry,

@@ -20,7 +20,7 @@ from bot.regimen.types import (
     ExecutiveProfile,
     RecapCall,
 )
-from bot.services.meetings import when_text
+from bot.services.meetings.common import when_text
 from bot.settings import Settings
 from bot.views.brief_modal import build_brief_modal
 from bot.views.nudge import last_call_line

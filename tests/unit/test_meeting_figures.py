@@ -15,7 +15,7 @@ from bot.regimen.meeting_figures import (
     quarter_of,
 )
 from bot.regimen.meetings import MeetingKind as K
-from bot.views.meetings import meeting_figures_text
+from bot.views.meetings.figures import meeting_figures_text
 
 CS, SUP = "Customer Success", "Support"
 MEETINGS = [

@@ -28,27 +28,28 @@ from bot.regimen.meetings import (
 )
 from bot.views.data import Option
 from bot.views.limits import URL
-from bot.views.meetings import (
+from bot.views.meetings.changes import (
     CancelForm,
-    InvitationScreen,
-    MeetingForm,
-    MeetingPrefill,
     MovedNote,
-    PrepScreen,
+    build_meeting_cancel_modal,
+    build_meeting_cancelled,
+    build_meeting_moved,
+)
+from bot.views.meetings.invitation import (
+    InvitationScreen,
+    build_meeting_cancelled_invitation,
+    build_meeting_invitation,
+)
+from bot.views.meetings.preparation import PrepScreen, build_meeting_prep
+from bot.views.meetings.recording import (
     ProposalScreen,
     RecordForm,
     build_charter_proposal,
-    build_meeting_cancel_modal,
-    build_meeting_cancelled,
-    build_meeting_cancelled_invitation,
     build_meeting_followup,
-    build_meeting_invitation,
-    build_meeting_moved,
-    build_meeting_prep,
     build_meeting_record_modal,
-    build_meeting_request_modal,
     parse_meeting_record,
 )
+from bot.views.meetings.requesting import MeetingForm, MeetingPrefill, build_meeting_request_modal
 from tests.unit.test_views import EVIL, HUGE
 
 LONG = "Ω" * 300 + EVIL
@@ -292,7 +293,7 @@ def test_the_record_is_read_back_with_its_rows() -> None:
     assert fields["simplify"] == ["The report"]
 
 
-# A meeting moved or cancelled (bot/services/meetings.py): the surfaces at their worst.
+# A meeting moved or cancelled (bot/services/meetings/changes.py): the surfaces at their worst.
 
 WORST_PREFILL = MeetingPrefill(
     meeting_id=10**12,

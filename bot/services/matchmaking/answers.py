@@ -119,7 +119,7 @@ async def host_answer(deps: Deps, person: Person | None, pairing_id: int, accept
             )
         ws = me.workspace_id
         if accept and guest is not None and p.kind == OpportunityKind.TEAM_MEETING.value:
-            from bot.services.meetings import guest_accepted  # meetings imports this module
+            from bot.services.meetings.preparation import guest_accepted  # imports this module
 
             settings = await _settings(deps, ws)
             meeting_id = int(p.ref.removeprefix("meeting:"))
