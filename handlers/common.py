@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from bot.deps import Deps
-from bot.services import notes
+from bot.services import inbox, notes
 from bot.services.identity import Actor, Invalid, NotAllowed, Refused
 from bot.views.notices import build_notice_modal
 
@@ -105,6 +105,16 @@ async def answer_submission(
 async def refuse(ack: Any, text: str) -> None:
     """Answer a submission by replacing the modal with a notice the user can read and close."""
     await ack(response_action="update", view=build_notice_modal(text))
+
+
+async def keep_then_follow(
+    ack: Any, context: Any, work: Awaitable[inbox.Received], *, field: str | None
+) -> None:
+    """A typed submission kept before Slack hears back (answered as `answer_submission` does),
+    then turned into its records, and the messages it owes, right after."""
+    kept = await answer_submission(ack, work, field=field)
+    if kept is not None:
+        await inbox.follow(deps_of(context), kept)
 
 
 def read_meta(view: dict[str, Any]) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.ids import Action, View
-from bot.services import floor, floor_answers, inbox
+from bot.services import floor, floor_answers
 from bot.views.floor import (
     build_floor_modal,
     build_floor_report_modal,
@@ -24,6 +24,7 @@ from handlers.common import (
     answer_submission,
     clicked_id,
     deps_of,
+    keep_then_follow,
     open_after,
     read_meta,
     request_key,
@@ -126,6 +127,4 @@ async def report_submitted(ack: Any, view: dict[str, Any], context: Any) -> None
     work = floor_answers.submit_report(
         deps, actor_of(context), shift_id, report, request_key=request_key(view)
     )
-    kept = await answer_submission(ack, work, field=None)
-    if kept is not None:
-        await inbox.follow(deps, kept)
+    await keep_then_follow(ack, context, work, field=None)

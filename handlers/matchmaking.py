@@ -10,15 +10,15 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.ids import Action, Block, View
-from bot.services import home, inbox
+from bot.services import home
 from bot.services.matchmaking import answers, learned, meet
 from bot.views.home import build_home
 from bot.views.matchmaking import build_learn_modal, parse_learned
 from handlers.common import (
     actor_of,
     after_click,
-    answer_submission,
     deps_of,
+    keep_then_follow,
     open_after,
     read_meta,
     request_key,
@@ -117,6 +117,4 @@ async def learned_submitted(ack: Any, view: dict[str, Any], context: Any) -> Non
         parse_learned(view["state"]["values"]),
         request_key=request_key(view),
     )
-    kept = await answer_submission(ack, work, field=Block.MATCH_LEARNED)
-    if kept is not None:
-        await inbox.follow(deps, kept)
+    await keep_then_follow(ack, context, work, field=Block.MATCH_LEARNED)

@@ -9,7 +9,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.ids import Action, View
-from bot.services import calling, charters, inbox
+from bot.services import calling, charters
 from bot.services.meetings import changes, recording, requesting
 from bot.views.charters import build_charter_history_modal, build_charter_modal, parse_charter
 from bot.views.meetings.changes import build_meeting_cancel_modal, parse_meeting_cancel
@@ -22,6 +22,7 @@ from handlers.common import (
     answer_submission,
     clicked_id,
     deps_of,
+    keep_then_follow,
     open_after,
     read_meta,
     request_key,
@@ -71,9 +72,7 @@ async def request_submitted(ack: Any, view: dict[str, Any], context: Any) -> Non
     work = requesting.submit_request(
         deps, actor_of(context), customer_id, fields, request_key=request_key(view)
     )
-    kept = await answer_submission(ack, work, field=None)
-    if kept is not None:  # Slack has its answer: now the meeting and the invitation
-        await inbox.follow(deps, kept)
+    await keep_then_follow(ack, context, work, field=None)
 
 
 async def charter_clicked(
@@ -135,9 +134,7 @@ async def record_submitted(ack: Any, view: dict[str, Any], context: Any) -> None
         return
     meeting_id = int(read_meta(view).get("m") or 0)
     work = recording.submit_record(deps, person, meeting_id, fields, request_key=request_key(view))
-    kept = await answer_submission(ack, work, field=None)
-    if kept is not None:  # Slack has its answer: now the contacts, items and the proposal
-        await inbox.follow(deps, kept)
+    await keep_then_follow(ack, context, work, field=None)
 
 
 async def accept_clicked(
@@ -186,9 +183,7 @@ async def change_submitted(ack: Any, view: dict[str, Any], context: Any) -> None
     work = changes.submit_change(
         deps, actor_of(context), meeting_id, fields, request_key=request_key(view)
     )
-    kept = await answer_submission(ack, work, field=None)
-    if kept is not None:  # Slack has its answer: now the meeting moves and people are told
-        await inbox.follow(deps, kept)
+    await keep_then_follow(ack, context, work, field=None)
 
 
 async def cancel_clicked(
@@ -210,6 +205,4 @@ async def cancel_submitted(ack: Any, view: dict[str, Any], context: Any) -> None
     work = changes.submit_cancel(
         deps, actor_of(context), meeting_id, reason, request_key=request_key(view)
     )
-    kept = await answer_submission(ack, work, field=None)
-    if kept is not None:  # Slack has its answer: now the cancellation and who is told
-        await inbox.follow(deps, kept)
+    await keep_then_follow(ack, context, work, field=None)

@@ -9,7 +9,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.ids import Action, Block, View
-from bot.services import calling, inbox, theme_decisions
+from bot.services import calling, theme_decisions
 from bot.views.themes import (
     build_theme_act_modal,
     build_theme_dismiss_modal,
@@ -19,9 +19,9 @@ from bot.views.themes import (
 from handlers.common import (
     actor_of,
     after_click,
-    answer_submission,
     clicked_id,
     deps_of,
+    keep_then_follow,
     open_after,
     read_meta,
     request_key,
@@ -71,9 +71,7 @@ async def action_submitted(ack: Any, view: dict[str, Any], context: Any) -> None
         return
     cid = int(read_meta(view).get("candidate") or 0)
     work = theme_decisions.submit_action(deps, person, cid, action, request_key=request_key(view))
-    kept = await answer_submission(ack, work, field=Block.ACTION_TEXT.value)
-    if kept is not None:
-        await inbox.follow(deps, kept)
+    await keep_then_follow(ack, context, work, field=Block.ACTION_TEXT.value)
 
 
 async def dismissal_submitted(ack: Any, view: dict[str, Any], context: Any) -> None:
@@ -86,6 +84,4 @@ async def dismissal_submitted(ack: Any, view: dict[str, Any], context: Any) -> N
     work = theme_decisions.submit_dismissal(
         deps, person, cid, reason, request_key=request_key(view)
     )
-    kept = await answer_submission(ack, work, field=Block.REASON.value)
-    if kept is not None:
-        await inbox.follow(deps, kept)
+    await keep_then_follow(ack, context, work, field=Block.REASON.value)

@@ -11,7 +11,6 @@ from bot.ids import Block, View
 from bot.services import (
     batch_actions,
     calling,
-    inbox,
     items,
     my_settings,
     roster_admin,
@@ -24,7 +23,14 @@ from bot.views.my_settings import parse_my_settings, parse_pause
 from bot.views.notices import build_notice_modal
 from bot.views.roster_modals import KIND_OF_FORM, build_roster_form, parse_roster_form
 from bot.views.settings_modal import parse_settings
-from handlers.common import actor_of, answer_submission, deps_of, read_meta, request_key
+from handlers.common import (
+    actor_of,
+    answer_submission,
+    deps_of,
+    keep_then_follow,
+    read_meta,
+    request_key,
+)
 
 
 def register(app: AsyncApp) -> None:
@@ -59,9 +65,7 @@ async def call_submitted(ack: Any, view: dict[str, Any], context: Any) -> None:
         request_key=request_key(view),
         for_id=int(for_id) if for_id else None,
     )
-    kept = await answer_submission(ack, work, field="customer")
-    if kept is not None:  # Slack has its answer: now the call and everything it owes
-        await inbox.follow(deps, kept)
+    await keep_then_follow(ack, context, work, field="customer")
 
 
 async def reactive_submitted(ack: Any, view: dict[str, Any], context: Any) -> None:
