@@ -111,3 +111,30 @@ def test_key_customers_without_a_formal_meeting_in_twelve_months() -> None:
         KeyCustomerMeeting(4, "Cogs", "A", now - timedelta(days=500)),
     ]
     assert [r.customer_id for r in without_meeting(rows, now)] == [2, 4, 1]
+
+
+def test_the_edges_of_the_closing_rule() -> None:
+    """Mutation testing's gaps: the moment of ownership, a contact at the call's own moment, a
+    second call, a contact on the window's last instant, and two days exactly."""
+    window_end = h(3 + 14 * 24)
+    # A call at the very moment ownership was taken is the first call.
+    at_once = [Touch(T0, P, Channel.CALL, by_owner=True)]
+    assert settle(owned_at=T0, touches=at_once, now=h(1), window_days=14).first_call_at == T0
+    # The owner calling again is not the customer's answer: still owned.
+    again = [Touch(h(3), P, Channel.CALL, by_owner=True), Touch(h(5), P, Channel.VISIT)]
+    got = settle(owned_at=T0, touches=again, now=h(50), window_days=14)
+    assert (got.status, got.first_call_at, got.closed_at) == (RecoveryStatus.OWNED, h(3), None)
+    # A complaint logged at the same instant as the call is not after it.
+    same = [Touch(h(3), P, Channel.CALL, by_owner=True), Touch(h(3), R, Channel.COMPLAINT)]
+    assert settle(owned_at=T0, touches=same, now=h(50), window_days=14).status == (
+        RecoveryStatus.OWNED
+    )
+    # A complaint on the window's last instant is within it: relapsed, not recovered.
+    last = [Touch(h(3), P, Channel.CALL, by_owner=True), Touch(window_end, R, Channel.COMPLAINT)]
+    got = settle(owned_at=T0, touches=last, now=h(3 + 20 * 24), window_days=14)
+    assert (got.status, got.closed_at) == (RecoveryStatus.RELAPSED, window_end)
+    # Recovered by silence keeps the first call's moment.
+    quiet = settle(owned_at=T0, touches=last[:1], now=window_end, window_days=14)
+    assert (quiet.status, quiet.first_call_at) == (RecoveryStatus.RECOVERED, h(3))
+    # Two days exactly is told in days.
+    assert [duration(47.4), duration(48.0)] == ["47 h", "2.0 days"]
