@@ -70,3 +70,25 @@ def test_each_team_s_quarter_counted_by_hand() -> None:
 def test_a_quarter_with_meetings_not_yet_recorded_says_so() -> None:
     (cs,) = meeting_figures("2026-Q4", [HeldMeeting(CS, date(2026, 12, 1), None)], [], [])
     assert cs.four_f_share is None and headline(cs) == "1 meeting(s), none recorded yet"
+
+
+def test_the_quarter_s_first_day_and_teams_with_only_part_of_the_figures() -> None:
+    """Mutation testing's gaps: a meeting on the quarter's first day counts; a team with only
+    simplify items, or only revisions, has a line of its own with zeros elsewhere."""
+    ops, billing = "Operations", "Billing"
+    (cs,) = meeting_figures("2026-Q4", [HeldMeeting(CS, date(2026, 10, 1), K.WAR)], [], [])
+    assert cs.held == 1 and cs.kinds == {K.WAR: 1}
+    assert headline(cs) == "4F 0 of 1 recorded meeting(s) (0%)"
+    got = meeting_figures(
+        "2026-Q4",
+        [],
+        [CustomerRevision(billing, date(2026, 11, 1), added=0, changed=1)],
+        [SimplifyItem(ops, date(2026, 12, 31), done=False)],
+    )
+    assert got == (
+        MeetingFigures(billing, "2026-Q4", lines_changed=1),
+        MeetingFigures(ops, "2026-Q4", simplify_raised=1),
+    )
+    assert headline(got[1]) == "no customer meeting"
+    _, sup = meeting_figures("2026-Q4", MEETINGS, REVISIONS, SIMPLIFY)
+    assert sup == MeetingFigures(SUP, "2026-Q4", held=1, kinds={K.WAR: 1})

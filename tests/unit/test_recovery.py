@@ -138,3 +138,11 @@ def test_the_edges_of_the_closing_rule() -> None:
     assert (quiet.status, quiet.first_call_at) == (RecoveryStatus.RECOVERED, h(3))
     # Two days exactly is told in days.
     assert [duration(47.4), duration(48.0)] == ["47 h", "2.0 days"]
+
+
+def test_key_customers_met_long_ago_come_longest_since_first_not_by_name() -> None:
+    rows = [
+        KeyCustomerMeeting(1, "Acme", "A", T0 - timedelta(days=400)),
+        KeyCustomerMeeting(2, "Zed", "A", T0 - timedelta(days=500)),
+    ]
+    assert [r.name for r in without_meeting(rows, T0)] == ["Zed", "Acme"]
