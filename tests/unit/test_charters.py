@@ -195,3 +195,82 @@ def test_rebasing_never_loses_a_line_of_the_latest_revision_or_the_customers(
     assert set(latest.lines) <= set(merged.lines)
     assert {CharterLine(t + "!") for t in added_t} <= set(merged.lines)
     assert len(merged.lines) == len(set(merged.lines))
+
+
+def test_the_form_s_limits_and_what_it_says() -> None:
+    """Mutation testing's gaps: each limit at its edge, and the words the form answers with."""
+    from bot.regimen.charters import from_json
+
+    assert charter_errors("", []) == {"purpose": "Say in a sentence what the team is for."}
+    assert charter_errors("p" * 1000, [("e" * 300, "m" * 300)]) == {}
+    assert charter_errors("p" * 1001, [("e" * 301, "m" * 301)]) == {
+        "purpose": "Keep it under 1,000 characters.",
+        "expectation_1": "Keep it under 300 characters.",
+        "measure_1": "Keep it under 300 characters.",
+    }
+    assert charter_errors("p", [(" ", "m")]) == {
+        "expectation_1": "Which expectation does this measure?"
+    }
+    fifteen = [(f"e{n}", None) for n in range(15)]
+    assert charter_errors("p", fifteen) == {}
+    assert charter_errors("p", [*fifteen, ("one more", None)]) == {
+        "purpose": "At most 15 expectations."
+    }
+    # A stored row missing a field reads as empty.
+    assert from_json("p", [{"measure": "m"}, {}]) == Charter(
+        "p", (CharterLine("", "m"), CharterLine("", ""))
+    )
+
+
+def test_what_a_diff_calls_a_change() -> None:
+    """Exactly half alike is a change; unlike words are a removal and an addition; the
+    purpose changes when its words do, not its spacing."""
+    from bot.regimen.charters import similar
+
+    # "ab" and "ac" share one character of four: difflib's ratio 2·1/4 = 0.5.
+    assert similar(CharterLine("ab"), CharterLine("ac"))
+    # "we pay on time" / "no surprises at all": ratio 8/33 (the spaces), well under half.
+    pay, surprise = CharterLine("We pay on time"), CharterLine("No surprises at all")
+    change = diff(Charter("p", (pay,)), Charter("p", (surprise,)))
+    assert (change.removed, change.added, change.changed) == ((pay,), (surprise,), ())
+    assert diff(DRAFT, Charter("Grow accounts", DRAFT.lines)) == CharterChange(purpose_changed=True)
+    assert diff(DRAFT, Charter(f"  {DRAFT.purpose} ", DRAFT.lines)).empty
+
+
+def test_a_meeting_s_proposal_at_its_edges() -> None:
+    """A blank answer does not stop the rest; a line named in its own words is no change (also
+    when named again after a rewording); the limit holds; a proposal never changes the
+    purpose, and a first charter's purpose is empty."""
+    named = [NamedExpectation(" "), NamedExpectation("New")]
+    assert propose(DRAFT, named).charter.lines == (A, B, CharterLine("New"))
+    same = propose(DRAFT, [NamedExpectation(A.expectation, matches=0)])
+    assert same == propose(DRAFT, []) and same.charter == DRAFT
+    back = propose(
+        DRAFT,
+        [NamedExpectation("Reply fast", matches=0), NamedExpectation(A.expectation, matches=0)],
+    )
+    assert back.charter == DRAFT and back.change == CharterChange()
+    full = Charter("p", tuple(CharterLine(f"e{n}") for n in range(MAX_LINES)))
+    assert propose(full, [NamedExpectation("one more")]).charter == full
+    said = propose(DRAFT, [NamedExpectation("New"), NamedExpectation("Reply fast", matches=0)])
+    assert said.change == CharterChange(
+        added=(CharterLine("New"),), changed=((A, CharterLine("Reply fast", A.measure)),)
+    )
+    assert propose(None, [NamedExpectation("X")]).charter == Charter("", (CharterLine("X"),))
+
+
+def test_rebasing_at_its_edges() -> None:
+    """A line the team added too joins once; the limit holds; the same words for two lines
+    rewrite only the first; a customer's wording may take a line's old words."""
+    from bot.regimen.charters import rebase
+
+    a, b, d = CharterLine("A", "m"), CharterLine("B", "m"), CharterLine("D")
+    base = Charter("P", (a, b))
+    assert rebase(base, Charter("P", (a, b, d)), Charter("P", (a, b, d))).lines == (a, b, d)
+    full = Charter("P", tuple(CharterLine(f"e{n}") for n in range(MAX_LINES)))
+    assert rebase(base, Charter("P", (a, b, d)), full) == full
+    x1, x2 = CharterLine("X", "m"), CharterLine("x", "m")
+    assert rebase(base, Charter("P", (x1, x2)), base).lines == (x1, b)
+    assert rebase(base, Charter("P", (x1, x2)), Charter("P", ())).lines == (x1,)
+    b_said_a = CharterLine("a", "n")  # line B reworded by the customer into A's old words
+    assert rebase(base, Charter("P", (x1, b_said_a)), base).lines == (x1, b_said_a)
