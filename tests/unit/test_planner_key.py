@@ -189,3 +189,53 @@ def test_key_coverage_counts_formal_meetings_in_12_months_per_team() -> None:
         KeyCoverage(None, 1, 0),
     ]
     assert coverage(rows, now)[1].share == 1 / 3
+
+
+def test_the_key_slots_go_to_key_customers_not_already_in_the_week() -> None:
+    """Mutation testing's gaps: only key customers are due by a cadence; the week's key slots
+    go to due customers not already taken (urgent, back after a decline, or in the batch);
+    urgent ones come before the due."""
+    from bot.regimen.types import BatchSlot, BatchStatus
+
+    monday = date(2026, 3, 2)
+    as_of = datetime(2026, 3, 2, tzinfo=UTC)
+    five_weeks = as_of - timedelta(weeks=5)
+    assert not is_cadence_due(CustomerState(1, "plain", cadence_weeks=2), monday)
+
+    def key(cid: int, **kw: object) -> CustomerState:
+        return CustomerState(
+            cid,
+            f"k{cid}",
+            last_proactive_at=kw.pop("last", five_weeks),  # type: ignore[arg-type]
+            key=True,
+            cadence_weeks=2,
+            **kw,  # type: ignore[arg-type]
+        )
+
+    never = CustomerState(8, "never called")  # first in the plain rotation
+    never2 = CustomerState(9, "never called either")
+
+    def plan(states: list[CustomerState], quota: int, **kw: object) -> list[int]:
+        result = plan_batch(
+            candidates=states,
+            quota=quota,
+            as_of=as_of,
+            week_start=monday,
+            current=kw.get("current", []),  # type: ignore[arg-type]
+            carry_over=kw.get("carry_over", []),  # type: ignore[arg-type]
+        )
+        return [s.customer_id for s in result.add]
+
+    # Quota 2, one key slot: the urgent key customer does not use it up.
+    urgent = key(1, reactive_since_proactive=True)
+    assert plan([urgent, key(2), never], 2) == [1, 2]
+    # Nor does one back after a decline (its weeks served).
+    back = key(1, declined_at=five_weeks)
+    assert plan([back, key(2), never], 2) == [1, 2]
+    # Nor one already in the week's batch: two key slots, both for those not in it.
+    in_batch = [BatchSlot(1, 1, BatchStatus.PLANNED)]
+    keys = [key(i, last=five_weeks + timedelta(days=i)) for i in (1, 2, 3)]
+    assert plan([*keys, never, never2], 4, current=in_batch) == [2, 3, 8]
+    # Urgent before due: a carried-over customer and an urgent one fill a quota of 2.
+    plain_urgent = CustomerState(5, "angry", reactive_since_proactive=True)
+    assert plan([key(2), plain_urgent, never], 2, carry_over=[8]) == [8, 5]

@@ -195,3 +195,18 @@ def test_declines_count_as_contacts_never_as_reached_voicemails_as_neither() -> 
     assert Outcome.DECLINED.is_contact and not Outcome.DECLINED.reached_customer
     assert not Outcome.VOICEMAIL.is_contact
     assert all(o.is_contact for o in Outcome if o != Outcome.VOICEMAIL)
+
+
+def test_the_decline_rules_edges() -> None:
+    """Mutation testing's gaps: four weeks unless told otherwise, a negative setting rests
+    nobody, and the rotation order puts a customer back after a decline ahead of one never
+    called (and of the longest waiting)."""
+    assert comeback_on(NOW) == date(2026, 12, 21)  # declined in week 48, back in week 52
+    assert comeback_on(NOW, -1) == date(2026, 11, 23)  # the decline's own Monday
+    from bot.regimen.planner import rank_customers
+
+    back = state(1, 40, last_proactive_at=NOW - timedelta(days=40))
+    never = state(2)
+    long_ago = state(3, last_proactive_at=NOW - timedelta(days=400))
+    ranked = rank_customers([never, long_ago, back], as_of=NOW)
+    assert [s.customer_id for s in ranked] == [1, 2, 3]
