@@ -200,3 +200,38 @@ def test_missed_periods_are_ended_held_not_done_each_once_and_never_unmissed(
     # A day later, what was missed stays missed (counted once, never taken back).
     tomorrow = missed_periods(cadence, r, start, today + timedelta(days=1), done)
     assert keys == [p.key for p in tomorrow][: len(keys)]
+
+
+def test_the_edges_of_periods_reminders_and_misses() -> None:
+    """Mutation testing's gaps: a period's days run to its last; no working day in the two
+    weeks before a shift means no reminder; a proposal's day is the host's own; a leader off
+    for over a year is asked the day after and never chased; the commitment is held from its
+    first day and not if stopped on the last; a monthly commitment counts months from its
+    first."""
+    from bot.regimen.floor import held_for
+
+    def at(day: date, hour: int, minute: int = 0) -> datetime:
+        return datetime(day.year, day.month, day.day, hour, minute, tzinfo=NY)
+
+    feb = period_of(date(2026, 2, 10), Cadence.MONTHLY)
+    assert len(feb.days()) == 28 and feb.days()[-1] == date(2026, 2, 28)
+    # Shift Tuesday 22 Dec; the 14 days before are holidays (the Monday 15 days before is not).
+    shift = date(2026, 12, 22)
+    away = regimen(holidays=frozenset(shift - timedelta(days=n) for n in range(1, 15)))
+    assert not reminder_due(away, shift, at(date(2026, 12, 7), 9))
+    assert not reminder_due(away, shift, at(date(2026, 12, 21), 9))
+    # Proposed Monday 7 Dec 21:00 in New York (Tuesday 02:00 UTC): the host's second working
+    # day after is Wednesday 9 Dec, not Thursday.
+    proposed = datetime(2026, 12, 8, 2, tzinfo=ZoneInfo("UTC"))
+    assert chase_due(regimen(), proposed, date(2026, 12, 18), at(date(2026, 12, 9), 8, 30))
+    # Paused for two years from the shift: no working day ahead within a year.
+    long_pause = regimen(paused_until=shift + timedelta(days=730))
+    assert not ask_due(long_pause, shift, at(shift, 18))
+    assert not ask_due(long_pause, shift, at(date(2026, 12, 23), 8, 29))
+    assert ask_due(long_pause, shift, at(date(2026, 12, 23), 8, 30))
+    assert not chase_due(long_pause, at(shift, 9), date(2027, 1, 5), at(date(2027, 1, 4), 9))
+    assert held_for(feb, date(2026, 2, 1), None, proposed=False)
+    assert not held_for(feb, date(2026, 1, 1), date(2026, 2, 28), proposed=False)
+    assert held_for(feb, date(2026, 1, 1), date(2026, 3, 1), proposed=False)
+    missed = missed_periods(Cadence.MONTHLY, regimen(), date(2026, 2, 1), date(2026, 5, 2), ())
+    assert [p.key for p in missed] == ["2026-02", "2026-03", "2026-04"]
