@@ -207,3 +207,47 @@ def test_three_shifts_and_two_customers_raise_nothing() -> None:
     rows = [Said(i, None, "process", 1, NOW) for i in range(1, 4)]
     rows += [Said(10, 7, "process", 1, NOW), Said(11, 8, "process", 1, NOW)]
     assert recurring(rows, [], NOW) == []
+
+
+def test_the_theme_rules_edges() -> None:
+    """Mutation testing's gaps: the latest closing counts whatever the order; a closed one
+    with no closing time blocks nothing; a theme with no team sorts before a team's."""
+    day = timedelta(days=1)
+    rows = _three([NOW - 5 * day] * 3)
+    closings = [
+        Past(("product", 1), "done", NOW - 3 * day),  # the later one, listed first
+        Past(("product", 1), "dismissed", NOW - 10 * day),
+    ]
+    assert recurring(rows, closings, NOW) == []  # said 5 days ago, before the last closing
+    (kept,) = recurring(rows, [Past(("product", 1), "dismissed", None)], NOW)
+    assert kept.key == ("product", 1)
+    both = [Said(10 + i, 10 + i, "product", team, NOW) for team in (1, None) for i in range(3)]
+    assert [c.key for c in recurring(both, [], NOW)] == [("product", None), ("product", 1)]
+
+
+def test_team_tags_at_their_limits() -> None:
+    assert parse_tags("a,,b, ,a,c") == ("a", "b", "c")  # blanks and repeats skipped, not ends
+    assert parse_tags("x" * 30) == ("x" * 30,)
+    with pytest.raises(ValueError) as too_long:
+        parse_tags("y" * 45)
+    assert str(too_long.value) == f"tag '{'y' * 40}' is longer than 30 characters"
+    assert len(parse_tags(",".join(f"t{i}" for i in range(10)))) == 10
+    # A team's tag may hold a colon: its value still reads back.
+    assert read_theme_value(theme_value("eu: billing", 3)) == ("eu: billing", 3)
+
+
+def test_a_quote_cut_at_its_edges() -> None:
+    """200 characters by default; exactly the limit is kept whole; a cut keeps limit - 1
+    characters and "…"; it is at the last space past half the limit, without trailing
+    punctuation, and never strips a letter."""
+    assert quote("a" * 200) == "a" * 200
+    assert quote("a" * 201) == "a" * 199 + "…"
+    assert quote("abcdefghij", 10) == "abcdefghij"
+    assert quote("abcdefghijk", 10) == "abcdefghi…"
+    # limit 10: the first 9 characters are "ab cd efg"; the last space (5) is not past half.
+    assert quote("ab cd efghijk", 10) == "ab cd efg…"
+    # the last space (6) is past half: cut there, the comma dropped.
+    assert quote("ab cd, efghijk lm", 10) == "ab cd…"
+    # a space at 4, past a third but not half: no cut at it.
+    assert quote("abcd efghijk", 10) == "abcd efgh…"
+    assert quote("AX" * 10, 11) == "AXAXAXAXAX…"
