@@ -252,3 +252,69 @@ def test_participation_by_team_on_a_fixed_data_set() -> None:
         "HR",
         "Legal",
     ]
+
+
+def test_the_days_an_opportunity_may_take_place_on() -> None:
+    """Mutation testing's gaps: a known day from today (not before); otherwise the seven
+    days up to `by`, in order, from today at the earliest."""
+    o = _opp(1, 1, 1)  # by Friday 4 Dec, no day known
+    assert o.days(MONDAY - timedelta(days=10)) == [
+        date(2026, 11, 28) + timedelta(days=n) for n in range(7)
+    ]
+    assert o.days(date(2026, 12, 3)) == [date(2026, 12, 3), date(2026, 12, 4)]
+    on_monday = replace(o, on=MONDAY)
+    assert on_monday.days(MONDAY) == [MONDAY]
+    assert on_monday.days(MONDAY + timedelta(days=1)) == []
+    from bot.regimen.matchmaking import best_overlap
+
+    assert best_overlap(Workhours(), on_monday, MONDAY + timedelta(days=1)) == 0
+    # An unknown zone is read as UTC: the whole 9:00-17:00 shared with a UTC host.
+    assert overlap_minutes(Workhours("Mars/Olympus"), Workhours("UTC"), MONDAY) == 480
+
+
+def test_a_round_skips_past_what_does_not_fit_and_prefers_the_earliest_day() -> None:
+    rules = Rules()
+    # Guest 5 hosts the earliest touchpoint: it is skipped, not the round.
+    own, other = _opp(1, 5, 1), _opp(2, 6, 2, by=MONDAY + timedelta(days=1))
+    assert [i.opportunity.ref for i in pair(MONDAY, [Guest(5)], [own, other], [], rules)] == [
+        "batch:2"
+    ]
+    # A host already full this week is skipped, the next taken.
+    assert [
+        i.opportunity.ref
+        for i in pair(MONDAY, [Guest(5)], [_opp(1, 7, 1), other], [], rules, {7: 2})
+    ] == ["batch:2"]
+    # A touchpoint on days the guest does not work is skipped, the next taken.
+    weekend = replace(_opp(1, 7, 1), on=date(2026, 12, 5))  # a Saturday
+    assert [i.opportunity.ref for i in pair(MONDAY, [Guest(5)], [weekend, other], [], rules)] == [
+        "batch:2"
+    ]
+    # The longest-waiting guest fits nothing: the next guest is still invited.
+    sunday_only = Guest(1, Workhours(workdays=(6,)))
+    assert [i.guest_id for i in pair(MONDAY, [sunday_only, Guest(2)], [other], [], rules)] == [2]
+    # Same overlap: the earliest day wins (a known Tuesday over a week ending Wednesday).
+    tuesday = replace(_opp(3, 8, 3, by=MONDAY + timedelta(days=10)), on=date(2026, 12, 1))
+    wednesday = replace(_opp(4, 9, 4, by=MONDAY - timedelta(days=2)), on=None)
+    (got,) = pair(MONDAY, [Guest(5)], [wednesday, tuesday], [], rules)
+    assert got.opportunity.ref == "batch:3"
+
+
+def test_a_ref_given_twice_keeps_the_same_one_whatever_the_order() -> None:
+    a = _opp(1, 7, 1)
+    twins = [replace(a, customer_id=2), a, replace(a, customer_id=None)]
+    dated = replace(a, on=date(2026, 12, 1))
+    for opps in (twins, twins[::-1], [a, dated], [dated, a]):
+        kept = {pair(MONDAY, [Guest(5)], o, [], Rules())[0].opportunity for o in (opps, opps[::-1])}
+        assert len(kept) == 1
+
+
+def test_participation_at_its_edges() -> None:
+    from bot.regimen.matchmaking import quarter_start
+
+    assert quarter_start(date(2026, 4, 1)) == date(2026, 4, 1)
+    assert quarter_start(date(2026, 1, 31)) == date(2026, 1, 1)
+    got = participation([Member(1, "beta"), Member(2, "Gamma")], {1: [MONDAY]}, MONDAY)
+    assert [(t.team_name, t.met_90d, t.met_quarter) for t in got] == [
+        ("beta", 1, 1),  # met today: counted
+        ("Gamma", 0, 0),  # by name, case aside
+    ]
