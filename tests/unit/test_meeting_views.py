@@ -389,3 +389,108 @@ def test_a_cancelled_meetings_calendar_file_cancels_it_and_a_moved_one_updates_i
     assert read_events(cancelled)[0]["STATUS"] == "CANCELLED"
     slots = build_ics(replace(base, sequence=None, status="TENTATIVE"), now=datetime(2026, 11, 23))
     assert "SEQUENCE" not in read_events(slots)[0]  # the call slots' files as they were
+
+
+def test_a_request_s_limits_at_their_edges() -> None:
+    """Mutation testing's gaps: every limit is inclusive; a time earlier than now is fine on a
+    later day; a missing day is said first, alone."""
+    assert (
+        _errors(
+            objectives="x" * 2000,
+            agenda="a" * 3000,
+            on=date(2026, 11, 23) + timedelta(days=366),
+            minutes=15,
+            team_count=20,
+            customer_attendees="c" * 1000,
+        )
+        == {}
+    )
+    assert _errors(minutes=480) == {}
+    assert _errors(on=date(2026, 11, 23), at=time(8, 31)) == {"at": "That time has passed today."}
+    assert _errors(on=date(2026, 11, 24), at=time(8, 0)) == {}  # tomorrow, earlier hour
+    assert _errors(on=None, at=None) == {"on": "Pick the day of the meeting."}
+    assert _errors(
+        objectives="x" * 2001,
+        agenda="a" * 3001,
+        on=date(2026, 11, 23) + timedelta(days=367),
+        minutes=481,
+        customer_attendees="c" * 1001,
+    ) == {
+        "objectives": "Keep it under 2,000 characters.",
+        "agenda": "Keep it under 3,000 characters.",
+        "on": "Pick a day within a year.",
+        "minutes": "Between 15 and 480 minutes.",
+        "customer_attendees": "Keep it under 1,000 characters.",
+    }
+
+
+def test_the_facilitator_hint_and_invitation_at_their_edges() -> None:
+    assert facilitator_signals(complaints=0, unhappy=0, meetings_before=1) == []
+    assert facilitator_signals(complaints=1, unhappy=0, meetings_before=1) == [
+        "1 complaint(s) or escalation(s) in the last year"
+    ]
+    email = invitation(
+        customer="Acme",
+        company="Northwind",
+        organiser="Dana",
+        objectives="Learn",
+        agenda="   ",
+        starts="Wed 25 Nov 2026 14:00",
+        minutes=60,
+        team=[],
+    )
+    assert "Agenda:" not in email.body and "From our side" not in email.body
+
+
+def test_preparation_waits_for_the_request_and_the_nudge_minute() -> None:
+    # Requested the day before the meeting: not prepared before it was requested.
+    late = {"meeting_day": date(2026, 12, 3), "days_before": 3, "nudge_time": time(8, 30)}
+    assert not prep_due(
+        **late, requested_on=date(2026, 12, 2), local=datetime(2026, 11, 30, 9), workday=True
+    )
+    assert prep_day(date(2026, 12, 3), 3, date(2026, 12, 2)) == date(2026, 12, 2)
+    # On the eve, exactly at the nudge time.
+    assert _due(datetime(2026, 12, 2, 8, 30), workday=False)
+    assert not _due(datetime(2026, 12, 2, 8, 29), workday=False)
+
+
+def test_the_brief_in_plain_lines_for_people_who_never_called_them() -> None:
+    from zoneinfo import ZoneInfo
+
+    from bot.regimen.meetings import brief_lines
+    from bot.regimen.types import (
+        Brief,
+        Channel,
+        ContactKind,
+        ContactRecord,
+        CustomerProfile,
+        OpenItem,
+    )
+
+    today = date(2026, 11, 23)
+    reactive = tuple(
+        ContactRecord(datetime(2026, 11, 10 + n, 9), ContactKind.REACTIVE, Channel.TICKET)
+        for n in range(4)
+    )
+    brief = Brief(
+        customer=CustomerProfile(1, "Acme"),
+        tenure=None,
+        primary_contact=None,
+        last_proactive=None,
+        open_items=(OpenItem("a", due_on=today), OpenItem("b", due_on=date(2026, 11, 20))),
+        reactive_since=reactive,
+        details_to_remember=("one", "two", "three", "four"),
+        links=(),
+        opener="",
+        email_draft=lambda: None,  # type: ignore[arg-type,return-value]
+    )
+    assert brief_lines(brief, today=today, tz=ZoneInfo("UTC")) == (
+        "No proactive contact recorded yet.",
+        "Since then, ticket on 10 Nov",
+        "Since then, ticket on 11 Nov",
+        "Since then, ticket on 12 Nov",
+        "2 open action item(s), 1 overdue",  # due today is not overdue
+        "Remember: one",
+        "Remember: two",
+        "Remember: three",
+    )
