@@ -377,14 +377,17 @@ class Runtime:
         self.sender.stopping = True
         self.deps.wake_sender()
         if self._scheduler is not None:
-            self._scheduler.shutdown(wait=False)  # no new job starts
+            self._scheduler.pause()  # no new job starts
             # Every job takes the jobs lock (scheduler/jobs.exclusive): holding it once, the
             # one running has finished with the database before it is closed, and those
-            # queued behind it return at once.
+            # queued behind it return at once. Only then the scheduler is shut down: its
+            # shutdown cancels the jobs still running (APScheduler's asyncio executor), which
+            # would cut one off mid-query.
             self.deps.jobs_stopped = True
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(15), self.deps.jobs_lock:
                     pass
+            self._scheduler.shutdown(wait=False)
         for task in self._tasks:
             with contextlib.suppress(asyncio.TimeoutError, asyncio.CancelledError):
                 await asyncio.wait_for(task, timeout=15)
