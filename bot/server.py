@@ -29,7 +29,7 @@ from bot.misconfig import explain, mask, secrets_of
 from bot.sdklog import close_connections, share_connections
 from bot.services.charts import ChartExpired, chart_png
 from bot.services.ics_links import IcsExpired, ics_file
-from bot.services.meeting_ics import MeetingIcsExpired, meeting_ics_file
+from bot.services.meeting_ics import meeting_ics_file
 from bot.services.workspace_binding import bind_env_token, token_team
 from bot.settings import Settings
 from bot.socket_mode import SocketMode
@@ -173,10 +173,32 @@ def http_app(
             body=png, content_type="image/png", headers={"Cache-Control": "private, max-age=3600"}
         )
 
+    async def calendar_file(
+        filename: str, make: Callable[[], Awaitable[str | None]]
+    ) -> web.Response:
+        """A signed link's calendar file: 410 once expired, 404 when forged or gone."""
+        try:
+            text = await make()
+        except IcsExpired:
+            return web.Response(status=410, text="this calendar link has expired")
+        except ValueError:  # a path part that is no number
+            text = None
+        if text is None:
+            return web.Response(status=404, text="no such calendar file")
+        return web.Response(
+            body=text.encode(),
+            headers={
+                "Content-Type": "text/calendar; charset=utf-8",
+                "Content-Disposition": f'attachment; filename="{filename}"',
+                "Cache-Control": "private, max-age=3600",
+            },
+        )
+
     async def ics(request: web.Request) -> web.Response:
         m = request.match_info
-        try:
-            text = await ics_file(
+        return await calendar_file(
+            "call-slots.ics",
+            lambda: ics_file(
                 deps.db,
                 deps.settings,
                 m["ws"],
@@ -186,26 +208,14 @@ def http_app(
                 m["slots"],
                 m["sig"],
                 now=deps.now(),
-            )
-        except IcsExpired:
-            return web.Response(status=410, text="this calendar link has expired")
-        except ValueError:
-            text = None
-        if text is None:
-            return web.Response(status=404, text="no such calendar file")
-        return web.Response(
-            body=text.encode(),
-            headers={
-                "Content-Type": "text/calendar; charset=utf-8",
-                "Content-Disposition": 'attachment; filename="call-slots.ics"',
-                "Cache-Control": "private, max-age=3600",
-            },
+            ),
         )
 
     async def meeting_ics(request: web.Request) -> web.Response:
         m = request.match_info
-        try:
-            text = await meeting_ics_file(
+        return await calendar_file(
+            "customer-meeting.ics",
+            lambda: meeting_ics_file(
                 deps.db,
                 deps.settings,
                 m["ws"],
@@ -213,20 +223,7 @@ def http_app(
                 int(m["expires"]),
                 m["sig"],
                 now=deps.now(),
-            )
-        except MeetingIcsExpired:
-            return web.Response(status=410, text="this calendar link has expired")
-        except ValueError:
-            text = None
-        if text is None:
-            return web.Response(status=404, text="no such calendar file")
-        return web.Response(
-            body=text.encode(),
-            headers={
-                "Content-Type": "text/calendar; charset=utf-8",
-                "Content-Disposition": 'attachment; filename="customer-meeting.ics"',
-                "Cache-Control": "private, max-age=3600",
-            },
+            ),
         )
 
     web_app = web.Application()

@@ -7,16 +7,13 @@ from datetime import datetime, timedelta
 
 from bot.regimen.ics import CallInvite, build_ics
 from bot.services import signed_links
+from bot.services.ics_links import IcsExpired
 from bot.settings import Settings
 from bot.tenancy.workspace_settings import for_workspace
 from storage.db import Database
 from storage.models import Customer, CustomerMeeting, Person
 
 LINK_DAYS = 60
-
-
-class MeetingIcsExpired(Exception):
-    """A genuine link past its expiry."""
 
 
 def _path(ws: str, meeting_id: int, expires: int) -> str:
@@ -48,11 +45,11 @@ async def meeting_ics_file(
     now: datetime,
 ) -> str | None:
     """The calendar file of a signed link; None when the signature does not match or the
-    meeting is gone; MeetingIcsExpired past its expiry."""
+    meeting is gone; IcsExpired past its expiry."""
     if not signed_links.matches(_signature(settings, _path(ws, meeting_id, expires)), signature):
         return None
     if now.timestamp() > expires:
-        raise MeetingIcsExpired(expires)
+        raise IcsExpired(expires)
     async with db.unit_of_work() as session:
         meeting = await session.get(CustomerMeeting, meeting_id)
         if meeting is None or meeting.workspace_id != ws:
