@@ -72,6 +72,14 @@ async def open_after(
         await client.views_open(trigger_id=body["trigger_id"], view=draw(result))
 
 
+async def show_modal(client: Any, body: dict[str, Any], view: dict[str, Any]) -> None:
+    """A modal for a click: pushed over the modal it came from (a brief), else opened."""
+    if (body.get("view") or {}).get("type") == "modal":
+        await client.views_push(trigger_id=body["trigger_id"], view=view)
+    else:
+        await client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
 async def answer_submission(
     ack: Any,
     work: Awaitable[T],

@@ -25,10 +25,12 @@ from handlers.common import (
     actor_of,
     after_click,
     answer_submission,
+    clicked_id,
     deps_of,
     open_after,
     read_meta,
     request_key,
+    show_modal,
     tell,
 )
 
@@ -49,18 +51,15 @@ async def manage_clicked(
 ) -> None:
     """From the brief modal (pushed over it) or App Home (opened)."""
     await ack()
-    value = str(body["actions"][0].get("value") or "")
-    if not value.isdigit():
+    value = clicked_id(body)
+    if value is None:
         return
-    work = customer_care.manage_form(deps_of(context), actor_of(context), int(value))
+    work = customer_care.manage_form(deps_of(context), actor_of(context), value)
     name = await after_click(context, body, work)
     if name is None:
         return
-    view = build_manage_customer_modal(name, json.dumps({"c": int(value)}))
-    if body.get("view"):
-        await client.views_push(trigger_id=body["trigger_id"], view=view)
-    else:
-        await client.views_open(trigger_id=body["trigger_id"], view=view)
+    view = build_manage_customer_modal(name, json.dumps({"c": value}))
+    await show_modal(client, body, view)
 
 
 async def manage_pick_clicked(

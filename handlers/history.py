@@ -11,7 +11,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.ids import Action
 from bot.services import history
 from bot.views.history import build_history_modal, parse_page_value
-from handlers.common import actor_of, after_click, deps_of
+from handlers.common import actor_of, after_click, clicked_id, deps_of, show_modal
 
 
 def register(app: AsyncApp) -> None:
@@ -25,18 +25,14 @@ async def history_clicked(
 ) -> None:
     """From a modal (the brief) the history is pushed over it; elsewhere it is opened."""
     await ack()
-    value = str(body["actions"][0].get("value") or "")
-    if not value.isdigit():
+    value = clicked_id(body)
+    if value is None:
         return
-    work = history.history(deps_of(context), actor_of(context), int(value))
+    work = history.history(deps_of(context), actor_of(context), value)
     page = await after_click(context, body, work)
     if page is None:
         return
-    view = build_history_modal(page)
-    if (body.get("view") or {}).get("type") == "modal":
-        await client.views_push(trigger_id=body["trigger_id"], view=view)
-    else:
-        await client.views_open(trigger_id=body["trigger_id"], view=view)
+    await show_modal(client, body, build_history_modal(page))
 
 
 async def page_clicked(

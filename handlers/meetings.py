@@ -26,6 +26,7 @@ from handlers.common import (
     open_after,
     read_meta,
     request_key,
+    show_modal,
     tell,
 )
 
@@ -51,18 +52,14 @@ async def request_clicked(
 ) -> None:
     """From the brief modal (pushed over it) or a message (opened)."""
     await ack()
-    value = str(body["actions"][0].get("value") or "")
-    if not value.isdigit():
+    value = clicked_id(body)
+    if value is None:
         return
-    work = requesting.meeting_form(deps_of(context), actor_of(context), int(value))
+    work = requesting.meeting_form(deps_of(context), actor_of(context), value)
     form = await after_click(context, body, work)
     if form is None:
         return
-    view = build_meeting_request_modal(form)
-    if body.get("view"):
-        await client.views_push(trigger_id=body["trigger_id"], view=view)
-    else:
-        await client.views_open(trigger_id=body["trigger_id"], view=view)
+    await show_modal(client, body, build_meeting_request_modal(form))
 
 
 async def request_submitted(ack: Any, view: dict[str, Any], context: Any) -> None:

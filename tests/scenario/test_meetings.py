@@ -199,13 +199,17 @@ async def test_the_brief_offers_a_meeting_and_strangers_are_refused(world: World
     env = world.env
     acme = world.customers[0]
     await env.requests.block_actions(
-        "U0DANA", click(Action.REQUEST_MEETING, str(acme.id)), view={"id": "V0BRIEF"}
+        "U0DANA",
+        click(Action.REQUEST_MEETING, str(acme.id)),
+        view={"id": "V0BRIEF", "type": "modal"},
     )
     (pushed,) = env.slack.calls_to("views.push")
     assert pushed.params["view"]["callback_id"] == View.MEETING_REQUEST
     # Raj is not on Acme's team, and Acme is not his
     await env.requests.block_actions(
-        "U0RAJ", click(Action.REQUEST_MEETING, str(acme.id)), view={"id": "V0BRIEF2"}
+        "U0RAJ",
+        click(Action.REQUEST_MEETING, str(acme.id)),
+        view={"id": "V0BRIEF2", "type": "modal"},
     )
     assert len(env.slack.calls_to("views.push")) == 1
     answer = await env.requests.slash_command("U0RAJ", "meeting acme")
