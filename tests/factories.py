@@ -11,7 +11,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.regimen.types import Channel, ContactKind, Outcome, Role, Sentiment
 from bot.standin.harness import BOT_TOKEN
 from bot.tenancy.installations import env_installation
-from storage.models import Contact, Customer, Person, Team, Workspace
+from storage.models import (
+    Contact,
+    Customer,
+    Person,
+    Team,
+    ThemeCandidate,
+    ThemeStatus,
+    Workspace,
+)
 
 WS = "T_TEST"
 _seq = itertools.count(1)
@@ -109,6 +117,28 @@ async def contact(
     session.add(row)
     await session.flush()
     return row
+
+
+def theme_candidate(
+    theme: str,
+    raised: datetime,
+    acted: datetime | None = None,
+    done: datetime | None = None,
+    *,
+    team_id: int | None = None,
+) -> ThemeCandidate:
+    """A recurring theme as the weekly grouping raised it (not added): raised, then an action
+    point when `acted`, then done when `done`."""
+    return ThemeCandidate(
+        workspace_id=WS,
+        theme=theme,
+        team_id=team_id,
+        status=ThemeStatus.DONE if done else ThemeStatus.ACTION if acted else ThemeStatus.RAISED,
+        insight_ids=[],
+        raised_at=raised,
+        acted_at=acted,
+        done_at=done,
+    )
 
 
 def utc(y: int, m: int, d: int, hh: int = 12, mm: int = 0) -> datetime:

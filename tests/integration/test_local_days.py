@@ -16,7 +16,7 @@ from bot.services.stats import figures
 from bot.settings import load_settings
 from bot.views.history import build_history_modal
 from storage.db import Database
-from storage.models import Recovery, ThemeCandidate, ThemeStatus
+from storage.models import Recovery
 from tests import factories as f
 from tests.factories import utc
 
@@ -50,17 +50,6 @@ async def test_the_history_shows_the_readers_days(db: Database) -> None:
     assert "Complaint of Wed 2 Dec 2026 offered to Dana since Wed 2 Dec 2026" in in_kolkata
 
 
-def _cand(theme: str, raised):  # type: ignore[no-untyped-def]
-    return ThemeCandidate(
-        workspace_id=f.WS,
-        theme=theme,
-        team_id=None,
-        status=ThemeStatus.RAISED,
-        insight_ids=[],
-        raised_at=raised,
-    )
-
-
 async def test_the_themes_quarter_turns_on_the_workspaces_timezone(db: Database) -> None:
     settings = load_settings(_env_file=None, kyc_default_timezone="America/New_York")
     now = utc(2027, 1, 1, 4)  # Thu 31 Dec 2026 23:00 in New York: still 2026Q4 there
@@ -68,8 +57,8 @@ async def test_the_themes_quarter_turns_on_the_workspaces_timezone(db: Database)
         await f.executive(s, "Dana")
         s.add_all(
             [
-                _cand("product", utc(2027, 1, 1, 3)),  # 31 Dec 22:00 in New York: Q4
-                _cand("process", utc(2026, 10, 1, 2)),  # 30 Sep 22:00 in New York: Q3
+                f.theme_candidate("product", utc(2027, 1, 1, 3)),  # 31 Dec 22:00 in New York: Q4
+                f.theme_candidate("process", utc(2026, 10, 1, 2)),  # 30 Sep 22:00 in New York: Q3
             ]
         )
     async with db.unit_of_work() as s:

@@ -5,37 +5,19 @@ report keeps its own leaders only."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from bot.services.report import build_report
 from bot.settings import load_settings
 from bot.views.digest import build_html
 from bot.views.report_text import floor_lines, said_lines, themes_lines
 from storage.db import Database
-from storage.models import FloorCommitment, FloorShift, ThemeCandidate, ThemeStatus
+from storage.models import FloorCommitment, FloorShift
 from tests import factories as f
 from tests.factories import utc
 
 SETTINGS = load_settings(_env_file=None)
 NOW = utc(2026, 11, 25, 15)  # Wednesday of 2026-W48, in 2026Q4
-
-
-def _cand(
-    theme: str,
-    raised: datetime,
-    acted: datetime | None = None,
-    done: datetime | None = None,
-) -> ThemeCandidate:
-    return ThemeCandidate(
-        workspace_id=f.WS,
-        theme=theme,
-        team_id=None,
-        status=ThemeStatus.DONE if done else ThemeStatus.ACTION if acted else ThemeStatus.RAISED,
-        insight_ids=[],
-        raised_at=raised,
-        acted_at=acted,
-        done_at=done,
-    )
 
 
 async def _fixed(db: Database) -> None:
@@ -52,9 +34,9 @@ async def _fixed(db: Database) -> None:
         await f.contact(s, globex, NOW + timedelta(days=2), criticism="Said next week")
         s.add_all(
             [
-                _cand("product", utc(2026, 9, 20), utc(2026, 10, 2), utc(2026, 11, 15)),
-                _cand("process", utc(2026, 10, 5)),
-                _cand("policy", utc(2026, 11, 3), utc(2026, 11, 24)),
+                f.theme_candidate("product", utc(2026, 9, 20), utc(2026, 10, 2), utc(2026, 11, 15)),
+                f.theme_candidate("process", utc(2026, 10, 5)),
+                f.theme_candidate("policy", utc(2026, 11, 3), utc(2026, 11, 24)),
             ]
         )
         # Dana: monthly since September; September's shift done, October none (missed),

@@ -8,25 +8,11 @@ from datetime import timedelta
 from bot.services.report import build_report
 from bot.settings import load_settings
 from storage.db import Database
-from storage.models import ThemeCandidate, ThemeStatus
 from tests import factories as f
 from tests.factories import utc
 
 SETTINGS = load_settings(_env_file=None)
 NOW = utc(2026, 11, 25, 15)  # Wednesday of 2026-W48, in 2026Q4 (from 1 Oct)
-
-
-def _cand(team_id: int | None, theme: str, raised, acted=None, done=None):  # type: ignore[no-untyped-def]
-    return ThemeCandidate(
-        workspace_id=f.WS,
-        theme=theme,
-        team_id=team_id,
-        status=ThemeStatus.DONE if done else ThemeStatus.ACTION if acted else ThemeStatus.RAISED,
-        insight_ids=[],
-        raised_at=raised,
-        acted_at=acted,
-        done_at=done,
-    )
 
 
 async def test_quotes_and_quarter_themes_on_a_fixed_data_set(db: Database) -> None:
@@ -50,10 +36,18 @@ async def test_quotes_and_quarter_themes_on_a_fixed_data_set(db: Database) -> No
         s.add_all(
             [
                 # raised Q3, acted on 2 Oct (Q4), done 15 Nov (Q4)
-                _cand(cs.id, "product", utc(2026, 9, 20), utc(2026, 10, 2), utc(2026, 11, 15)),
-                _cand(cs.id, "process", utc(2026, 10, 1, 0, 5)),  # raised Q4, open
-                _cand(None, "policy", utc(2026, 11, 3), utc(2026, 11, 24)),  # raised + acted Q4
-                _cand(cs.id, "people", utc(2026, 6, 1), utc(2026, 9, 30), utc(2026, 9, 30)),  # Q3
+                f.theme_candidate(
+                    "product", utc(2026, 9, 20), utc(2026, 10, 2), utc(2026, 11, 15), team_id=cs.id
+                ),
+                f.theme_candidate(
+                    "process", utc(2026, 10, 1, 0, 5), team_id=cs.id
+                ),  # raised Q4, open
+                f.theme_candidate(
+                    "policy", utc(2026, 11, 3), utc(2026, 11, 24), team_id=None
+                ),  # raised + acted Q4
+                f.theme_candidate(
+                    "people", utc(2026, 6, 1), utc(2026, 9, 30), utc(2026, 9, 30), team_id=cs.id
+                ),  # Q3
             ]
         )
     report = await build_report(db, SETTINGS, f.WS, now=NOW)

@@ -5,9 +5,7 @@ with hand-computed figures."""
 from __future__ import annotations
 
 import json
-from datetime import datetime
 
-from storage.models import ThemeCandidate, ThemeStatus
 from tests import factories as f
 from tests.factories import utc
 from tests.scenario.conftest import World
@@ -16,35 +14,24 @@ NOW = utc(2026, 11, 25, 15)  # Wednesday, in 2026Q4 (from 1 Oct)
 SHOWN = "*Customer themes 2026Q4:* 2 raised · 2 acted on · 1 done"
 
 
-def _cand(
-    team_id: int | None,
-    theme: str,
-    raised: datetime,
-    acted: datetime | None = None,
-    done: datetime | None = None,
-) -> ThemeCandidate:
-    return ThemeCandidate(
-        workspace_id=f.WS,
-        theme=theme,
-        team_id=team_id,
-        status=ThemeStatus.DONE if done else ThemeStatus.ACTION if acted else ThemeStatus.RAISED,
-        insight_ids=[],
-        raised_at=raised,
-        acted_at=acted,
-        done_at=done,
-    )
-
-
 async def _themes(world: World) -> None:
     cs = world.cs.id
     async with world.env.db.unit_of_work() as s:
         s.add_all(
             [
                 # raised Q3, acted on 2 Oct (Q4), done 15 Nov (Q4): acted + done
-                _cand(cs, "product", utc(2026, 9, 20), utc(2026, 10, 2), utc(2026, 11, 15)),
-                _cand(cs, "process", utc(2026, 10, 1, 0, 5)),  # raised Q4, open: raised
-                _cand(None, "policy", utc(2026, 11, 3), utc(2026, 11, 24)),  # raised + acted
-                _cand(cs, "people", utc(2026, 6, 1), utc(2026, 9, 30), utc(2026, 9, 30)),  # Q3
+                f.theme_candidate(
+                    "product", utc(2026, 9, 20), utc(2026, 10, 2), utc(2026, 11, 15), team_id=cs
+                ),
+                f.theme_candidate(
+                    "process", utc(2026, 10, 1, 0, 5), team_id=cs
+                ),  # raised Q4, open: raised
+                f.theme_candidate(
+                    "policy", utc(2026, 11, 3), utc(2026, 11, 24), team_id=None
+                ),  # raised + acted
+                f.theme_candidate(
+                    "people", utc(2026, 6, 1), utc(2026, 9, 30), utc(2026, 9, 30), team_id=cs
+                ),  # Q3
             ]
         )
 
