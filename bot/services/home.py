@@ -19,7 +19,7 @@ from bot.services.identity import (
     is_executive,
     reload_actor,
 )
-from bot.services.key_customers import key_coverage, without_formal_meeting
+from bot.services.key_customers import key_meetings
 from bot.services.matchmaking.meet import meet_home, team_participation
 from bot.services.meeting_figures import quarter_figures
 from bot.services.people import regimen_of
@@ -83,19 +83,10 @@ async def home_data(
             failed_messages=tuple(f"{m.method} {m.key}: {m.last_error}" for m in parked[:20]),
             sending_stopped=stopped,
         )
-    data = replace(
-        data,
-        key_without_meeting=tuple(
-            await without_formal_meeting(
-                session,
-                person.workspace_id,
-                now,
-                viewer=person,
-                tz=regimen_of(person, settings).tz,
-            )
-        ),
-        key_coverage=tuple(await key_coverage(session, person.workspace_id, now, viewer=person)),
+    key = await key_meetings(
+        session, person.workspace_id, now, viewer=person, tz=regimen_of(person, settings).tz
     )
+    data = replace(data, key_without_meeting=key.due, key_coverage=key.coverage)
     if is_admin(person) or is_executive(person):
         data = replace(
             data,

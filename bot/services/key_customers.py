@@ -4,13 +4,20 @@ or an admin; and, per team, the key customers with no formal meeting in 12 month
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.deps import Deps
-from bot.regimen.key_customers import KeyCoverage, coverage, without_meeting
+from bot.regimen.key_customers import (
+    KeyCoverage,
+    KeyCustomerMeeting,
+    coverage,
+    without_meeting,
+)
 from bot.regimen.types import Brief
 from bot.services import calling
 from bot.services.identity import NotAllowed, is_admin, reload_actor, require_enrolled
@@ -35,39 +42,32 @@ async def toggle_key(deps: Deps, person: Person | None, customer_id: int) -> Bri
     return await calling.brief(deps, person, customer_id)
 
 
-async def without_formal_meeting(
-    session: AsyncSession,
-    workspace_id: str,
-    now: datetime,
-    *,
-    viewer: Person | None = None,
-    tz: ZoneInfo | None = None,
-) -> list[KeyCustomerLine]:
-    """Key customers with no formal meeting in the last 12 months: every team's for an admin
-    or `viewer` None (the report), else those of the viewer's team; days in `tz` (the
-    reader's)."""
-    if viewer is not None and not is_admin(viewer):
-        if viewer.team_id is None:
-            return []
-        return await key_customers_due(session, workspace_id, now, team_id=viewer.team_id, tz=tz)
-    return await key_customers_due(session, workspace_id, now, tz=tz)
+@dataclass(frozen=True)
+class KeyMeetings:
+    """Key customers and formal meetings, for App Home, the digest and `kyc report`."""
+
+    due: tuple[KeyCustomerLine, ...] = ()  # no formal meeting in 12 months
+    coverage: tuple[KeyCoverage, ...] = ()  # per team: met in 12 months ÷ key
 
 
-async def key_coverage(
+async def key_meetings(
     session: AsyncSession,
     workspace_id: str,
     now: datetime,
     *,
     viewer: Person | None = None,
     team_id: int | None = None,
-) -> list[KeyCoverage]:
-    """Per team, key customers met formally in 12 months out of all: every team's for an
-    admin or no viewer, else the viewer's team's; `team_id` picks one team (the report)."""
+    tz: ZoneInfo | None = None,
+) -> KeyMeetings:
+    """The key customers due a formal meeting and the coverage per team, from one read:
+    every team's for an admin or no viewer, else the viewer's team's; `team_id` picks one team
+    (the report); days in `tz`, the reader's zone (UTC when None)."""
     if viewer is not None and not is_admin(viewer):
         if viewer.team_id is None:
-            return []
+            return KeyMeetings()
         team_id = viewer.team_id
-    return coverage(await key_customer_meetings(session, workspace_id, team_id=team_id), now)
+    rows = await key_customer_meetings(session, workspace_id, team_id=team_id)
+    return KeyMeetings(tuple(_due(rows, now, tz)), tuple(coverage(rows, now)))
 
 
 async def key_customers_due(
@@ -80,7 +80,12 @@ async def key_customers_due(
 ) -> list[KeyCustomerLine]:
     """The key customers (of one team, or all) with no formal meeting in 12 months; the day
     of the last one in `tz`, the reader's zone (UTC when None)."""
-    rows = await key_customer_meetings(session, workspace_id, team_id=team_id)
+    return _due(await key_customer_meetings(session, workspace_id, team_id=team_id), now, tz)
+
+
+def _due(
+    rows: Sequence[KeyCustomerMeeting], now: datetime, tz: ZoneInfo | None
+) -> list[KeyCustomerLine]:
     return [
         KeyCustomerLine(
             r.name,

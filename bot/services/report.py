@@ -21,7 +21,7 @@ from bot.regimen.metrics import (
 from bot.regimen.themes import ThemeEvent, quarter_figures, quarter_start
 from bot.regimen.types import ContactKind
 from bot.services import floor_record
-from bot.services.key_customers import key_coverage, key_customers_due
+from bot.services.key_customers import key_meetings
 from bot.services.matchmaking.meet import team_participation
 from bot.services.meeting_figures import quarter_figures as meeting_quarter
 from bot.services.recoveries import figures_in as recovery_figures
@@ -116,8 +116,7 @@ async def build_report(
         local_today = local_now(now, tz).date()
         events = await theme_store.theme_events(session, ws, tz, team_id=team_id)
         owned = await recovery_figures(session, ws, executive_ids=counted if team else None)
-        key_due = await key_customers_due(session, ws, now, team_id=team_id, tz=tz)
-        key_met = await key_coverage(session, ws, now, team_id=team_id)
+        key = await key_meetings(session, ws, now, team_id=team_id, tz=tz)
         taking_part = await team_participation(session, settings, ws, now)
         if team:
             taking_part = [t for t in taking_part if t.team_name.casefold() == team.casefold()]
@@ -143,8 +142,8 @@ async def build_report(
         themes_quarter=quarter_figures([e for e, _ in events], local_today),
         themes_acted=acted_this_quarter(events, local_today),
         recoveries=owned,
-        key_without_meeting=tuple(key_due),
-        key_coverage=tuple(key_met),
+        key_without_meeting=key.due,
+        key_coverage=key.coverage,
         participation=tuple(taking_part),
         floor=tuple(r.figures for r in on_floor),
     )
