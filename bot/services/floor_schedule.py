@@ -203,6 +203,17 @@ async def run_floor(db: Database, settings: Settings, ws: str, *, now: datetime)
     return queued
 
 
+async def _host_person(session: AsyncSession, shift: FloorShift) -> Person | None:
+    """The person the shift's proposal and reminders go to (None: the team's channel)."""
+    if not shift.host_user_id:
+        return None
+    return await session.scalar(
+        select(Person).where(
+            Person.workspace_id == shift.workspace_id, Person.slack_user_id == shift.host_user_id
+        )
+    )
+
+
 async def _chase(
     session: AsyncSession,
     settings: Settings,
@@ -217,9 +228,7 @@ async def _chase(
     if leader is None or not leader.slack_user_id or not host or host == leader.slack_user_id:
         return 0
     ws = shift.workspace_id
-    host_person = await session.scalar(
-        select(Person).where(Person.workspace_id == ws, Person.slack_user_id == host)
-    )
+    host_person = await _host_person(session, shift)
     leader_regimen = regimen_of(leader, settings, cal)
     host_regimen = regimen_of(host_person, settings, cal) if host_person else leader_regimen
     if not chase_due(host_regimen, shift.created_at, shift.day, now):
@@ -262,9 +271,7 @@ async def _follow(
         )
     host = host_channel(shift)
     if host and host != leader.slack_user_id:
-        host_person = await session.scalar(
-            select(Person).where(Person.workspace_id == ws, Person.slack_user_id == host)
-        )
+        host_person = await _host_person(session, shift)
         host_regimen = regimen_of(host_person, settings, cal) if host_person else regimen
         if reminder_due(host_regimen, shift.day, now):
             queued += await outbox.post(
